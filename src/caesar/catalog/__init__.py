@@ -1,0 +1,1 @@
+"""The catalogue: database schema (SQLAlchemy 2, Alembic migrations) and queries."""

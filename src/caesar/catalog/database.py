@@ -1,0 +1,82 @@
+"""Opening the catalogue database and bringing its schema up to date.
+
+The database URL comes from the archive's settings. `sqlite:///catalog.db` (the default, a path
+relative to the archive) is opened through SQLCipher with a raw 256-bit key derived from the
+master key, so the file on disk is encrypted page by page. PostgreSQL arrives through the same
+models and migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from caesar.errors import CaesarError
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while intake writes; FULL makes every commit survive power loss.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str, archive: Path, key: bytes) -> Engine:
+    """An engine for the catalogue named by `url`, unlocked with `key` where it is encrypted."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "catalog.db")
+        if not path.is_absolute():
+            path = archive / path
+        # A raw key ("x'…'") skips SQLCipher's own passphrase KDF: ours already ran.
+        sqlcipher_url = URL.create(
+            "sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path)
+        )
+        engine = create_engine(sqlcipher_url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed.set(drivername="postgresql+psycopg"))
+    raise CaesarError(
+        f"Unsupported database URL {parsed.render_as_string(hide_password=True)!r}.",
+        hint="Use sqlite:///PATH (the default) or postgresql://...",
+    )
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (one linear Alembic history)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Catalog:
+    """The catalogue database of one archive."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def reader(self) -> Session:
+        """A session for reading only (the caller closes it)."""
+        return self._sessions()

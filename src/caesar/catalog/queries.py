@@ -1,0 +1,126 @@
+"""Reading the catalogue: photos and transfers as the `--json` shapes of DESIGN.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from caesar.catalog.database import Catalog
+from caesar.catalog.models import Photo, Transfer
+from caesar.errors import NotFound
+
+
+class Camera(BaseModel):
+    make: str | None
+    model: str | None
+    serial: str | None
+
+
+class SightingView(BaseModel):
+    transfer: int
+    path: str
+
+
+class PhotoView(BaseModel):
+    """`PHOTO` of DESIGN.md."""
+
+    sha256: str
+    size: int
+    media_type: str
+    width: int | None
+    height: int | None
+    camera: Camera
+    captured_at: str | None
+    pdq: str | None
+    pdq_quality: int | None
+    flags: list[str]
+    problems: list[str]
+    sightings: list[SightingView]
+    exif: dict[str, Any] | None = None
+
+
+class TransferView(BaseModel):
+    """`TRANSFER` of DESIGN.md."""
+
+    id: int
+    state: str
+    kind: str
+    source_label: str | None
+    source: str
+    operator: str | None
+    actor: str
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, Any]
+    info: dict[str, Any]
+
+
+def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
+    kinds = list(dict.fromkeys(f.kind for f in photo.flags))
+    problems = list(dict.fromkeys(f"{f.kind}: {f.problem}" for f in photo.flags))
+    return PhotoView(
+        sha256=photo.sha256, size=photo.size, media_type=photo.media_type,
+        width=photo.width, height=photo.height,
+        camera=Camera(make=photo.camera_make, model=photo.camera_model,
+                      serial=photo.camera_serial),
+        captured_at=photo.captured_at, pdq=photo.pdq, pdq_quality=photo.pdq_quality,
+        flags=kinds, problems=problems,
+        sightings=[SightingView(transfer=s.transfer_id, path=s.path) for s in photo.sightings],
+        exif=photo.exif if with_exif else None,
+    )
+
+
+def _transfer_view(t: Transfer) -> TransferView:
+    return TransferView(
+        id=t.id, state=t.state, kind=t.kind, source_label=t.label, source=t.source,
+        operator=t.operator, actor=t.actor, started_at=t.started_at,
+        finished_at=t.finished_at, counts=t.counts, info=t.info,
+    )
+
+
+class Queries:
+    """Read-only views of the catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
+    def _photos(self, session: Session) -> Any:
+        return select(Photo).options(selectinload(Photo.sightings), selectinload(Photo.flags))
+
+    def photos(self) -> list[PhotoView]:
+        """Every original, in order of arrival."""
+        with self._catalog.reader() as session:
+            rows = session.scalars(
+                self._photos(session).order_by(Photo.stored_at, Photo.sha256)
+            ).all()
+            return [_photo_view(p, with_exif=False) for p in rows]
+
+    def photo(self, sha256: str) -> PhotoView:
+        """One original with its EXIF/XMP."""
+        with self._catalog.reader() as session:
+            photo = session.scalars(
+                self._photos(session).where(Photo.sha256 == sha256.lower())
+            ).one_or_none()
+            if photo is None:
+                raise NotFound(f"No original with SHA-256 {sha256} in this archive.",
+                               hint="`caesar photos list` shows what the archive holds.")
+            return _photo_view(photo, with_exif=True)
+
+    def transfers(self) -> list[TransferView]:
+        """Every transfer, oldest first."""
+        with self._catalog.reader() as session:
+            return [_transfer_view(t) for t in session.scalars(
+                select(Transfer).order_by(Transfer.id))]
+
+    def transfer(self, transfer_id: int) -> TransferView:
+        """One transfer."""
+        with self._catalog.reader() as session:
+            t = session.get(Transfer, transfer_id)
+            if t is None:
+                raise NotFound(f"No transfer {transfer_id} in this archive.",
+                               hint="`caesar transfers list` shows them all.")
+            return _transfer_view(t)

@@ -1,0 +1,68 @@
+"""The `caesar` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from caesar import __version__
+from caesar.cli import archive, demo, ingest, photos, transfers
+from caesar.cli.context import CliState
+from caesar.cli.output import err
+from caesar.errors import CaesarError
+from caesar.settings import archive_path
+
+app = typer.Typer(
+    name="caesar",
+    help="Caesar Archive: keep photographic evidence of deaths in detention safe, intact and"
+    " useful.\n\nThe archive is --archive PATH, else $CAESAR_ARCHIVE, else ./caesar-archive."
+    " The passphrase comes from $CAESAR_PASSPHRASE, else a prompt.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"caesar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    archive_: Annotated[Optional[Path], typer.Option(  # noqa: UP007 - Typer needs Optional
+        "--archive", help="The archive folder (default: $CAESAR_ARCHIVE, else"
+        " ./caesar-archive).", show_default=False)] = None,
+    acting_as: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--as", help="Who is acting (default: $CAESAR_USER, else the archive's owner).",
+        show_default=False)] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options come before the command: caesar --archive A ingest SRC."""
+    ctx.obj = CliState(archive=archive_path(archive_), acting_as=acting_as)
+
+
+archive.register(app)
+ingest.register(app)
+app.add_typer(photos.app, name="photos")
+app.add_typer(transfers.app, name="transfers")
+demo.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app; a CaesarError becomes its message and exit status."""
+    try:
+        app()
+    except CaesarError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+        if exc.hint:
+            err.print(exc.hint, markup=False)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,68 @@
+"""`caesar ingest`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+
+from caesar.cli.context import state
+from caesar.cli.output import emit_json, err, progress_bar
+from caesar.intake.report import IngestReport
+from caesar.intake.service import IngestRequest
+
+
+def ingest(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="Folders, mounted drives or single"
+                                                 " files to bring in.", show_default=False)],
+    operator: Annotated[str | None, typer.Option(help="Who handed the material over (stored"
+                                                 " encrypted; the custody log shows only a"
+                                                 " pseudonym).")] = None,
+    label: Annotated[str | None, typer.Option(help="A label for the hand-over, e.g."
+                                              " 'drive of 2013-08-02'.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any file is flagged or skipped.")
+                      ] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Bring folders, drives or files into the archive.
+
+    Every regular file is preserved bit for bit, once, however often it arrives; damaged and
+    non-image files are kept and flagged. Symlinks are never followed. Each SOURCE becomes one
+    transfer. If a run is interrupted, run the same command again: it finishes the job.
+    """
+    cli = state(ctx)
+    archive = cli.open()
+    request = IngestRequest(sources=sources, actor=cli.actor(archive), operator=operator,
+                            label=label)
+    with progress_bar("ingesting") as progress:
+        report = archive.ingest(request, progress)
+    archive.close()
+    if json_:
+        emit_json(report)
+    else:
+        _summary(report)
+    if report.problems or (strict and report.needs_attention):
+        raise typer.Exit(1)
+
+
+def _summary(report: IngestReport) -> None:
+    err.print(f"{report.files_seen} entries seen: {report.stored} stored, {report.duplicates}"
+              f" already in the archive, {len(report.skipped)} skipped.")
+    if report.flagged:
+        kinds = Counter(f.kind for f in report.flagged)
+        err.print(f"{len(report.flagged)} preserved but flagged ("
+                  + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + "):")
+        for f in report.flagged:
+            err.print(f"  {f.source}: {f.path}: {f.kind}: {f.problem}")
+    for s in report.skipped:
+        err.print(f"  skipped {s.source}: {s.path}: {s.reason}")
+    for p in report.problems:
+        err.print(f"  problem with {p.source}: {p.kind}: {p.problem}")
+    err.print(f"Transfers: {', '.join(map(str, report.transfers))}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this command to the root app."""
+    app.command()(ingest)

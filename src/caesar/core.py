@@ -1,0 +1,149 @@
+"""The Archive facade: one object that opens an archive and wires its services.
+
+The command line, the web app, the demo and the tests all build this one object (as Datasette
+builds one `Datasette`); commands and routes stay thin.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from caesar.catalog.database import Catalog, make_engine, migrate
+from caesar.catalog.models import Meta
+from caesar.catalog.queries import Queries
+from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound
+from caesar.intake.report import IngestReport
+from caesar.intake.service import Intake, IngestRequest, ProgressCallback
+from caesar.preservation.verify import VerifyReport, verify_originals
+from caesar.settings import SETTINGS_FILE, IntakeSettings, Settings, load_settings
+from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
+from caesar.vault.objects import ObjectVault
+from caesar.vault.store import LocalStore, open_store
+
+PUBLIC_KEY_FILE = "archive.pub"
+LOCK_FILE = "lock"
+_INIT_MARKER = ".init-incomplete"
+
+
+class Archive:
+    """An open, unlocked archive."""
+
+    def __init__(self, path: Path, settings: Settings, keys: Keys) -> None:
+        self.path = path
+        self.settings = settings
+        self.keys = keys
+        self.store = open_store(settings.store_url, path)
+        self.vault = ObjectVault(self.store, keys)
+        self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
+        self.queries = Queries(self.catalog)
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, owner: str = "owner",
+               kdf_cost: KdfCost = KdfCost.normal, database_url: str | None = None,
+               store_url: str | None = None) -> Archive:
+        """Make a new archive in `path`, which must not exist or be empty."""
+        _refuse_occupied(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / _INIT_MARKER).touch()
+        defaults = Settings()
+        settings = Settings(
+            database_url=database_url or defaults.database_url,
+            store_url=store_url or defaults.store_url,
+            intake=IntakeSettings(),
+        )
+        keys = create_keys(path, passphrase, kdf_cost)
+        store = open_store(settings.store_url, path)
+        if isinstance(store, LocalStore):
+            store.ensure()
+        archive = cls(path, settings, keys)
+        migrate(archive.catalog.engine)
+        with archive.catalog.session() as session:
+            session.add(Meta(key="owner", value=owner))
+        (path / PUBLIC_KEY_FILE).write_text(keys.age_recipient + "\n", "ascii")
+        settings.dump(path)  # last: its presence says the archive is whole
+        (path / _INIT_MARKER).unlink()
+        return archive
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str) -> Archive:
+        """Unlock the archive in `path` with `passphrase`."""
+        if (path / _INIT_MARKER).exists():
+            raise _half_made(path)
+        settings = load_settings(path)
+        archive = cls(path, settings, unlock_keys(path, passphrase))
+        migrate(archive.catalog.engine)
+        return archive
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.catalog.engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the archive's write lock: one command changes an archive at a time."""
+        with open(self.path / LOCK_FILE, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ArchiveLocked(
+                    f"Another command is changing the archive at {self.path}.",
+                    hint="Wait for it to finish, then run this command again.",
+                ) from None
+            yield
+
+    # -- facts ---------------------------------------------------------------------------
+
+    @property
+    def owner(self) -> str:
+        """The name given to `init --owner`: who acts when nobody else is named."""
+        with self.catalog.reader() as session:
+            meta = session.get(Meta, "owner")
+            return meta.value if meta else "owner"
+
+    @property
+    def public_key(self) -> str:
+        """The age recipient that field bundles are sealed to."""
+        return self.keys.age_recipient
+
+    # -- services ------------------------------------------------------------------------
+
+    def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
+               ) -> IngestReport:
+        """Bring every source of `request` into the archive."""
+        intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
+                        archive=self.path, store_url=self.settings.store_url,
+                        settings=self.settings.intake)
+        with self.writing():
+            return intake.ingest(request, progress)
+
+    def verify(self, progress: ProgressCallback | None = None) -> VerifyReport:
+        """Decrypt and re-hash every original."""
+        return verify_originals(self.catalog, self.keys, self.path, self.settings, progress)
+
+
+def _refuse_occupied(path: Path) -> None:
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise ArchiveExists(f"{path} exists and is not a folder.",
+                            hint="Choose another place for the archive.")
+    if (path / _INIT_MARKER).exists():
+        raise _half_made(path)
+    if any(path.iterdir()):
+        what = "an archive" if (path / SETTINGS_FILE).exists() else "files"
+        raise ArchiveExists(f"{path} already holds {what}; init needs an empty folder.",
+                            hint="Choose a new folder, or use the archive that is there.")
+
+
+def _half_made(path: Path) -> ArchiveNotFound:
+    return ArchiveNotFound(
+        f"{path} holds a half-made archive left by an interrupted `caesar init`.",
+        hint=f"Nothing in it can be used. Remove it (rm -r {shlex.quote(str(path))}) and run"
+        " `caesar init` again.",
+    )

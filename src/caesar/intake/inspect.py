@@ -1,0 +1,201 @@
+"""What a file is: media type, dimensions, EXIF/XMP, PDQ hash, thumbnail, and what is wrong.
+
+Decoding happens at reduced scale (JPEG DCT scaling through Pillow's `draft`): a perceptual hash
+and a thumbnail need a few hundred pixels, and a full decode costs four to eight times more.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import numpy as np
+import pdqhash
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+PREVIEW_PX = 256
+_MAX_EXIF_VALUE = 4096
+
+# Signatures of the formats a camera or a phone writes, and how each one ends when whole.
+_SIGNATURES: tuple[tuple[bytes, str, bytes | None], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg", b"\xff\xd9"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", b"IEND\xaeB`\x82"),
+    (b"GIF87a", "image/gif", b";"),
+    (b"GIF89a", "image/gif", b";"),
+    (b"II*\x00", "image/tiff", None),
+    (b"MM\x00*", "image/tiff", None),
+    (b"BM", "image/bmp", None),
+)
+
+
+@dataclass(frozen=True)
+class FlagNote:
+    """One thing wrong with a preserved file: a DESIGN.md flag kind and words for a person."""
+
+    kind: str
+    problem: str
+
+
+@dataclass
+class Inspection:
+    """Everything intake learns from one file's content."""
+
+    media_type: str = "application/octet-stream"
+    width: int | None = None
+    height: int | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    camera_serial: str | None = None
+    captured_at: str | None = None
+    exif: dict[str, Any] = field(default_factory=dict)
+    pdq: str | None = None
+    pdq_quality: int | None = None
+    thumbnail: bytes | None = None
+    flags: list[FlagNote] = field(default_factory=list)
+
+
+def _sniff(head: bytes) -> tuple[str, bytes | None] | None:
+    for signature, media_type, trailer in _SIGNATURES:
+        if head.startswith(signature):
+            return media_type, trailer
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", None
+    return None
+
+
+def _ends_early(f: BinaryIO, size: int, head: bytes, trailer: bytes | None) -> bool:
+    if head[:4] == b"RIFF":  # WebP declares its length in the header
+        return int.from_bytes(head[4:8], "little") + 8 > size
+    if trailer is None:
+        return False
+    f.seek(max(0, size - 64))
+    return trailer not in f.read()
+
+
+def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True) -> Inspection:
+    """Inspect an open file of `size` bytes. Never raises for what the content holds."""
+    result = Inspection()
+    if size == 0:
+        result.media_type = "application/x-empty"
+        result.flags.append(FlagNote("empty", "the file is empty (0 bytes)"))
+        return result
+    f.seek(0)
+    head = f.read(16)
+    sniffed = _sniff(head)
+    if sniffed:
+        result.media_type = sniffed[0]
+    truncated = sniffed is not None and _ends_early(f, size, head, sniffed[1])
+    f.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns on odd EXIF; we keep what it reads
+            image = Image.open(f)
+            result.media_type = Image.MIME.get(image.format or "", result.media_type)
+            result.width, result.height = image.size
+            _read_metadata(image, result)
+            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                result.flags.append(_bomb(image.width, image.height))
+                return result
+            if not decode:
+                return result
+            image.draft("RGB", (PREVIEW_PX, PREVIEW_PX))
+            preview = image.convert("RGB")
+    except Image.DecompressionBombError as exc:
+        result.flags.append(FlagNote("decompression_bomb", f"{exc}; never decoded"))
+        return result
+    except UnidentifiedImageError:
+        if sniffed is None:
+            result.flags.append(
+                FlagNote("not_image", "not an image: no known image format recognised")
+            )
+        else:
+            result.flags.append(_damage(sniffed[0], truncated, "its header cannot be read"))
+        return result
+    # Pillow's decoders raise many exception types on hostile input (OSError, SyntaxError,
+    # ValueError, struct.error, ...); each one means the same thing here: the data is damaged.
+    except Exception as exc:  # noqa: BLE001
+        truncated = truncated or "truncated" in str(exc).lower() or isinstance(exc, EOFError)
+        result.flags.append(_damage(result.media_type, truncated, str(exc) or type(exc).__name__))
+        return result
+    bits, quality = pdqhash.compute(np.asarray(preview))
+    result.pdq = np.packbits(bits.astype(np.uint8)).tobytes().hex()
+    result.pdq_quality = int(quality)
+    preview.thumbnail((thumbnail_px, thumbnail_px))
+    out = io.BytesIO()
+    preview.save(out, "JPEG", quality=80)
+    result.thumbnail = out.getvalue()
+    return result
+
+
+def _bomb(width: int, height: int) -> FlagNote:
+    return FlagNote(
+        "decompression_bomb",
+        f"{width}×{height} pixels is over the safe limit of {Image.MAX_IMAGE_PIXELS:,};"
+        " never decoded",
+    )
+
+
+def _damage(media_type: str, truncated: bool, detail: str) -> FlagNote:
+    if truncated:
+        return FlagNote("truncated", f"{media_type} data ends early ({detail})")
+    return FlagNote("corrupt", f"{media_type} data cannot be decoded ({detail})")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        if len(value) > _MAX_EXIF_VALUE:
+            return {"bytes": len(value)}
+        text = value.rstrip(b"\x00")
+        return text.decode("ascii") if text.isascii() and text.isprintable() else value.hex()
+    if isinstance(value, str):
+        return value.rstrip("\x00").strip()
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (int, bool)) or value is None:
+        return value
+    try:
+        return float(value)  # IFDRational and friends
+    except (TypeError, ValueError, ZeroDivisionError):
+        return str(value)
+
+
+def _ifd_json(ifd: Any, names: dict[int, str]) -> dict[str, Any]:
+    return {names.get(tag, f"0x{tag:04x}"): _jsonable(v) for tag, v in ifd.items()}
+
+
+def _read_metadata(image: Image.Image, result: Inspection) -> None:
+    try:
+        exif = image.getexif()
+        exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+        gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except Exception:  # noqa: BLE001 - damaged EXIF is common; the image itself may be fine
+        return
+    data: dict[str, Any] = _ifd_json(
+        {k: v for k, v in exif.items() if k not in (ExifTags.IFD.Exif, ExifTags.IFD.GPSInfo)},
+        ExifTags.TAGS,
+    )
+    if exif_ifd:
+        data["Exif"] = _ifd_json(exif_ifd, ExifTags.TAGS)
+    if gps_ifd:
+        data["GPS"] = _ifd_json(gps_ifd, ExifTags.GPSTAGS)
+    xmp = image.info.get("xmp")
+    if isinstance(xmp, (bytes, str)):
+        data["XMP"] = xmp.decode("utf-8", "replace") if isinstance(xmp, bytes) else xmp
+    result.exif = data
+
+    def text(value: Any) -> str | None:
+        value = _jsonable(value)
+        return value if isinstance(value, str) and value else None
+
+    result.camera_make = text(exif.get(ExifTags.Base.Make))
+    result.camera_model = text(exif.get(ExifTags.Base.Model))
+    result.camera_serial = text(exif_ifd.get(ExifTags.Base.BodySerialNumber))
+    taken = text(exif_ifd.get(ExifTags.Base.DateTimeOriginal)) or text(
+        exif.get(ExifTags.Base.DateTime)
+    )
+    if taken and len(taken) >= 19:
+        iso = taken[:10].replace(":", "-") + "T" + taken[11:19]
+        offset = text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal))
+        result.captured_at = iso + (offset or "")

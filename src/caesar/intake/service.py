@@ -1,0 +1,273 @@
+"""`ingest`: walk each source, run the pipeline in worker processes, record every outcome.
+
+Crash safety: an object is written under a temporary name and renamed into place before the
+catalogue row that refers to it is committed; rows are committed in small batches. A crash
+therefore leaves at worst an object without a row, which the next run adopts (and counts as
+stored), and a transfer still marked `running`, which the next run marks `interrupted`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from caesar.catalog.database import Catalog
+from caesar.catalog.models import Flag, Photo, Sighting, Skipped, Transfer
+from caesar.errors import SourceError
+from caesar.intake.inspect import FlagNote
+from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport
+from caesar.intake.sources import FileEntry, SkippedEntry, walk_source
+from caesar.intake.steps import Context, Item, process
+from caesar.settings import IntakeSettings
+from caesar.vault.keys import Keys
+from caesar.vault.objects import ObjectVault
+from caesar.vault.store import open_store
+
+_BATCH_ITEMS = 256
+_BATCH_SECONDS = 2.0
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with (event, files, bytes): `start` with the number of entries, then `advance`."""
+
+_worker: Context | None = None
+
+
+def _init_worker(keys: Keys, store_url: str, archive: Path, settings: IntakeSettings,
+                 known: frozenset[str]) -> None:
+    global _worker
+    _worker = Context(ObjectVault(open_store(store_url, archive), keys), settings, known)
+
+
+def _run(path: str, location: str) -> Item:
+    if _worker is None:
+        raise RuntimeError("intake worker used before it was initialised")
+    return process(path, location, _worker)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestRequest:
+    """One `ingest` command: its sources, who handed them over, who runs it."""
+
+    sources: Sequence[str]
+    actor: str
+    operator: str | None = None
+    label: str | None = None
+
+
+def now() -> datetime:
+    """The current time in UTC (what the catalogue stores)."""
+    return datetime.now(timezone.utc)
+
+
+class Intake:
+    """Brings sources into the archive."""
+
+    def __init__(self, *, catalog: Catalog, vault: ObjectVault, keys: Keys, archive: Path,
+                 store_url: str, settings: IntakeSettings) -> None:
+        self._catalog = catalog
+        self._vault = vault
+        self._keys = keys
+        self._archive = archive
+        self._store_url = store_url
+        self._settings = settings
+
+    def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
+               ) -> IngestReport:
+        """Ingest every source of `request`; the caller holds the archive's write lock."""
+        for source in request.sources:
+            if not os.path.lexists(source):
+                raise SourceError(
+                    f"Source {source} does not exist.",
+                    hint="Check the path and that the drive is mounted. Nothing was ingested.",
+                )
+        self._vault.store.clean_pending()
+        with self._catalog.session() as session:
+            session.execute(
+                update(Transfer).where(Transfer.state == "running").values(state="interrupted")
+            )
+            known = frozenset(session.scalars(select(Photo.sha256)))
+        workers = self._settings.workers or os.cpu_count() or 1
+        report = IngestReport()
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_init_worker,
+            initargs=(self._keys, self._store_url, self._archive, self._settings, known),
+        ) as pool:
+            recorder = _Recorder(self._catalog, self._vault, known, report)
+            for source in request.sources:
+                entries = list(walk_source(source))
+                if progress:
+                    progress("start", len(entries), 0)
+                transfer_id = recorder.open_transfer(source, request)
+                results = _ordered(pool, entries, window=workers * 8)
+                for entry, item in results:
+                    recorder.record(source, transfer_id, entry, item)
+                    if progress:
+                        progress("advance", 1, item.size if item else 0)
+                recorder.close_transfer(transfer_id)
+        return report
+
+
+def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEntry],
+             window: int) -> Iterable[tuple[FileEntry | SkippedEntry, Item | None]]:
+    """Results in walk order, with at most `window` files in flight (memory stays flat)."""
+    pending: deque[tuple[FileEntry | SkippedEntry, Future[Item] | None]] = deque()
+    for entry in entries:
+        future = pool.submit(_run, entry.path, entry.location) if isinstance(
+            entry, FileEntry) else None
+        pending.append((entry, future))
+        while len(pending) > window:
+            head, fut = pending.popleft()
+            yield head, fut.result() if fut else None
+    while pending:
+        head, fut = pending.popleft()
+        yield head, fut.result() if fut else None
+
+
+class _Recorder:
+    """Writes outcomes to the catalogue in batches and keeps the report."""
+
+    def __init__(self, catalog: Catalog, vault: ObjectVault, known: frozenset[str],
+                 report: IngestReport) -> None:
+        self._catalog = catalog
+        self._vault = vault
+        self._known = known
+        self._report = report
+        # Flags of every original met in this run: also tells a repeat within the run.
+        self._met: dict[str, list[FlagNote]] = {}
+        self._session: Session | None = None
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self._counts: dict[str, int] = {}
+
+    def open_transfer(self, source: str, request: IngestRequest) -> int:
+        with self._catalog.session() as session:
+            transfer = Transfer(
+                state="running",
+                kind="folder" if os.path.isdir(source) else "file",
+                source=source,
+                label=request.label,
+                operator=request.operator,
+                actor=request.actor,
+                device_label=None,
+                started_at=now(),
+                counts={},
+                info={},
+            )
+            session.add(transfer)
+            session.flush()
+            transfer_id = transfer.id
+        self._report.transfers.append(transfer_id)
+        self._counts = dict.fromkeys(
+            ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
+        )
+        self._session = self._catalog.reader()
+        self._session.begin()
+        return transfer_id
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self._counts[key] += n
+
+    def record(self, source: str, transfer_id: int, entry: FileEntry | SkippedEntry,
+               item: Item | None) -> None:
+        session = self._session
+        if session is None:
+            raise RuntimeError("record() outside a transfer")
+        self._count("files_seen")
+        reason = entry.reason if isinstance(entry, SkippedEntry) else (
+            item.skipped if item else "not processed")
+        if reason is not None or item is None or item.original is None:
+            reason = reason or "not processed"
+            session.add(Skipped(transfer_id=transfer_id, path=entry.path, reason=reason))
+            self._report.skipped.append(SkippedReport(source=source, path=entry.path,
+                                                      reason=reason))
+            self._count("skipped")
+        else:
+            sha = item.original.sha256
+            self._count("bytes", item.size)
+            if item.known or sha in self._met:
+                self._vault.discard(item.original)
+                if item.thumbnail:
+                    self._vault.discard(item.thumbnail)
+                outcome = "duplicate"
+                notes = self._met.get(sha) or self._stored_flags(session, sha)
+            else:
+                notes = self._store_new(session, transfer_id, item)
+                outcome = "stored"
+            self._report.stored += outcome == "stored"
+            self._report.duplicates += outcome == "duplicate"
+            self._count("stored" if outcome == "stored" else "duplicates")
+            session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
+                                 outcome=outcome))
+            for note in notes:
+                if outcome == "duplicate":
+                    session.add(Flag(sha256=sha, transfer_id=transfer_id, path=entry.path,
+                                     kind=note.kind, problem=note.problem))
+                self._report.flagged.append(FlaggedEntry(
+                    source=source, path=entry.path, sha256=sha, kind=note.kind,
+                    problem=note.problem))
+                self._count("flagged")
+        self._report.files_seen += 1
+        self._pending += 1
+        if (self._pending >= _BATCH_ITEMS
+                or time.monotonic() - self._last_commit > _BATCH_SECONDS):
+            self._commit()
+
+    def _stored_flags(self, session: Session, sha: str) -> list[FlagNote]:
+        rows = session.execute(
+            select(Flag.kind, Flag.problem).where(Flag.sha256 == sha).distinct()
+        ).all()
+        notes = [FlagNote(kind, problem) for kind, problem in rows]
+        self._met[sha] = notes
+        return notes
+
+    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+        original, inspection = item.original, item.inspection
+        if original is None or inspection is None:
+            raise RuntimeError("an item reached recording without its original")
+        self._vault.commit("original", original)
+        if item.thumbnail:
+            self._vault.commit("thumbnail", item.thumbnail)
+        session.add(Photo(
+            sha256=original.sha256, size=original.size, media_type=inspection.media_type,
+            width=inspection.width, height=inspection.height,
+            camera_make=inspection.camera_make, camera_model=inspection.camera_model,
+            camera_serial=inspection.camera_serial, captured_at=inspection.captured_at,
+            exif=inspection.exif, pdq=inspection.pdq, pdq_quality=inspection.pdq_quality,
+            has_thumbnail=item.thumbnail is not None, first_transfer_id=transfer_id,
+            stored_at=now(),
+        ))
+        for note in inspection.flags:
+            session.add(Flag(sha256=original.sha256, transfer_id=transfer_id, path=item.path,
+                             kind=note.kind, problem=note.problem))
+        self._met[original.sha256] = list(inspection.flags)
+        return inspection.flags
+
+    def _commit(self) -> None:
+        if self._session is not None:
+            self._session.commit()
+            self._session.begin()
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def close_transfer(self, transfer_id: int) -> None:
+        session = self._session
+        if session is None:
+            return
+        transfer = session.get(Transfer, transfer_id)
+        if transfer is not None:
+            transfer.state = "complete"
+            transfer.finished_at = now()
+            transfer.counts = dict(self._counts)
+        session.commit()
+        session.close()
+        self._session = None

@@ -1,0 +1,129 @@
+"""The intake pipeline's steps, each small and behind one protocol.
+
+A worker process runs :data:`WORKER_STEPS` on each file in order; a step may end the item's
+journey early (a duplicate needs no thumbnail). Recording in the catalogue happens in the main
+process (see `service.py`), because one writer keeps the database simple and safe.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import BinaryIO, Protocol
+
+from caesar.intake.inspect import Inspection, inspect_file
+from caesar.settings import IntakeSettings
+from caesar.vault.envelope import ChangedWhileReading
+from caesar.vault.objects import ObjectVault, Sealed
+
+
+@dataclass
+class Item:
+    """One file on its way through the pipeline; picklable, so it can come back from a worker."""
+
+    path: str
+    location: str
+    size: int = 0
+    original: Sealed | None = None
+    known: bool = False
+    inspection: Inspection | None = None
+    thumbnail: Sealed | None = None
+    skipped: str | None = None
+    done: bool = field(default=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the steps share in one worker process."""
+
+    vault: ObjectVault
+    settings: IntakeSettings
+    known: frozenset[str]
+
+
+class Step(Protocol):
+    """One stage of intake. It reads and fills in the item; `item.done` ends the journey."""
+
+    name: str
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None: ...
+
+
+class SealOriginal:
+    """Hash and encrypt the file in one streaming pass into a pending object."""
+
+    name = "seal"
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
+        try:
+            item.original = ctx.vault.seal_stream(file, item.size)
+        except ChangedWhileReading as exc:
+            item.skipped, item.done = f"{exc}; ingest it again once it is stable", True
+        except OSError as exc:
+            item.skipped, item.done = f"read error: {exc.strerror or exc}", True
+
+
+class Dedupe:
+    """An original the archive already held needs no further work."""
+
+    name = "dedupe"
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
+        if item.original is not None and item.original.sha256 in ctx.known:
+            ctx.vault.discard(item.original)
+            item.known, item.done = True, True
+
+
+class Inspect:
+    """Media type, dimensions, EXIF/XMP, PDQ hash and flags."""
+
+    name = "inspect"
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
+        decode = item.size <= ctx.settings.analyse_limit_mb * 1024 * 1024
+        item.inspection = inspect_file(
+            file, item.size, thumbnail_px=ctx.settings.thumbnail_px, decode=decode
+        )
+
+
+class SealThumbnail:
+    """Encrypt the thumbnail the inspection made, if any."""
+
+    name = "thumbnail"
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
+        if item.inspection is not None and item.inspection.thumbnail is not None:
+            item.thumbnail = ctx.vault.seal_bytes(item.inspection.thumbnail)
+            item.inspection.thumbnail = None  # the plaintext goes no further
+
+
+WORKER_STEPS: tuple[Step, ...] = (SealOriginal(), Dedupe(), Inspect(), SealThumbnail())
+
+
+def process(path: str, location: str, ctx: Context) -> Item:
+    """Run the worker steps on one file, opened once and never through a symlink."""
+    item = Item(path, location)
+    try:
+        fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NOATIME", 0))
+    except PermissionError:
+        fd = -1
+        try:  # O_NOATIME is refused on files we do not own; plain reading is fine
+            fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError as exc:
+            item.skipped = f"cannot be opened: {exc.strerror}"
+            return item
+    except OSError as exc:
+        item.skipped = f"cannot be opened: {exc.strerror}"
+        return item
+    with os.fdopen(fd, "rb", buffering=0) as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            item.skipped = "no longer a regular file"
+            return item
+        item.size = info.st_size
+        for step in WORKER_STEPS:
+            step.run(item, file, ctx)
+            if item.done:
+                break
+    return item

@@ -1,0 +1,1 @@
+"""Keeping the archive intact: verification now, repair from a replica later."""

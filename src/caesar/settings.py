@@ -1,0 +1,86 @@
+"""Archive settings: the one plaintext file of an archive besides `archive.pub`.
+
+Settings hold where things are (database URL, store URL, cluster address, TSA URL) and how
+intake behaves; never a name, a key or anything about the collection.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from caesar.errors import ArchiveNotFound, CaesarError
+
+SETTINGS_FILE = "caesar.toml"
+FORMAT_VERSION = 1
+DEFAULT_ARCHIVE = "caesar-archive"
+
+
+class IntakeSettings(BaseModel):
+    """How `ingest` works; the defaults suit a laptop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workers: int = Field(default=0, ge=0, description="worker processes; 0 means one per core")
+    thumbnail_px: int = Field(default=320, ge=64, le=2048)
+    analyse_limit_mb: int = Field(
+        default=256, ge=1, description="files larger than this are stored but not decoded"
+    )
+
+
+class Settings(BaseModel):
+    """The contents of `caesar.toml`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int = FORMAT_VERSION
+    database_url: str = "sqlite:///catalog.db"
+    store_url: str = "file:objects"
+    cluster: str | None = None
+    tsa_url: str | None = None
+    intake: IntakeSettings = IntakeSettings()
+
+    def dump(self, folder: Path) -> None:
+        """Write the settings into `folder` (atomically, so a crash never leaves half a file)."""
+        data = self.model_dump(exclude_none=True)
+        tmp = folder / (SETTINGS_FILE + ".tmp")
+        with open(tmp, "wb") as f:
+            tomli_w.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, folder / SETTINGS_FILE)
+
+
+def load_settings(folder: Path) -> Settings:
+    """Read the settings of the archive in `folder`."""
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        raise ArchiveNotFound(
+            f"No Caesar archive at {folder} (there is no {SETTINGS_FILE}).",
+            hint="Give the archive with --archive PATH or CAESAR_ARCHIVE, or create one with"
+            " `caesar init`.",
+        )
+    try:
+        settings = Settings.model_validate(tomllib.loads(path.read_text("utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise CaesarError(
+            f"The settings file {path} cannot be read: {exc}",
+            hint="Fix the file by hand or restore it from a backup.",
+        ) from exc
+    if settings.format != FORMAT_VERSION:
+        raise CaesarError(
+            f"The archive at {folder} has format {settings.format}; this version of Caesar"
+            f" reads format {FORMAT_VERSION}.",
+            hint="Use the version of Caesar Archive that wrote it.",
+        )
+    return settings
+
+
+def archive_path(given: str | os.PathLike[str] | None) -> Path:
+    """The archive folder: `--archive`, else `CAESAR_ARCHIVE`, else `./caesar-archive`."""
+    chosen = given or os.environ.get("CAESAR_ARCHIVE") or DEFAULT_ARCHIVE
+    return Path(chosen).expanduser().absolute()

@@ -1,0 +1,1 @@
+"""Keys and the encrypted, content-addressed store of originals and derived images."""

@@ -1,0 +1,104 @@
+"""The encrypted, content-addressed object vault: originals and derived images.
+
+An object's name is HMAC-SHA256(object-name key, kind ‖ SHA-256 of the content), so the name
+depends only on the content (one copy, however often it arrives) yet reveals nothing to someone
+who holds a photo but not the archive's keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from caesar.errors import CorruptObject, MissingObject
+from caesar.vault.envelope import Encryptor, decrypt
+from caesar.vault.keys import Keys
+from caesar.vault.store import ObjectStore, Pending
+
+Kind = Literal["original", "thumbnail"]
+READ_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An object written to the store's pending area: its content hash and what to commit."""
+
+    sha256: str
+    size: int
+    pending: Pending
+
+
+class ObjectVault:
+    """Seals content into a store and opens it again."""
+
+    def __init__(self, store: ObjectStore, keys: Keys) -> None:
+        self.store = store
+        self._name_key = keys.object_names
+        self._enc_key = keys.object_encryption
+
+    def name(self, kind: Kind, sha256: str) -> str:
+        """The stored name of the `kind` object for content with this SHA-256."""
+        msg = kind.encode() + b"\x00" + bytes.fromhex(sha256)
+        return hmac.new(self._name_key, msg, hashlib.sha256).hexdigest()
+
+    def seal_stream(
+        self, source: BinaryIO, size: int, keep: bytearray | None = None
+    ) -> Sealed:
+        """Hash and encrypt `size` bytes from `source` in one pass into a pending object.
+
+        When `keep` is given the plaintext is also appended to it, so that a caller can analyse
+        a small file without reading it twice.
+        """
+        digest = hashlib.sha256()
+        encryptor = Encryptor(self._enc_key, size)
+        pending, out = self.store.create()
+        try:
+            with out:
+                while block := source.read(READ_SIZE):
+                    digest.update(block)
+                    if keep is not None:
+                        keep += block
+                    out.write(encryptor.update(block))
+                out.write(encryptor.finish())
+        except BaseException:
+            self.store.discard(pending)
+            raise
+        return Sealed(digest.hexdigest(), size, pending)
+
+    def seal_bytes(self, data: bytes) -> Sealed:
+        """Seal content that is already in memory (thumbnails)."""
+        return self.seal_stream(io.BytesIO(data), len(data))
+
+    def commit(self, kind: Kind, sealed: Sealed) -> bool:
+        """Store a sealed object under its name; False if the archive already had it."""
+        return self.store.commit(sealed.pending, self.name(kind, sealed.sha256))
+
+    def discard(self, sealed: Sealed) -> None:
+        """Drop a sealed object that is not needed (a duplicate)."""
+        self.store.discard(sealed.pending)
+
+    def read(self, kind: Kind, sha256: str) -> Iterator[bytes]:
+        """Yield the decrypted content of a stored object (checked chunk by chunk)."""
+        name = self.name(kind, sha256)
+        with self.store.open(name) as f:
+            yield from decrypt(self._enc_key, f, name)
+
+    def read_bytes(self, kind: Kind, sha256: str) -> bytes:
+        """The whole decrypted content of a (small) stored object."""
+        return b"".join(self.read(kind, sha256))
+
+    def check(self, kind: Kind, sha256: str) -> Literal["ok", "damaged", "missing"]:
+        """Decrypt and re-hash one object: is it intact, damaged or missing?"""
+        digest = hashlib.sha256()
+        try:
+            for block in self.read(kind, sha256):
+                digest.update(block)
+        except MissingObject:
+            return "missing"
+        except CorruptObject:
+            return "damaged"
+        return "ok" if hmac.compare_digest(digest.hexdigest(), sha256) else "damaged"
