@@ -70,12 +70,17 @@ class Archive:
         (path / _INIT_MARKER).unlink()
         return archive
 
+    @staticmethod
+    def locate(path: Path) -> Settings:
+        """The settings of the archive in `path`; says clearly when there is none."""
+        if (path / _INIT_MARKER).exists():
+            raise _half_made(path)
+        return load_settings(path)
+
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Archive:
         """Unlock the archive in `path` with `passphrase`."""
-        if (path / _INIT_MARKER).exists():
-            raise _half_made(path)
-        settings = load_settings(path)
+        settings = cls.locate(path)
         archive = cls(path, settings, unlock_keys(path, passphrase))
         migrate(archive.catalog.engine)
         return archive

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from caesar import __version__
 from caesar.cli import archive, demo, ingest, photos, transfers
@@ -15,8 +15,22 @@ from caesar.cli.output import err
 from caesar.errors import CaesarError
 from caesar.settings import archive_path
 
+class _Group(TyperGroup):
+    """Turns a CaesarError from any command into its message and exit status."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CaesarError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+            if exc.hint:
+                err.print(exc.hint, markup=False, highlight=False)
+            ctx.exit(exc.exit_code)
+
+
 app = typer.Typer(
     name="caesar",
+    cls=_Group,
     help="Caesar Archive: keep photographic evidence of deaths in detention safe, intact and"
     " useful.\n\nThe archive is --archive PATH, else $CAESAR_ARCHIVE, else ./caesar-archive."
     " The passphrase comes from $CAESAR_PASSPHRASE, else a prompt.",
@@ -58,11 +72,5 @@ demo.register(app)
 
 
 def main() -> None:
-    """Entry point: run the app; a CaesarError becomes its message and exit status."""
-    try:
-        app()
-    except CaesarError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
-        if exc.hint:
-            err.print(exc.hint, markup=False)
-        sys.exit(exc.exit_code)
+    """Entry point of the `caesar` command."""
+    app()

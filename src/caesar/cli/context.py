@@ -22,6 +22,7 @@ class CliState:
 
     def open(self) -> Archive:
         """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt."""
+        Archive.locate(self.archive)  # no archive there: say so before asking for a passphrase
         return Archive.open(self.archive, passphrase(confirm=False))
 
     def actor(self, archive: Archive) -> str:

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up everything Caesar Archive needs on a fresh Debian machine, then runs one job:
+#   ./setup.sh demo [OPTIONS]   the synthetic archive, end to end (see `caesar demo --help`)
+#   ./setup.sh test [PYTEST ARGS]   the whole test suite
+#   ./setup.sh bench NAME [ARGS]    a benchmark from bench/
+# Debian packages are installed with apt-get (as root, or through sudo); Python packages go into
+# .venv/ inside this checkout. Nothing is asked on standard input.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+# Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
+# (the synthetic collection's cards in Latin and Arabic script).
+APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-noto-core fonts-kacst
+  fonts-hosny-amiri)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_debian() {
+  local missing=() pkg
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  ((${#missing[@]})) || return 0
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
+  log "installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+install_python() {
+  local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  log "installing Python packages into .venv/"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+}
+
+job=${1:-}
+[ -n "$job" ] || { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+shift
+install_debian
+install_python
+case "$job" in
+  demo) exec .venv/bin/caesar demo "$@" ;;
+  test) exec .venv/bin/python -m pytest "$@" ;;
+  bench) name=$1; shift; exec .venv/bin/python "bench/$name.py" "$@" ;;
+  *) echo "unknown job: $job (demo, test or bench)" >&2; exit 2 ;;
+esac
