@@ -102,7 +102,7 @@ class Intake:
             initializer=_init_worker,
             initargs=(self._keys, self._store_url, self._archive, self._settings, known),
         ) as pool:
-            recorder = _Recorder(self._catalog, self._vault, known, report)
+            recorder = _Recorder(self._catalog, known, report)
             for source in request.sources:
                 entries = list(walk_source(source))
                 if progress:
@@ -136,10 +136,8 @@ def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEnt
 class _Recorder:
     """Writes outcomes to the catalogue in batches and keeps the report."""
 
-    def __init__(self, catalog: Catalog, vault: ObjectVault, known: frozenset[str],
-                 report: IngestReport) -> None:
+    def __init__(self, catalog: Catalog, known: frozenset[str], report: IngestReport) -> None:
         self._catalog = catalog
-        self._vault = vault
         self._known = known
         self._report = report
         # Flags of every original met in this run: also tells a repeat within the run.
@@ -195,9 +193,6 @@ class _Recorder:
             sha = item.original.sha256
             self._count("bytes", item.size)
             if item.known or sha in self._met:
-                self._vault.discard(item.original)
-                if item.thumbnail:
-                    self._vault.discard(item.thumbnail)
                 outcome = "duplicate"
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
@@ -234,9 +229,6 @@ class _Recorder:
         original, inspection = item.original, item.inspection
         if original is None or inspection is None:
             raise RuntimeError("an item reached recording without its original")
-        self._vault.commit("original", original)
-        if item.thumbnail:
-            self._vault.commit("thumbnail", item.thumbnail)
         session.add(Photo(
             sha256=original.sha256, size=original.size, media_type=inspection.media_type,
             width=inspection.width, height=inspection.height,

@@ -98,7 +98,28 @@ class SealThumbnail:
             item.inspection.thumbnail = None  # the plaintext goes no further
 
 
-WORKER_STEPS: tuple[Step, ...] = (SealOriginal(), Dedupe(), Inspect(), SealThumbnail())
+class Commit:
+    """Make the sealed objects durable under their names, here in the worker.
+
+    Committing (fsync, rename, fsync of the folder) is mostly waiting for the disk; doing it
+    in every worker overlaps that wait with the other workers' hashing and decoding. The
+    catalogue row that refers to an object is written later by the main process, so an object
+    is always durable before anything points to it; a crash in between leaves an object that
+    the next run adopts. Two workers committing the same content is harmless: the name is the
+    same and the second one is dropped.
+    """
+
+    name = "commit"
+
+    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
+        if item.original is not None:
+            ctx.vault.commit("original", item.original)
+        if item.thumbnail is not None:
+            ctx.vault.commit("thumbnail", item.thumbnail)
+
+
+WORKER_STEPS: tuple[Step, ...] = (
+    SealOriginal(), Dedupe(), Inspect(), SealThumbnail(), Commit())
 
 
 def process(path: str, location: str, ctx: Context) -> Item:

@@ -1,0 +1,39 @@
+"""Verify speed against `sha256sum` of the same plaintext.
+
+    .venv/bin/python bench/verify.py [--photos 1000] [--megapixels 2] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CAESAR, make_photos, new_archive, timed, workspace  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=1000)
+    parser.add_argument("--megapixels", type=float, default=2.0)
+    parser.add_argument("--keep", action="store_true", help="keep the files made")
+    args = parser.parse_args()
+    with workspace(args.keep) as work:
+        source = work / "drive"
+        total = make_photos(source, args.photos, args.megapixels)
+        archive = new_archive(work / "archive")
+        timed([*CAESAR, "--archive", str(archive), "ingest", str(source), "--json"])
+        files = [str(p) for p in sorted(source.rglob("*.JPG"))]
+        floor = timed(["sha256sum", *files])
+        caesar = timed([*CAESAR, "--archive", str(archive), "verify", "--json"])
+        mb = total / 1e6
+        print(f"{args.photos} originals, {mb:,.0f} MB")
+        print(f"caesar verify  {caesar:7.2f} s  {mb / caesar:8.1f} MB/s")
+        print(f"sha256sum      {floor:7.2f} s  {mb / floor:8.1f} MB/s")
+        print(f"caesar / sha256sum = {caesar / floor:.2f}x  (target: within 2x)")
+
+
+if __name__ == "__main__":
+    main()
