@@ -17,8 +17,9 @@ from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound
 from caesar.intake.report import IngestReport
-from caesar.intake.service import Intake, IngestRequest, ProgressCallback
+from caesar.intake.service import Intake, IngestRequest
 from caesar.preservation.verify import VerifyReport, verify_originals
+from caesar.progress import ProgressCallback
 from caesar.settings import SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
 from caesar.vault.objects import ObjectVault

@@ -22,7 +22,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from caesar.intake.service import ProgressCallback
+from caesar.progress import ProgressCallback
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)

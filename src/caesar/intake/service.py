@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,6 +27,7 @@ from caesar.intake.inspect import FlagNote
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport
 from caesar.intake.sources import FileEntry, SkippedEntry, walk_source
 from caesar.intake.steps import Context, Item, process
+from caesar.progress import ProgressCallback
 from caesar.settings import IntakeSettings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
@@ -35,8 +36,6 @@ from caesar.vault.store import open_store
 _BATCH_ITEMS = 256
 _BATCH_SECONDS = 2.0
 
-ProgressCallback = Callable[[str, int, int], None]
-"""Called with (event, files, bytes): `start` with the number of entries, then `advance`."""
 
 _worker: Context | None = None
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo
-from caesar.intake.service import ProgressCallback
+from caesar.progress import ProgressCallback
 from caesar.settings import Settings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
