@@ -16,7 +16,7 @@ from caesar.intake.service import IngestRequest
 def ingest(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
-        metavar="SOURCE...", help="Folders, mounted drives or single files to bring in.",
+        metavar="SOURCE", help="Folders, mounted drives or single files to bring in.",
         show_default=False)],
     operator: Annotated[str | None, typer.Option(help="Who handed the material over (stored"
                                                  " encrypted; the custody log shows only a"

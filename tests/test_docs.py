@@ -1,0 +1,26 @@
+"""Docs that cannot drift: the CLI reference is generated from --help and must be current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from caesar.cli.app import app
+from caesar.cli.reference import _commands, render
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_cli_reference_is_current() -> None:
+    current = (DOCS / "cli.md").read_text("utf-8")
+    assert current == render(), (
+        "docs/cli.md is out of date: run `python -m caesar.cli.reference > docs/cli.md`")
+
+
+def test_every_command_and_option_explains_itself() -> None:
+    for path, command in _commands(typer.main.get_command(app), ["caesar"]):
+        assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
+        for param in command.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert (param.help or "").strip(), f"{' '.join(path)} {param.name} has no help"
