@@ -190,3 +190,25 @@ def test_unreadable_file_is_skipped_with_its_reason() -> None:
             ("secret.jpg", "cannot be opened: Permission denied")]
     finally:
         shutil.rmtree(base)
+
+
+@pytest.mark.slow
+def test_a_large_file_streams_with_flat_memory(caesar: Caesar, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    big = src / "video.mov"
+    with open(big, "wb") as f:  # 300 MB, mostly sparse: fast to read, large to hold
+        f.truncate(300 * 1024 * 1024)
+        f.write(b"not a photo")
+    # A fresh parent measures only this ingest's processes (RUSAGE_CHILDREN keeps the largest).
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True);"
+             " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, "-m", "caesar", "--archive",
+         str(caesar.archive), "ingest", str(src), "--json"], capture_output=True, text=True,
+        env={**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE})
+    assert done.returncode == 0, done.stderr
+    peak_mb = int(done.stderr.split()[-1]) / 1024
+    assert json.loads(done.stdout)["flagged"][0]["kind"] == "not_image"
+    assert peak_mb < 200, f"a process of the ingest grew to {peak_mb:.0f} MB"
+    assert caesar.json("verify")["ok"] == 1
