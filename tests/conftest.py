@@ -34,13 +34,14 @@ class Run:
 class Caesar:
     """Runs `caesar` commands in-process against one archive, as a user would type them."""
 
-    def __init__(self, archive: Path) -> None:
-        self.archive = archive
+    def __init__(self, archive: Path | None) -> None:
+        self.archive = archive  # None: no --archive, as a user who relies on the default
         self.env = {"CAESAR_PASSPHRASE": PASSPHRASE, "CAESAR_USER": None,
                     "CAESAR_ARCHIVE": None, "COLUMNS": "200"}
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run:
-        result = CliRunner().invoke(app, ["--archive", str(self.archive), *args],
+    def __call__(self, *args: str, env: dict[str, str | None] | None = None) -> Run:
+        where = ["--archive", str(self.archive)] if self.archive else []
+        result = CliRunner().invoke(app, [*where, *args],
                                     env={**self.env, **(env or {})}, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 

@@ -44,16 +44,22 @@ def _run_to_end(archive: Path, source: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def _run_and_kill(archive: Path, source: Path, after: float) -> bool:
+def _transfers(archive: Path) -> list:
+    opened = Archive.open(archive, PASSPHRASE)
+    try:
+        return opened.queries.transfers()
+    finally:
+        opened.close()
+
+
+def _run_and_kill(archive: Path, source: Path, after: float) -> None:
     """Start an ingest and SIGKILL its whole process group after `after` seconds."""
     process = subprocess.Popen(_command(archive, source), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env=_env(), start_new_session=True)
     time.sleep(after)
-    finished = process.poll() is not None
-    if not finished:
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    return not finished
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +109,13 @@ def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> Non
     crashed = tmp_path / "crashed"
     Archive.create(crashed, PASSPHRASE, kdf_cost=KdfCost.test).close()
     rng = random.Random(20130802)
-    kills = sum(_run_and_kill(crashed, source, rng.uniform(0.3, duration)) for _ in range(5))
-    assert kills >= 3, "the runs ended before they could be interrupted"
+    landed = 0
+    for _ in range(12):  # a kill during start-up interrupts nothing: try until three land
+        _run_and_kill(crashed, source, rng.uniform(0.2, duration))
+        landed = sum(t.state in ("running", "interrupted") for t in _transfers(crashed))
+        if landed >= 3:
+            break
+    assert landed >= 3, "the kills never landed mid-ingest"
 
     final = _run_to_end(crashed, source)
     photos, thumbs, objects, states, pending = _state(crashed)
@@ -114,7 +125,6 @@ def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> Non
     assert pending == 0
     assert states[-1] == "complete"
     assert set(states[:-1]) <= {"interrupted", "complete"} and "running" not in states
-    assert states.count("interrupted") >= 2, states  # the kills did land mid-ingest
     assert final["files_seen"] == expected["files_seen"]
     assert final["stored"] + final["duplicates"] == expected["stored"] + expected["duplicates"]
     assert {f["path"] for f in final["flagged"]} == {f["path"] for f in expected["flagged"]}

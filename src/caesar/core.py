@@ -47,7 +47,7 @@ class Archive:
     @classmethod
     def create(cls, path: Path, passphrase: str, *, owner: str = "owner",
                kdf_cost: KdfCost = KdfCost.normal, database_url: str | None = None,
-               store_url: str | None = None) -> Archive:
+               store_url: str | None = None, demo: bool = False) -> Archive:
         """Make a new archive in `path`, which must not exist or be empty."""
         _refuse_occupied(path)
         path.mkdir(parents=True, exist_ok=True)
@@ -56,6 +56,7 @@ class Archive:
         settings = Settings(
             database_url=database_url or defaults.database_url,
             store_url=store_url or defaults.store_url,
+            demo=demo,
             intake=IntakeSettings(),
         )
         keys = create_keys(path, passphrase, kdf_cost)

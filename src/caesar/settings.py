@@ -42,6 +42,7 @@ class Settings(BaseModel):
     store_url: str = "file:objects"
     cluster: str | None = None
     tsa_url: str | None = None
+    demo: bool = False  # made by `caesar demo`: holds only synthetic images, may be replaced
     intake: IntakeSettings = IntakeSettings()
 
     def dump(self, folder: Path) -> None:

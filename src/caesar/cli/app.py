@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -61,14 +62,15 @@ def main_options(
     ] = False,
 ) -> None:
     """Global options come before the command: caesar --archive A ingest SRC."""
-    ctx.obj = CliState(archive=archive_path(archive_), acting_as=acting_as)
+    ctx.obj = CliState(archive=archive_path(archive_), acting_as=acting_as,
+                       archive_given=bool(archive_ or os.environ.get("CAESAR_ARCHIVE")))
 
 
 archive.register(app)
 ingest.register(app)
 app.add_typer(photos.app, name="photos")
 app.add_typer(transfers.app, name="transfers")
-demo.register(app)
+app.add_typer(demo.app, name="demo")
 
 
 def main() -> None:

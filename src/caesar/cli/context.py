@@ -19,6 +19,7 @@ class CliState:
 
     archive: Path
     acting_as: str | None
+    archive_given: bool = False  # --archive or CAESAR_ARCHIVE, rather than the default
 
     def open(self) -> Archive:
         """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt."""

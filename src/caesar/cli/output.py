@@ -24,8 +24,8 @@ from rich.text import Text
 
 from caesar.progress import ProgressCallback
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def emit_json(data: BaseModel | list[Any] | dict[str, Any]) -> None:

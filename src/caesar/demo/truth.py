@@ -1,0 +1,238 @@
+"""The ground truth of a synthetic collection: what every file, case and report really is.
+
+``truth.json`` lies beside the drives (never inside one, so that ingesting a drive does not
+ingest the answers). Its schema is documented in ``docs/ground-truth.md``; these models are the
+schema in code, and :func:`load_truth` reads and validates a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from caesar.demo.vocab import Category, Damage, NumberKind, Role, Script, Sex
+
+FORMAT: Literal["caesar-demo-truth/1"] = "caesar-demo-truth/1"
+TRUTH_FILE = "truth.json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CameraTruth(_Model):
+    """One photographer's camera (one camera per photographer)."""
+
+    id: str
+    photographer: str
+    make: str
+    model: str
+    serial: str
+
+
+class CardTruth(_Model):
+    """The white card as it appears in one photo: its numbers (Western digits) and looks."""
+
+    detainee: str | None
+    branch: str | None
+    forensic: str | None
+    lines: tuple[str, ...]  # the text exactly as written, top to bottom, in ``script`` digits
+    script: Script
+    font: str  # font file name
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of this file
+
+
+class SkinTruth(_Model):
+    """A number written on a shape ("on the skin") instead of on the card, in one photo."""
+
+    kind: NumberKind
+    value: str  # Western digits
+    text: str  # as written
+    script: Script
+    box: tuple[int, int, int, int]
+
+
+class FileTruth(_Model):
+    """One file on one drive."""
+
+    drive: str
+    path: str  # relative to the drive, "/"-separated
+    sha256: str
+    size: int
+    case: int | None
+    role: Role
+    category: Category | None
+    copy_of: str | None = None  # sha256 of the original (published copies and repeats)
+    first_seen: str | None = None  # "drive/path" of the first sighting, for repeats
+    camera: str | None = None
+    taken_at: datetime | None = None
+    width: int | None = None
+    height: int | None = None
+    card: CardTruth | None = None
+    skin: tuple[SkinTruth, ...] = ()
+    damage: Damage | None = None
+
+    @property
+    def location(self) -> str:
+        """``drive/path``: where the file is, relative to the collection's folder."""
+        return f"{self.drive}/{self.path}"
+
+
+class MarkTruth(_Model):
+    """A mark on the body from the fixed vocabulary in :mod:`caesar.demo.vocab`."""
+
+    kind: str
+    location: str | None
+
+    @property
+    def code(self) -> str:
+        """The mark as one string, ``kind:location`` (or ``kind`` when the place is unknown)."""
+        return f"{self.kind}:{self.location}" if self.location else self.kind
+
+
+class NameTruth(_Model):
+    """One name in Arabic letters and in its usual Latin spelling."""
+
+    ar: str
+    latin: str
+
+
+class Person(_Model):
+    """Who the person in a case really was: what identification should find."""
+
+    first: NameTruth
+    father: NameTruth
+    grandfather: NameTruth
+    family: NameTruth
+    mother: NameTruth  # mother's first name
+    mother_family: NameTruth
+    birth_date: date
+    arrest_date: date
+    arrest_place: NameTruth
+    arresting_branch: str
+
+    @property
+    def name_ar(self) -> str:
+        """The full name in Arabic: first, father, grandfather, family name."""
+        return " ".join(n.ar for n in (self.first, self.father, self.grandfather, self.family))
+
+    @property
+    def name_latin(self) -> str:
+        """The full name in its usual Latin spelling."""
+        return " ".join(n.latin for n in (self.first, self.father, self.grandfather, self.family))
+
+
+class CaseTruth(_Model):
+    """One body: the numbers it carried, what an analyst can see, and who the person was."""
+
+    id: int
+    detainee: str
+    branch: str
+    forensic: str
+    script: Script
+    skin_number: NumberKind | None  # the number written on the skin instead of the card
+    hospital: str
+    photographed_on: date
+    sex: Sex
+    age: int  # true age at death
+    age_min: int  # apparent age range, as an analyst would estimate it
+    age_max: int
+    height_cm: int  # true height
+    height_measured: int | None  # what the photos allow to measure, if anything
+    marks: tuple[MarkTruth, ...]
+    camera: str
+    photos: tuple[str, ...]  # sha256 of the case's originals, in the order they were taken
+    folder_numbers: bool  # the case's photos sit in a folder named with its numbers
+    person: Person
+
+
+class ReportNoise(_Model):
+    """How a family's report departs from the truth (what bench/identify.py stratifies by)."""
+
+    name_script: Literal["arabic", "latin"]
+    branch: Literal["correct", "wrong", "missing", "named"]
+    arrest_date_error_days: int | None  # reported minus true; None when not reported
+    birth_year_error: int | None
+    marks: Literal["none", "some", "all"]
+    mark_side_swapped: bool
+    detainee_number: bool
+    height_error_cm: int | None
+
+
+class ReportTruth(_Model):
+    """What a missing-person report really refers to."""
+
+    ref: str
+    case: int | None  # the true case, or None for a person not in the collection
+    duplicate_of: str | None  # ref of another report of the same person
+    strong_identifier: bool  # carries a detainee number or a distinctive mark
+    noise: ReportNoise
+
+
+class Truth(_Model):
+    """The ground truth of one generated collection."""
+
+    format: Literal["caesar-demo-truth/1"] = FORMAT
+    seed: int
+    spec: dict[str, Any]
+    size: tuple[int, int]  # pixel size of the originals
+    drives: tuple[str, ...]
+    cameras: tuple[CameraTruth, ...]
+    files: tuple[FileTruth, ...]
+    cases: tuple[CaseTruth, ...]
+    reports: tuple[ReportTruth, ...]
+
+    @cached_property
+    def _by_location(self) -> dict[str, FileTruth]:
+        return {f.location: f for f in self.files}
+
+    @cached_property
+    def _by_sha(self) -> dict[str, FileTruth]:
+        # The first sighting wins, so a repeat never hides its original.
+        out: dict[str, FileTruth] = {}
+        for f in self.files:
+            out.setdefault(f.sha256, f)
+        return out
+
+    def file(self, location: str) -> FileTruth:
+        """The file at ``drive/path``."""
+        return self._by_location[location]
+
+    def by_sha256(self, sha256: str) -> FileTruth:
+        """The first sighting of the file with this SHA-256."""
+        return self._by_sha[sha256]
+
+    @cached_property
+    def _cases(self) -> dict[int, CaseTruth]:
+        return {c.id: c for c in self.cases}
+
+    def case(self, case_id: int) -> CaseTruth:
+        """The case with this id."""
+        return self._cases[case_id]
+
+    def case_files(self, case_id: int) -> list[FileTruth]:
+        """Every file of a case: originals, repeats and published copies."""
+        return [f for f in self.files if f.case == case_id]
+
+    def originals(self) -> Iterator[FileTruth]:
+        """First sightings of intact photos (no repeats, published copies or damaged files)."""
+        for f in self.files:
+            if f.copy_of is None and f.damage is None:
+                yield f
+
+    def dump_json(self) -> str:
+        """The truth as stable, human-readable JSON (same collection, same text)."""
+        return self.model_dump_json(indent=1) + "\n"
+
+
+def load_truth(path: Path) -> Truth:
+    """Read ``truth.json`` (or the folder that holds it) and validate it."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / TRUTH_FILE
+    return Truth.model_validate_json(path.read_bytes())

@@ -1,0 +1,58 @@
+"""`caesar demo --no-serve` end to end on a small synthetic collection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSPHRASE, Caesar
+
+from caesar.core import Archive
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
+    caesar = Caesar(tmp_path / "demo")
+    run = caesar("demo", "--no-serve", "--cases", "6", "--kdf-cost", "test")
+    assert run.exit_code == 0, run.stderr
+    assert f"The demo archive is at {tmp_path / 'demo'}" in run.stdout
+    assert "originals stored, encrypted" in run.stdout and "Verify:" in run.stdout
+    archive = Archive.open(tmp_path / "demo", PASSPHRASE)
+    try:
+        assert archive.settings.demo
+        photos = archive.queries.photos()
+        transfers = archive.queries.transfers()
+        report = archive.verify()
+    finally:
+        archive.close()
+    assert len(transfers) >= 2 and all(t.state == "complete" for t in transfers)
+    assert report.checked == len(photos) > 20 and report.ok == report.checked
+    assert f"{len(photos)} originals stored" in run.stdout
+    assert {"empty", "truncated", "not_image"} <= {k for p in photos for k in p.flags}
+
+
+def test_demo_replaces_only_a_demo_archive(tmp_path: Path, archive: Archive) -> None:
+    refused = Caesar(archive.path)("demo", "--no-serve", "--cases", "2", "--kdf-cost", "test")
+    assert refused.exit_code == 2 and "not a demo archive" in refused.stderr
+    assert archive.queries.transfers() == []
+
+    demo = Caesar(tmp_path / "demo")
+    for _ in range(2):
+        again = demo("demo", "--no-serve", "--cases", "2", "--kdf-cost", "test")
+        assert again.exit_code == 0, again.stderr
+    opened = Archive.open(tmp_path / "demo", PASSPHRASE)
+    assert len(opened.queries.transfers()) == 2  # the second run started afresh
+    opened.close()
+
+
+def test_demo_makes_up_and_prints_a_passphrase(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = Caesar(None)("demo", "--no-serve", "--cases", "2", "--kdf-cost", "test",
+                       env={"CAESAR_PASSPHRASE": None})
+    assert run.exit_code == 0, run.stderr
+    line = next(x for x in run.stdout.splitlines() if "passphrase (made up" in x)
+    made_up = line.rsplit(": ", 1)[1].strip()
+    Archive.open(tmp_path / "caesar-demo", made_up).close()
