@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import PASSPHRASE, Caesar
 from photos import camera_jpeg, png_header_only
@@ -212,3 +214,28 @@ def test_a_large_file_streams_with_flat_memory(caesar: Caesar, tmp_path: Path) -
     assert json.loads(done.stdout)["flagged"][0]["kind"] == "not_image"
     assert peak_mb < 200, f"a process of the ingest grew to {peak_mb:.0f} MB"
     assert caesar.json("verify")["ok"] == 1
+
+
+def test_odd_and_damaged_exif_never_stops_intake(caesar: Caesar, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    base = camera_jpeg(tmp_path / "base.jpg", seed=4)
+    with Image.open(io.BytesIO(base)) as image:
+        exif = image.getexif()
+        exif_ifd = exif.get_ifd(0x8769)
+        exif_ifd[0x9286] = b"ASCII\x00\x00\x00a comment in bytes"  # UserComment
+        exif_ifd[0x927C] = bytes(range(256)) * 20  # a large binary MakerNote
+        image.save(src / "odd.jpg", exif=exif, quality=90)
+    damaged = bytearray(base)
+    start = damaged.index(b"Exif\x00\x00") + 10  # inside the TIFF header of the EXIF block
+    damaged[start:start + 40] = b"\xff" * 40
+    (src / "damaged-exif.jpg").write_bytes(bytes(damaged))
+    report = caesar.json("ingest", str(src))
+    assert report["stored"] == 2 and report["skipped"] == []
+    shown = {p["sightings"][0]["path"]: caesar.json("photos", "show", p["sha256"])
+             for p in caesar.json("photos", "list")}
+    odd = shown["odd.jpg"]["exif"]["Exif"]
+    assert odd["UserComment"] == "a comment in bytes"
+    assert odd["MakerNote"] == {"bytes": 5120}
+    assert shown["odd.jpg"]["camera"]["serial"] == "SN-0001"
+    assert shown["damaged-exif.jpg"]["width"] == 640  # the image itself is still read

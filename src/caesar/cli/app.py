@@ -19,7 +19,9 @@ from caesar.settings import archive_path
 class _Group(TyperGroup):
     """Turns a CaesarError from any command into its message and exit status."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    # typer.Context is the Context that Typer passes; Typer types the base method with its
+    # private vendored click Context, hence the ignore.
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except CaesarError as exc:

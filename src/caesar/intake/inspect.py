@@ -17,6 +17,8 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 PREVIEW_PX = 256
 _MAX_EXIF_VALUE = 4096
+# EXIF 2.3 §4.6.5: an 8-byte character code leads UserComment-style values.
+_CHARSET_PREFIXES = ((b"ASCII\x00\x00\x00", "ascii"), (b"UNICODE\x00", "utf-16-be"))
 
 # Signatures of the formats a camera or a phone writes, and how each one ends when whole.
 _SIGNATURES: tuple[tuple[bytes, str, bytes | None], ...] = (
@@ -95,7 +97,8 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
             result.media_type = Image.MIME.get(image.format or "", result.media_type)
             result.width, result.height = image.size
             _read_metadata(image, result)
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit is not None and image.width * image.height > limit:
                 result.flags.append(_bomb(image.width, image.height))
                 return result
             if not decode:
@@ -132,7 +135,7 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
 def _bomb(width: int, height: int) -> FlagNote:
     return FlagNote(
         "decompression_bomb",
-        f"{width}×{height} pixels is over the safe limit of {Image.MAX_IMAGE_PIXELS:,};"
+        f"{width}×{height} pixels is over the safe limit of {Image.MAX_IMAGE_PIXELS or 0:,};"
         " never decoded",
     )
 
@@ -147,8 +150,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         if len(value) > _MAX_EXIF_VALUE:
             return {"bytes": len(value)}
+        for prefix, codec in _CHARSET_PREFIXES:  # EXIF UserComment and friends
+            if value.startswith(prefix):
+                return value[len(prefix):].decode(codec, "replace").rstrip("\x00").strip()
         text = value.rstrip(b"\x00")
-        return text.decode("ascii") if text.isascii() and text.isprintable() else value.hex()
+        if text.isascii() and text.decode("ascii").isprintable():
+            return text.decode("ascii")
+        return value.hex()
     if isinstance(value, str):
         return value.rstrip("\x00").strip()
     if isinstance(value, (tuple, list)):
@@ -166,12 +174,18 @@ def _ifd_json(ifd: Any, names: dict[int, str]) -> dict[str, Any]:
 
 
 def _read_metadata(image: Image.Image, result: Inspection) -> None:
+    # Damaged or hostile EXIF is common and Pillow's parser raises many exception types on it;
+    # the image itself may be fine, so the metadata is given up, not the file.
     try:
-        exif = image.getexif()
-        exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
-        gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    except Exception:  # noqa: BLE001 - damaged EXIF is common; the image itself may be fine
-        return
+        _exif_into(image, result)
+    except Exception as exc:  # noqa: BLE001
+        result.exif = {"unreadable": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def _exif_into(image: Image.Image, result: Inspection) -> None:
+    exif = image.getexif()
+    exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
     data: dict[str, Any] = _ifd_json(
         {k: v for k, v in exif.items() if k not in (ExifTags.IFD.Exif, ExifTags.IFD.GPSInfo)},
         ExifTags.TAGS,
