@@ -10,8 +10,8 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards in Latin and Arabic script).
-APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-noto-core fonts-kacst
-  fonts-hosny-amiri)
+APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
+  fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from caesar.demo.generate import cases_and_reports, generate_collection  # noqa: E402
+from caesar.demo.generate import cases_and_reports, generate_collection
 
 
 def _cpu_seconds() -> float:
@@ -67,7 +67,7 @@ def main() -> None:
         for role in sorted(count):
             print(f"    {role:15} {count[role]:6} files {size[role] / 1e6:9,.1f} MB")
         started = time.perf_counter()
-        planned, reports = cases_and_reports(cases=11000, seed=args.seed)
+        _planned, reports = cases_and_reports(cases=11000, seed=args.seed)
         print(f"  plan only (cases and reports, no pixels): 11,000 cases and"
               f" {len(reports)} reports in {time.perf_counter() - started:.1f} s")
         verdict = "met" if args.megapixels == 1 and args.cases >= 1000 and wall < 60 else "n/a"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import random
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pdqhash  # type: ignore[import-untyped]
+import pdqhash
 from PIL import Image
 
 from caesar.demo.cards import CardStyle, choose_style, draw_card, draw_skin_text
@@ -56,9 +57,9 @@ class Job:
 
 def aware(moment: datetime) -> datetime:
     """A local Syrian time with its UTC offset attached."""
-    sign, hours, minutes = utc_offset(moment)[0], utc_offset(moment)[1:3], utc_offset(moment)[4:]
-    delta = timedelta(hours=int(hours), minutes=int(minutes))
-    return moment.replace(tzinfo=timezone(delta if sign == "+" else -delta))
+    offset = utc_offset(moment)  # "+03:00"
+    delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:]))
+    return moment.replace(tzinfo=timezone(delta if offset[0] == "+" else -delta))
 
 
 def write_file(root: str, drive: str, path: str, data: bytes, when: datetime | None) -> None:
@@ -98,6 +99,25 @@ def choose_view(role: str, target: str, scene: Scene, rng: random.Random) -> Vie
 def _fits(centre: tuple[float, float], half: tuple[float, float], size: tuple[int, int]) -> bool:
     return (centre[0] - half[0] >= 0 and centre[1] - half[1] >= 0
             and centre[0] + half[0] <= size[0] and centre[1] + half[1] <= size[1])
+
+
+def _card_in_frame(scene: Scene, view: View, style: CardStyle, size: tuple[int, int]) -> bool:
+    # The rotated card's half extents, with a few pixels for the blur.
+    scale = view_scale(view, size)
+    h = scene.card_height * scale
+    w = h * style.aspect
+    a = math.radians(scene.card_angle + view.angle)
+    hx = (w * abs(math.cos(a)) + h * abs(math.sin(a))) / 2 + 4
+    hy = (w * abs(math.sin(a)) + h * abs(math.cos(a))) / 2 + 4
+    return _fits(map_point(view, size, scene.card), (hx, hy), size)
+
+
+def _framed_card(scene: Scene, view: View, style: CardStyle, size: tuple[int, int]) -> View:
+    """A card photo's view, stepped back and centred on the card until all of it shows."""
+    while not _card_in_frame(scene, view, style, size) and view.zoom > 1.0:
+        view = clamp_view(View(scene.card[0], scene.card[1], max(1.0, view.zoom * 0.85),
+                               view.angle))
+    return view
 
 
 def pdq_bits(image: Image.Image) -> np.ndarray:
@@ -140,17 +160,15 @@ def _draw_numbers(image: Image.Image, case: CasePlan, photo: PhotoPlan, scene: S
     size = image.size
     scale = view_scale(view, size)
     card = None
-    if photo.show_card:
+    if photo.show_card and _card_in_frame(scene, view, style, size):
         centre = map_point(view, size, scene.card)
         h = scene.card_height * scale
-        w = h * style.aspect
-        if _fits(centre, (w * 0.62, w * 0.62), size):
-            lines = _card_lines(case)
-            box = draw_card(image, centre, h, scene.card_angle + view.angle, lines, style, blur)
-            card = {"detainee": None if case.skin_number == "detainee" else case.detainee,
-                    "branch": None if case.skin_number == "branch" else case.branch,
-                    "forensic": None if case.skin_number == "forensic" else case.forensic,
-                    "lines": lines, "script": case.script, "font": style.font.name, "box": box}
+        lines = _card_lines(case)
+        box = draw_card(image, centre, h, scene.card_angle + view.angle, lines, style, blur)
+        card = {"detainee": None if case.skin_number == "detainee" else case.detainee,
+                "branch": None if case.skin_number == "branch" else case.branch,
+                "forensic": None if case.skin_number == "forensic" else case.forensic,
+                "lines": lines, "script": case.script, "font": style.font.name, "box": box}
     skin = []
     if case.skin_number:
         centre = map_point(view, size, scene.skin)
@@ -184,6 +202,8 @@ def render_subject(job: Job) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for photo in subject.photos:
         view = choose_view(photo.role, photo.target, scene, rng)
+        if photo.role == "card" and style is not None:
+            view = _framed_card(scene, view, style, size)
         image = render_view(scene, view, size)
         card: dict[str, Any] | None = None
         skin: list[dict[str, Any]] = []

@@ -272,7 +272,8 @@ def _noise_tile(size: tuple[int, int]) -> Image.Image:
     # One fixed noise field per size (a sensor's pattern), cropped at a random offset per photo:
     # generating fresh Gaussian noise for every megapixel would cost more than the rest.
     w, h = size
-    field = np.random.default_rng(0x5EED).normal(0.0, 3.5, (h + 64, w + 64, 3))
+    # float32 halves the transient memory, which matters at 12 MP (37 million samples).
+    field = np.random.default_rng(0x5EED).standard_normal((h + 64, w + 64, 3), np.float32) * 3.5
     wrapped = np.clip(np.rint(field), -NOISE_LIMIT, NOISE_LIMIT).astype(np.int16) % 256
     return Image.fromarray(wrapped.astype(np.uint8), "RGB")
 
