@@ -1,8 +1,7 @@
-"""Shared by the benchmarks: camera-like photos, a fresh archive, timing and tidy-up."""
+"""Shared by the benchmarks: synthetic photos, a fresh archive, timing and tidy-up."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -10,62 +9,38 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
+from caesar.demo.generate import generate_collection
 
 PASSPHRASE = "benchmark passphrase"
 ROOT = Path(__file__).resolve().parent.parent
 CAESAR = [sys.executable, "-m", "caesar"]
 
 
-_NOISE: dict[tuple[int, int], np.ndarray] = {}
+def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:
+    """At least `count` camera-like JPEGs from the synthetic generator, in day folders.
 
-
-def _sensor_noise(width: int, height: int) -> np.ndarray:
-    # One noise field per process, shifted per photo: generating fresh Gaussian noise for
-    # every pixel of every photo would dominate the benchmark's set-up time.
-    if (width, height) not in _NOISE:
-        rng = np.random.default_rng(0)
-        _NOISE[(width, height)] = rng.normal(0, 6, (height, width, 3)).astype(np.int16)
-    return _NOISE[(width, height)]
-
-
-def _photo(args: tuple[Path, int, float]) -> int:
-    path, seed, megapixels = args
-    rng = np.random.default_rng(seed)
-    width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
-    height = int(width * 3 / 4)
-    # Smooth scene plus per-pixel sensor noise: JPEG sizes then resemble a camera's
-    # (about 0.3-0.5 bytes per pixel at quality 92), unlike a flat synthetic image.
-    small = rng.integers(30, 220, (6, 8, 3)).astype(np.uint8)
-    scene = np.asarray(Image.fromarray(small).resize((width, height), Image.BICUBIC),
-                       dtype=np.int16)
-    shift = (int(rng.integers(height)), int(rng.integers(width)))
-    noisy = scene + np.roll(_sensor_noise(width, height), shift, axis=(0, 1))
-    exif = Image.Exif()
-    exif[0x010F], exif[0x0110] = "Nikon", "D300"
-    exif.get_ifd(0x8769)[0xA431] = f"BENCH{seed % 7:04d}"
-    exif.get_ifd(0x8769)[0x9003] = f"2013:08:{1 + seed % 28:02d} 10:{seed % 60:02d}:00"
-    buf = io.BytesIO()
-    Image.fromarray(noisy.clip(0, 255).astype(np.uint8)).save(buf, "JPEG", quality=92,
-                                                              exif=exif)
-    path.write_bytes(buf.getvalue())
-    return len(buf.getvalue())
-
-
-def make_photos(folder: Path, count: int, megapixels: float) -> int:
-    """Write `count` camera-like JPEGs into day folders; returns their total size."""
-    jobs = []
-    for i in range(count):
-        day = folder / f"2013-08-{1 + i // 250:02d}"
-        day.mkdir(parents=True, exist_ok=True)
-        jobs.append((day / f"DSC_{i:05d}.JPG", i, megapixels))
-    with ProcessPoolExecutor() as pool:
-        return sum(pool.map(_photo, jobs, chunksize=16))
+    One drive, no repeats, published copies or damaged files: every file is a new original,
+    so the figures are about throughput. Returns the photos' paths.
+    """
+    generate_collection(folder, cases=max(1, count // 5), megapixels=megapixels, drives=1,
+                        reports=False, repeat_share=0.0, published_share=0.0,
+                        damaged_per_drive=0, seed=7)
+    photos = sorted((folder / "drive-01").rglob("*.*"))
+    while len(photos) < count:  # a few more cases until there are enough
+        extra = folder / f"extra-{len(photos)}"
+        generate_collection(extra, cases=max(1, (count - len(photos)) // 4),
+                            megapixels=megapixels, drives=1, reports=False, repeat_share=0.0,
+                            published_share=0.0, damaged_per_drive=0, seed=len(photos))
+        for path in sorted((extra / "drive-01").rglob("*.*")):
+            target = folder / "drive-01" / "extra" / extra.name / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+            photos.append(target)
+        shutil.rmtree(extra)
+    return photos
 
 
 def new_archive(folder: Path) -> Path:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ingest.py [--photos 1000] [--megapixels 2] [--keep]
 
-Makes N camera-like JPEGs, then times, side by side on the same files:
+Makes N camera-like JPEGs with the synthetic generator, then times, side by side on the same files:
   caesar   `caesar ingest` into a fresh archive (hash, dedupe, EXIF, PDQ, thumbnail, encrypt)
   floor    `sha256sum` of every file, then `cp -r` to the same disk
   script   `exiftool -json` over the folder, then imagehash's phash of every file
@@ -22,7 +22,7 @@ from common import CAESAR, make_photos, new_archive, timed, workspace  # noqa: E
 SCRIPT = """
 import sys, pathlib, imagehash
 from PIL import Image
-for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.JPG')):
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):
     with Image.open(p) as im:
         imagehash.phash(im)
 """
@@ -36,12 +36,14 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the files made")
     args = parser.parse_args()
     with workspace(args.keep) as work:
-        source = work / "drive"
         started = time.perf_counter()
-        total = make_photos(source, args.photos, args.megapixels)
-        print(f"made {args.photos} photos of {args.megapixels} MP, {total / 1e6:,.0f} MB,"
+        photos = make_photos(work / "collection", args.photos, args.megapixels)
+        source = work / "collection" / "drive-01"
+        total = sum(p.stat().st_size for p in photos)
+        n = len(photos)
+        print(f"made {n} photos of {args.megapixels} MP, {total / 1e6:,.0f} MB,"
               f" in {time.perf_counter() - started:.1f} s")
-        files = [str(p) for p in sorted(source.rglob("*.JPG"))]
+        files = [str(p) for p in photos]
 
         archive = new_archive(work / "archive")
         caesar = timed([*CAESAR, "--archive", str(archive), "ingest", str(source), "--json"])
@@ -53,7 +55,6 @@ def main() -> None:
             script = timed(["exiftool", "-json", "-r", str(source)]) + timed(
                 [sys.executable, "-c", SCRIPT, str(source)])
 
-        n = args.photos
         print(f"{'':8}{'seconds':>10}{'photos/s':>12}{'MB/s':>10}")
         rows = [("caesar", caesar), ("floor", floor), ("script", script)]
         for name, seconds in rows:

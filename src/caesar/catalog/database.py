@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from caesar.errors import CaesarError
@@ -55,8 +53,30 @@ def make_engine(url: str, archive: Path, key: bytes) -> Engine:
     )
 
 
+def head_revision() -> str:
+    """The newest migration's revision id: by convention its file's four-digit prefix."""
+    return max(p.name[:4] for p in (_MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for a new database)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (one linear Alembic history)."""
+    """Bring the schema to the newest migration (one linear Alembic history).
+
+    Alembic is imported only when there is something to do: it costs a fifth of a second of
+    every command's start-up otherwise.
+    """
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:

@@ -1,7 +1,10 @@
 """What a file is: media type, dimensions, EXIF/XMP, PDQ hash, thumbnail, and what is wrong.
 
-Decoding happens at reduced scale (JPEG DCT scaling through Pillow's `draft`): a perceptual hash
-and a thumbnail need a few hundred pixels, and a full decode costs four to eight times more.
+Decoding happens at reduced scale (JPEG DCT scaling through Pillow's `draft`, down to 1/8): PDQ
+works on a 64×64 reduction anyway, so a preview of at least 128 px per side loses nothing that
+matters. Measured on the synthetic collection at 2 MP: re-encoded published copies stay within
+18 bits of their originals (the threshold is 31), distinct cases stay over 90 bits apart, and
+decoding costs a third less than at 1/4 scale (bench/ingest.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-PREVIEW_PX = 256
+PREVIEW_PX = 128
 _MAX_EXIF_VALUE = 4096
 # EXIF 2.3 §4.6.5: an 8-byte character code leads UserComment-style values.
 _CHARSET_PREFIXES = ((b"ASCII\x00\x00\x00", "ascii"), (b"UNICODE\x00", "utf-16-be"))
