@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo, Transfer
@@ -82,20 +82,20 @@ def _transfer_view(t: Transfer) -> TransferView:
     )
 
 
+_PHOTOS = select(Photo).options(selectinload(Photo.sightings), selectinload(Photo.flags))
+
+
 class Queries:
     """Read-only views of the catalogue."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
 
-    def _photos(self, session: Session) -> Any:
-        return select(Photo).options(selectinload(Photo.sightings), selectinload(Photo.flags))
-
     def photos(self) -> list[PhotoView]:
         """Every original, in order of arrival."""
         with self._catalog.reader() as session:
             rows = session.scalars(
-                self._photos(session).order_by(Photo.stored_at, Photo.sha256)
+                _PHOTOS.order_by(Photo.stored_at, Photo.sha256)
             ).all()
             return [_photo_view(p, with_exif=False) for p in rows]
 
@@ -103,7 +103,7 @@ class Queries:
         """One original with its EXIF/XMP."""
         with self._catalog.reader() as session:
             photo = session.scalars(
-                self._photos(session).where(Photo.sha256 == sha256.lower())
+                _PHOTOS.where(Photo.sha256 == sha256.lower())
             ).one_or_none()
             if photo is None:
                 raise NotFound(f"No original with SHA-256 {sha256} in this archive.",
