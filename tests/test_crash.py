@@ -142,3 +142,4 @@ def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> Non
     finally:
         opened.close()
     assert report.checked == len(ref_photos) and report.ok == report.checked
+    assert report.ledger_ok is True  # every stored original has its entry, none twice

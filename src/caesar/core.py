@@ -10,17 +10,22 @@ import fcntl
 import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from caesar.catalog.database import Catalog, make_engine, migrate
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
-from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound
+from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
 from caesar.intake.report import IngestReport
 from caesar.intake.service import Intake, IngestRequest
+from caesar.ledger.errors import TimestampError
+from caesar.ledger.events import Event
+from caesar.ledger.log import CustodyLog
+from caesar.ledger.views import LedgerReport, TimestampView
 from caesar.preservation.verify import VerifyReport, verify_originals
 from caesar.progress import ProgressCallback
-from caesar.settings import SETTINGS_FILE, IntakeSettings, Settings, load_settings
+from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import LocalStore, open_store
@@ -41,6 +46,7 @@ class Archive:
         self.vault = ObjectVault(self.store, keys)
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
         self.queries = Queries(self.catalog)
+        self.ledger = CustodyLog(self.catalog, keys)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -67,6 +73,14 @@ class Archive:
         migrate(archive.catalog.engine)
         with archive.catalog.session() as session:
             session.add(Meta(key="owner", value=owner))
+            when = datetime.now(UTC)
+            archive.ledger.append(session, [
+                Event(type="archive.created", time=when, actor=owner,
+                      details={"format": FORMAT_VERSION}),
+                *(Event(type="key.created", time=when, actor=owner, details={"key": key})
+                  for key in ("master", "bundle-sealing", "log-signing")),
+            ])
+            archive.ledger.checkpoint(session)
         (path / PUBLIC_KEY_FILE).write_text(keys.age_recipient + "\n", "ascii")
         settings.dump(path)  # last: its presence says the archive is whole
         (path / _INIT_MARKER).unlink()
@@ -125,13 +139,42 @@ class Archive:
         """Bring every source of `request` into the archive."""
         intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
                         archive=self.path, store_url=self.settings.store_url,
-                        settings=self.settings.intake)
+                        settings=self.settings.intake, ledger=self.ledger)
         with self.writing():
             return intake.ingest(request, progress)
 
-    def verify(self, progress: ProgressCallback | None = None) -> VerifyReport:
-        """Decrypt and re-hash every original."""
-        return verify_originals(self.catalog, self.keys, self.path, self.settings, progress)
+    def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None
+               ) -> VerifyReport:
+        """Decrypt and re-hash every original, check the custody log, and log the run."""
+        with self.writing():
+            return verify_originals(self.catalog, self.keys, self.path, self.settings, progress,
+                                    ledger=self.ledger, actor=actor or self.owner,
+                                    tsa_certificates=self._tsa_certificates())
+
+    def verify_ledger(self) -> LedgerReport:
+        """Check the custody log alone (`ledger verify`); changes nothing."""
+        return self.ledger.verify(self._tsa_certificates())
+
+    def timestamp(self, tsa_url: str | None = None) -> TimestampView:
+        """Get an RFC 3161 timestamp over the latest checkpoint from the TSA and keep it."""
+        url = tsa_url or self.settings.tsa_url
+        if not url:
+            raise TimestampError("No Time Stamping Authority is configured for this archive.",
+                                 hint="Give one with --tsa URL, or set tsa_url in "
+                                 f"{self.path / SETTINGS_FILE}.")
+        with self.writing():
+            return self.ledger.timestamp(url, self._tsa_certificates())
+
+    def _tsa_certificates(self) -> bytes | None:
+        """The TSA's certificate chain named by the settings, if any."""
+        if self.settings.tsa_certificates is None:
+            return None
+        path = self.path / self.settings.tsa_certificates
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise CaesarError(f"The TSA certificates {path} cannot be read: {error.strerror}.",
+                              hint="Fix tsa_certificates in the settings file.") from None
 
 
 def _refuse_occupied(path: Path) -> None:

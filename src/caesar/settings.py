@@ -42,6 +42,8 @@ class Settings(BaseModel):
     store_url: str = "file:objects"
     cluster: str | None = None
     tsa_url: str | None = None
+    # PEM: the TSA's certificate, then its issuers up to the root (relative to the archive).
+    tsa_certificates: str | None = None
     demo: bool = False  # made by `caesar demo`: holds only synthetic images, may be replaced
     intake: IntakeSettings = IntakeSettings()
 

@@ -47,10 +47,12 @@ def verify(
     ctx: typer.Context,
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Decrypt and re-hash every original; exit 1 if anything is damaged or missing."""
-    archive = state(ctx).open()
+    """Decrypt and re-hash every original and check the custody log; exit 1 if anything is
+    damaged or missing or the log fails its check. The run is recorded in the log."""
+    cli = state(ctx)
+    archive = cli.open()
     with progress_bar("verifying") as progress:
-        report = archive.verify(progress)
+        report = archive.verify(progress, actor=cli.actor(archive))
     archive.close()
     if json_:
         emit_json(report)
@@ -60,7 +62,10 @@ def verify(
             err.print(f"  damaged: {sha}")
         for sha in report.missing:
             err.print(f"  missing: {sha}")
-        if report.needs_attention:
+        if report.ledger_ok is not None:
+            err.print("The custody log checks out." if report.ledger_ok else
+                      "The custody log fails its check: `caesar ledger verify` says where.")
+        if report.damaged or report.missing:
             err.print("Restore the originals named above from a replica.")
     if report.needs_attention:
         raise typer.Exit(1)

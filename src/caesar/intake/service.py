@@ -27,6 +27,8 @@ from caesar.intake.inspect import FlagNote
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport
 from caesar.intake.sources import FileEntry, SkippedEntry, walk_source
 from caesar.intake.steps import Context, Item, process
+from caesar.ledger.events import Event, Subject
+from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
 from caesar.settings import IntakeSettings
 from caesar.vault.keys import Keys
@@ -71,8 +73,9 @@ class Intake:
     """Brings sources into the archive."""
 
     def __init__(self, *, catalog: Catalog, vault: ObjectVault, keys: Keys, archive: Path,
-                 store_url: str, settings: IntakeSettings) -> None:
+                 store_url: str, settings: IntakeSettings, ledger: CustodyLog) -> None:
         self._catalog = catalog
+        self._ledger = ledger
         self._vault = vault
         self._keys = keys
         self._archive = archive
@@ -90,6 +93,12 @@ class Intake:
                 )
         self._vault.store.clean_pending()
         with self._catalog.session() as session:
+            running = session.scalars(
+                select(Transfer.id).where(Transfer.state == "running")).all()
+            self._ledger.append(session, [
+                Event(type="transfer.interrupted", time=now(), actor=request.actor,
+                      subject=Subject.record("transfer", transfer_id))
+                for transfer_id in running])
             session.execute(
                 update(Transfer).where(Transfer.state == "running").values(state="interrupted")
             )
@@ -101,7 +110,7 @@ class Intake:
             initializer=_init_worker,
             initargs=(self._keys, self._store_url, self._archive, self._settings, known),
         ) as pool:
-            recorder = _Recorder(self._catalog, known, report)
+            recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report)
             for source in request.sources:
                 entries = list(walk_source(source))
                 if progress:
@@ -113,6 +122,8 @@ class Intake:
                     if progress:
                         progress("advance", 1, item.size if item else 0)
                 recorder.close_transfer(transfer_id)
+        with self._catalog.session() as session:
+            self._ledger.checkpoint(session)
         return report
 
 
@@ -133,10 +144,17 @@ def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEnt
 
 
 class _Recorder:
-    """Writes outcomes to the catalogue in batches and keeps the report."""
+    """Writes outcomes to the catalogue in batches and keeps the report.
 
-    def __init__(self, catalog: Catalog, known: frozenset[str], report: IngestReport) -> None:
+    Each outcome's custody-log entries are appended in the same transaction as its rows.
+    """
+
+    def __init__(self, catalog: Catalog, ledger: CustodyLog, actor: str,
+                 known: frozenset[str], report: IngestReport) -> None:
         self._catalog = catalog
+        self._ledger = ledger
+        self._actor = actor
+        self._events: list[Event] = []
         self._known = known
         self._report = report
         # Flags of every original met in this run: also tells a repeat within the run.
@@ -163,6 +181,11 @@ class _Recorder:
             session.add(transfer)
             session.flush()
             transfer_id = transfer.id
+            self._ledger.append(session, [Event(
+                type="transfer.received", time=transfer.started_at, actor=request.actor,
+                subject=Subject.record("transfer", transfer_id),
+                details={"kind": transfer.kind},
+                people={"operator": request.operator} if request.operator else {})])
         self._report.transfers.append(transfer_id)
         self._counts = dict.fromkeys(
             ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
@@ -173,6 +196,10 @@ class _Recorder:
 
     def _count(self, key: str, n: int = 1) -> None:
         self._counts[key] += n
+
+    def _log(self, event_type: str, sha: str, **details: str) -> None:
+        self._events.append(Event(type=event_type, time=now(), actor=self._actor,
+                                  subject=Subject.original(sha), details=details))
 
     def record(self, source: str, transfer_id: int, entry: FileEntry | SkippedEntry,
                item: Item | None) -> None:
@@ -202,7 +229,9 @@ class _Recorder:
             self._count("stored" if outcome == "stored" else "duplicates")
             session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
                                  outcome=outcome))
+            self._log(f"original.{outcome}", sha)
             for note in notes:
+                self._log("original.flagged", sha, kind=note.kind)
                 if outcome == "duplicate":
                     session.add(Flag(sha256=sha, transfer_id=transfer_id, path=entry.path,
                                      kind=note.kind, problem=note.problem))
@@ -245,6 +274,8 @@ class _Recorder:
 
     def _commit(self) -> None:
         if self._session is not None:
+            self._ledger.append(self._session, self._events)
+            self._events = []
             self._session.commit()
             self._session.begin()
         self._pending = 0
@@ -257,8 +288,15 @@ class _Recorder:
         transfer = session.get(Transfer, transfer_id)
         if transfer is not None:
             transfer.state = "complete"
-            transfer.finished_at = now()
+            transfer.finished_at = finished = now()
             transfer.counts = dict(self._counts)
+            # Counts of files only: a byte total could help recognise a drive.
+            self._events.append(Event(
+                type="transfer.completed", time=finished, actor=self._actor,
+                subject=Subject.record("transfer", transfer_id),
+                details={k: v for k, v in self._counts.items() if k != "bytes"}))
+        self._ledger.append(session, self._events)
+        self._events = []
         session.commit()
         session.close()
         self._session = None

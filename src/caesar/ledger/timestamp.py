@@ -106,6 +106,15 @@ def verify_timestamp(token: bytes, data: bytes, tsa_cert_pem: bytes | str) -> da
     return reply.tst_info.gen_time
 
 
+def timestamped_digest(token: bytes) -> bytes:
+    """The SHA-256 digest that ``token`` vouches for (read, not verified: see above)."""
+    info = _decode(token, "the timestamp token").tst_info
+    if info.message_imprint.hash_algorithm != _SHA256_OID:
+        raise TimestampError("the timestamp token does not use SHA-256")
+    digest: bytes = info.message_imprint.message
+    return digest
+
+
 def _decode(token: bytes, what: str) -> TimeStampResponse:
     try:
         return decode_timestamp_response(token)

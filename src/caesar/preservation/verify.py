@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -11,6 +12,8 @@ from sqlalchemy import select
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo
+from caesar.ledger.events import Event
+from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
 from caesar.settings import Settings
 from caesar.vault.keys import Keys
@@ -48,8 +51,14 @@ def _check(sha256: str) -> tuple[str, str]:
 
 
 def verify_originals(catalog: Catalog, keys: Keys, archive: Path, settings: Settings,
-                     progress: ProgressCallback | None = None) -> VerifyReport:
-    """Check every catalogued original, using every core."""
+                     progress: ProgressCallback | None = None, *, ledger: CustodyLog,
+                     actor: str, tsa_certificates: bytes | None = None) -> VerifyReport:
+    """Check every catalogued original, using every core, then the custody log; log the run.
+
+    The caller holds the archive's write lock: the run is recorded as a `verify.run` entry and
+    a new checkpoint. A log that fails its check gets nothing appended and nothing signed, so
+    a signature never vouches for a log that was tampered with.
+    """
     with catalog.reader() as session:
         photos = session.execute(select(Photo.sha256, Photo.size).order_by(Photo.sha256)).all()
     sizes = dict(photos)
@@ -69,4 +78,14 @@ def verify_originals(catalog: Catalog, keys: Keys, archive: Path, settings: Sett
                 report.damaged.append(sha256)
             if progress:
                 progress("advance", 1, sizes[sha256])
+    ledger_report = ledger.verify(tsa_certificates)
+    report.ledger_ok = None if ledger_report.empty else ledger_report.ok
+    if report.ledger_ok is not False:
+        with catalog.session() as session:
+            ledger.append(session, [Event(
+                type="verify.run", time=datetime.now(UTC), actor=actor,
+                details={"checked": report.checked, "ok": report.ok,
+                         "damaged": len(report.damaged), "missing": len(report.missing),
+                         "ledger_ok": report.ledger_ok})])
+            ledger.checkpoint(session)
     return report

@@ -1,0 +1,170 @@
+"""What the custody log records, and the canonical bytes of an entry.
+
+An entry is canonical JSON (keys sorted, no spaces, UTF-8; for the values entries hold, strings,
+integers, booleans and null, this is also RFC 8785 JCS)::
+
+    {"actor":"<pseudonym>","details":{...},"subject":"<commitment>"|null,
+     "time":"2024-05-01T10:11:12Z","type":"original.stored","v":1}
+
+It names nobody and reveals no original (DESIGN.md, principle 3): the actor is a pseudonym (an
+HMAC of the name under a key inside the archive), the subject is a salted commitment
+``SHA-256(salt ‖ SHA-256(subject))`` with a random 32-byte salt per entry, and details are
+only counts, kinds and pseudonyms, which :func:`check_details` enforces as far as a shape can.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from caesar.ledger.errors import LedgerError
+
+ENTRY_VERSION = 1
+SALT_SIZE = 32
+
+Detail = str | int | bool | None
+
+EVENT_TYPES = frozenset({
+    "archive.created",      # Archive.create: the log's first entry
+    "log.started",          # the log began in an archive made before it: what it held then
+    "key.created",          # a key was made; details: which key
+    "transfer.received",    # a transfer opened; subject: the transfer
+    "transfer.interrupted", # a transfer left running by a crash was closed as interrupted
+    "transfer.completed",   # a transfer ended; details: its counts
+    "original.stored",      # an original was preserved for the first time; subject: it
+    "original.duplicate",   # an original arrived again
+    "original.flagged",     # something is wrong with an original; details: the flag's kind
+    "verify.run",           # `caesar verify` ran; details: its counts and the ledger's result
+})
+"""Every type an entry may have. Later features add theirs here, so a typo fails at once."""
+
+SUBJECT_KINDS = frozenset({"original", "transfer"})
+
+_DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+# Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or
+# anything as long as a SHA-256 in hex, so no name, path, EXIF value or bare hash fits.
+_DETAIL_TEXT = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an entry concerns: an original (by SHA-256) or a record (``transfer`` 12)."""
+
+    kind: str
+    id: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in SUBJECT_KINDS:
+            raise LedgerError(f"unknown kind of custody-log subject {self.kind!r}")
+        if self.kind == "original" and not re.fullmatch(r"[0-9a-f]{64}", self.id):
+            raise LedgerError(f"an original's subject is its SHA-256 in lowercase hex, "
+                              f"not {self.id!r}")
+
+    @classmethod
+    def original(cls, sha256: str) -> Subject:
+        """An original, named by its SHA-256 (lowercase hex)."""
+        return cls("original", sha256)
+
+    @classmethod
+    def record(cls, kind: str, record_id: int | str) -> Subject:
+        """A catalogue record, such as ``Subject.record("transfer", 12)``."""
+        return cls(kind, str(record_id))
+
+    def digest(self) -> bytes:
+        """The 32 bytes the commitment covers: an original's SHA-256, or SHA-256("kind:id")."""
+        if self.kind == "original":
+            return bytes.fromhex(self.id)
+        return hashlib.sha256(f"{self.kind}:{self.id}".encode()).digest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened to the evidence, before it becomes an entry.
+
+    ``actor`` and the values of ``people`` are names: the log keeps only their pseudonyms
+    (``people={"operator": name}`` becomes ``details["operator"] = pseudonym``).
+    """
+
+    type: str
+    time: datetime
+    actor: str
+    subject: Subject | None = None
+    details: Mapping[str, Detail] = field(default_factory=dict)
+    people: Mapping[str, str] = field(default_factory=dict)
+
+
+def commitment(salt: bytes, subject: Subject) -> str:
+    """``SHA-256(salt ‖ SHA-256(subject))`` over raw bytes, lowercase hex."""
+    if len(salt) != SALT_SIZE:
+        raise LedgerError(f"a commitment's salt has {SALT_SIZE} bytes, not {len(salt)}")
+    return hashlib.sha256(salt + subject.digest()).hexdigest()
+
+
+def pseudonym(key: bytes, name: str) -> str:
+    """A person's pseudonym: HMAC-SHA256 of the NFC-normalised name, first 128 bits in hex.
+
+    NFC, because the same Arabic or accented name typed on two keyboards can differ in code
+    points; 128 bits, because collisions between people must never happen by chance.
+    """
+    normal = unicodedata.normalize("NFC", name.strip())
+    if not normal:
+        raise LedgerError("an actor's name is empty")
+    return hmac.new(key, b"person\x00" + normal.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def check_details(details: Mapping[str, Detail]) -> None:
+    """Refuse details that could carry a name, a path, an EXIF value or a bare hash."""
+    for key, value in details.items():
+        if not _DETAIL_KEY.fullmatch(key):
+            raise LedgerError(f"custody-log detail key {key!r} is not a short snake_case word")
+        if isinstance(value, str) and not _DETAIL_TEXT.fullmatch(value):
+            raise LedgerError(f"custody-log detail {key}={value!r} is not a short lowercase "
+                              "token: the log must not carry names, paths or hashes")
+        if value is not None and not isinstance(value, str | int):
+            raise LedgerError(f"custody-log detail {key} must be text, a whole number, "
+                              f"true/false or null, not {type(value).__name__}")
+
+
+def encode_entry(*, type: str, time: datetime, actor: str, subject: str | None,
+                 details: Mapping[str, Detail]) -> bytes:
+    """An entry's canonical bytes; ``actor`` is a pseudonym, ``subject`` a commitment."""
+    if type not in EVENT_TYPES:
+        raise LedgerError(f"unknown custody-log event type {type!r}",
+                          hint="Add new event types to caesar.ledger.events.EVENT_TYPES.")
+    check_details(details)
+    return canonical_json({"v": ENTRY_VERSION, "type": type, "time": format_time(time),
+                           "actor": actor, "subject": subject, "details": dict(details)})
+
+
+def decode_entry(data: bytes) -> dict[str, Any]:
+    """An entry's fields; raises :class:`LedgerError` unless ``data`` is a canonical entry."""
+    try:
+        entry = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise LedgerError("a custody-log entry is not UTF-8 JSON") from None
+    if not isinstance(entry, dict) or set(entry) != {"v", "type", "time", "actor", "subject",
+                                                     "details"}:
+        raise LedgerError("a custody-log entry lacks or adds fields")
+    if canonical_json(entry) != data:
+        raise LedgerError("a custody-log entry is not in canonical form")
+    return entry
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: one byte string for one value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def format_time(when: datetime) -> str:
+    """UTC to the second, as ``2024-05-01T10:11:12Z``."""
+    if when.tzinfo is None:
+        raise LedgerError("a custody-log time must carry its time zone")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
