@@ -63,6 +63,7 @@ class Transfer(Base):
     info: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     sightings: Mapped[list[Sighting]] = relationship(back_populates="transfer")
+    problems: Mapped[list[Problem]] = relationship(order_by="Problem.id")
 
 
 class Photo(Base):

@@ -57,6 +57,14 @@ class TransferView(BaseModel):
     finished_at: datetime | None
     counts: dict[str, Any]
     info: dict[str, Any]
+    problems: list[ProblemView] = []
+
+
+class ProblemView(BaseModel):
+    """Something wrong with a whole hand-over (an invalid bag, a damaged bundle)."""
+
+    kind: str
+    problem: str
 
 
 def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
@@ -79,6 +87,7 @@ def _transfer_view(t: Transfer) -> TransferView:
         id=t.id, state=t.state, kind=t.kind, source_label=t.label, source=t.source,
         operator=t.operator, actor=t.actor, started_at=t.started_at,
         finished_at=t.finished_at, counts=t.counts, info=t.info,
+        problems=[ProblemView(kind=p.kind, problem=p.problem) for p in t.problems],
     )
 
 
@@ -114,7 +123,7 @@ class Queries:
         """Every transfer, oldest first."""
         with self._catalog.reader() as session:
             return [_transfer_view(t) for t in session.scalars(
-                select(Transfer).order_by(Transfer.id))]
+                select(Transfer).options(selectinload(Transfer.problems)).order_by(Transfer.id))]
 
     def transfer(self, transfer_id: int) -> TransferView:
         """One transfer."""

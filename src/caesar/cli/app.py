@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from caesar import __version__
-from caesar.cli import archive, demo, ingest, ledger, photos, transfers
+from caesar.cli import archive, demo, ingest, ledger, photos, seal, transfers
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -70,6 +70,7 @@ def main_options(
 
 archive.register(app)
 ingest.register(app)
+app.command()(seal.seal)
 app.add_typer(photos.app, name="photos")
 app.add_typer(transfers.app, name="transfers")
 app.add_typer(ledger.app, name="ledger")

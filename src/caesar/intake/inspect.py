@@ -70,6 +70,12 @@ def _sniff(head: bytes) -> tuple[str, bytes | None] | None:
     return None
 
 
+def sniff_media_type(head: bytes) -> str | None:
+    """The media type that a file's first 16 bytes show, if they show one."""
+    sniffed = _sniff(head)
+    return sniffed[0] if sniffed else None
+
+
 def _ends_early(f: BinaryIO, size: int, head: bytes, trailer: bytes | None) -> bool:
     if head[:4] == b"RIFF":  # WebP declares its length in the header
         return int.from_bytes(head[4:8], "little") + 8 > size

@@ -1,4 +1,5 @@
-"""`ingest`: walk each source, run the pipeline in worker processes, record every outcome.
+"""`ingest`: find each source's hand-overs, run the pipeline in worker processes, record every
+outcome.
 
 Crash safety: an object is written under a temporary name and renamed into place before the
 catalogue row that refers to it is committed; rows are committed in small batches. A crash
@@ -21,12 +22,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Sighting, Skipped, Transfer
+from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.errors import SourceError
+from caesar.seal.errors import BundleError
+from caesar.seal.reader import Bundle
+from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote
-from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport
-from caesar.intake.sources import FileEntry, SkippedEntry, walk_source
-from caesar.intake.steps import Context, Item, process
+from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
+from caesar.intake.sources import FileEntry, SkippedEntry
+from caesar.intake.steps import (IN_MEMORY_LIMIT, Context, Item, process, process_data,
+                                 process_stream)
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
@@ -37,6 +42,8 @@ from caesar.vault.store import open_store
 
 _BATCH_ITEMS = 256
 _BATCH_SECONDS = 2.0
+# Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.
+_BUNDLE_BYTES_IN_FLIGHT = 96 * 1024 * 1024
 
 
 _worker: Context | None = None
@@ -52,6 +59,12 @@ def _run(path: str, location: str) -> Item:
     if _worker is None:
         raise RuntimeError("intake worker used before it was initialised")
     return process(path, location, _worker)
+
+
+def _run_data(path: str, data: bytes) -> Item:
+    if _worker is None:
+        raise RuntimeError("intake worker used before it was initialised")
+    return process_data(path, data, _worker)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,20 +124,66 @@ class Intake:
             initargs=(self._keys, self._store_url, self._archive, self._settings, known),
         ) as pool:
             recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report)
+            # Files too large to pass to a worker in memory are preserved here, as they stream.
+            local = Context(self._vault, self._settings, known)
             for source in request.sources:
-                entries = list(walk_source(source))
-                if progress:
-                    progress("start", len(entries), 0)
-                transfer_id = recorder.open_transfer(source, request)
-                results = _ordered(pool, entries, window=workers * 8)
-                for entry, item in results:
-                    recorder.record(source, transfer_id, entry, item)
+                for handover in plan(source, self._keys.age_identity):
                     if progress:
-                        progress("advance", 1, item.size if item else 0)
-                recorder.close_transfer(transfer_id)
+                        progress("start", handover.total, 0)
+                    transfer_id = recorder.open_transfer(handover, request)
+                    for entry, item in _outcomes(pool, handover, local, workers):
+                        recorder.record(handover, transfer_id, entry, item)
+                        if progress:
+                            progress("advance", 1, item.size if item else 0)
+                    recorder.close_transfer(transfer_id, handover)
         with self._catalog.session() as session:
             self._ledger.checkpoint(session)
         return report
+
+
+def _outcomes(pool: ProcessPoolExecutor, handover: Handover, local: Context, workers: int
+              ) -> Iterable[tuple[FileEntry | SkippedEntry, Item | None]]:
+    """Every entry of a hand-over with what the pipeline made of it, in order.
+
+    A sealed bundle was authenticated when it was planned; should its second pass still fail
+    (the drive changed under us), it is reported and its part files are kept instead.
+    """
+    bundle = handover.bundle
+    if bundle is not None:
+        try:
+            yield from _members(pool, bundle, local, workers * 8)
+            yield from ((entry, None) for entry in not_sealed(bundle))
+            return
+        except BundleError as exc:
+            handover.fail_bundle(exc, bundle.ref)
+    yield from _ordered(pool, handover.entries, window=workers * 8)
+
+
+def _members(pool: ProcessPoolExecutor, bundle: Bundle, local: Context, window: int
+             ) -> Iterable[tuple[FileEntry, Item]]:
+    """A bundle's files in order, analysed in the workers, with bounded plaintext in flight."""
+    pending: deque[tuple[FileEntry, Future[Item], int]] = deque()
+    in_flight = 0
+    for member in bundle.members():
+        entry = FileEntry(member.path, "")
+        if member.size > IN_MEMORY_LIMIT:
+            while pending:
+                head, fut, _ = pending.popleft()
+                yield head, fut.result()
+            in_flight = 0
+            yield entry, process_stream(member.path, member.stream, member.size, local)
+            continue
+        data = member.stream.read(member.size)
+        pending.append((entry, pool.submit(_run_data, member.path, data), len(data)))
+        in_flight += len(data)
+        del data
+        while pending and (len(pending) > window or in_flight > _BUNDLE_BYTES_IN_FLIGHT):
+            head, fut, size = pending.popleft()
+            in_flight -= size
+            yield head, fut.result()
+    while pending:
+        head, fut, _ = pending.popleft()
+        yield head, fut.result()
 
 
 def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEntry],
@@ -164,28 +223,33 @@ class _Recorder:
         self._last_commit = time.monotonic()
         self._counts: dict[str, int] = {}
 
-    def open_transfer(self, source: str, request: IngestRequest) -> int:
+    def open_transfer(self, handover: Handover, request: IngestRequest) -> int:
         with self._catalog.session() as session:
             transfer = Transfer(
                 state="running",
-                kind="folder" if os.path.isdir(source) else "file",
-                source=source,
+                kind=handover.kind,
+                source=handover.source,
                 label=request.label,
                 operator=request.operator,
                 actor=request.actor,
-                device_label=None,
+                device_label=handover.device_label,
                 started_at=now(),
                 counts={},
-                info={},
+                info=handover.info,
             )
             session.add(transfer)
             session.flush()
             transfer_id = transfer.id
+            details: dict[str, str | int] = {"kind": transfer.kind}
+            if handover.sealed_at is not None:
+                details["sealed_at"] = int(handover.sealed_at.timestamp())
+            people = {"operator": request.operator} if request.operator else {}
+            if handover.device_label:
+                people["device"] = handover.device_label
             self._ledger.append(session, [Event(
                 type="transfer.received", time=transfer.started_at, actor=request.actor,
-                subject=Subject.record("transfer", transfer_id),
-                details={"kind": transfer.kind},
-                people={"operator": request.operator} if request.operator else {})])
+                subject=Subject.record("transfer", transfer_id), details=details,
+                people=people)])
         self._report.transfers.append(transfer_id)
         self._counts = dict.fromkeys(
             ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
@@ -201,8 +265,9 @@ class _Recorder:
         self._events.append(Event(type=event_type, time=now(), actor=self._actor,
                                   subject=Subject.original(sha), details=details))
 
-    def record(self, source: str, transfer_id: int, entry: FileEntry | SkippedEntry,
+    def record(self, handover: Handover, transfer_id: int, entry: FileEntry | SkippedEntry,
                item: Item | None) -> None:
+        source = handover.source
         session = self._session
         if session is None:
             raise RuntimeError("record() outside a transfer")
@@ -230,9 +295,11 @@ class _Recorder:
             session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
                                  outcome=outcome))
             self._log(f"original.{outcome}", sha)
-            for note in notes:
+            # What is wrong with this copy (not with the content) is flagged on this sighting.
+            copy_notes = handover.notes_for(entry.path, sha)
+            for note in [*notes, *copy_notes]:
                 self._log("original.flagged", sha, kind=note.kind)
-                if outcome == "duplicate":
+                if outcome == "duplicate" or note in copy_notes:
                     session.add(Flag(sha256=sha, transfer_id=transfer_id, path=entry.path,
                                      kind=note.kind, problem=note.problem))
                 self._report.flagged.append(FlaggedEntry(
@@ -247,7 +314,8 @@ class _Recorder:
 
     def _stored_flags(self, session: Session, sha: str) -> list[FlagNote]:
         rows = session.execute(
-            select(Flag.kind, Flag.problem).where(Flag.sha256 == sha).distinct()
+            select(Flag.kind, Flag.problem)
+            .where(Flag.sha256 == sha, Flag.kind.not_in(COPY_FLAG_KINDS)).distinct()
         ).all()
         notes = [FlagNote(kind, problem) for kind, problem in rows]
         self._met[sha] = notes
@@ -281,13 +349,21 @@ class _Recorder:
         self._pending = 0
         self._last_commit = time.monotonic()
 
-    def close_transfer(self, transfer_id: int) -> None:
+    def close_transfer(self, transfer_id: int, handover: Handover) -> None:
         session = self._session
         if session is None:
             return
+        for kind, problem in handover.problems:
+            session.add(Problem(transfer_id=transfer_id, kind=kind, problem=problem))
+            self._report.problems.append(SourceProblem(source=handover.source, kind=kind,
+                                                       problem=problem))
+            self._events.append(Event(type="transfer.problem", time=now(), actor=self._actor,
+                                      subject=Subject.record("transfer", transfer_id),
+                                      details={"kind": kind}))
         transfer = session.get(Transfer, transfer_id)
         if transfer is not None:
-            transfer.state = "complete"
+            # A bundle that could not be opened was kept, not taken in: the hand-over failed.
+            transfer.state = "failed" if handover.damage is not None else "complete"
             transfer.finished_at = finished = now()
             transfer.counts = dict(self._counts)
             # Counts of files only: a byte total could help recognise a drive.

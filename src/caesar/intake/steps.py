@@ -7,12 +7,13 @@ process (see `service.py`), because one writer keeps the database simple and saf
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from caesar.intake.inspect import Inspection, inspect_file
+from caesar.intake.inspect import Inspection, inspect_file, sniff_media_type
 from caesar.settings import IntakeSettings
 from caesar.vault.envelope import ChangedWhileReading
 from caesar.vault.objects import ObjectVault, Sealed
@@ -143,8 +144,41 @@ def process(path: str, location: str, ctx: Context) -> Item:
             item.skipped = "no longer a regular file"
             return item
         item.size = info.st_size
-        for step in WORKER_STEPS:
-            step.run(item, file, ctx)
-            if item.done:
-                break
+        _run_steps(item, file, ctx)
     return item
+
+
+def process_data(path: str, data: bytes, ctx: Context) -> Item:
+    """Run the worker steps on a file whose content arrived in memory (from a sealed bundle)."""
+    item = Item(path, "", size=len(data))
+    _run_steps(item, io.BytesIO(data), ctx)
+    return item
+
+
+def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item:
+    """Preserve a file too large to hold in memory that can only be read once, in order.
+
+    Such a file (over :data:`IN_MEMORY_LIMIT`, inside a sealed bundle) is hashed, encrypted
+    and committed as it streams by; with no second read there is no image analysis, only the
+    media type its first bytes show.
+    """
+    item = Item(path, "", size=size)
+    head = stream.peek(16)[:16] if isinstance(stream, io.BufferedReader) else b""
+    for step in (SealOriginal(), Dedupe()):
+        step.run(item, stream, ctx)
+        if item.done:
+            return item
+    item.inspection = Inspection(media_type=sniff_media_type(head) or Inspection.media_type)
+    Commit().run(item, stream, ctx)
+    return item
+
+
+IN_MEMORY_LIMIT = 64 * 1024 * 1024
+"""Largest file from a sealed bundle that intake holds in memory to analyse in a worker."""
+
+
+def _run_steps(item: Item, file: BinaryIO, ctx: Context) -> None:
+    for step in WORKER_STEPS:
+        step.run(item, file, ctx)
+        if item.done:
+            break

@@ -38,6 +38,7 @@ EVENT_TYPES = frozenset({
     "transfer.received",    # a transfer opened; subject: the transfer
     "transfer.interrupted", # a transfer left running by a crash was closed as interrupted
     "transfer.completed",   # a transfer ended; details: its counts
+    "transfer.problem",     # a bag or sealed bundle failed its checks; details: the kind
     "original.stored",      # an original was preserved for the first time; subject: it
     "original.duplicate",   # an original arrived again
     "original.flagged",     # something is wrong with an original; details: the flag's kind
