@@ -16,7 +16,8 @@ from caesar.intake.service import IngestRequest
 def ingest(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
-        metavar="SOURCE", help="Folders, mounted drives or single files to bring in.",
+        metavar="SOURCE", help="Folders, mounted drives, single files, sealed bundles (a"
+        " drive or folder holding them, or one part) or BagIt bags to bring in.",
         show_default=False)],
     operator: Annotated[str | None, typer.Option(help="Who handed the material over (stored"
                                                  " encrypted; the custody log shows only a"
@@ -27,11 +28,16 @@ def ingest(
                       ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Bring folders, drives or files into the archive.
+    """Bring folders, drives, files, sealed bundles or BagIt bags into the archive.
 
     Every regular file is preserved bit for bit, once, however often it arrives; damaged and
     non-image files are kept and flagged. Symlinks are never followed. Each SOURCE becomes one
-    transfer. If a run is interrupted, run the same command again: it finishes the job.
+    transfer (one holding sealed bundles: one per bundle, and one for its other files). Sealed bundles are opened with the
+    archive's key and checked against their manifest before anything comes in; one that cannot
+    be opened is kept as it is (flagged bundle_damaged) and the command exits 1. A bag is
+    validated: files that do not match its manifests are flagged checksum_mismatch, and an
+    invalid bag is still preserved, with every reason reported (exit 1). If a run is
+    interrupted, run the same command again: it finishes the job.
     """
     cli = state(ctx)
     archive = cli.open()
