@@ -9,9 +9,11 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
-# (the synthetic collection's cards in Latin and Arabic script).
+# (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
+# script), tesseract's English data (reading Western digits on cards).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
-  fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade)
+  fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
+  tesseract-ocr tesseract-ocr-eng)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

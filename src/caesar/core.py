@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from caesar.cases.service import CaseService
 from caesar.catalog.database import Catalog, make_engine, migrate
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
@@ -133,6 +134,13 @@ class Archive:
         return self.keys.age_recipient
 
     # -- services ------------------------------------------------------------------------
+
+    @property
+    def cases(self) -> CaseService:
+        """Cases: build, show, and analysts' decisions (hold :meth:`writing` to change them)."""
+        return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
+                           archive=self.path, store_url=self.settings.store_url,
+                           settings=self.settings.cases)
 
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:

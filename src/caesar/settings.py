@@ -32,6 +32,21 @@ class IntakeSettings(BaseModel):
     )
 
 
+class CaseSettings(BaseModel):
+    """How `cases build` groups photos (see `caesar.cases.grouping`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    copy_distance: int = Field(default=31, ge=0, le=256, description="PDQ bits a re-encoded"
+                               " copy may differ from its original by (HMA recommends 31)")
+    copy_quality: int = Field(default=50, ge=0, le=100, description="PDQ quality both hashes"
+                              " need for a copy to be linked (HMA recommends 50)")
+    sequence_gap_seconds: float = Field(default=40.0, gt=0, description="a longer pause"
+                                        " between two photos of one camera starts a new body")
+    workers: int | None = Field(default=None, ge=1, description="processes reading the"
+                                " numbers (default: one per core)")
+
+
 class Settings(BaseModel):
     """The contents of `caesar.toml`."""
 
@@ -46,6 +61,7 @@ class Settings(BaseModel):
     tsa_certificates: str | None = None
     demo: bool = False  # made by `caesar demo`: holds only synthetic images, may be replaced
     intake: IntakeSettings = IntakeSettings()
+    cases: CaseSettings = CaseSettings()
 
     def dump(self, folder: Path) -> None:
         """Write the settings into `folder` (atomically, so a crash never leaves half a file)."""

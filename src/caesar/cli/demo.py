@@ -70,12 +70,15 @@ def _summary(r: TourResult) -> None:
         f"  Preserved but flagged: {flagged}. Skipped: {r.skipped}.",
         f"  Verify: {r.verified_ok} of {r.verified} originals intact"
         + (f", {r.damaged} damaged or missing." if r.damaged else "."),
+        f"  Cases: {r.cases_found} found for {r.cases} bodies, {r.cases_numbers_right} with all"
+        f" three numbers read right; {r.copies_linked} re-encoded copies linked to their"
+        f" original; {r.numbers_to_check} cases with a number for a person to check.",
     ]
     if r.passphrase:
         lines.append(f"  Its passphrase (made up for this demo): {r.passphrase}")
     env = "" if not r.passphrase else f"CAESAR_PASSPHRASE='{r.passphrase}' "
     lines += ["", "Try:"] + [f"  {env}caesar --archive {r.archive} {c}" for c in (
-        "photos list", "transfers list", "verify")]
+        "cases list", "cases queue", "photos list", "transfers list", "verify")]
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 

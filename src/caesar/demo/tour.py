@@ -1,6 +1,6 @@
 """`caesar demo`: a synthetic archive built end to end, every capability run on it.
 
-Later capabilities (cases, identification, exports, the web app) add their steps here.
+Later capabilities (identification, exports, the web app) add their steps here.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ class TourResult:
     verified_ok: int = 0
     verified: int = 0
     damaged: int = 0
+    cases_found: int = 0
+    cases_numbers_right: int = 0
+    copies_linked: int = 0
+    numbers_to_check: int = 0
 
 
 def prepare_archive(path: Path, passphrase: str | None, kdf_cost: KdfCost) -> tuple[
@@ -90,6 +94,15 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
             result.duplicates += report.duplicates
             result.skipped += len(report.skipped)
             result.flagged.update(f.kind for f in report.flagged if f.source == request.sources[0])
+    say("Grouping the photos into cases and reading the numbers on their cards...")
+    with progress("reading numbers") as bar, archive.writing():
+        built = archive.cases.build(archive.owner, progress=bar)
+    result.cases_found, result.copies_linked = built.cases, built.copies
+    result.numbers_to_check = built.needs_review
+    true_numbers = {(t.detainee, t.branch, t.forensic) for t in truth.cases}
+    result.cases_numbers_right = sum(
+        1 for case in archive.cases.cases()
+        if (case.numbers.detainee, case.numbers.branch, case.numbers.forensic) in true_numbers)
     say("Verifying every original (decrypt and re-hash)...")
     with progress("verifying") as bar:
         verified = archive.verify(bar)

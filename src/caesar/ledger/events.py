@@ -43,10 +43,18 @@ EVENT_TYPES = frozenset({
     "original.duplicate",   # an original arrived again
     "original.flagged",     # something is wrong with an original; details: the flag's kind
     "verify.run",           # `caesar verify` ran; details: its counts and the ledger's result
+    "cases.built",          # `cases build` ran; details: its counts
+    "case.created",         # a case was made (by a build or a split); subject: the case
+    "case.changed",         # an analyst changed a field; details: which field (never the value)
+    "case.merged",          # an analyst merged cases into this one; details: how many
+    "case.split",           # an analyst split photos off into this new case
+    "case.photo_moved",     # an analyst moved a photo into this case
+    "case.number_read",     # an analyst recorded their reading of one of the case's numbers
+    "photo.categorised",    # an analyst set what an original shows; details: the category
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
-SUBJECT_KINDS = frozenset({"original", "transfer"})
+SUBJECT_KINDS = frozenset({"original", "transfer", "case"})
 
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or

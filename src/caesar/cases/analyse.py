@@ -1,0 +1,87 @@
+"""Looking at one original for `cases build`: is there a card, and which numbers does it carry.
+
+Runs in worker processes: each decrypts an original from the vault, decodes it and hands it to
+the number readers. Plaintext never leaves the worker; what comes back is only the readings.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+from PIL import Image, UnidentifiedImageError
+
+from caesar.cases.reading import GlyphModel, install, read_photo
+from caesar.errors import CorruptObject
+from caesar.vault.keys import Keys
+from caesar.vault.objects import ObjectVault
+from caesar.vault.store import open_store
+
+READER_VERSION = "numbers-1"
+"""Recorded with each analysis; raise it when the readers change what they find, and `cases
+build --reread` reads every photo again."""
+
+# Readers need a card's digits a few dozen pixels high; beyond ~3 MP decoding only costs time.
+_DECODE_PX = (2048, 1536)
+
+
+@dataclass(frozen=True)
+class FoundNumber:
+    """One number a reader found, as the catalogue keeps it."""
+
+    position: int
+    raw: str
+    digits: str
+    script: str
+    method: str
+    confidence: float
+    place: str
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one original showed; `problem` says why it could not be looked at."""
+
+    sha256: str
+    reader: str = READER_VERSION
+    card_found: bool = False
+    numbers: tuple[FoundNumber, ...] = field(default_factory=tuple)
+    problem: str | None = None
+
+
+_vault: ObjectVault | None = None
+
+
+def init_worker(keys: Keys, store_url: str, archive: Path, glyphs: GlyphModel) -> None:
+    """Open the vault once per worker process and take the parent's trained classifier."""
+    global _vault
+    _vault = ObjectVault(open_store(store_url, archive), keys)
+    cv2.setNumThreads(1)  # one process per core already
+    install(glyphs)
+
+
+def analyse(sha256: str) -> Analysis:
+    """Decrypt, decode and read one original (in a worker made by :func:`init_worker`)."""
+    if _vault is None:
+        raise RuntimeError("analysis worker used before it was initialised")
+    try:
+        data = _vault.read_bytes("original", sha256)
+    except (CorruptObject, FileNotFoundError) as exc:
+        return Analysis(sha256, problem=f"the original cannot be read: {exc}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data))
+            image.draft("RGB", _DECODE_PX)
+            rgb = image.convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as exc:
+        return Analysis(sha256, problem=f"not readable as an image: {exc}")
+    reading = read_photo(rgb)
+    return Analysis(sha256, card_found=reading.card_found, numbers=tuple(
+        FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where, n.box)
+        for i, n in enumerate(reading.numbers)))
