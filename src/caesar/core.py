@@ -142,6 +142,20 @@ class Archive:
                            archive=self.path, store_url=self.settings.store_url,
                            settings=self.settings.cases)
 
+    def export_stats(self, out: Path, actor: str) -> list[Path]:
+        """Write the statistics of cases into `out` (new or empty) and log the export."""
+        from caesar.exports import folder, stats  # matplotlib: only for those who export
+
+        with self.writing():
+            cases = self.cases.cases()
+            made = stats.write(cases, folder.prepare(out), archive_label=self.path.name)
+            with self.catalog.session() as session:
+                self.ledger.append(session, [Event(
+                    type="export.stats", time=datetime.now(UTC), actor=actor,
+                    details={"cases": len(cases), "files": len(made)})])
+                self.ledger.checkpoint(session)
+        return made
+
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:
         """Bring every source of `request` into the archive."""

@@ -51,6 +51,7 @@ EVENT_TYPES = frozenset({
     "case.photo_moved",     # an analyst moved a photo into this case
     "case.number_read",     # an analyst recorded their reading of one of the case's numbers
     "photo.categorised",    # an analyst set what an original shows; details: the category
+    "export.stats",         # statistics of cases were exported; details: how many cases
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
