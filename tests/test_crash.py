@@ -52,10 +52,21 @@ def _transfers(archive: Path) -> list:
         opened.close()
 
 
+def _objects(archive: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(archive / "objects"))
+
+
 def _run_and_kill(archive: Path, source: Path, after: float) -> None:
-    """Start an ingest and SIGKILL its whole process group after `after` seconds."""
+    """Start an ingest and SIGKILL its whole process group `after` seconds into its work.
+
+    The work has begun when a new object appears in the store (start-up, which takes longer on
+    a busy machine, interrupts nothing), so the kill lands mid-ingest however loaded we are.
+    """
+    before = _objects(archive)
     process = subprocess.Popen(_command(archive, source), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env=_env(), start_new_session=True)
+    while process.poll() is None and _objects(archive) == before:
+        time.sleep(0.005)
     time.sleep(after)
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -108,17 +119,11 @@ def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> Non
 
     crashed = tmp_path / "crashed"
     Archive.create(crashed, PASSPHRASE, kdf_cost=KdfCost.test).close()
-    # A kill during start-up (imports, unlocking) interrupts nothing: aim past it.
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "caesar", "--archive", str(crashed), "transfers",
-                    "list", "--json"], env=_env(), check=True, capture_output=True)
-    startup = time.monotonic() - started
     rng = random.Random(20130802)
     landed = 0
-    work = max(duration - startup, 0.2)
     for _ in range(12):  # until three kills have landed mid-ingest
         # Early in the work: each rerun skips what earlier runs stored, so it ends sooner.
-        _run_and_kill(crashed, source, startup + rng.uniform(0.05, work / 2))
+        _run_and_kill(crashed, source, rng.uniform(0.0, duration / 4))
         landed = sum(t.state in ("running", "interrupted") for t in _transfers(crashed))
         if landed >= 3:
             break
