@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 from PIL import Image, UnidentifiedImageError
 
-from caesar.cases.reading import GlyphModel, install, read_photo
+from caesar.cases.reading import GlyphModel, install, look, read_photo
 from caesar.errors import CorruptObject
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
@@ -26,6 +26,7 @@ build --reread` reads every photo again."""
 
 # Readers need a card's digits a few dozen pixels high; beyond ~3 MP decoding only costs time.
 _DECODE_PX = (2048, 1536)
+_LOOK_PX = (640, 480)  # enough to see a card covering 1% of the photo
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,25 @@ def analyse(sha256: str) -> Analysis:
     except (CorruptObject, FileNotFoundError) as exc:
         return Analysis(sha256, problem=f"the original cannot be read: {exc}")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            image = Image.open(io.BytesIO(data))
-            image.draft("RGB", _DECODE_PX)
-            rgb = image.convert("RGB")
+        # Most photos show no card: a small decode (JPEG scales while decoding) tells, and
+        # only a photo with a card is decoded again at a size its digits can be read at.
+        small = _decoded(data, _LOOK_PX)
+        place = look(small)
+        if place is None:
+            return Analysis(sha256)
+        rgb = _decoded(data, _DECODE_PX)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError) as exc:
         return Analysis(sha256, problem=f"not readable as an image: {exc}")
-    reading = read_photo(rgb)
+    reading = read_photo(rgb, place.scaled(rgb.width / small.width))
     return Analysis(sha256, card_found=reading.card_found, numbers=tuple(
         FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where, n.box)
         for i, n in enumerate(reading.numbers)))
+
+
+def _decoded(data: bytes, size: tuple[int, int]) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # odd EXIF: the pixels are what matter here
+        image = Image.open(io.BytesIO(data))
+        image.draft("RGB", size)
+        return image.convert("RGB")

@@ -18,7 +18,8 @@ import numpy as np
 from PIL import Image
 
 from caesar.cases.reading import tesseract
-from caesar.cases.reading.card import find_card, ink_mask, split_glyphs, text_lines
+from caesar.cases.reading.card import (Place, find_card, ink_mask, locate, split_glyphs,
+                                       straighten, text_lines)
 from caesar.cases.reading.glyphs import ARABIC_INDIC, CLASSES, WESTERN, GlyphModel, install, model
 
 Script = Literal["western", "arabic_indic"]
@@ -54,15 +55,29 @@ def prepare() -> GlyphModel:
     return model()
 
 
-def read_photo(image: Image.Image) -> PhotoReading:
-    """Find a card in `image` and read its lines, top to bottom. Never raises for content."""
+def look(image: Image.Image) -> Place | None:
+    """Where a photo shows a card, if it does: a quick look that a small copy is enough for.
+
+    Pass the result, scaled to the full image, to :func:`read_photo`.
+    """
+    if image.width < 32 or image.height < 32:
+        return None
+    return locate(np.asarray(image.convert("RGB")))
+
+
+def read_photo(image: Image.Image, place: Place | None = None) -> PhotoReading:
+    """Find a card in `image` (or take it at `place`) and read its lines, top to bottom.
+
+    Never raises for what the image holds.
+    """
     if image.width < 32 or image.height < 32:
         return PhotoReading(False)
     if image.width * image.height > _MAX_PIXELS:
-        image = image.copy()
-        image.thumbnail((6000, 6000))
+        factor = 6000 / max(image.size)
+        image = image.resize((round(image.width * factor), round(image.height * factor)))
+        place = place.scaled(factor) if place is not None else None
     rgb = np.asarray(image.convert("RGB"))
-    card = find_card(rgb)
+    card = straighten(rgb, place) if place is not None else find_card(rgb)
     if card is None:
         return PhotoReading(False)
     mask = ink_mask(card.image)
@@ -120,5 +135,5 @@ def _read_line(grey: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int
     return NumberReading(raw, digits, script, round(confidence, 3), method, "card", box)
 
 
-__all__ = ["CLASSES", "GlyphModel", "NumberReading", "PhotoReading", "install", "prepare",
-           "read_photo"]
+__all__ = ["CLASSES", "GlyphModel", "NumberReading", "PhotoReading", "Place", "install", "look",
+           "prepare", "read_photo"]

@@ -31,15 +31,31 @@ class Card:
     angle: float  # degrees it was turned by to straighten it
 
 
-def find_card(rgb: np.ndarray) -> Card | None:
-    """The largest card-like rectangle of paper in an RGB photo, straightened; else None."""
+@dataclass(frozen=True)
+class Place:
+    """Where a card lies, in the coordinates of the image it was found in."""
+
+    centre: tuple[float, float]
+    size: tuple[float, float]  # long side, short side
+    angle: float  # degrees that turn the card upright
+
+    def scaled(self, factor: float) -> Place:
+        """The same place in an image `factor` times as large."""
+        return Place((self.centre[0] * factor, self.centre[1] * factor),
+                     (self.size[0] * factor, self.size[1] * factor), self.angle)
+
+
+def locate(rgb: np.ndarray) -> Place | None:
+    """The largest card-like rectangle of paper in an RGB image (searched at a small scale)."""
     height, width = rgb.shape[:2]
     scale = _SEARCH_WIDTH / width if width > _SEARCH_WIDTH else 1.0
     small = cv2.resize(rgb, (round(width * scale), round(height * scale)),
                        interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-    low, high = small.min(axis=2).astype(np.int16), small.max(axis=2).astype(np.int16)
-    paper = ((low >= 190) & (high - low <= 32)).astype(np.uint8)
-    paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    red, green, blue = cv2.split(small)
+    low = cv2.min(cv2.min(red, green), blue)
+    spread = cv2.subtract(cv2.max(cv2.max(red, green), blue), low)
+    bright = ((low >= 190) & (spread <= 32)).astype(np.uint8)
+    paper = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=8)
     best: tuple[float, Any] | None = None  # (area, OpenCV's rotated rectangle)
     for label in range(1, count):
@@ -64,17 +80,25 @@ def find_card(rgb: np.ndarray) -> Card | None:
     if w < h:
         w, h, angle = h, w, angle + 90
     angle = (angle + 90) % 180 - 90
-    centre = (cx / scale, cy / scale)
-    size = (w / scale, h / scale)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    turn = cv2.getRotationMatrix2D(centre, angle, 1.0)
-    upright = cv2.warpAffine(grey, turn, (width, height), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REPLICATE)
+    return Place((cx / scale, cy / scale), (w / scale, h / scale), float(angle))
+
+
+def straighten(rgb: np.ndarray, place: Place) -> Card | None:
+    """Cut the card at `place` out of the photo, upright, enlarged for reading if small."""
+    height, width = rgb.shape[:2]
+    (cx, cy), (w, h) = place.centre, place.size
+    # Only the card's neighbourhood is turned: the whole photo would cost ten times as much.
+    reach = int(np.hypot(w, h) / 2) + 4
+    nx0, ny0 = max(0, int(cx) - reach), max(0, int(cy) - reach)
+    nx1, ny1 = min(width, int(cx) + reach), min(height, int(cy) + reach)
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[ny0:ny1, nx0:nx1]), cv2.COLOR_RGB2GRAY)
+    centre = (cx - nx0, cy - ny0)
+    turn = cv2.getRotationMatrix2D(centre, place.angle, 1.0)
+    upright = cv2.warpAffine(grey, turn, (grey.shape[1], grey.shape[0]),
+                             flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     inset = 0.04  # keep the card's faint edge out of the crop
-    x0 = round(centre[0] - size[0] * (0.5 - inset))
-    x1 = round(centre[0] + size[0] * (0.5 - inset))
-    y0 = round(centre[1] - size[1] * (0.5 - inset))
-    y1 = round(centre[1] + size[1] * (0.5 - inset))
+    x0, x1 = round(centre[0] - w * (0.5 - inset)), round(centre[0] + w * (0.5 - inset))
+    y0, y1 = round(centre[1] - h * (0.5 - inset)), round(centre[1] + h * (0.5 - inset))
     crop = upright[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if crop.shape[0] < 12 or crop.shape[1] < 12:
         return None
@@ -83,12 +107,18 @@ def find_card(rgb: np.ndarray) -> Card | None:
         factor = _READ_HEIGHT / crop.shape[0]
         crop = cv2.resize(crop, (round(crop.shape[1] * factor), _READ_HEIGHT),
                           interpolation=cv2.INTER_CUBIC)
-    corners = cv2.boxPoints(((centre[0], centre[1]), size, best[1][2]))
+    corners = cv2.boxPoints(((cx, cy), (w, h), -place.angle))
     bx0, by0 = corners.min(axis=0)
     bx1, by1 = corners.max(axis=0)
     box = (max(0, int(bx0)), max(0, int(by0)), min(width, int(bx1) + 1),
            min(height, int(by1) + 1))
-    return Card(crop, box, float(angle))
+    return Card(crop, box, place.angle)
+
+
+def find_card(rgb: np.ndarray) -> Card | None:
+    """The card in an RGB photo, straightened; None when there is none."""
+    place = locate(rgb)
+    return straighten(rgb, place) if place is not None else None
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
