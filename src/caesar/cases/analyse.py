@@ -15,14 +15,11 @@ import cv2
 from PIL import Image, UnidentifiedImageError
 
 from caesar.cases.reading import GlyphModel, install, look, read_photo
+from caesar.cases.vocabulary import READER_VERSION
 from caesar.errors import CorruptObject
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import open_store
-
-READER_VERSION = "numbers-1"
-"""Recorded with each analysis; raise it when the readers change what they find, and `cases
-build --reread` reads every photo again."""
 
 # Readers need a card's digits a few dozen pixels high; beyond ~3 MP decoding only costs time.
 _DECODE_PX = (2048, 1536)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from caesar.cases.grouping import (
@@ -41,7 +41,8 @@ from caesar.cases.views import (
     QueueItem,
     ReadingView,
 )
-from caesar.cases.vocabulary import CATEGORIES, FINDINGS, IDENTIFICATIONS, STATUSES
+from caesar.cases.vocabulary import (CATEGORIES, FINDINGS, IDENTIFICATIONS, READER_VERSION,
+                                     STATUSES)
 from caesar.catalog.cases import (
     AnalystReading,
     Case,
@@ -125,18 +126,18 @@ class CaseService:
                                 sequence_gap_seconds=s.sequence_gap_seconds)
 
     def _analyse_new(self, reread: bool, progress: ProgressCallback | None) -> tuple[int, int]:
-        # Imported here: the readers load OCR engines, which no other command needs.
-        from caesar.cases import analyse
-        from caesar.cases.reading import prepare
         with self._catalog.reader() as session:
             query = select(Photo.sha256).where(Photo.media_type.like("image/%"))
             if not reread:
                 query = query.where(Photo.sha256.not_in(
-                    select(PhotoAnalysis.sha256).where(
-                        PhotoAnalysis.reader == analyse.READER_VERSION)))
+                    select(PhotoAnalysis.sha256).where(PhotoAnalysis.reader == READER_VERSION)))
             todo = list(session.scalars(query.order_by(Photo.sha256)))
         if not todo:
             return 0, 0
+        # Imported here: the readers load OCR engines and a classifier; nothing else needs them.
+        from caesar.cases import analyse
+        from caesar.cases.reading import prepare
+
         if progress:
             progress("start", len(todo), 0)
         glyphs = prepare()  # trained once, here, and handed to every worker
@@ -460,13 +461,23 @@ def _store_copies(session: Session, copies: Sequence[Copy]) -> None:
 
 
 def _suggest_categories(session: Session, groups: Sequence[Group]) -> None:
-    decided = set(session.scalars(select(PhotoCategory.sha256)
-                                  .where(PhotoCategory.set_by.is_not(None))))
-    session.execute(delete(PhotoCategory).where(PhotoCategory.set_by.is_(None)))
+    """Suggest a category for every grouped photo that no analyst has categorised; only the
+    suggestions that change are written (a rebuild of a large archive changes few)."""
+    existing = {sha: (category, set_by) for sha, category, set_by in session.execute(
+        select(PhotoCategory.sha256, PhotoCategory.category, PhotoCategory.set_by))}
+    wanted = {p.sha256: "detention_death" if g.is_case else "unclear"
+              for g in groups for p in g.photos
+              if existing.get(p.sha256, ("", None))[1] is None}
+    stale = [sha for sha, (category, set_by) in existing.items()
+             if set_by is None and wanted.get(sha) != category]
+    for chunk in _chunks(stale):
+        session.execute(delete(PhotoCategory).where(PhotoCategory.sha256.in_(chunk)))
     at = now()
-    session.add_all(PhotoCategory(sha256=p.sha256, set_by=None, set_at=at,
-                                  category="detention_death" if g.is_case else "unclear")
-                    for g in groups for p in g.photos if p.sha256 not in decided)
+    fresh = [{"sha256": sha, "category": category, "set_by": None, "set_at": at}
+             for sha, category in wanted.items()
+             if existing.get(sha, ("", None))[0] != category or sha in stale]
+    if fresh:
+        session.execute(insert(PhotoCategory), fresh)
 
 
 def _new_case(session: Session) -> Case:
@@ -609,7 +620,7 @@ class _Context:
     """What the views of several cases need, loaded in a few queries."""
 
     def __init__(self) -> None:
-        self.readings: dict[str, list[NumberReading]] = defaultdict(list)
+        self.readings: dict[str, list[Row[Any]]] = defaultdict(list)
         self.copies: dict[str, list[str]] = defaultdict(list)
         self.analysts: dict[tuple[int, str], list[AnalystReading]] = defaultdict(list)
         self.changes: dict[int, list[CaseChange]] = defaultdict(list)
@@ -618,7 +629,8 @@ class _Context:
     def load(cls, session: Session, case_ids: Sequence[int]) -> _Context:
         context = cls()
         shas = select(CasePhoto.sha256).where(CasePhoto.case_id.in_(case_ids))
-        for reading in session.scalars(select(NumberReading).where(
+        # Plain rows, not ORM objects: a view of every case reads tens of thousands of them.
+        for reading in session.execute(select(*NumberReading.__table__.columns).where(
                 NumberReading.sha256.in_(shas)).order_by(NumberReading.id)):
             context.readings[reading.sha256].append(reading)
         for copy in session.scalars(select(PhotoCopy).where(PhotoCopy.original.in_(shas))):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
+READER_VERSION: Final[str] = "numbers-1"
+"""Recorded with each photo's analysis; raise it when the number readers change what they find,
+and `cases build` reads every photo again."""
+
 CATEGORIES: Final[tuple[str, ...]] = (
     "detention_death", "other_death", "scene", "card_only", "unclear")
 """What a photo shows. The software suggests `detention_death` for photos grouped into a case
