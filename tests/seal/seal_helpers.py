@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from pyrage import x25519
 
 from caesar.demo.drive import SmallDrive, make_drive
+from caesar.intake.sources import FileEntry
+from caesar.seal import writer
 from caesar.seal.reader import find_bundles, open_bundle
 from caesar.seal.writer import SealRequest, SealResult, seal
 
@@ -65,6 +68,21 @@ def read_all(folder: Path, identity: str) -> dict[str, bytes]:
         assert hashlib.sha256(data).hexdigest() == member.sha256
         contents[member.path] = data
     return contents
+
+
+def change_while_sealing(monkeypatch: pytest.MonkeyPatch, photo: Path) -> None:
+    """Make `photo` change between the sealer's hashing read and its sealing read."""
+    real_hashed = writer._hashed
+
+    def then_changed(entry: FileEntry) -> object:
+        file = real_hashed(entry)
+        if entry.location == str(photo):
+            with open(photo, "r+b") as f:
+                f.write(b"\x00")
+            os.utime(photo, ns=(0, os.stat(photo).st_mtime_ns + 10**10))
+        return file
+
+    monkeypatch.setattr(writer, "_hashed", then_changed)
 
 
 def all_bytes(folder: Path) -> Iterator[tuple[str, bytes]]:

@@ -13,13 +13,20 @@ import pyrage
 import pytest
 from conftest import Caesar
 from pyrage import x25519
-from seal_helpers import LABEL, SERIAL, all_bytes, isolated_state, public_key_file, read_all
+from seal_helpers import (
+    LABEL,
+    SERIAL,
+    all_bytes,
+    change_while_sealing,
+    isolated_state,
+    public_key_file,
+    read_all,
+)
 
 from caesar.core import Archive
 from caesar.demo.drive import make_drive
 from caesar.intake.bag import read_bag
-from caesar.intake.sources import FileEntry
-from caesar.seal import parts, writer
+from caesar.seal import parts
 from caesar.seal.format import ManifestEntry, parse_part_name
 from caesar.seal.parts import NEUTRAL_TIME
 from caesar.seal.reader import find_bundles, open_bundle
@@ -209,17 +216,7 @@ def test_a_file_changed_while_sealing_is_flagged(tmp_path: Path,
     identity = x25519.Identity.generate()
     drive = make_drive(tmp_path / "day", photos=2, damaged=False)
     victim = drive.photos[0]
-    real_hashed = writer._hashed
-
-    def then_changed(entry: FileEntry) -> object:
-        file = real_hashed(entry)
-        if entry.location == str(victim):
-            with open(victim, "r+b") as f:
-                f.write(b"\x00")
-            os.utime(victim, ns=(0, os.stat(victim).st_mtime_ns + 10**10))
-        return file
-
-    monkeypatch.setattr(writer, "_hashed", then_changed)
+    change_while_sealing(monkeypatch, victim)
     usb = tmp_path / "usb"
     usb.mkdir()
     run = Caesar(None)("seal", str(drive.root), "--to", str(public_key_file(tmp_path, identity)),

@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import Caesar
 from pyrage import x25519
-from seal_helpers import LABEL, SERIAL, isolated_state, public_key_file
+from seal_helpers import LABEL, SERIAL, change_while_sealing, isolated_state, public_key_file
 
 from caesar.core import Archive
 from caesar.demo.drive import make_drive
-from caesar.intake.sources import FileEntry
-from caesar.seal import writer
 from caesar.seal.reader import find_bundles
 
 __all__ = ["isolated_state"]  # an autouse fixture, imported to apply here
@@ -195,16 +193,7 @@ def test_a_file_changed_while_sealing_arrives_flagged(archive: Archive, caesar: 
     """The field manifest keeps the first hash; the archive preserves the file as it came."""
     drive = make_drive(tmp_path / "day", photos=2, damaged=False)
     changed = drive.photos[0]
-    real_hashed = writer._hashed
-
-    def then_changed(entry: FileEntry) -> object:
-        file = real_hashed(entry)
-        if entry.location == str(changed):
-            with open(changed, "r+b") as f:
-                f.write(b"\x00")
-        return file
-
-    monkeypatch.setattr(writer, "_hashed", then_changed)
+    change_while_sealing(monkeypatch, changed)
     usb = tmp_path / "usb"
     usb.mkdir()
     assert Caesar(None)("seal", str(drive.root), "--to", str(archive.path / "archive.pub"),
