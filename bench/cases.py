@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     with workspace(args.keep) as work:
         started = time.perf_counter()
-        drives = max(2, math.ceil(args.cases * 5.5 / args.drive_photos))
+        drives = max(2, math.ceil(args.cases * 6.75 / args.drive_photos))  # ~6.75 files a case
         truth = generate_collection(work / "collection", cases=args.cases, drives=drives,
                                     reports=False, seed=11)
         originals = [f for f in truth.originals() if f.role != "damaged"]
