@@ -29,7 +29,8 @@ from caesar.identify.branches import branch_label
 from caesar.identify.marks import Mark, parse_mark, read_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
-from caesar.identify.table import CaseFacts, CaseTable, Floats, Ints, age_band, age_distance
+from caesar.identify.table import (Bools, CaseFacts, CaseTable, Floats, Ints, age_band,
+                                   age_distance)
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
@@ -114,8 +115,8 @@ def sex(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
     code = 1 if report.sex == "M" else 2
     share = table.sex_share.get(code, 0.5)
     known = table.sex[rows] > 0
-    # An analyst may misjudge sex on a damaged body: 1 in 100.
-    weights = np.where(known, math.log10(0.99 / max(share, 0.01)), 0.0)
+    # Sex recorded on both sides agrees for the same person (disagreement excludes).
+    weights = np.where(known, math.log10(1.0 / max(share, 0.01)), 0.0)
     return Weighed("sex", weights)
 
 
@@ -129,17 +130,22 @@ def age(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
     birth = report.birth_day
     if birth is None:
         return None
-    ages = (table.day[rows] - birth) / 365.25
-    low, high = table.age_min[rows], table.age_max[rows]
-    known = np.isfinite(ages) & np.isfinite(low) & np.isfinite(high)
-    slack = 0.0 if report.birth_date else 0.5
-    distance = np.maximum(age_distance(ages, low, high) - slack, 0.0)
-    bands = age_band(np.where(known, distance, 0.0))
-    # A random case's band: how the cases compared fall around this person's age.
+    bands, known = _age_bands(report, birth, table)
+    # A random case's band: how all cases fall around this person's age.
     counts = np.bincount(bands[known], minlength=len(_AGE_SAME))
     population = (counts + 0.5) / (int(known.sum()) + 0.5 * len(_AGE_SAME))
-    ratio = _AGE_SAME[bands] / population[bands]
-    return Weighed("age", np.where(known, np.clip(np.log10(ratio), *_CLIP), 0.0))
+    ratio = _AGE_SAME[bands[rows]] / population[bands[rows]]
+    return Weighed("age", np.where(known[rows], np.clip(np.log10(ratio), *_CLIP), 0.0))
+
+
+def _age_bands(report: ReportFacts, birth: float, table: CaseTable) -> tuple[Ints, Bools]:
+    """For every case: how far the report's age at its date is outside its apparent range
+    (as a band), and whether both are known."""
+    ages = (table.day - birth) / 365.25
+    known = np.isfinite(ages) & np.isfinite(table.age_min) & np.isfinite(table.age_max)
+    slack = 0.0 if report.birth_date else 0.5
+    distance = np.maximum(age_distance(ages, table.age_min, table.age_max) - slack, 0.0)
+    return age_band(np.where(known, distance, 0.0)), known
 
 
 def _detention(days: Floats) -> Floats:

@@ -124,7 +124,8 @@ def _factors(report: ReportFacts, case: CaseFacts, weighed: list[Weighed], i: in
             continue
         why = explain(w, report, case)
         if why is not None:
-            out.append(FactorView(factor=w.factor, weight=round(float(w.weights[i]), 2),
+            # + 0.0 turns a rounded -0.0 into 0.0: "-0.00" reads as evidence against.
+            out.append(FactorView(factor=w.factor, weight=round(float(w.weights[i]), 2) + 0.0,
                                   why=why))
     return out
 
