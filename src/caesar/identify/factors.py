@@ -29,8 +29,8 @@ from caesar.identify.branches import branch_label
 from caesar.identify.marks import Mark, parse_mark, read_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
-from caesar.identify.table import (Bools, CaseFacts, CaseTable, Floats, Ints, age_band,
-                                   age_distance)
+from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
+                                   age_band, age_distance)
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
@@ -200,17 +200,20 @@ def detainee(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | Non
     """
     if report.detainee is None or not table.numbers:
         return None
-    known = int(table.has_number.sum())
+    # How often a random case would carry this number: its count among the cases, tempered
+    # by imaginary cases with numbers drawn from ten thousand (a small archive).
+    known = int(table.has_number.sum()) + PRIOR_CASES
+    prior = PRIOR_CASES / 10_000
     weights = np.where(table.has_number, math.log10(0.04), 0.0)
     near = process.extract(report.detainee, table.number_keys, scorer=Levenshtein.distance,
                            score_cutoff=1, limit=None)
     near_rows = [r for number, distance, _ in near if distance == 1
                  for r in table.numbers[number]]
     if near_rows:
-        weights[near_rows] = math.log10(0.03 * known / len(near_rows))
+        weights[near_rows] = math.log10(0.03 * known / (len(near_rows) + 40 * prior))
     exact = table.numbers.get(report.detainee, [])
     if exact:
-        weights[exact] = math.log10(0.9 * known / len(exact))
+        weights[exact] = math.log10(0.9 * known / (len(exact) + prior))
     return Weighed("detainee_number", np.clip(weights[rows], *_CLIP))
 
 

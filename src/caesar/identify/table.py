@@ -24,6 +24,9 @@ Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 
 UNDATED = np.inf  # a case with no date sorts after every dated one, so no date block drops it
+PRIOR_CASES = 30
+"""Imaginary cases that temper the counts of a small archive: with thousands of real cases
+they weigh nothing; with a few dozen they keep one coincidence from looking like a pattern."""
 _DENSITY_WINDOW = 30  # days either side when counting how many cases share a date
 AGE_BANDS = (0.0, 2.0, 5.0, 10.0)  # years outside the apparent range: 0, <=2, <=5, <=10, more
 _SEX_CODES = {"M": 1, "F": 2}
@@ -147,22 +150,29 @@ def _floats(values: Sequence[int | None]) -> Floats:
 
 
 def _shares(codes: NDArray[np.int32] | NDArray[np.int8]) -> dict[int, float]:
+    """How common each value is, with one imaginary case per value (a small archive)."""
     if codes.size == 0:
         return {}
     values, counts = np.unique(codes, return_counts=True)
-    return {int(v): float(c) / codes.size for v, c in zip(values, counts)}
+    return {int(v): (float(c) + 1) / (codes.size + len(values)) for v, c in zip(values, counts)}
 
 
 def _log_density(day: Floats) -> Floats:
-    """log10(cases photographed within the window around each date / all dated / window)."""
+    """log10 of the share of cases photographed per day in the window around each date.
+
+    :data:`PRIOR_CASES` imaginary cases spread evenly over the period (at least two years)
+    keep a small archive's few dates from looking like a crowd.
+    """
     dated = np.sort(day[np.isfinite(day)])
     out = np.zeros_like(day)
     if dated.size == 0:
         return out
     finite = np.isfinite(day)
+    window = 2 * _DENSITY_WINDOW + 1
+    span = max(float(dated[-1] - dated[0]) + window, 730.0)
     low = np.searchsorted(dated, day[finite] - _DENSITY_WINDOW, side="left")
     high = np.searchsorted(dated, day[finite] + _DENSITY_WINDOW, side="right")
-    share = (high - low) / dated.size / (2 * _DENSITY_WINDOW + 1)
+    share = ((high - low) + PRIOR_CASES * window / span) / (dated.size + PRIOR_CASES) / window
     out[finite] = np.log10(np.maximum(share, 1e-6))
     return out
 
