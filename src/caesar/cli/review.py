@@ -3,6 +3,7 @@ reject, undo and override, each decision recorded with who, when and why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, out
 from caesar.identify.review import STATUSES
+from caesar.identify.service import IdentifyService
 from caesar.identify.views import MatchView
 
 app = typer.Typer(help="Review matches between families' reports and cases: one reviewer"
@@ -56,12 +58,7 @@ def show(ctx: typer.Context, report: Report, case: Case, json_: JsonOption = Fal
 def shortlist(ctx: typer.Context, report: Report, case: Case, note: Note = None,
               json_: JsonOption = False) -> None:
     """Put a case on a report's shortlist (the case becomes a candidate identification)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.shortlist(report, case, cli.actor(archive), note=note)
-    archive.close()
-    _print(found, json_)
+    _decide(ctx, json_, lambda identify, actor: identify.shortlist(report, case, actor, note=note))
 
 
 @app.command()
@@ -72,24 +69,14 @@ def confirm(ctx: typer.Context, report: Report, case: Case, note: Note = None,
     Must be a different person from the one who shortlisted it (two reviewers); the same
     person is refused and nothing changes.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.confirm(report, case, cli.actor(archive), note=note)
-    archive.close()
-    _print(found, json_)
+    _decide(ctx, json_, lambda identify, actor: identify.confirm(report, case, actor, note=note))
 
 
 @app.command()
 def reject(ctx: typer.Context, report: Report, case: Case, reason: Reason,
            json_: JsonOption = False) -> None:
     """Reject a case for a report (candidate or shortlisted), with the reason."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.reject(report, case, cli.actor(archive), reason=reason)
-    archive.close()
-    _print(found, json_)
+    _decide(ctx, json_, lambda identify, actor: identify.reject(report, case, actor, reason=reason))
 
 
 @app.command()
@@ -97,12 +84,7 @@ def undo(ctx: typer.Context, report: Report, case: Case, reason: Reason,
          json_: JsonOption = False) -> None:
     """Undo the last decision on a match that is still in force (a confirmation, a
     shortlisting, a rejection or an override); the undoing is itself recorded."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.undo(report, case, cli.actor(archive), reason=reason)
-    archive.close()
-    _print(found, json_)
+    _decide(ctx, json_, lambda identify, actor: identify.undo(report, case, actor, reason=reason))
 
 
 @app.command()
@@ -110,10 +92,16 @@ def override(ctx: typer.Context, report: Report, case: Case, reason: Reason,
              json_: JsonOption = False) -> None:
     """Lift an exclusion (other sex, photographed before the arrest) for one report and case,
     so that the case is ranked: when a reviewer judges the report's date or sex wrong."""
+    _decide(ctx, json_, lambda identify, actor: identify.override(report, case, actor, reason=reason))
+
+
+def _decide(ctx: typer.Context, json_: bool,
+            act: Callable[[IdentifyService, str], MatchView]) -> None:
+    """Run one decision as the acting person, holding the write lock, and print the match."""
     cli = state(ctx)
     archive = cli.open()
     with archive.writing():
-        found = archive.identify.override(report, case, cli.actor(archive), reason=reason)
+        found = act(archive.identify, cli.actor(archive))
     archive.close()
     _print(found, json_)
 
