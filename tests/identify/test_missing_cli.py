@@ -64,6 +64,9 @@ def test_json_import_prints_ref_and_id_and_reimport_updates(caesar: Caesar,
     assert shown["marks"] == ["tattoo:left_forearm", "scar"]
     assert [c["action"] for c in shown["history"]] == ["filed", "imported"]
     assert caesar.json("missing", "show", str(first[1]["id"]))["branch_number"] == "235"
+    found = caesar.json("missing", "list", "--name", "Mohamed Halabi")
+    assert [r["ref"] for r in found] == ["p-1"]
+    assert [r["ref"] for r in caesar.json("missing", "list", "--name", "خالد المصري")] == ["p-2"]
 
 
 def test_csv_import_reads_the_same_columns(caesar: Caesar, tmp_path: Path) -> None:

@@ -78,12 +78,15 @@ def edit(ctx: typer.Context, report_id: ReportId, set_: SetOption = None,
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
+def list_(ctx: typer.Context, name: Annotated[str | None, typer.Option(
+        help="Only reports whose names hold each of these words, in any spelling: `--name"
+        " 'محمد الحلبي'` finds Mohammad al-Halabi too.")] = None,
+          json_: JsonOption = False) -> None:
     """List every report: id, ref, status, name, sex, birth year, arrest date, branch."""
     cli = state(ctx)
     archive = cli.open()
     with archive.writing():
-        reports = archive.identify.reports(cli.actor(archive))
+        reports = archive.identify.reports(cli.actor(archive), name=name)
     archive.close()
     if json_:
         emit_json(reports)

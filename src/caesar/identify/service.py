@@ -21,7 +21,7 @@ from caesar.identify import disclosure, review
 from caesar.identify.duplicates import find_duplicates
 from caesar.identify.factors import ReportFacts
 from caesar.identify.matching import Candidate, rank
-from caesar.identify.names import person_name
+from caesar.identify.names import person_name, same_name, words
 from caesar.identify.records import ReportRecord, apply_fields, load_reports, seal_json
 from caesar.identify.reports import ReportFields
 from caesar.identify.table import CaseFacts, CaseTable, build_table
@@ -97,10 +97,13 @@ class IdentifyService:
                     subject=Subject.record("report", row.id), details={"fields": len(before)})])
         return self.report(report_id, actor)
 
-    def reports(self, actor: str) -> list[ReportSummary]:
-        """Every report, in id order (a logged view of the list)."""
+    def reports(self, actor: str, *, name: str | None = None) -> list[ReportSummary]:
+        """Every report in id order, or those whose names hold every word of `name` in any
+        spelling, Arabic or Latin (a logged view of the list)."""
         with self._w.catalog.session() as session:
             records = load_reports(session, self._w.cipher)
+            if name is not None:
+                records = [r for r in records if names_hold(r, name)]
             self._w.log(session, [Event(type="reports.listed", time=now(), actor=actor,
                                         details={"reports": len(records)})])
         return [ReportSummary(id=r.id, ref=r.ref, status=r.status, merged_into=r.merged_into,
@@ -391,3 +394,9 @@ def _candidate_view(candidate: Candidate, match: Match | None) -> CandidateView:
                          status=match.status if match else "candidate",
                          override=candidate.override)
 
+
+def names_hold(record: ReportRecord, query: str) -> bool:
+    """Whether every word of `query` is, in some spelling, a part of the report's names."""
+    held = [w for text in (record.name, record.father, record.grandfather, record.family_name,
+                           record.mother) if text for w in words(text)]
+    return all(any(same_name(q, h) for h in held) for q in words(query))
