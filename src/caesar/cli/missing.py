@@ -158,8 +158,9 @@ def _print(report: ReportView, json_: bool) -> None:
         if value not in (None, [], ""):
             out.print(f"{key:>18}: {value}", markup=False)
     for r in report.reporters:
+        notify = {None: "not asked", True: "yes", False: "no"}[r.consent_notify]
         consent = (f"contact {'yes' if r.consent_contact else 'no'}, share {r.consent_share},"
-                   f" tell of a match {'not asked' if r.consent_notify is None else r.consent_notify}")
+                   f" tell of a match {notify}")
         reach = f", {r.contact}" if r.contact else ""
         out.print(f"{'reporter':>18}: {r.name or '-'} ({r.relationship or '-'}{reach});"
                   f" {consent}", markup=False)

@@ -92,7 +92,8 @@ def override(ctx: typer.Context, report: Report, case: Case, reason: Reason,
              json_: JsonOption = False) -> None:
     """Lift an exclusion (other sex, photographed before the arrest) for one report and case,
     so that the case is ranked: when a reviewer judges the report's date or sex wrong."""
-    _decide(ctx, json_, lambda identify, actor: identify.override(report, case, actor, reason=reason))
+    _decide(ctx, json_,
+            lambda identify, actor: identify.override(report, case, actor, reason=reason))
 
 
 def _decide(ctx: typer.Context, json_: bool,
