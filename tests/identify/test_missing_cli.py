@@ -63,6 +63,7 @@ def test_json_import_prints_ref_and_id_and_reimport_updates(caesar: Caesar,
     assert shown["detainee_number"] == "7100" and shown["branch_number"] == "215"
     assert shown["marks"] == ["tattoo:left_forearm", "scar"]
     assert [c["action"] for c in shown["history"]] == ["filed", "imported"]
+    assert shown["history"][1]["before"] == {"arrest_date": "2012-04-15"}
     assert caesar.json("missing", "show", str(first[1]["id"]))["branch_number"] == "235"
     found = caesar.json("missing", "list", "--name", "Mohamed Halabi")
     assert [r["ref"] for r in found] == ["p-1"]

@@ -22,7 +22,8 @@ from caesar.identify.duplicates import find_duplicates
 from caesar.identify.factors import ReportFacts
 from caesar.identify.matching import Candidate, rank
 from caesar.identify.names import person_name, same_name, words
-from caesar.identify.records import ReportRecord, apply_fields, load_reports, seal_json
+from caesar.identify.records import (ReportRecord, apply_fields, load_reports, open_json,
+                                     seal_json)
 from caesar.identify.reports import ReportFields
 from caesar.identify.table import CaseFacts, CaseTable, build_table
 from caesar.identify.views import (CandidateView, ChangeView, DisclosureView, DuplicateView,
@@ -32,6 +33,7 @@ from caesar.identify.views import (CandidateView, ChangeView, DisclosureView, Du
 from caesar.identify.workspace import (Workspace, get_case, get_report, live_report, now,
                                        sync_resolution)
 from caesar.ledger.events import Event, Subject
+from caesar.vault.fields import FieldCipher
 
 ProgressCount = Callable[[int, int], None]
 
@@ -129,7 +131,7 @@ class IdentifyService:
                                      hint="The family chose not to be contacted: respect it.")
                 events.append(Event(type="reporter.contact_viewed", time=now(), actor=actor,
                                     subject=Subject.record("report", report_id)))
-            view = _report_view(session, record, contact=contact)
+            view = _report_view(session, self._w.cipher, record, contact=contact)
             self._w.log(session, events)
         return view
 
@@ -366,7 +368,8 @@ def _move_matches(session: Session, source: int, target: int) -> None:
             match.report_id = target
 
 
-def _report_view(session: Session, record: ReportRecord, *, contact: bool) -> ReportView:
+def _report_view(session: Session, cipher: FieldCipher, record: ReportRecord, *,
+                 contact: bool) -> ReportView:
     changes = session.scalars(select(ReportChange).where(
         ReportChange.report_id == record.id).order_by(ReportChange.id))
     matches = session.scalars(select(Match).where(Match.report_id == record.id)
@@ -383,7 +386,9 @@ def _report_view(session: Session, record: ReportRecord, *, contact: bool) -> Re
             consent_contact=r.consent_contact, consent_share=r.consent_share,
             consent_notify=r.consent_notify) for r in record.reporters],
         matches=[review.summary(m) for m in matches],
-        history=[ChangeView(action=c.action, fields=list(c.fields), actor=c.actor, at=c.at)
+        history=[ChangeView(action=c.action, fields=list(c.fields), actor=c.actor, at=c.at,
+                            before=open_json(cipher, c.before_sealed,
+                                             f"report_changes.before:{c.id}") or {})
                  for c in changes])
 
 

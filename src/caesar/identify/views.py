@@ -33,10 +33,12 @@ class ReporterView(BaseModel):
 
 
 class ChangeView(BaseModel):
-    """One change to a report (which fields; the old values stay sealed in the archive)."""
+    """One change to a report: which fields, and the values they had before (opened from
+    their seal for whoever is shown the report, like the report itself)."""
 
     action: str
     fields: list[str]
+    before: dict[str, Any]
     actor: str
     at: datetime
 
