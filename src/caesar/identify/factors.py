@@ -91,18 +91,19 @@ class Weighed:
 
 # -- exclusions ------------------------------------------------------------------------------
 
-def exclusions(report: ReportFacts, case: CaseFacts) -> list[str]:
-    """Why this case cannot be the person, in words (empty: it can be)."""
+def exclusions(report: ReportFacts, case: CaseFacts) -> list[tuple[str, str]]:
+    """Why this case cannot be the person: (the factor that excludes it, in words); empty when
+    it can be."""
     reasons = []
     if report.sex and case.sex and report.sex != case.sex:
-        reasons.append(f"the report is of {_SEX_WORDS[report.sex][0]}; the case is"
-                       f" {_SEX_WORDS.get(case.sex, ('of unknown sex',))[0]}")
+        reasons.append(("sex", f"the report is of {_SEX_WORDS[report.sex][0]}; the case is"
+                        f" {_SEX_WORDS.get(case.sex, ('of unknown sex',))[0]}"))
     if report.arrest_date and case.photographed_on:
         before = (report.arrest_date - case.photographed_on).days
         if before > MARGIN_DAYS:
-            reasons.append(f"photographed on {case.photographed_on}, {before} days before the"
-                           f" reported arrest on {report.arrest_date} (more than the"
-                           f" {MARGIN_DAYS} days a reported date may be off)")
+            reasons.append(("date", f"photographed on {case.photographed_on}, {before} days"
+                            f" before the reported arrest on {report.arrest_date} (more than"
+                            f" the {MARGIN_DAYS} days a reported date may be off)"))
     return reasons
 
 

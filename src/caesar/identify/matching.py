@@ -137,13 +137,13 @@ def _candidate(report: ReportFacts, table: CaseTable, row: int, score: float,
                      factors=_factors(report, case, weighed, i), excluded=False)
 
 
-def _excluded(report: ReportFacts, case: CaseFacts, reasons: list[str],
+def _excluded(report: ReportFacts, case: CaseFacts, reasons: list[tuple[str, str]],
               weighed: list[Weighed], i: int, lifted: bool) -> Candidate:
     """An excluded case: its reasons first (no weight), then the other evidence."""
-    skip = {"sex" if "the report is of" in r else "date" for r in reasons}
     factors = [FactorView(factor="exclusion", weight=0.0, exclusion=True,
-                          why=r + (" (a reviewer lifted this exclusion)" if lifted else ""))
-               for r in reasons] + _factors(report, case, weighed, i, skip)
+                          why=why + (" (a reviewer lifted this exclusion)" if lifted else ""))
+               for _, why in reasons]
+    factors += _factors(report, case, weighed, i, skip={factor for factor, _ in reasons})
     score = round(sum(f.weight for f in factors), 2) if lifted else None
     return Candidate(case=case.id, score=score, factors=factors, excluded=not lifted,
                      override=lifted)
