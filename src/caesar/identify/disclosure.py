@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from caesar.cases.views import CaseView
 from caesar.catalog.identify import DisclosureSession, DisclosureStep, Match
-from caesar.errors import NotFound, UsageError
+from caesar.errors import UsageError
 from caesar.identify.marks import read_mark
 from caesar.identify.records import load_reports
 from caesar.identify.views import DisclosureView, Material, StepView
-from caesar.identify.workspace import Workspace, live_report, now
+from caesar.identify.workspace import Workspace, get_row, live_report, now
 from caesar.ledger.events import Event, Subject
 
 STEPS: Final = ("description", "blurred", "face", "photos")
@@ -191,11 +191,8 @@ def session_view(w: Workspace, session_id: int) -> DisclosureView:
 
 
 def _get(session: Session, session_id: int) -> DisclosureSession:
-    row = session.get(DisclosureSession, session_id)
-    if row is None:
-        raise NotFound(f"No disclosure session {session_id}.",
-                       hint="`caesar disclosure list` shows them.")
-    return row
+    return get_row(session, DisclosureSession, session_id, "disclosure session",
+                   "disclosure list")
 
 
 def _open_session(session: Session, session_id: int) -> DisclosureSession:

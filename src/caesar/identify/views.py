@@ -57,13 +57,13 @@ class ReportSummary(BaseModel):
     branch_number: str | None
 
 
-class ReportView(BaseModel):
-    """A family's report (`missing show`), with its reporters, matches and history."""
+class PartnerReport(BaseModel):
+    """A report as partners may receive it (the family consented): the missing person only,
+    no reporter, no notes."""
 
     id: int
     ref: str | None
     status: str  # open, resolved, merged
-    merged_into: int | None
     name: str | None
     father: str | None
     grandfather: str | None
@@ -79,32 +79,18 @@ class ReportView(BaseModel):
     branch_number: str | None  # what matching reads from arresting_branch
     detainee_number: str | None
     marks: list[str]
+
+
+class ReportView(PartnerReport):
+    """A family's report (`missing show`), with its reporters, matches and history."""
+
+    merged_into: int | None
     notes: str | None
     consent_share: str
     consent_notify: bool | None
     reporters: list[ReporterView]
     matches: list[MatchSummary] = []
     history: list[ChangeView] = []
-
-
-class PartnerReport(BaseModel):
-    """A report as partners may receive it: the family consented, and no reporter is named."""
-
-    id: int
-    ref: str | None
-    status: str
-    name: str | None
-    father: str | None
-    grandfather: str | None
-    family_name: str | None
-    mother: str | None
-    sex: str | None
-    birth_year: int | None
-    arrest_date: date | None
-    arrest_place: str | None
-    arresting_branch: str | None
-    detainee_number: str | None
-    marks: list[str]
 
 
 class DuplicateView(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from caesar.cases.service import CaseService
 from caesar.catalog.cases import Case, CaseChange
 from caesar.catalog.database import Catalog
-from caesar.catalog.identify import Match, MissingReport
+from caesar.catalog.identify import DisclosureSession, Match, MissingReport
 from caesar.errors import NotFound, UsageError
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
@@ -41,22 +42,26 @@ class Workspace:
         self.ledger.checkpoint(session)
 
 
+Row = TypeVar("Row", MissingReport, Case, DisclosureSession)
+
+
+def get_row(session: Session, model: type[Row], row_id: int, what: str, listing: str) -> Row:
+    """The `model` row `row_id`; NotFound names it and the command that lists them."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"No {what} {row_id} in this archive.",
+                       hint=f"`caesar {listing}` shows them all.")
+    return row
+
+
 def get_report(session: Session, report_id: int) -> MissingReport:
-    """The report `report_id`; NotFound says how to list them."""
-    report = session.get(MissingReport, report_id)
-    if report is None:
-        raise NotFound(f"No report {report_id} in this archive.",
-                       hint="`caesar missing list` shows them all.")
-    return report
+    """The report `report_id`."""
+    return get_row(session, MissingReport, report_id, "report", "missing list")
 
 
 def get_case(session: Session, case_id: int) -> Case:
-    """The case `case_id`; NotFound says how to list them."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case {case_id} in this archive.",
-                       hint="`caesar cases list` shows them all.")
-    return case
+    """The case `case_id`."""
+    return get_row(session, Case, case_id, "case", "cases list")
 
 
 def live_report(session: Session, report_id: int) -> MissingReport:
