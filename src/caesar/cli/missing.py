@@ -31,8 +31,9 @@ SetOption = Annotated[list[str] | None, typer.Option(
 def add(ctx: typer.Context,
         from_: Annotated[Path | None, typer.Option(
             "--from", metavar="FILE", show_default=False,
-            help="A JSON list or a CSV file of reports with DESIGN.md's keys (ref, name,"
-            " father, ..., consent_share); lists in CSV joined with ';'.")] = None,
+            help="A JSON list or a CSV file of reports with the import keys (ref, name,"
+            " father, ..., consent_share: docs/identification.md); lists in CSV joined with"
+            " ';'.")] = None,
         set_: SetOption = None, json_: JsonOption = False) -> None:
     """Import a partner's list of reports, or file one report with --set.
 
