@@ -19,6 +19,7 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert f"The demo archive is at {tmp_path / 'demo'}" in run.stdout
     assert "originals stored, encrypted" in run.stdout and "Verify:" in run.stdout
+    assert "Families' reports:" in run.stdout and "match --report" in run.stdout
     archive = Archive.open(tmp_path / "demo", PASSPHRASE)
     try:
         assert archive.settings.demo

@@ -18,6 +18,8 @@ from caesar.catalog.database import Catalog, make_engine, migrate
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
+from caesar.identify.service import IdentifyService
+from caesar.identify.workspace import Workspace
 from caesar.intake.report import IngestReport
 from caesar.intake.service import Intake, IngestRequest
 from caesar.ledger.errors import TimestampError
@@ -27,6 +29,7 @@ from caesar.ledger.views import LedgerReport, TimestampView
 from caesar.preservation.verify import VerifyReport, verify_originals
 from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
+from caesar.vault.fields import FieldCipher
 from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import LocalStore, open_store
@@ -141,6 +144,14 @@ class Archive:
         return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                            archive=self.path, store_url=self.settings.store_url,
                            settings=self.settings.cases)
+
+    @property
+    def identify(self) -> IdentifyService:
+        """Families' reports, matching, review and disclosure (hold :meth:`writing` to change
+        them; every function takes the acting person's name)."""
+        return IdentifyService(Workspace(catalog=self.catalog, ledger=self.ledger,
+                                         cipher=FieldCipher(self.keys), cases=self.cases,
+                                         vault=self.vault))
 
     def export_stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from caesar import __version__
 from caesar.cli import archive, cases, demo, export, ingest, ledger, photos, seal, transfers
+from caesar.cli import disclosure, match, missing, review
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -74,6 +75,10 @@ app.command()(seal.seal)
 app.add_typer(photos.app, name="photos")
 app.add_typer(transfers.app, name="transfers")
 app.add_typer(cases.app, name="cases")
+app.add_typer(missing.app, name="missing")
+app.command()(match.match)
+app.add_typer(review.app, name="review")
+app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(demo.app, name="demo")

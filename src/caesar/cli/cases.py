@@ -251,3 +251,21 @@ def categorise(ctx: typer.Context, photos: Annotated[list[str], typer.Argument(
         emit_json({"categorised": count, "category": category})
         return
     err.print(f"{count} photo(s) set to {category}.")
+
+
+@app.command("name")
+def name_(ctx: typer.Context, case_id: CaseId, name: Annotated[str, typer.Option(
+        help="The full name, as the source writes it (Arabic or Latin letters).",
+        show_default=False)], source: Annotated[str | None, typer.Option(
+            help="Where the name comes from (a list, a testimony, a document).")] = None) -> None:
+    """Record a name the case carries from another source than the photos.
+
+    Matching compares it with the names in families' reports (`caesar match`). The name and
+    its source are kept encrypted; the custody log records only that a name was set.
+    """
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        archive.identify.name_case(case_id, name, source, cli.actor(archive))
+    archive.close()
+    err.print(f"Case {case_id}: name recorded.")

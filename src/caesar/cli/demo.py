@@ -63,8 +63,7 @@ def _summary(r: TourResult) -> None:
         "",
         f"The demo archive is at {r.archive}.",
         f"  A synthetic collection of {r.cases} cases: {r.files_generated} files on"
-        f" {len(r.transfers)} drives, and {r.reports_generated} families' reports (not yet"
-        " imported).",
+        f" {len(r.transfers)} drives, and {r.reports_generated} families' reports.",
         f"  {len(r.transfers)} transfers received: {r.originals} originals stored, encrypted;"
         f" {r.duplicates} files were copies already held (kept once, every sighting recorded).",
         f"  Preserved but flagged: {flagged}. Skipped: {r.skipped}.",
@@ -73,12 +72,22 @@ def _summary(r: TourResult) -> None:
         f"  Cases: {r.cases_found} found for {r.cases} bodies, {r.cases_numbers_right} with all"
         f" three numbers read right; {r.copies_linked} re-encoded copies linked to their"
         f" original; {r.numbers_to_check} cases with a number for a person to check.",
+        f"  Families' reports: {r.reports_imported} imported ({r.reports_of_cases} of people"
+        f" in the collection, the others not); cases ranked for {r.reports_ranked}; the true"
+        f" case ranked first for {r.true_case_first} and in the first ten for"
+        f" {r.true_case_top10} of {r.reports_of_cases}; {r.duplicate_pairs} possible duplicate"
+        " report(s).",
     ]
     if r.passphrase:
         lines.append(f"  Its passphrase (made up for this demo): {r.passphrase}")
     env = "" if not r.passphrase else f"CAESAR_PASSPHRASE='{r.passphrase}' "
+    report, case = r.example or (1, 1)
     lines += ["", "Try:"] + [f"  {env}caesar --archive {r.archive} {c}" for c in (
-        "cases list", "cases queue", "photos list", "transfers list", "verify")]
+        "cases list", "cases queue", "photos list", "transfers list", "verify",
+        "missing list", "missing duplicates", f"match --report {report}",
+        f"--as rania review shortlist {report} {case}",
+        f"--as omar review confirm {report} {case}",
+        f"--as huda disclosure start {report} {case} --present 'the mother' --present huda")]
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 

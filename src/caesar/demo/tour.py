@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caesar.core import Archive
-from caesar.demo.generate import generate_collection
+from caesar.demo.generate import REPORTS_JSON, generate_collection
+from caesar.demo.truth import Truth
 from caesar.errors import ArchiveExists
+from caesar.identify.reports import ReportFields, read_reports
 from caesar.intake.service import IngestRequest
 from caesar.progress import ProgressCallback, from_counts
 from caesar.settings import SETTINGS_FILE, load_settings
@@ -24,6 +26,8 @@ from caesar.vault.keys import KdfCost
 
 DEFAULT_DEMO = "caesar-demo"
 DEMO_OPERATOR = "documenter"
+DEMO_ANALYST = "demo-analyst"
+DEMO_LIAISON = "demo-liaison"
 
 Say = Callable[[str], None]
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
@@ -50,6 +54,13 @@ class TourResult:
     cases_numbers_right: int = 0
     copies_linked: int = 0
     numbers_to_check: int = 0
+    reports_imported: int = 0
+    reports_of_cases: int = 0  # reports of people who are in the collection
+    reports_ranked: int = 0  # reports with at least one case ranked
+    true_case_first: int = 0
+    true_case_top10: int = 0
+    duplicate_pairs: int = 0
+    example: tuple[int, int] | None = None  # a report and its true case, ranked first
 
 
 def prepare_archive(path: Path, passphrase: str | None, kdf_cost: KdfCost) -> tuple[
@@ -83,6 +94,7 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
         result.cases = len(truth.cases)
         result.files_generated = len(truth.files)
         result.reports_generated = len(truth.reports)
+        collection_reports = read_reports(collection / REPORTS_JSON)
         for number, drive in enumerate(truth.drives, start=1):
             say(f"Ingesting {drive} as one transfer (handed over by '{DEMO_OPERATOR}')...")
             request = IngestRequest(sources=[str(collection / drive)], actor=archive.owner,
@@ -103,9 +115,68 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
     result.cases_numbers_right = sum(
         1 for case in archive.cases.cases()
         if (case.numbers.detainee, case.numbers.branch, case.numbers.forensic) in true_numbers)
+    _record_what_analysts_see(archive, truth, say)
+    _identify(archive, truth, collection_reports, result, say)
     say("Verifying every original (decrypt and re-hash)...")
     with progress("verifying") as bar:
         verified = archive.verify(bar)
     result.verified, result.verified_ok = verified.checked, verified.ok
     result.damaged = len(verified.damaged) + len(verified.missing)
     return result
+
+
+def _true_cases(archive: Archive, truth: Truth) -> dict[int, int]:
+    """Each built case's true case in the collection (the one most of its photos show)."""
+    found = {}
+    for case in archive.cases.cases():
+        votes = Counter(truth.by_sha256(sha).case for sha in case.photos)
+        true, _ = votes.most_common(1)[0]
+        if true is not None:
+            found[case.id] = true
+    return found
+
+
+def _record_what_analysts_see(archive: Archive, truth: Truth, say: Say) -> None:
+    """Play the analyst: record sex, apparent age, height and marks on each case.
+
+    An analyst reads these from the photos of a body; the synthetic photos show abstract
+    shapes, so the demo takes them from the ground truth, as an analyst would have recorded.
+    """
+    say(f"Recording what an analyst sees on each body ('{DEMO_ANALYST}': sex, apparent age,"
+        " height, marks)...")
+    with archive.writing():
+        for case_id, true_id in _true_cases(archive, truth).items():
+            t = truth.case(true_id)
+            fields = [("sex", t.sex), ("age_min", str(t.age_min)), ("age_max", str(t.age_max)),
+                      ("marks", ";".join(m.code for m in t.marks))]
+            if t.height_measured is not None:
+                fields.append(("height_cm", str(t.height_measured)))
+            archive.cases.edit(case_id, fields, DEMO_ANALYST)
+
+
+def _identify(archive: Archive, truth: Truth, reports: list[ReportFields],
+              result: TourResult, say: Say) -> None:
+    """Import the families' reports, find duplicates, rank the cases for every report."""
+    say(f"Importing {len(reports)} families' reports and ranking the cases for each...")
+    identify = archive.identify
+    with archive.writing():
+        imported = identify.import_reports(reports, DEMO_LIAISON)
+        results = identify.match_all(DEMO_LIAISON, limit=10)
+    result.reports_imported = len(imported)
+    result.duplicate_pairs = len(identify.duplicates())
+    by_ref = {t.ref: t.case for t in truth.reports}
+    report_ref = {r.id: r.ref for r in imported}
+    true_of = {true: case for case, true in _true_cases(archive, truth).items()}
+    for match in results:
+        ranked = [c.case for c in match.candidates if not c.excluded]
+        result.reports_ranked += bool(ranked)
+        true = by_ref.get(report_ref.get(match.report) or "")
+        if true is None:
+            continue
+        result.reports_of_cases += 1
+        case = true_of.get(true)
+        if case in ranked[:1]:
+            result.true_case_first += 1
+            result.example = result.example or (match.report, case)
+        if case in ranked[:10]:
+            result.true_case_top10 += 1

@@ -1,12 +1,23 @@
 """The fixed vocabularies of the synthetic collection.
 
-Later issues (cases, identification) code marks, roles and categories with these same words, so
-they are written once here and documented in ``docs/ground-truth.md``.
+Later issues (cases, identification) code roles and categories with these same words (marks come
+from the cases' vocabulary), so they are written once and documented in ``docs/ground-truth.md``.
 """
 
 from __future__ import annotations
 
 from typing import Final, Literal
+
+# Marks are coded with the cases' own vocabulary, one list for cases, families' reports and
+# this generator (re-exported here for the generator's modules).
+from caesar.cases.vocabulary import (
+    BODY_LOCATIONS as BODY_LOCATIONS,
+    DISTINCTIVE_MARKS as DISTINCTIVE_MARKS,
+    MARK_KINDS as MARK_KINDS,
+    MARK_LOCATIONS as MARK_LOCATIONS,
+    locations_for as locations_for,
+    mirror_location as mirror_location,
+)
 
 Role = Literal["card", "face", "body", "detail", "published_copy", "other", "damaged"]
 ROLES: Final[tuple[Role, ...]] = (
@@ -46,47 +57,6 @@ BRANCH_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "251": ("فرع الخطيب", "al-Khatib Branch"),
     "227": ("فرع المنطقة", "Region Branch"),
 }
-
-# Marks: a kind, usually with a place on the body. Written "kind:location" (or "kind" alone when
-# the place is unknown), the form `cases edit --set marks=...` and `missing add` use.
-MARK_KINDS: Final[tuple[str, ...]] = (
-    "tattoo", "scar", "surgical_scar", "burn_scar", "birthmark", "mole",
-    "missing_tooth", "gold_tooth", "missing_finger",
-)
-# Marks rare or specific enough to single a person out (a "strong identifier" in issue 8).
-DISTINCTIVE_MARKS: Final[frozenset[str]] = frozenset(
-    {"tattoo", "surgical_scar", "gold_tooth", "missing_finger"}
-)
-BODY_LOCATIONS: Final[tuple[str, ...]] = (
-    "head", "face", "neck", "chest", "abdomen", "back",
-    "left_shoulder", "right_shoulder", "left_upper_arm", "right_upper_arm",
-    "left_forearm", "right_forearm", "left_hand", "right_hand",
-    "left_thigh", "right_thigh", "left_lower_leg", "right_lower_leg",
-    "left_foot", "right_foot", "upper_teeth", "lower_teeth",
-)
-# Where each kind of mark can be; a kind not listed may be anywhere but the teeth.
-MARK_LOCATIONS: Final[dict[str, tuple[str, ...]]] = {
-    "missing_tooth": ("upper_teeth", "lower_teeth"),
-    "gold_tooth": ("upper_teeth", "lower_teeth"),
-    "missing_finger": ("left_hand", "right_hand"),
-}
-
-
-def locations_for(kind: str) -> tuple[str, ...]:
-    """The body locations a mark of this kind may have."""
-    if kind in MARK_LOCATIONS:
-        return MARK_LOCATIONS[kind]
-    return tuple(loc for loc in BODY_LOCATIONS if not loc.endswith("_teeth"))
-
-
-def mirror_location(location: str) -> str:
-    """The same place on the other side of the body (left <-> right); others unchanged."""
-    if location.startswith("left_"):
-        return "right_" + location[len("left_"):]
-    if location.startswith("right_"):
-        return "left_" + location[len("right_"):]
-    return location
-
 
 WESTERN_DIGITS: Final[str] = "0123456789"
 ARABIC_INDIC_DIGITS: Final[str] = "٠١٢٣٤٥٦٧٨٩"

@@ -52,10 +52,29 @@ EVENT_TYPES = frozenset({
     "case.number_read",     # an analyst recorded their reading of one of the case's numbers
     "photo.categorised",    # an analyst set what an original shows; details: the category
     "export.stats",         # statistics of cases were exported; details: how many cases
+    "report.filed",         # a family's report of a missing person was filed; subject: it
+    "report.changed",       # a report was edited or re-imported; details: how many fields
+    "report.viewed",        # someone read a family's report (`missing show`)
+    "report.merged",        # a duplicate report was merged into this one; details: the other
+    "reporter.contact_viewed",  # someone read how to reach a reporter (they had consented)
+    "reports.imported",     # a partner's list was imported; details: new and updated counts
+    "reports.listed",       # someone listed the reports; details: how many
+    "reports.shared",       # reports whose reporters consented were handed to partners
+    "matching.run",         # reports were ranked against cases; details: counts
+    "case.named",           # a name from another source was recorded on a case
+    "match.shortlisted",    # a reviewer shortlisted a case for a report; subject: the match
+    "match.confirmed",      # a second reviewer confirmed it: the case is identified
+    "match.rejected",       # a reviewer rejected it (the reason is kept, sealed)
+    "match.undone",         # a reviewer undid the last decision; details: the states
+    "match.overridden",     # a reviewer lifted an exclusion so the case is ranked again
+    "disclosure.started",   # a family liaison began telling a family; subject: the session
+    "disclosure.step",      # the family was asked about a step; details: which, and consent
+    "disclosure.shown",     # the material of the step the family agreed to was produced
+    "disclosure.ended",     # the session ended; details: its outcome
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
-SUBJECT_KINDS = frozenset({"original", "transfer", "case"})
+SUBJECT_KINDS = frozenset({"original", "transfer", "case", "report", "match", "disclosure"})
 
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from caesar.catalog import cases, custody  # noqa: F401 - their tables belong to Base's metadata
+from caesar.catalog import cases, custody, identify  # noqa: F401 - their tables are in Base.metadata
 from caesar.catalog.models import Base
 
 connection = context.config.attributes["connection"]

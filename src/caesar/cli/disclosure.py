@@ -1,0 +1,152 @@
+"""`caesar disclosure`: telling a family about a confirmed match, one agreed step at a time:
+a description in words, then a blurred grayscale image, then the face, then the photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from caesar.cli.context import state
+from caesar.cli.output import emit_json, err, out
+from caesar.errors import UsageError
+from caesar.exports.folder import prepare
+from caesar.identify.disclosure import OUTCOMES, STEPS
+from caesar.identify.views import DisclosureView
+
+app = typer.Typer(help="Disclosure sessions: a family liaison tells a family about a confirmed"
+                  f" match step by step ({' -> '.join(STEPS)}), each step only after the family"
+                  " agreed to it. The software never contacts a family itself.",
+                  no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+SessionId = Annotated[int, typer.Argument(metavar="SESSION", help="The session's id.")]
+Present = Annotated[list[str] | None, typer.Option(
+    "--present", metavar="NAME", show_default=False,
+    help="Repeatable: each person present (family and staff); kept encrypted.")]
+
+
+@app.command()
+def start(ctx: typer.Context,
+          report: Annotated[int, typer.Argument(metavar="REPORT", help="The report's id.")],
+          case: Annotated[int, typer.Argument(metavar="CASE", help="The confirmed case.")],
+          present: Present = None,
+          family_asked: Annotated[bool, typer.Option(
+              "--family-asked", help="The family came and asked, although they had said they"
+              " did not want to be told of a possible match.")] = False,
+          json_: JsonOption = False) -> None:
+    """Open a session with a family for a confirmed match (two reviewers agreed)."""
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        found = archive.identify.start_disclosure(report, case, cli.actor(archive),
+                                                  present=present or [],
+                                                  family_asked=family_asked)
+    archive.close()
+    _print(found, json_)
+
+
+@app.command()
+def step(ctx: typer.Context, session_id: SessionId,
+         name: Annotated[str, typer.Argument(metavar="STEP", help=f"The next step: one of"
+                                             f" {', '.join(STEPS)}, in that order.")],
+         consent: Annotated[bool | None, typer.Option(
+             "--consent/--declined", show_default=False,
+             help="Whether the family agreed to this step (required).")] = None,
+         present: Present = None,
+         note: Annotated[str | None, typer.Option(help="A note (kept encrypted).")] = None,
+         json_: JsonOption = False) -> None:
+    """Record the family's answer about the next step; only an agreed step can be shown."""
+    if consent is None:
+        raise UsageError("Say whether the family agreed: --consent or --declined.")
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        found = archive.identify.disclosure_step(session_id, name, consent, cli.actor(archive),
+                                                 present=present or [], note=note)
+    archive.close()
+    _print(found, json_)
+
+
+@app.command()
+def material(ctx: typer.Context, session_id: SessionId,
+             out_dir: Annotated[Path, typer.Option(
+                 "--out", metavar="DIR", show_default=False,
+                 help="A new or empty folder to write into (delete it after the session).")],
+             json_: JsonOption = False) -> None:
+    """Write what the family agreed to see at their current step, and nothing beyond it:
+    description.txt, then blurred.jpg, then face.jpg, then every photo (no metadata)."""
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        shown = archive.identify.disclosure_material(session_id, cli.actor(archive))
+    archive.close()
+    folder = prepare(out_dir)
+    (folder / "description.txt").write_text(shown.text, "utf-8")
+    for name, data in shown.images:
+        (folder / name).write_bytes(data)
+    files = ["description.txt", *(n for n, _ in shown.images)]
+    if json_:
+        emit_json({"session": session_id, "step": shown.step, "out": str(folder),
+                   "files": files})
+        return
+    err.print(f"Step {shown.step}: wrote {', '.join(files)} into {folder}. Delete the folder"
+              " when the session ends.")
+
+
+@app.command()
+def end(ctx: typer.Context, session_id: SessionId,
+        outcome: Annotated[str, typer.Option(help=f"One of: {', '.join(OUTCOMES)}.",
+                                             show_default=False)],
+        note: Annotated[str | None, typer.Option(help="A note (kept encrypted).")] = None,
+        json_: JsonOption = False) -> None:
+    """End a session with its outcome."""
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        found = archive.identify.end_disclosure(session_id, outcome, cli.actor(archive),
+                                                note=note)
+    archive.close()
+    _print(found, json_)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """Every disclosure session."""
+    archive = state(ctx).open()
+    found = archive.identify.disclosures()
+    archive.close()
+    if json_:
+        emit_json(found)
+        return
+    for s in found:
+        out.print(f"session {s.id}: report {s.report}, case {s.case}, {s.status}, reached"
+                  f" {s.reached or 'nothing yet'}{', ' + s.outcome if s.outcome else ''}"
+                  f" ({s.liaison})", markup=False)
+
+
+@app.command()
+def show(ctx: typer.Context, session_id: SessionId, json_: JsonOption = False) -> None:
+    """One session: who was present, each step asked and the family's answer, the outcome."""
+    archive = state(ctx).open()
+    found = archive.identify.disclosure(session_id)
+    archive.close()
+    _print(found, json_)
+
+
+def _print(s: DisclosureView, json_: bool) -> None:
+    if json_:
+        emit_json(s)
+        return
+    out.print(f"session {s.id}: report {s.report}, case {s.case} (match {s.match}), liaison"
+              f" {s.liaison}, {s.status}", markup=False)
+    out.print(f"  present: {', '.join(s.present)}", markup=False)
+    for st in s.steps:
+        answer = "agreed" if st.consent else "declined"
+        extra = f"; present: {', '.join(st.present)}" if st.present else ""
+        out.print(f"  {st.at:%Y-%m-%d %H:%M} {st.step}: {answer}{extra}"
+                  f"{'; ' + st.note if st.note else ''}", markup=False)
+    if s.status == "open":
+        out.print(f"  next: {s.next_step or 'every step was shown'}", markup=False)
+    else:
+        out.print(f"  outcome: {s.outcome}", markup=False)

@@ -1,0 +1,140 @@
+"""Two reports of one person: a mother and a brother each reported the same son, once in
+Arabic and once in Latin letters, through two partners.
+
+Reports are paired only when they share a first name and a father's or family name as
+consonant keys (blocking: thousands of reports, never all pairs), and are of the same sex.
+Each pair is then weighed part by part, like matching (log10 of how much likelier the
+agreement is for one person than for two): names (rarer names weigh more), birth year,
+arrest date and place, detainee number and branch. The reasons name no one: "same first
+name", never the name itself, so that the list can be shown and logged safely.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from caesar.identify.names import (SAME_NAME, PersonName, Word, compare_names, name_blocks,
+                                   parts_text, same_name, word)
+from caesar.identify.records import ReportRecord
+from caesar.identify.views import DuplicateView
+
+THRESHOLD = 2.5
+"""A pair is offered for merging at this score (about 300 to 1 for one person)."""
+
+_MAX_BLOCK = 400  # a block this large (the commonest first and family names) is split further
+_NAME_PARTS = ("first", "father", "grandfather", "family", "mother")
+
+
+@dataclass(frozen=True)
+class _Report:
+    record: ReportRecord
+    name: PersonName
+    place: Word | None
+
+
+def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD
+                    ) -> list[DuplicateView]:
+    """Pairs of reports that may be about one person, likeliest first."""
+    reports = [_Report(r, r.person, word(r.arrest_place) if r.arrest_place else None)
+               for r in records]
+    rarity = _rarity(reports)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, report in enumerate(reports):
+        for key in name_blocks(report.name):
+            blocks[f"{report.record.sex or '?'}|{key}"].append(i)
+        if report.record.detainee_number:
+            blocks[f"number|{report.record.detainee_number}"].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > _MAX_BLOCK:
+            members = _narrow(reports, members)
+        pairs.update(combinations(sorted(set(members)), 2))
+    found = []
+    for i, j in pairs:
+        a, b = reports[i], reports[j]
+        if a.record.sex and b.record.sex and a.record.sex != b.record.sex:
+            continue
+        score, why = _weigh(a, b, rarity)
+        if score >= threshold:
+            found.append(DuplicateView(reports=[a.record.id, b.record.id],
+                                       score=round(score, 2), why=why))
+    found.sort(key=lambda d: (-d.score, d.reports))
+    return found
+
+
+def _narrow(reports: Sequence[_Report], members: list[int]) -> list[int]:
+    """Within a very large block, keep only pairs that also share a birth decade."""
+    by_decade: dict[int | None, list[int]] = defaultdict(list)
+    for i in members:
+        year = reports[i].record.birth_year
+        by_decade[year // 10 if year else None].append(i)
+    return [i for group in by_decade.values() if len(group) <= _MAX_BLOCK for i in group]
+
+
+def _rarity(reports: Sequence[_Report]) -> dict[tuple[str, str], float]:
+    """How often each name part's consonant key occurs among the reports (its share)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for report in reports:
+        for part in _NAME_PARTS:
+            w = report.name.part(part)
+            if w is not None and w.variants:
+                counts[(part, w.variants[0].consonants)] += 1
+    total = max(len(reports), 1)
+    return {key: n / total for key, n in counts.items()}
+
+
+def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
+           ) -> tuple[float, list[str]]:
+    score = 0.0
+    why: list[str] = []
+    parts = compare_names(a.name, b.name)
+    alike = [p for p, v in parts.items() if v >= SAME_NAME]
+    close = [p for p, v in parts.items() if 0.7 <= v < SAME_NAME]
+    differ = [p for p, v in parts.items() if v < 0.7]
+    for part in alike:
+        w = a.name.part(part)
+        share = rarity.get((part, w.variants[0].consonants), 0.01) if w and w.variants else 0.01
+        # Agreeing on a name that 1 report in `1/share` carries: rarer names weigh more.
+        score += min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
+    score += 0.2 * len(close) - 1.5 * len(differ)
+    if alike:
+        why.append(f"the same {parts_text(alike)}")
+    if close:
+        why.append(f"a similar {parts_text(close)}")
+    if differ:
+        why.append(f"a different {parts_text(differ)}")
+    if a.record.arrest_date and b.record.arrest_date:
+        days = abs((a.record.arrest_date - b.record.arrest_date).days)
+        weight = 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
+        score += weight
+        why.append(f"arrested {days} days apart" if days else "arrested on the same day")
+    years = _birth_years(a.record, b.record)
+    if years is not None:
+        score += 0.5 if years <= 1 else 0.1 if years <= 3 else -0.3 if years <= 6 else -1.0
+        why.append(f"born {years} years apart" if years else "born the same year")
+    if a.place and b.place:
+        if same_name(a.place, b.place):
+            score += 0.5
+            why.append("arrested in the same place")
+    if a.record.detainee_number and b.record.detainee_number:
+        same = a.record.detainee_number == b.record.detainee_number
+        score += 2.0 if same else -1.0
+        why.append("the same detainee number" if same else "different detainee numbers")
+    if a.record.branch_number and b.record.branch_number:
+        same = a.record.branch_number == b.record.branch_number
+        score += 0.3 if same else -0.2
+        why.append("the same arresting branch" if same else "different arresting branches")
+    scripts = {w.arabic for r in (a, b) if (w := r.name.first) is not None}
+    if len(scripts) == 2:
+        why.append("one report in Arabic letters, the other in Latin")
+    return score, why
+
+
+def _birth_years(a: ReportRecord, b: ReportRecord) -> int | None:
+    if a.birth_year is None or b.birth_year is None:
+        return None
+    return abs(a.birth_year - b.birth_year)

@@ -1,0 +1,435 @@
+"""The evidence that a case is the person a family reported, one factor at a time.
+
+Each factor weighs one comparison as a likelihood ratio, in the spirit of the non-genetic
+evidence of missing-person identification (mispitools; Marsico et al., FSI: Genetics 2023):
+
+    weight = log10( P(what we see | the case is this person) / P(what we see | it is not) )
+
+so +1 means "ten times more likely if this is the person", 0 means "says nothing", and the
+weights add up to the score. The first probability comes from how reliable families' reports
+and analysts' estimates are (stated below, with the reasons); the second from the population
+of cases itself: sharing branch 215 with three cases in ten says little, sharing a gold tooth
+on the lower teeth with one case in two hundred says much. Two facts exclude a case instead of
+weighing it: a different sex, and a photograph taken more than :data:`MARGIN_DAYS` before the
+reported arrest. A factor whose facts are unknown on either side is left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from caesar.identify.branches import branch_label
+from caesar.identify.marks import Mark, parse_mark, read_mark
+from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
+from caesar.identify.records import ReportRecord
+from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
+                                   age_band, age_distance)
+
+MARGIN_DAYS = 30
+"""A case photographed more than this many days before the reported arrest is excluded.
+Families often remember an arrest date weeks off; a month is more than that noise."""
+
+_SEX_WORDS = {"M": ("a man", "men"), "F": ("a woman", "women")}
+_AGE_SAME = np.array([0.70, 0.12, 0.09, 0.06, 0.03])
+_CLIP = (-3.0, 4.0)
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What matching uses of one report."""
+
+    id: int
+    sex: str | None = None
+    birth_year: int | None = None
+    birth_date: date | None = None
+    arrest_date: date | None = None
+    branch: str | None = None
+    detainee: str | None = None
+    height_cm: int | None = None
+    marks: tuple[Mark, ...] = ()
+    name: PersonName | None = None
+
+    @classmethod
+    def of(cls, record: ReportRecord) -> ReportFacts:
+        """The facts of an opened report."""
+        marks = []
+        for code in record.marks:
+            try:
+                marks.append(parse_mark(code))
+            except ValueError:
+                continue  # stored before the vocabulary changed: it cannot be compared
+        return cls(id=record.id, sex=record.sex, birth_year=record.birth_year,
+                   birth_date=record.birth_date, arrest_date=record.arrest_date,
+                   branch=record.branch_number, detainee=record.detainee_number,
+                   height_cm=record.height_cm, marks=tuple(marks), name=record.person)
+
+    @property
+    def birth_day(self) -> float | None:
+        """The birth as a day number (mid-year when only the year is known)."""
+        if self.birth_date is not None:
+            return float(self.birth_date.toordinal())
+        if self.birth_year is not None:
+            return float(date(self.birth_year, 7, 1).toordinal())
+        return None
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """One factor's weights over the compared cases (a mark factor names its mark)."""
+
+    factor: str
+    weights: Floats
+    subject: Mark | None = None  # the reported mark, for mark factors
+
+
+# -- exclusions ------------------------------------------------------------------------------
+
+def exclusions(report: ReportFacts, case: CaseFacts) -> list[tuple[str, str]]:
+    """Why this case cannot be the person: (the factor that excludes it, in words); empty when
+    it can be."""
+    reasons = []
+    if report.sex and case.sex and report.sex != case.sex:
+        reasons.append(("sex", f"the report is of {_SEX_WORDS[report.sex][0]}; the case is"
+                        f" {_SEX_WORDS.get(case.sex, ('of unknown sex',))[0]}"))
+    if report.arrest_date and case.photographed_on:
+        before = (report.arrest_date - case.photographed_on).days
+        if before > MARGIN_DAYS:
+            reasons.append(("date", f"photographed on {case.photographed_on}, {before} days"
+                            f" before the reported arrest on {report.arrest_date} (more than"
+                            f" the {MARGIN_DAYS} days a reported date may be off)"))
+    return reasons
+
+
+# -- factors ---------------------------------------------------------------------------------
+
+def sex(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """Same sex: rare sexes weigh more (about 3 in 100 of these bodies are women)."""
+    if report.sex is None:
+        return None
+    code = 1 if report.sex == "M" else 2
+    share = table.sex_share.get(code, 0.5)
+    known = table.sex[rows] > 0
+    # Sex recorded on both sides agrees for the same person (disagreement excludes).
+    weights = np.where(known, math.log10(1.0 / max(share, 0.01)), 0.0)
+    return Weighed("sex", weights)
+
+
+def age(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """The age the report gives at the photo's date against the analyst's apparent age range.
+
+    Families give birth years a few years off, and apparent age misleads (starvation ages a
+    face): P(inside | same) = 0.70, then 0.12, 0.09, 0.06, 0.03 for up to 2, 5, 10 and more
+    years outside. The chance for a random case comes from the ranges of the cases compared.
+    """
+    birth = report.birth_day
+    if birth is None:
+        return None
+    bands, known = _age_bands(report, birth, table)
+    # A random case's band: how all cases fall around this person's age.
+    counts = np.bincount(bands[known], minlength=len(_AGE_SAME))
+    population = (counts + 0.5) / (int(known.sum()) + 0.5 * len(_AGE_SAME))
+    ratio = _AGE_SAME[bands[rows]] / population[bands[rows]]
+    return Weighed("age", np.where(known[rows], np.clip(np.log10(ratio), *_CLIP), 0.0))
+
+
+def _age_bands(report: ReportFacts, birth: float, table: CaseTable) -> tuple[Ints, Bools]:
+    """For every case: how far the report's age at its date is outside its apparent range
+    (as a band), and whether both are known."""
+    ages = (table.day - birth) / 365.25
+    known = np.isfinite(ages) & np.isfinite(table.age_min) & np.isfinite(table.age_max)
+    slack = 0.0 if report.birth_date else 0.5
+    distance = np.maximum(age_distance(ages, table.age_min, table.age_max) - slack, 0.0)
+    return age_band(np.where(known, distance, 0.0)), known
+
+
+def _detention(days: Floats) -> Floats:
+    """How likely a death is `days` after arrest: most within months, some after years.
+
+    A log-normal with a median of four months (deaths in these branches came mostly in the
+    first months of detention), mixed with 15% spread evenly over four years. Dates up to
+    two weeks apart weigh as two weeks: reported arrest dates are often off by weeks.
+    """
+    g = np.maximum(days, 14.0)
+    mu, sigma = math.log(120.0), 1.1
+    lognormal = np.exp(-((np.log(g) - mu) ** 2) / (2 * sigma ** 2)) / (g * sigma
+                                                                       * math.sqrt(2 * math.pi))
+    density: Floats = 0.85 * lognormal + 0.15 / 1460.0
+    return np.where(days < 0, density * 0.5, density)
+
+
+def dates(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """Photographed some time after the reported arrest: how usual is that gap, against how
+    many cases were photographed around that date."""
+    if report.arrest_date is None:
+        return None
+    days = table.day[rows]
+    known = np.isfinite(days)
+    gap = np.where(known, days - report.arrest_date.toordinal(), 0.0)
+    ratio = np.log10(_detention(gap)) - table.log_density[rows]
+    return Weighed("date", np.where(known, np.clip(ratio, *_CLIP), 0.0))
+
+
+# Bodies carry the number of the branch where the person was held when they died, which is
+# not always the branch that arrested them, and families mishear: agreement 65% of the time.
+_BRANCH_AGREES = 0.65
+
+
+def branch(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """The branch on the body against the branch that arrested the person."""
+    if report.branch is None:
+        return None
+    code = table.branch_codes.get(report.branch, -2)
+    share = max(table.branch_share.get(code, 0.0), 0.005)
+    case_branch = table.branch[rows]
+    weights = np.where(case_branch == code, math.log10(_BRANCH_AGREES / share),
+                       math.log10((1 - _BRANCH_AGREES) / max(1 - share, 0.005)))
+    return Weighed("branch", np.where(case_branch >= 0, weights, 0.0))
+
+
+def detainee(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """The detainee number on the body against the one the family was given.
+
+    The same number is strong evidence (numbers repeat only across branches); one digit off
+    is a misreading or a misremembering (3 in 100); any other number counts against.
+    """
+    if report.detainee is None or not table.numbers:
+        return None
+    # How often a random case would carry this number: its count among the cases, tempered
+    # by imaginary cases with numbers drawn from ten thousand (a small archive).
+    known = int(table.has_number.sum()) + PRIOR_CASES
+    prior = PRIOR_CASES / 10_000
+    weights = np.where(table.has_number, math.log10(0.04), 0.0)
+    near = process.extract(report.detainee, table.number_keys, scorer=Levenshtein.distance,
+                           score_cutoff=1, limit=None)
+    near_rows = [r for number, distance, _ in near if distance == 1
+                 for r in table.numbers[number]]
+    if near_rows:
+        weights[near_rows] = math.log10(0.03 * known / (len(near_rows) + 40 * prior))
+    exact = table.numbers.get(report.detainee, [])
+    if exact:
+        weights[exact] = math.log10(0.9 * known / (len(exact) + prior))
+    return Weighed("detainee_number", np.clip(weights[rows], *_CLIP))
+
+
+# P(what the body shows | same person) for a mark the family describes with its place: there,
+# on the other side (families mix up left and right), elsewhere, or not recorded at all.
+_MARK_SAME = {"exact": 0.70, "mirrored": 0.08, "elsewhere": 0.07, "absent": 0.15}
+_KIND_SAME = {"present": 0.85, "absent": 0.15}
+
+
+def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
+    """Each mark the family describes, against the marks recorded on the body."""
+    out = []
+    has = table.has_marks[rows]
+    population = max(int(table.has_marks.sum()), 1)
+
+    def share(column: Ints | Floats | np.ndarray) -> float:
+        return (float(column[table.has_marks].sum()) + 0.5) / (population + 1)
+
+    for mark in report.marks:
+        kind_col = table.kind_columns.get(mark.kind)
+        kind_all = table.kinds[:, kind_col] if kind_col is not None else np.zeros(
+            table.size, dtype=np.bool_)
+        kind_here = kind_all[rows]
+        f_kind = share(kind_all)
+        if mark.location is None:
+            weights = np.where(kind_here, math.log10(_KIND_SAME["present"] / f_kind),
+                               math.log10(_KIND_SAME["absent"] / max(1 - f_kind, 0.01)))
+        else:
+            exact_all = _column(table, mark.code)
+            mirrored_all = _column(table, mark.mirrored) & ~exact_all
+            f_exact, f_mirror = share(exact_all), share(mirrored_all)
+            f_else = max(f_kind - f_exact - f_mirror, 0.5 / (population + 1))
+            exact, mirrored = exact_all[rows], mirrored_all[rows]
+            weights = np.select(
+                [exact, mirrored, kind_here],
+                [math.log10(_MARK_SAME["exact"] / f_exact),
+                 math.log10(_MARK_SAME["mirrored"] / f_mirror),
+                 math.log10(_MARK_SAME["elsewhere"] / f_else)],
+                math.log10(_MARK_SAME["absent"] / max(1 - f_kind, 0.01)))
+        out.append(Weighed("mark", np.where(has, np.clip(weights, *_CLIP), 0.0), mark))
+    return out
+
+
+def _column(table: CaseTable, code: str | None) -> np.ndarray:
+    column = table.mark_columns.get(code) if code else None
+    if column is None:
+        return np.zeros(table.size, dtype=np.bool_)
+    return table.marks[:, column]
+
+
+_HEIGHT_SD_SAME = 6.0  # cm: a family's estimate, rounded, against a measure from photos
+
+
+def height(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """The reported height against the body's, and how common the body's height is."""
+    if report.height_cm is None:
+        return None
+    h = table.height[rows]
+    known = np.isfinite(h)
+    same = _normal(h - report.height_cm, _HEIGHT_SD_SAME)
+    other = _normal(h - table.height_mean, table.height_sd)
+    ratio = np.log10(np.maximum(same, 1e-12)) - np.log10(np.maximum(other, 1e-12))
+    return Weighed("height", np.where(known, np.clip(ratio, -2.0, 1.0), 0.0))
+
+
+def _normal(x: Floats, sd: float) -> Floats:
+    result: Floats = np.exp(-0.5 * (x / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+    return result
+
+
+# A name part agreeing is 18 times likelier for the same person (common names share it too);
+# a clear disagreement 10 times less likely (a case's name from another source may be wrong).
+_NAME_AGREE, _NAME_CLOSE, _NAME_DIFFER = math.log10(18), math.log10(2), -1.0
+
+
+def name(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
+    """A name the case carries from another source, part by part against the report's."""
+    if report.name is None or table.named.size == 0:
+        return None
+    weights = np.zeros(len(rows))
+    where = np.flatnonzero(np.isin(rows, table.named))
+    if where.size == 0:
+        return None
+    for i in where:
+        case_name = table.facts[rows[i]].name
+        assert case_name is not None
+        weights[i] = name_weight(compare_names(report.name, case_name))
+    return Weighed("name", weights)
+
+
+def name_weight(parts: dict[str, float]) -> float:
+    """The weight of a name comparison, part by part (the mother's name not counted)."""
+    total = 0.0
+    for part, value in parts.items():
+        if part == "mother":
+            continue
+        total += (_NAME_AGREE if value >= SAME_NAME else _NAME_CLOSE if value >= 0.7
+                  else _NAME_DIFFER)
+    return total
+
+
+FACTORS = (sex, age, dates, branch, detainee, height, name)
+"""Every factor but marks (one entry per reported mark), in the order they are explained."""
+
+
+def weigh(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
+    """Every factor that applies to this report, over the cases at `rows`."""
+    found = [w for factor in FACTORS if (w := factor(report, table, rows)) is not None]
+    return found + marks(report, table, rows)
+
+
+# -- words ------------------------------------------------------------------------------------
+
+def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | None:
+    """What one factor's comparison means for one case, in a caseworker's words (None when
+    the case does not know the fact)."""
+    f = weighed.factor
+    if f == "sex":
+        return (f"both {_SEX_WORDS[report.sex][1]}" if case.sex and report.sex
+                else None)
+    if f == "age":
+        return _explain_age(report, case)
+    if f == "date":
+        return _explain_date(report, case)
+    if f == "branch":
+        if not case.branch or not report.branch:
+            return None
+        if case.branch == report.branch:
+            return f"the body carries {branch_label(case.branch)}, the branch the family named"
+        return (f"the family named {branch_label(report.branch)}; the body carries"
+                f" {case.branch} (a body may carry the branch where the person died, not the"
+                " one that arrested them)")
+    if f == "detainee_number":
+        if not case.detainee or not report.detainee:
+            return None
+        if case.detainee == report.detainee:
+            return f"the same detainee number, {case.detainee}"
+        if Levenshtein.distance(case.detainee, report.detainee) == 1:
+            return (f"the family's detainee number {report.detainee} is one digit from the"
+                    f" body's {case.detainee}")
+        return f"a different detainee number: the family's {report.detainee}, the body's" \
+               f" {case.detainee}"
+    if f == "height":
+        if case.height_cm is None or report.height_cm is None:
+            return None
+        return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
+    if f == "mark":
+        return _explain_mark(weighed.subject, case)
+    if f == "name":
+        return _explain_name(report, case)
+    return None
+
+
+def _explain_age(report: ReportFacts, case: CaseFacts) -> str | None:
+    birth = report.birth_day
+    if birth is None or case.photographed_on is None or case.age_min is None \
+            or case.age_max is None:
+        return None
+    years = (case.photographed_on.toordinal() - birth) / 365.25
+    born = report.birth_date.isoformat() if report.birth_date else str(report.birth_year)
+    text = (f"born {born}: about {years:.0f} when photographed; the case looks"
+            f" {case.age_min}-{case.age_max}")
+    outside = max(case.age_min - years, years - case.age_max, 0.0)
+    return text if outside < 1 else f"{text}, {outside:.0f} years apart"
+
+
+def _explain_date(report: ReportFacts, case: CaseFacts) -> str | None:
+    if report.arrest_date is None or case.photographed_on is None:
+        return None
+    gap = (case.photographed_on - report.arrest_date).days
+    if gap < 0:
+        return (f"photographed on {case.photographed_on}, {-gap} days before the reported"
+                f" arrest on {report.arrest_date}: reported dates are often off by weeks")
+    return (f"photographed on {case.photographed_on}, {_duration(gap)} after the reported"
+            f" arrest on {report.arrest_date}")
+
+
+def _duration(days: int) -> str:
+    if days < 60:
+        return f"{days} days"
+    if days < 730:
+        return f"{days / 30.44:.0f} months"
+    return f"{days / 365.25:.1f} years"
+
+
+def _explain_mark(mark: Mark | None, case: CaseFacts) -> str | None:
+    if mark is None or not case.marks:
+        return None
+    on_body = [read_mark(m) for m in case.marks]
+    said = f"the family describes a {mark.words()}"
+    if any(m.code == mark.code for m in on_body):
+        return f"{said}: the body has it there"
+    if mark.mirrored and any(m.code == mark.mirrored for m in on_body):
+        return f"{said}: the body has it on the other side"
+    same_kind = [m for m in on_body if m.kind == mark.kind]
+    if same_kind:
+        return f"{said}: the body has a {same_kind[0].words()}"
+    return f"{said}: none is recorded on the body"
+
+
+def _explain_name(report: ReportFacts, case: CaseFacts) -> str | None:
+    if report.name is None or case.name is None:
+        return None
+    parts = compare_names(report.name, case.name)
+    agree = [p for p, v in parts.items() if v >= SAME_NAME and p != "mother"]
+    differ = [p for p, v in parts.items() if v < 0.7 and p != "mother"]
+    text = "the name recorded on the case (from another source)"
+    if agree:
+        text += f" agrees on the {parts_text(agree)}"
+    if differ:
+        text += f"{';' if agree else ''} differs on the {parts_text(differ)}"
+    return text if agree or differ else f"{text} is only close to the report's"
+
+
+def rows_of(table: CaseTable, case_ids: Sequence[int]) -> Ints:
+    """Table positions of these case ids (unknown ids left out)."""
+    return np.array([table.position[c] for c in case_ids if c in table.position],
+                    dtype=np.int64)

@@ -1,0 +1,62 @@
+"""Cases for identification tests, made without OCR: real photos are ingested, then each
+case is recorded as an analyst would have it (the cases' own tests cover `cases build`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from photos import camera_jpeg
+from sqlalchemy import select
+
+from caesar.catalog.cases import Case, CasePhoto
+from caesar.catalog.models import Sighting
+from caesar.core import Archive
+from caesar.intake.service import IngestRequest
+
+
+@dataclass(frozen=True)
+class Body:
+    """One case as an analyst recorded it."""
+
+    sex: str | None = "M"
+    age: tuple[int, int] | None = (25, 35)
+    on: date | None = date(2013, 3, 1)
+    branch: str | None = "215"
+    detainee: str | None = None
+    height: int | None = None
+    marks: tuple[str, ...] = ()
+    photos: int = 2
+    roles: tuple[str, ...] = field(default=("face", "body"))
+
+
+def add_cases(archive: Archive, folder: Path, bodies: list[Body]) -> list[int]:
+    """Ingest photos for `bodies` and record each as a case; returns the case ids in order."""
+    paths: list[list[str]] = []
+    for i, body in enumerate(bodies):
+        paths.append([])
+        for j in range(body.photos):
+            name = f"case{i:02d}/photo{j}.jpg"
+            camera_jpeg(folder / name, seed=100 * i + j, size=(320, 240))
+            paths[-1].append(name)
+    archive.ingest(IngestRequest(sources=[str(folder)], actor="owner", operator="tester"))
+    ids = []
+    at = datetime.now(UTC)
+    with archive.catalog.session() as session:
+        sha_of = {s.path: s.sha256 for s in session.scalars(select(Sighting))}
+        for body, names in zip(bodies, paths):
+            case = Case(status="reviewed", identification="unidentified", sex=body.sex,
+                        age_min=body.age[0] if body.age else None,
+                        age_max=body.age[1] if body.age else None,
+                        photographed_on=body.on, branch=body.branch, detainee=body.detainee,
+                        height_cm=body.height, marks=list(body.marks), findings=[],
+                        created_at=at, updated_at=at)
+            session.add(case)
+            session.flush()
+            for position, name in enumerate(names):
+                role = body.roles[position] if position < len(body.roles) else "body"
+                session.add(CasePhoto(sha256=sha_of[name], case_id=case.id, role=role,
+                                      position=position, pinned=True))
+            ids.append(case.id)
+    return ids

@@ -1,0 +1,63 @@
+"""Names: Arabic normalisation, Latin variants, Arabic against Latin; pairs that must and must
+not be taken for the same name. The pairs come from how the languages are written, not from the
+synthetic generator's lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from caesar.identify.names import (SAME_NAME, compare_names, normalise_arabic, person_name,
+                                   similarity, word)
+
+SAME = [
+    # Latin transliterations of one Arabic name
+    ("Mohammad", "Muhammad"), ("Mohamed", "Mohammed"), ("Hussein", "Husain"),
+    ("Yousef", "Yusuf"), ("Khaled", "Chaled"), ("Darwish", "Darwich"), ("Osman", "Othman"),
+    ("Munther", "Monzer"), ("Abdullah", "Abd Allah"), ("Abdulrahman", "Abdel Rahman"),
+    ("Noureddine", "Nour al-Din"), ("al-Halabi", "el-Halabi"), ("Alhalabi", "Halabi"),
+    ("ash-Shami", "Shami"), ("Salama", "Salameh"), ("Qabbani", "Kabbani"), ("7asan", "Hasan"),
+    # Arabic spellings of one name
+    ("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("فاطمة", "فاطمه"), ("مصطفى", "مصطفي"),
+    ("عبد الله", "عبدالله"), ("الحلبي", "حلبي"), ("مُحَمَّد", "محمد"), ("محـــمد", "محمد"),
+    # Arabic against Latin
+    ("Mohammad", "محمد"), ("Hussein", "حسين"), ("Ali", "علي"), ("Omar", "عمر"),
+    ("Wael", "وائل"), ("Saeed", "سعيد"), ("Mustafa", "مصطفى"), ("Fatima", "فاطمة"),
+    ("Yahya", "يحيى"), ("Taha", "طه"), ("Abdulkader", "عبد القادر"), ("al-Zoubi", "الزعبي"),
+    ("Nureddin", "نور الدين"), ("Ghiath", "غياث"), ("Radwan", "رضوان"), ("Layla", "ليلى"),
+]
+
+DIFFERENT = [
+    ("Mohammad", "Mahmoud"), ("محمد", "محمود"), ("Mohammad", "محمود"), ("Hasan", "Hussein"),
+    ("حسن", "حسين"), ("Hasan", "حسين"), ("Ali", "Wael"), ("علي", "وائل"), ("Nasser", "Yasser"),
+    ("سامر", "ماهر"), ("Saad", "سعيد"), ("سعد", "سعيد"), ("Khaled", "Khalil"), ("Fadi", "Rami"),
+    ("أحمد", "محمد"), ("Imad", "معاذ"), ("هالة", "هدى"), ("Amal", "Amina"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_spellings_of_one_name_match(a: str, b: str) -> None:
+    assert similarity(word(a), word(b)) >= SAME_NAME
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_different_names_do_not_match(a: str, b: str) -> None:
+    assert similarity(word(a), word(b)) < SAME_NAME
+
+
+def test_arabic_normalisation_follows_the_writing_rules() -> None:
+    assert normalise_arabic("أَحْمَد") == "احمد"  # diacritics, hamza on alef
+    assert normalise_arabic("إيمان آمنة") == "ايمان امنه"  # alef forms, taa marbuta
+    assert normalise_arabic("مصطفى") == "مصطفي"  # alef maqsura
+    assert normalise_arabic("محـــمد") == "محمد"  # tatweel
+    assert normalise_arabic("ﻣﺤﻤﺪ") == "محمد"  # presentation forms
+    assert normalise_arabic("یوسف کمال") == "يوسف كمال"  # Persian keyboard letters
+
+
+def test_full_names_are_read_in_their_parts_across_scripts() -> None:
+    latin = person_name("Mohammad Ahmad Ali al-Halabi", mother="Fatima al-Shami")
+    arabic = person_name("محمد احمد علي", family="الحلبي", mother="فاطمه الشامي")
+    parts = compare_names(latin, arabic)
+    assert set(parts) == {"first", "father", "grandfather", "family", "mother"}
+    assert min(parts.values()) >= SAME_NAME
+    other = person_name("Mahmoud Ahmad Ali al-Halabi")
+    assert compare_names(latin, other)["first"] < SAME_NAME
