@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from caesar.catalog import cases, custody  # noqa: F401 - their tables belong to Base's metadata
+# Imported for their tables, which belong to Base's metadata.
+from caesar.catalog import cases, custody, exports  # noqa: F401
 from caesar.catalog.models import Base
 
 connection = context.config.attributes["connection"]
