@@ -52,13 +52,13 @@ def resolve(session: Session, selection: Selection, *, copies: bool) -> Chosen:
                                hint="`caesar photos list` shows what the archive holds.")
     # A re-encoded copy belongs to its original's case.
     original_of = dict(session.execute(select(PhotoCopy.sha256, PhotoCopy.original)
-                                       .where(PhotoCopy.sha256.in_(shas))).tuples().all())
+                                       .where(PhotoCopy.sha256.in_(shas))).all())
     placed = dict(session.execute(select(CasePhoto.sha256, CasePhoto.case_id).where(
-        CasePhoto.sha256.in_([*shas, *original_of.values()]))).tuples().all())
+        CasePhoto.sha256.in_([*shas, *original_of.values()]))).all())
     case_of = {sha: placed[original_of.get(sha, sha)] for sha in shas
                if original_of.get(sha, sha) in placed}
     sizes = dict(session.execute(select(Photo.sha256, Photo.size)
-                                 .where(Photo.sha256.in_(shas))).tuples().all())
+                                 .where(Photo.sha256.in_(shas))).all())
     cases = tuple(dict.fromkeys(selection.cases or [case_of[s] for s in shas if s in case_of]))
     return Chosen(tuple(shas), case_of, cases, sum(sizes.values()))
 
@@ -67,7 +67,7 @@ def _of_cases(session: Session, case_ids: tuple[int, ...], *, copies: bool) -> l
     found = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
     rows = session.execute(select(CasePhoto.case_id, CasePhoto.sha256)
                            .where(CasePhoto.case_id.in_(case_ids))
-                           .order_by(CasePhoto.case_id, CasePhoto.position)).tuples().all()
+                           .order_by(CasePhoto.case_id, CasePhoto.position)).all()
     holding = {case for case, _ in rows}
     for case_id in case_ids:
         if case_id not in found or case_id not in holding:
@@ -80,7 +80,7 @@ def _of_cases(session: Session, case_ids: tuple[int, ...], *, copies: bool) -> l
     if copies:
         copy_rows = session.execute(select(PhotoCopy.original, PhotoCopy.sha256)
                                     .where(PhotoCopy.original.in_(shas))
-                                    .order_by(PhotoCopy.sha256)).tuples().all()
+                                    .order_by(PhotoCopy.sha256)).all()
         of: dict[str, list[str]] = {}
         for original, copy in copy_rows:
             of.setdefault(original, []).append(copy)

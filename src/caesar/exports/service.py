@@ -235,7 +235,7 @@ class ExportService:
                                           CustodyCheckpoint.note)
                                    .join(CustodyCheckpoint,
                                          CustodyCheckpoint.id == CustodyTimestamp.checkpoint_id)
-                                   .order_by(CustodyTimestamp.id)).tuples().all()
+                                   .order_by(CustodyTimestamp.id)).all()
         stamps = []
         for number, (token, stamped, note) in enumerate(rows, start=1):
             names = TimestampRow(token=f"token-{number}.tsr",

@@ -247,7 +247,7 @@ class CustodyLog:
                     .where(CustodyCommitment.subject_kind == "original",
                            CustodyCommitment.subject.in_(chunk),
                            CustodyCommitment.event == "original.stored")
-                    .group_by(CustodyCommitment.subject)).tuples().all())
+                    .group_by(CustodyCommitment.subject)).all())
             for sha in wanted:
                 if sha not in index_of:
                     raise NotFound(f"No original with SHA-256 {sha} is in the custody log.",
@@ -261,10 +261,10 @@ class CustodyLog:
             for chunk in _chunked(indices):
                 entries.update(session.execute(
                     select(CustodyEntry.idx, CustodyEntry.entry)
-                    .where(CustodyEntry.idx.in_(chunk))).tuples().all())
+                    .where(CustodyEntry.idx.in_(chunk))).all())
                 salts.update(session.execute(
                     select(CustodyCommitment.entry_idx, CustodyCommitment.salt)
-                    .where(CustodyCommitment.entry_idx.in_(chunk))).tuples().all())
+                    .where(CustodyCommitment.entry_idx.in_(chunk))).all())
             proofs = _prefetched_many(session, [_inclusion_of(i, checkpoint.size)
                                                 for i in indices])
         by_index = dict(zip(indices, proofs, strict=True))
