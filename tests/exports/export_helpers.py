@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PASSPHRASE, Caesar
@@ -25,12 +26,11 @@ class Collection:
     caesar: Caesar
     work: Path
 
-    def export(self, *args: str) -> dict[str, object]:
-        """Run `caesar export ...  --yes --json`; it must succeed."""
+    def export(self, *args: str) -> Any:
+        """Run `caesar export ... --yes --json`; it must succeed; its JSON."""
         run = self.caesar("export", *args, "--yes", "--json")
         assert run.exit_code == 0, run.stderr
-        result: dict[str, object] = run.json()
-        return result
+        return run.json()
 
 
 @pytest.fixture(scope="module")
