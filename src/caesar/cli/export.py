@@ -40,6 +40,9 @@ Photos = Annotated[list[str] | None, typer.Option(
     "--photos", metavar="SHA256", show_default=False,
     help="An original to export by its SHA-256 (repeat it, or separate with commas).")]
 
+Transfer = Annotated[int | None, typer.Option(metavar="ID", show_default=False,
+                                              help="Every original of one transfer.")]
+
 
 def _selection(cases: list[str] | None, photos: list[str] | None, transfer: int | None = None
                ) -> Selection:
@@ -80,8 +83,7 @@ def _done(result: ExportResult, json_: bool, what: str) -> None:
 
 
 @app.command()
-def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Annotated[
-        int | None, typer.Option(metavar="ID", help="Every original of one transfer.")] = None,
+def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer = None,
              photos: Photos = None,
              requested_by: Annotated[str | None, typer.Option(
                  metavar="TEXT", help="Who asked for it, such as a prosecutor's office and"
@@ -115,7 +117,8 @@ def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Annotat
 
 
 @app.command()
-def exhibit(ctx: typer.Context, out: Out, case: Cases = None, photos: Photos = None,
+def exhibit(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer = None,
+            photos: Photos = None,
             blur: Annotated[str, typer.Option(
                 metavar="WHAT", help="What to blur beyond recovery: faces (found by a face"
                 " detector), regions (marked with `caesar photos mark`), both, or none.")
@@ -151,7 +154,7 @@ def exhibit(ctx: typer.Context, out: Out, case: Cases = None, photos: Photos = N
     archive = cli.open()
     exports = archive.exports
     exports.check_out(out)
-    plan = exports.plan_exhibit(_selection(case, photos), options)
+    plan = exports.plan_exhibit(_selection(case, photos, transfer), options)
     _confirm(plan, out, yes)
     result = exports.exhibit(plan, out, cli.actor(archive), options)
     archive.close()

@@ -95,6 +95,7 @@ _detector: FaceDetector | None = None
 def init_worker(detect_faces: bool) -> None:
     """Load the face detector once per worker process."""
     global _detector
+    cv2.setNumThreads(1)  # one process per core already: threads would only contend
     _detector = FaceDetector() if detect_faces else None
 
 

@@ -87,13 +87,19 @@ def render_html(report: EvidenceReport) -> str:
     return _ENVIRONMENT.get_template("evidence-report.html.j2").render(package=report)
 
 
-def render_pdf(html: str) -> bytes:
-    """The same page as a PDF (A4)."""
-    # Imported here: WeasyPrint loads Pango at import, which only evidence packages need.
-    from weasyprint import HTML
+def load_pdf_renderer() -> None:
+    """Import WeasyPrint ahead of :func:`render_pdf` (it loads Pango: a good half second)."""
+    import weasyprint  # noqa: F401
 
     # WeasyPrint logs every CSS property it does not know at WARNING; none of ours matter.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def render_pdf(html: str) -> bytes:
+    """The same page as a PDF (A4)."""
+    load_pdf_renderer()
+    from weasyprint import HTML
+
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -40,6 +40,7 @@ from caesar.exports.report import (
     OriginalRow,
     TimestampRow,
     TransferRow,
+    load_pdf_renderer,
     render_html,
     render_pdf,
 )
@@ -124,24 +125,30 @@ class ExportService:
                  ) -> ExportResult:
         """Write the evidence package of `plan` into `out`; the custody log records it."""
         people = People(self._ledger.pseudonym, reveal=options.reveal_operators)
-        with self._lock(), self._staged(out) as stage:
+        # The PDF takes seconds of layout: another process loads WeasyPrint while this one
+        # records the export, then lays the report out while this one decrypts the originals.
+        with self._lock(), self._staged(out) as stage, ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=load_pdf_renderer) as pdf_maker:
             bag = BagWriter(stage)
             photos = self._queries.photos_of(plan.originals)
-            for photo in photos:
-                bag.original(photo.sha256, photo.media_type,
-                             self._vault.read("original", photo.sha256))
             record_id, entry = self._record(
                 "evidence", actor, options.requested_by,
                 counts={"originals": len(photos), "cases": len(plan.cases)},
                 asked={"originals": list(plan.originals), "cases": list(plan.cases),
-                           "reveal_operators": options.reveal_operators},
+                       "reveal_operators": options.reveal_operators},
                 details={"originals": len(photos), "cases": len(plan.cases),
                          "revealed": options.reveal_operators})
             try:
                 report = self._evidence_documents(bag, photos, plan, people, entry, actor,
                                                   options)
-                bag.tag("verification-report.html", render_html(report).encode())
-                bag.tag("verification-report.pdf", render_pdf(render_html(report)))
+                html = render_html(report)
+                pdf = pdf_maker.submit(render_pdf, html)
+                for photo in photos:
+                    bag.original(photo.sha256, photo.media_type,
+                                 self._vault.read("original", photo.sha256))
+                bag.tag("verification-report.pdf", pdf.result())
+                bag.tag("verification-report.html", html.encode())
                 bag.tag("verify_inclusion.py", importlib.resources.files("caesar.ledger")
                         .joinpath("verify_inclusion.py").read_bytes())
                 bag.finish({
