@@ -126,7 +126,7 @@ def test_restricted_photos_never_leave_and_ids_resolve_only_inside(
     out = collection.work / "exhibit-case"
     run = caesar("export", "exhibit", "--case", "3", "--out", str(out), "--yes", "--json")
     assert run.exit_code == 0, run.stderr
-    assert "1 photos marked restricted are never included" in run.stderr
+    assert "restricted are never included: 1 of this selection left out" in run.stderr
     mapping = json.loads((out / "mapping.json").read_text())
     assert len(mapping) == len(photos) - 1
     resolved = {caesar.json("export", "resolve", m["exhibit_id"])["sha256"] for m in mapping}

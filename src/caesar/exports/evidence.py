@@ -177,7 +177,7 @@ def _manifest(checksums: dict[str, str]) -> bytes:
 
 def validate(root: Path) -> None:
     """Check the written bag with the reference `bagit` library (every checksum re-read)."""
-    import bagit
+    import bagit  # type: ignore[import-untyped]
 
     try:
         bagit.Bag(str(root)).validate(processes=min(2, os.cpu_count() or 1))

@@ -271,7 +271,8 @@ class ExportService:
             " every metadata field removed (EXIF, XMP, IPTC, ICC profile, comments, thumbnails)",
             ("blurred beyond recovery: " + " and ".join(blurred)) if blurred
             else "NOTHING BLURRED: faces and marked regions are shown as they are",
-            f"{len(closed)} photos marked restricted are never included and are left out",
+            f"photos marked restricted are never included: {len(closed)} of this selection"
+            " left out",
             "random file names; mapping.json gives each image a random exhibit id that only"
             " this archive can resolve (caesar export resolve ID)"]
         if broken:
@@ -302,10 +303,10 @@ class ExportService:
             facts = {c.id: render.CaseFacts(c.hospital, c.photographed_on, c.numbers.branch)
                      for c in self._cases.cases() if c.id in set(case_of.values())}
             ids = {sha: f"EX-{secrets.token_hex(5).upper()}" for sha in originals}
+            captions = {sha: render.captions(ids[sha], facts.get(case_of.get(sha, 0)),
+                                             options.caption_langs) for sha in originals}
             jobs = (render.Job(content=self._vault.read_bytes("original", sha),
-                               regions=tuple(regions.get(sha, [])),
-                               captions=render.captions(ids[sha], facts.get(case_of.get(sha, 0)),
-                                                        options.caption_langs),
+                               regions=tuple(regions.get(sha, [])), captions=captions[sha],
                                options=options) for sha in originals)
             items: list[Item] = []
             mapping: list[dict[str, str]] = []
@@ -320,10 +321,8 @@ class ExportService:
                 faces += result.faces
                 blurred += result.regions
                 items.append((ids[sha], name, sha, case_of.get(sha)))
-                captions = dict(render.captions(ids[sha], facts.get(case_of.get(sha, 0)),
-                                                options.caption_langs))
                 mapping.append({"file": name, "exhibit_id": ids[sha],
-                                **{f"caption_{lang}": text for lang, text in captions.items()}})
+                                **{f"caption_{lang}": text for lang, text in captions[sha]}})
             (stage / "mapping.json").write_bytes(evidence.json_bytes(
                 sorted(mapping, key=lambda m: m["file"])))
             counts = {"images": len(items), "faces": faces, "regions": blurred,
