@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
+from pydantic import BaseModel, ValidationError
 
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, err
@@ -20,6 +21,8 @@ from caesar.exports.views import (
     Plan,
     Selection,
 )
+
+_Options = TypeVar("_Options", bound=BaseModel)
 
 app = typer.Typer(help="Packages that leave the archive: evidence packages for courts,"
                   " exhibition sets for the public, data and statistics for partners. Each"
@@ -54,6 +57,16 @@ def _selection(cases: list[str] | None, photos: list[str] | None, transfer: int 
     except ValueError:
         raise UsageError("--case takes case ids, such as --case 12 --case 15.") from None
     return Selection(cases=case_ids, transfer=transfer, photos=tuple(split(photos)))
+
+
+def _options(kind: type[_Options], **values: Any) -> _Options:
+    """Options checked by their model; a bad value is a usage error, not a traceback."""
+    try:
+        return kind(**values)
+    except ValidationError as error:
+        problems = "; ".join(f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
+                             for e in error.errors())
+        raise UsageError(f"Bad option: {problems}.", hint="Nothing was written.") from None
 
 
 def _confirm(plan: Plan, out: Path, yes: bool) -> None:
@@ -108,7 +121,8 @@ def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfe
     archive = cli.open()
     exports = archive.exports
     exports.check_out(out)
-    options = EvidenceOptions(requested_by=requested_by, reveal_operators=reveal_operators)
+    options = _options(EvidenceOptions, requested_by=requested_by,
+                       reveal_operators=reveal_operators)
     plan = exports.plan_evidence(_selection(case, photos, transfer), options)
     _confirm(plan, out, yes)
     result = exports.evidence(plan, out, cli.actor(archive), options)
@@ -147,9 +161,9 @@ def exhibit(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer
     langs = [w.strip() for w in caption_lang.split(",") if w.strip() and w.strip() != "none"]
     if not set(langs) <= {"ar", "en"}:
         raise UsageError(f"--caption-lang {caption_lang}: give ar, en, ar,en or none.")
-    options = ExhibitOptions(blur_faces="faces" in wanted, blur_regions="regions" in wanted,
-                             grayscale=grayscale, watermark=watermark, max_size=max_size,
-                             caption_langs=tuple(cast(list[Literal["ar", "en"]], langs)))
+    options = _options(ExhibitOptions, blur_faces="faces" in wanted,
+                       blur_regions="regions" in wanted, grayscale=grayscale,
+                       watermark=watermark, max_size=max_size, caption_langs=tuple(langs))
     cli = state(ctx)
     archive = cli.open()
     exports = archive.exports

@@ -16,6 +16,7 @@ smoothed so that it does not draw the eye. No deblurring can bring back what was
 from __future__ import annotations
 
 import calendar
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,6 +175,7 @@ def obscure(pixels: np.ndarray, box: Box) -> None:
     pixels[y0:y1, x0:x1] = cv2.GaussianBlur(smooth, (0, 0), sigmaX=max(1.0, longest / 12))
 
 
+@functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont:
     # DejaVu Sans draws Latin and Arabic; matplotlib ships it, so it is always there.
     import matplotlib

@@ -300,8 +300,9 @@ class ExportService:
                                             copies=False).case_of
             originals = [s for s in plan.originals if s not in closed]
             regions = {sha: m.regions for sha, m in marks.marks(self._catalog, originals).items()}
+            shown = set(case_of.values())
             facts = {c.id: render.CaseFacts(c.hospital, c.photographed_on, c.numbers.branch)
-                     for c in self._cases.cases() if c.id in set(case_of.values())}
+                     for c in self._cases.cases() if c.id in shown}
             ids = {sha: f"EX-{secrets.token_hex(5).upper()}" for sha in originals}
             captions = {sha: render.captions(ids[sha], facts.get(case_of.get(sha, 0)),
                                              options.caption_langs) for sha in originals}
