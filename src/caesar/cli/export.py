@@ -135,11 +135,12 @@ def exhibit(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer
             photos: Photos = None,
             blur: Annotated[str, typer.Option(
                 metavar="WHAT", help="What to blur beyond recovery: faces (found by a face"
-                " detector), regions (marked with `caesar photos mark`), both, or none.")
+                " detector), regions (marked with `caesar photos mark`), faces,regions or"
+                " none.")
             ] = "faces,regions",
             grayscale: Annotated[bool, typer.Option(help="Write grayscale images.")] = False,
             caption_lang: Annotated[str, typer.Option(
-                metavar="LANGS", help="Caption languages below each image: ar, en, both, or"
+                metavar="LANGS", help="Caption languages below each image: ar, en, ar,en or"
                 " none.")] = "ar,en",
             watermark: Annotated[str | None, typer.Option(
                 metavar="TEXT", help="Text drawn in the lower corner of every image.")] = None,
