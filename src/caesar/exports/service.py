@@ -341,7 +341,10 @@ class ExportService:
         """Render in worker processes, at most two jobs per worker in flight (memory stays
         flat), results in order."""
         from caesar.exports import exhibit as render
+        from caesar.exports.faces import FaceDetector
 
+        if options.blur_faces:
+            FaceDetector()  # a missing detector is said here, not as a broken pool
         # Not forked: OpenCV's thread pools do not survive a fork.
         with ProcessPoolExecutor(max_workers=self._workers, initializer=render.init_worker,
                                  initargs=(options.blur_faces,),
