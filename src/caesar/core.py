@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caesar.cases.service import CaseService
 from caesar.catalog.database import Catalog, make_engine, migrate
@@ -33,6 +34,10 @@ from caesar.vault.fields import FieldCipher
 from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import LocalStore, open_store
+
+if TYPE_CHECKING:
+    from caesar.exports.requests import ExportRequests
+    from caesar.exports.service import ExportService
 
 PUBLIC_KEY_FILE = "archive.pub"
 LOCK_FILE = "lock"
@@ -153,19 +158,27 @@ class Archive:
                                          cipher=FieldCipher(self.keys), cases=self.cases,
                                          vault=self.vault))
 
+    @property
+    def exports(self) -> ExportService:
+        """Evidence packages, exhibition sets, data and statistics exports, marks on photos."""
+        from caesar.exports.service import ExportService  # Jinja2 and friends: only for exports
+
+        store = self.store.root if isinstance(self.store, LocalStore) else None
+        return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
+                             vault=self.vault, cases=self.cases, archive=self.path,
+                             store=store, lock=self.writing)
+
+    @property
+    def export_requests(self) -> ExportRequests:
+        """Exports asked for through the web: approved by a second person, held encrypted."""
+        from caesar.exports.requests import ExportRequests
+
+        return ExportRequests(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
+                              exports=self.exports, archive=self.path, lock=self.writing)
+
     def export_stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""
-        from caesar.exports import folder, stats  # matplotlib: only for those who export
-
-        with self.writing():
-            cases = self.cases.cases()
-            made = stats.write(cases, folder.prepare(out), archive_label=self.path.name)
-            with self.catalog.session() as session:
-                self.ledger.append(session, [Event(
-                    type="export.stats", time=datetime.now(UTC), actor=actor,
-                    details={"cases": len(cases), "files": len(made)})])
-                self.ledger.checkpoint(session)
-        return made
+        return self.exports.stats(out, actor)
 
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:

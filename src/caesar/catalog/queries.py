@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +119,17 @@ class Queries:
                 raise NotFound(f"No original with SHA-256 {sha256} in this archive.",
                                hint="`caesar photos list` shows what the archive holds.")
             return _photo_view(photo, with_exif=True)
+
+    def photos_of(self, sha256s: Sequence[str]) -> list[PhotoView]:
+        """These originals with their EXIF/XMP, in the order given (few queries for many)."""
+        found: dict[str, PhotoView] = {}
+        wanted = list(dict.fromkeys(s.lower() for s in sha256s))
+        with self._catalog.reader() as session:
+            for start in range(0, len(wanted), 500):
+                rows = session.scalars(_PHOTOS.where(
+                    Photo.sha256.in_(wanted[start:start + 500]))).all()
+                found.update((p.sha256, _photo_view(p, with_exif=True)) for p in rows)
+        return [found[s] for s in wanted if s in found]
 
     def transfers(self) -> list[TransferView]:
         """Every transfer, oldest first."""

@@ -11,7 +11,7 @@ import typer
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
-from caesar.exports.folder import prepare
+from caesar.exports.folder import prepare, staged
 from caesar.identify.disclosure import OUTCOMES, STEPS
 from caesar.identify.views import DisclosureView
 
@@ -78,19 +78,20 @@ def material(ctx: typer.Context, session_id: SessionId,
     description.txt, then blurred.jpg, then face.jpg, then every photo (no metadata)."""
     cli = state(ctx)
     archive = cli.open()
+    prepare(out_dir, archive=archive.path)  # refuse a bad folder before the showing is logged
     with archive.writing():
         shown = archive.identify.disclosure_material(session_id, cli.actor(archive))
     archive.close()
-    folder = prepare(out_dir)
-    (folder / "description.txt").write_text(shown.text, "utf-8")
-    for name, data in shown.images:
-        (folder / name).write_bytes(data)
+    with staged(out_dir, archive=archive.path) as stage:
+        (stage / "description.txt").write_text(shown.text, "utf-8")
+        for name, data in shown.images:
+            (stage / name).write_bytes(data)
     files = ["description.txt", *(n for n, _ in shown.images)]
     if json_:
-        emit_json({"session": session_id, "step": shown.step, "out": str(folder),
+        emit_json({"session": session_id, "step": shown.step, "out": str(out_dir),
                    "files": files})
         return
-    err.print(f"Step {shown.step}: wrote {', '.join(files)} into {folder}. Delete the folder"
+    err.print(f"Step {shown.step}: wrote {', '.join(files)} into {out_dir}. Delete the folder"
               " when the session ends.")
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, out
+from caesar.errors import UsageError
 
 app = typer.Typer(help="The originals the archive holds.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -46,3 +47,40 @@ def show(ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The ori
     data = photo.model_dump(exclude={"exif"})
     for key, value in data.items():
         out.print(f"{key:>12}: {value}", markup=False)
+
+
+@app.command()
+def mark(ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The original's"
+                                                                    " SHA-256.")],
+         region: Annotated[list[str] | None, typer.Option(
+             metavar="X,Y,W,H", show_default=False,
+             help="A region to blur in every public image of this photo, in pixels of the"
+             " photo as displayed, from its top left corner (repeat for several).")] = None,
+         restricted: Annotated[bool | None, typer.Option(
+             "--restricted/--unrestricted", show_default=False,
+             help="Never show this photo in an exhibition set (or allow it again).")] = None,
+         clear_regions: Annotated[bool, typer.Option(
+             help="Forget the regions marked before (then add any given).")] = False,
+         json_: JsonOption = False) -> None:
+    """Mark what the public must never see of a photo: regions to blur, or all of it.
+
+    Regions (a wound, a tattoo, a card with a name) are blurred beyond recovery in every
+    exhibition set, on top of the faces found automatically. A restricted photo is never in
+    an exhibition set; evidence packages for courts still hold it. Every mark is logged.
+    """
+    from caesar.exports.marks import parse_region
+
+    if not region and restricted is None and not clear_regions:
+        raise UsageError("Give --region X,Y,W,H, --restricted, --unrestricted or"
+                         " --clear-regions.")
+    cli = state(ctx)
+    archive = cli.open()
+    marked = archive.exports.mark(sha256, cli.actor(archive),
+                                  regions=[parse_region(r) for r in region or []],
+                                  restricted=restricted, clear_regions=clear_regions)
+    archive.close()
+    if json_:
+        emit_json(marked)
+        return
+    out.print(f"{marked.sha256}: {len(marked.regions)} regions to blur;"
+              f" {'restricted' if marked.restricted else 'not restricted'}.")

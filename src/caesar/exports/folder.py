@@ -1,20 +1,81 @@
-"""The folder an export writes into (DESIGN.md: it must not exist yet, or be empty)."""
+"""The folder an export writes into.
+
+DESIGN.md: ``--out DIR`` must not exist yet, or be empty. An export never writes inside the
+archive (plaintext there would break the archive's first promise) and never leaves a
+half-written package that looks complete: it is built in a hidden sibling folder named
+``.DIR.partial-…`` and renamed into place only once it is whole.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from caesar.errors import UsageError
+from caesar.vault.keys import fsync_dir
+
+PARTIAL = ".partial-"
 
 
-def prepare(out: Path) -> Path:
-    """Create `out`, or accept it empty; refuse anything else before writing a byte."""
+def prepare(out: Path, *, archive: Path | None = None, store: Path | None = None) -> Path:
+    """Check that `out` may receive an export; refuse before writing a byte."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"{out} exists and is not a folder.",
                          hint="Give --out a new folder, or an empty one. Nothing was written.")
+    resolved = out.resolve()
+    for inside in (archive, store):
+        if inside is not None and resolved.is_relative_to(inside.resolve()):
+            raise UsageError(f"{out} is inside the archive folder {inside}.",
+                             hint="An export holds plaintext and must never be written into"
+                             " the archive: give --out a folder elsewhere, such as an"
+                             " encrypted external drive. Nothing was written.")
     if out.is_dir() and any(out.iterdir()):
         raise UsageError(f"{out} is not empty.",
                          hint="Give --out a new folder, or an empty one, so that an export never"
                          " mixes with other files. Nothing was written.")
-    out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+@contextmanager
+def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
+           ) -> Iterator[Path]:
+    """A hidden sibling folder to build the export in, renamed to `out` when the block ends.
+
+    If the block raises, the partial folder is removed and `out` is left as it was.
+    """
+    prepare(out, archive=archive, store=store)
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL}", dir=parent))
+    try:
+        yield stage
+        _flush(stage)
+        if out.is_dir():
+            out.rmdir()  # empty, as prepare() checked; rename cannot replace a folder
+        os.rename(stage, out)
+        fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def _flush(folder: Path) -> None:
+    """Make everything written under `folder` durable before it is renamed into place.
+
+    One syncfs(2) for the folder's file system instead of an fsync per file: a package of a
+    thousand originals would otherwise wait for a thousand journal commits.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if getattr(_LIBC, "syncfs", None) is None or _LIBC.syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)

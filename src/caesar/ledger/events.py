@@ -71,10 +71,24 @@ EVENT_TYPES = frozenset({
     "disclosure.step",      # the family was asked about a step; details: which, and consent
     "disclosure.shown",     # the material of the step the family agreed to was produced
     "disclosure.ended",     # the session ended; details: its outcome
+    "export.evidence",      # an evidence package was written; subject: the export; details:
+                            # counts and who asked (a pseudonym)
+    "export.exhibit",       # an exhibition set was written; details: images, what was blurred
+    "export.data",          # cases (and more) were exported as data; details: format, counts
+    "export.failed",        # an export logged above did not complete; subject: the export
+    "export.resolved",      # staff resolved an exhibit id back to its original
+    "export.requested",     # an export was asked for (web); subject: the request
+    "export.approved",      # a second person approved the request
+    "export.refused",       # a second person refused the request
+    "export.produced",      # the approved package was made and is held encrypted
+    "export.downloaded",    # the held package was downloaded
+    "export.expired",       # the held package was deleted when it expired
+    "photo.marked",         # an analyst marked regions to blur or restricted a photo
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
-SUBJECT_KINDS = frozenset({"original", "transfer", "case", "report", "match", "disclosure"})
+SUBJECT_KINDS = frozenset({"original", "transfer", "case", "report", "match", "disclosure",
+                           "export", "export_request"})
 
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or

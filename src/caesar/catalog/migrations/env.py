@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from caesar.catalog import cases, custody, identify  # noqa: F401 - their tables are in Base.metadata
+# Imported for their tables, which belong to Base's metadata.
+from caesar.catalog import cases, custody, exports, identify  # noqa: F401
 from caesar.catalog.models import Base
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,118 @@
+"""Packages made for an approved request, held encrypted inside the archive until downloaded.
+
+Each file of the package becomes its own encrypted object (the archive's object format, under
+a key of its own) with a random name, and a manifest object lists them; the catalogue keeps
+only the manifest's name. Nothing of the package is plaintext at rest, not even its file names
+(which name originals by SHA-256). A download streams a tar archive decrypted on the fly, with
+memory flat whatever the package's size.
+
+These objects live in their own store (``held/`` in the archive folder), not beside the
+originals: the store of originals has no way to delete anything, by design, while a held
+package must be deleted when it expires.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import tarfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from caesar.errors import MissingObject
+from caesar.vault.envelope import Encryptor, decrypt
+from caesar.vault.keys import Keys
+from caesar.vault.store import LocalStore
+
+HELD_DIR = "held"
+_READ = 1 << 20
+_BLOCK = tarfile.BLOCKSIZE
+
+
+class _RemovableStore(LocalStore):
+    """A local store whose objects can be deleted (held packages only)."""
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A package put away: the name of its manifest object and its size in bytes."""
+
+    name: str
+    size: int
+
+
+class HeldPackages:
+    """The encrypted store of packages waiting for their download."""
+
+    def __init__(self, archive: Path, keys: Keys) -> None:
+        self._store = _RemovableStore(archive / HELD_DIR)
+        self._key = keys.subkey("held-exports")
+
+    def hold(self, folder: Path) -> Held:
+        """Encrypt every file under `folder` into the store; `folder` itself is left as it is."""
+        self._store.ensure()
+        entries = []
+        total = 0
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            size = path.stat().st_size
+            with open(path, "rb") as source:
+                name = self._put(source.read, size)
+            entries.append({"path": path.relative_to(folder).as_posix(), "object": name,
+                            "size": size})
+            total += size
+        manifest = json.dumps(entries).encode()
+        return Held(self._put(io.BytesIO(manifest).read, len(manifest)), total)
+
+    def _put(self, read: Callable[[int], bytes], size: int) -> str:
+        encryptor = Encryptor(self._key, size)
+        pending, out = self._store.create()
+        try:
+            with out:
+                while block := read(_READ):
+                    out.write(encryptor.update(block))
+                out.write(encryptor.finish())
+        except BaseException:
+            self._store.discard(pending)
+            raise
+        name = secrets.token_hex(32)
+        self._store.commit(pending, name)
+        return name
+
+    def _manifest(self, name: str) -> list[dict[str, object]]:
+        entries: list[dict[str, object]] = json.loads(b"".join(self._open(name)))
+        return entries
+
+    def _open(self, name: str) -> Iterator[bytes]:
+        with self._store.open(name) as f:
+            yield from decrypt(self._key, f, name)
+
+    def tar(self, name: str, top: str) -> Iterator[bytes]:
+        """The package as an uncompressed tar stream, every path under `top`/."""
+        now = int(time.time())
+        for entry in self._manifest(name):
+            info = tarfile.TarInfo(f"{top}/{entry['path']}")
+            info.size, info.mtime, info.mode = int(str(entry["size"])), now, 0o600
+            yield info.tobuf(format=tarfile.PAX_FORMAT)
+            yield from self._open(str(entry["object"]))
+            yield bytes(-info.size % _BLOCK)
+        yield bytes(2 * _BLOCK)  # the end-of-archive marker
+
+    def remove(self, name: str) -> None:
+        """Delete the package: every file's object, then its manifest."""
+        try:
+            entries = self._manifest(name)
+        except MissingObject:
+            return
+        for entry in entries:
+            self._store.remove(str(entry["object"]))
+        self._store.remove(name)
+
+    def clean_pending(self) -> int:
+        """Remove objects left half-written by a crash."""
+        return self._store.clean_pending() if (self._store.root / ".pending").exists() else 0
