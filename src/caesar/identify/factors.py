@@ -25,8 +25,11 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from caesar.cases.marks import Mark, parse_mark, read_mark
 from caesar.identify.branches import branch_label
-from caesar.identify.marks import Mark, parse_mark, read_mark
+from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACES, RELATIONS, likelihood,
+                                   relation)
+from caesar.identify.marks import explain as explain_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
 from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
@@ -87,6 +90,7 @@ class Weighed:
     factor: str
     weights: Floats
     subject: Mark | None = None  # the reported mark, for mark factors
+    levels: Floats | None = None  # mark factors: the weight of each `marks.Relation`
 
 
 # -- exclusions ------------------------------------------------------------------------------
@@ -218,51 +222,49 @@ def detainee(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | Non
     return Weighed("detainee_number", np.clip(weights[rows], *_CLIP))
 
 
-# P(what the body shows | same person) for a mark the family describes with its place: there,
-# on the other side (families mix up left and right), elsewhere, or not recorded at all.
-_MARK_SAME = {"exact": 0.70, "mirrored": 0.08, "elsewhere": 0.07, "absent": 0.15}
-_KIND_SAME = {"present": 0.85, "absent": 0.15}
-
-
 def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
-    """Each mark the family describes, against the marks recorded on the body."""
+    """Each mark the family describes, against the marks recorded on the body.
+
+    Every mark of the reported kind on a body is compared (`marks.relation`: place, then
+    detail) and the one that fits best counts: P(that comparison | same person)
+    (`marks.likelihood`) over the share of cases with a mark that compares so, which makes
+    a tattoo of an eagle on the left forearm weigh far more than a tattoo there. A detail
+    known on one side only weighs as the kind and place do; a body with no mark of the kind
+    weighs as "not recorded"; a case with no marks recorded at all is left out.
+    """
     out = []
     has = table.has_marks[rows]
     population = max(int(table.has_marks.sum()), 1)
 
-    def share(column: Ints | Floats | np.ndarray) -> float:
-        return (float(column[table.has_marks].sum()) + 0.5) / (population + 1)
+    def share(count: float) -> float:
+        return (count + 0.5) / (population + 1)
 
     for mark in report.marks:
-        kind_col = table.kind_columns.get(mark.kind)
-        kind_all = table.kinds[:, kind_col] if kind_col is not None else np.zeros(
-            table.size, dtype=np.bool_)
-        kind_here = kind_all[rows]
-        f_kind = share(kind_all)
-        if mark.location is None:
-            weights = np.where(kind_here, math.log10(_KIND_SAME["present"] / f_kind),
-                               math.log10(_KIND_SAME["absent"] / max(1 - f_kind, 0.01)))
-        else:
-            exact_all = _column(table, mark.code)
-            mirrored_all = _column(table, mark.mirrored) & ~exact_all
-            f_exact, f_mirror = share(exact_all), share(mirrored_all)
-            f_else = max(f_kind - f_exact - f_mirror, 0.5 / (population + 1))
-            exact, mirrored = exact_all[rows], mirrored_all[rows]
-            weights = np.select(
-                [exact, mirrored, kind_here],
-                [math.log10(_MARK_SAME["exact"] / f_exact),
-                 math.log10(_MARK_SAME["mirrored"] / f_mirror),
-                 math.log10(_MARK_SAME["elsewhere"] / f_else)],
-                math.log10(_MARK_SAME["absent"] / max(1 - f_kind, 0.01)))
-        out.append(Weighed("mark", np.where(has, np.clip(weights, *_CLIP), 0.0), mark))
+        index = table.mark_index.get(mark.kind)
+        absent = math.log10(ABSENT_SAME / max(1 - share(index.cases if index else 0), 0.01))
+        levels = np.full(len(RELATIONS), -np.inf)
+        best = np.full(len(rows), absent)
+        if index is not None:
+            codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
+            entries = codes[index.which]
+            # How many cases bear a mark that compares so (a case counted once per relation),
+            # and, for details known on one side only, how many bear one at that place.
+            n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
+            per_relation = np.bincount(np.unique(index.rows * n + entries) % n, minlength=n)
+            per_place = np.bincount(
+                np.unique(index.rows * places + entries // details) % places,
+                minlength=places)
+            for rel in RELATIONS:
+                same = likelihood(mark, rel)
+                if same > 0:
+                    count = per_place[rel.index // details] if rel.detail == "unknown" \
+                        else per_relation[rel.index]
+                    levels[rel.index] = math.log10(same / share(float(count)))
+            fitted = np.full(table.size, -np.inf)
+            np.maximum.at(fitted, index.rows, levels[entries])
+            best = np.where(np.isfinite(fitted[rows]), fitted[rows], absent)
+        out.append(Weighed("mark", np.where(has, np.clip(best, *_CLIP), 0.0), mark, levels))
     return out
-
-
-def _column(table: CaseTable, code: str | None) -> np.ndarray:
-    column = table.mark_columns.get(code) if code else None
-    if column is None:
-        return np.zeros(table.size, dtype=np.bool_)
-    return table.marks[:, column]
 
 
 _HEIGHT_SD_SAME = 6.0  # cm: a family's estimate, rounded, against a measure from photos
@@ -362,7 +364,7 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
             return None
         return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
     if f == "mark":
-        return _explain_mark(weighed.subject, case)
+        return _explain_mark(weighed, case)
     if f == "name":
         return _explain_name(report, case)
     return None
@@ -400,19 +402,16 @@ def _duration(days: int) -> str:
     return f"{days / 365.25:.1f} years"
 
 
-def _explain_mark(mark: Mark | None, case: CaseFacts) -> str | None:
-    if mark is None or not case.marks:
+def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
+    mark, levels = weighed.subject, weighed.levels
+    if mark is None or levels is None or not case.marks:
         return None
-    on_body = [read_mark(m) for m in case.marks]
-    said = f"the family describes a {mark.words()}"
-    if any(m.code == mark.code for m in on_body):
-        return f"{said}: the body has it there"
-    if mark.mirrored and any(m.code == mark.mirrored for m in on_body):
-        return f"{said}: the body has it on the other side"
-    same_kind = [m for m in on_body if m.kind == mark.kind]
-    if same_kind:
-        return f"{said}: the body has a {same_kind[0].words()}"
-    return f"{said}: none is recorded on the body"
+    same_kind = [m for m in (read_mark(code) for code in case.marks) if m.kind == mark.kind]
+    if not same_kind:
+        return explain_mark(mark, None, None)
+    # The body mark that fits best, as the factor counted it.
+    body = max(same_kind, key=lambda m: levels[relation(mark, m).index])
+    return explain_mark(mark, body, relation(mark, body))
 
 
 def _explain_name(report: ReportFacts, case: CaseFacts) -> str | None:
