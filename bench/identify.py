@@ -15,7 +15,8 @@ analyst would have recorded them (sex, apparent age range, date, numbers, measur
 marks). The reports go through a real archive: imported from the JSON file with `missing add`'s
 code, sealed in the SQLCipher catalogue, opened again, and ranked by the service itself.
 
-It prints, for reports with a strong identifier (a detainee number or a distinctive mark) and
+It prints, for reports with a strong identifier (a detainee number, or a distinctive mark with
+its detail: what a tattoo shows, which operation, which tooth or finger; split by kind) and
 for reports with only weak evidence, the rank of the true case (top 1, 10, 100, median, 90th
 percentile) and how many true cases were wrongly excluded, beside a baseline that orders cases
 by how close their photo date is to the reported arrest date alone; how often people not in
@@ -124,7 +125,7 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
         position = table.position[truth.case]
         found = np.flatnonzero(rows == position)
         base = _baseline_rank(report, table, position)
-        for name in {group, "weak" if group == "weak" else "strong"}:
+        for name in {group, "weak" if group == "weak" else "strong", _mark_group(report, group)}:
             baseline[name].append(base)
             if found.size == 0:
                 excluded[name] += 1
@@ -137,8 +138,9 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
     print(f"{'reports':<34}{'n':>6} {'top 1':>14} {'top 10':>14} {'top 100':>14}"
           f" {'median':>14} {'p90':>14} {'excluded':>9}")
     labels = {"strong": "strong identifier (all)", "number": "  with a detainee number",
-              "mark": "  a distinctive mark, no number", "weak": "weak evidence only"}
-    for name in ("strong", "number", "mark", "weak"):
+              "mark": "  a distinctive mark, no number", "weak": "weak evidence only",
+              **{f"mark:{kind}": f"    {kind.replace('_', ' ')}" for kind in _MARK_GROUPS}}
+    for name in ("strong", "number", "mark", *(f"mark:{k}" for k in _MARK_GROUPS), "weak"):
         r, b = np.array(ranks[name]), np.array(baseline[name])
         if r.size == 0:
             continue
@@ -164,6 +166,18 @@ def _group(report: ReportFacts, truth: ReportTruth) -> str:
     if not truth.strong_identifier:
         return "weak"
     return "number" if report.detainee else "mark"
+
+
+_MARK_GROUPS = ("tattoo", "surgical_scar", "gold_tooth", "missing_finger", "two_or_more")
+
+
+def _mark_group(report: ReportFacts, group: str) -> str:
+    """For the distinctive-mark group: which kind of individualising mark the report gives
+    (the rows under it say which kinds single a person out)."""
+    if group != "mark":
+        return group
+    kinds = {m.kind for m in report.marks if m.individualising}
+    return f"mark:{kinds.pop()}" if len(kinds) == 1 else "mark:two_or_more"
 
 
 def _baseline_rank(report: ReportFacts, table: CaseTable, position: int) -> int:

@@ -17,7 +17,7 @@ reported arrest. A factor whose facts are unknown on either side is left out.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,9 +26,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from caesar.cases.marks import Mark, parse_mark, read_mark
+from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
-from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACES, RELATIONS, likelihood,
-                                   relation)
+from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
+                                   Relation, detail_likelihood, explain_detail, relation)
 from caesar.identify.marks import explain as explain_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
@@ -226,45 +227,78 @@ def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
     """Each mark the family describes, against the marks recorded on the body.
 
     Every mark of the reported kind on a body is compared (`marks.relation`: place, then
-    detail) and the one that fits best counts: P(that comparison | same person)
-    (`marks.likelihood`) over the share of cases with a mark that compares so, which makes
-    a tattoo of an eagle on the left forearm weigh far more than a tattoo there. A detail
-    known on one side only weighs as the kind and place do; a body with no mark of the kind
-    weighs as "not recorded"; a case with no marks recorded at all is left out.
+    detail) and the one that fits best counts, in two factors that multiply as the chain rule
+    says: `mark`, P(the body bears the kind so placed | same person) over the share of cases
+    that do; and `mark_detail`, P(its detail compares so | same person) over the share of
+    such marks whose detail does, among those whose detail is recorded. So a tattoo of an
+    eagle on the left forearm weighs far more than a tattoo there, and a tattoo of a rose
+    there less (never excluded: families misremember). A detail known on one side only
+    weighs nothing beyond the kind and place; a body with no mark of the kind weighs as "not
+    recorded"; a case with no marks recorded at all is left out.
     """
     out = []
     has = table.has_marks[rows]
     population = max(int(table.has_marks.sum()), 1)
 
-    def share(count: float) -> float:
-        return (count + 0.5) / (population + 1)
+    def share(count: float, among: float) -> float:
+        return (count + 0.5) / (among + 1)
 
     for mark in report.marks:
         index = table.mark_index.get(mark.kind)
-        absent = math.log10(ABSENT_SAME / max(1 - share(index.cases if index else 0), 0.01))
+        absent = math.log10(ABSENT_SAME / max(1 - share(index.cases if index else 0,
+                                                        population), 0.01))
+        place_w, detail_w = np.full(table.size, absent), np.zeros(table.size)
         levels = np.full(len(RELATIONS), -np.inf)
-        best = np.full(len(rows), absent)
         if index is not None:
             codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
             entries = codes[index.which]
-            # How many cases bear a mark that compares so (a case counted once per relation),
-            # and, for details known on one side only, how many bear one at that place.
-            n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
-            per_relation = np.bincount(np.unique(index.rows * n + entries) % n, minlength=n)
-            per_place = np.bincount(
-                np.unique(index.rows * places + entries // details) % places,
-                minlength=places)
-            for rel in RELATIONS:
-                same = likelihood(mark, rel)
-                if same > 0:
-                    count = per_place[rel.index // details] if rel.detail == "unknown" \
-                        else per_relation[rel.index]
-                    levels[rel.index] = math.log10(same / share(float(count)))
-            fitted = np.full(table.size, -np.inf)
-            np.maximum.at(fitted, index.rows, levels[entries])
-            best = np.where(np.isfinite(fitted[rows]), fitted[rows], absent)
-        out.append(Weighed("mark", np.where(has, np.clip(best, *_CLIP), 0.0), mark, levels))
+            place_levels, detail_levels = _mark_levels(mark, index.rows, entries,
+                                                       population, share)
+            levels = place_levels + detail_levels
+            # Each case's best-fitting mark of the kind: entries by case, best first.
+            fit = levels[entries]
+            order = np.lexsort((-fit, index.rows))
+            cases, first = np.unique(index.rows[order], return_index=True)
+            best = entries[order[first]]
+            place_w[cases], detail_w[cases] = place_levels[best], detail_levels[best]
+        out.append(Weighed("mark", np.where(has, np.clip(place_w[rows], *_CLIP), 0.0),
+                           mark, levels))
+        if mark.detail is not None:
+            out.append(Weighed("mark_detail", np.where(has, np.clip(detail_w[rows], *_CLIP),
+                                                       0.0), mark, levels))
     return out
+
+
+def _mark_levels(mark: Mark, rows: Ints, entries: Ints, population: int,
+                 share: Callable[[float, float], float]) -> tuple[Floats, Floats]:
+    """The weight of each relation (`marks.RELATIONS`) for the place and for the detail."""
+    n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
+    # How many cases bear a mark that compares so (each case once per relation), how many
+    # bear one at that place, and how many at that place with a detail recorded.
+    per_relation = np.bincount(np.unique(rows * n + entries) % n, minlength=n)
+    at_place = entries // details
+    per_place = np.bincount(np.unique(rows * places + at_place) % places, minlength=places)
+    known = entries % details != DETAILS.index("unknown")
+    per_known = np.bincount(np.unique(rows[known] * places + at_place[known]) % places,
+                            minlength=places)
+    # A small archive knows little of how common each detail is: imaginary marks, as many
+    # as PRIOR_CASES, spread evenly over the kind's details temper the counts.
+    vocabulary = max(len(details_for(mark.kind)), 2)
+    sided = detail_likelihood(mark, Relation("exact", "mirrored")) > 0
+    prior = {"agree": 1 / vocabulary, "mirrored": 1 / vocabulary,
+             "disagree": 1 - (2 if sided else 1) / vocabulary}
+    place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
+    for rel in RELATIONS:
+        p = rel.index // details
+        same, same_detail = PLACE_SAME[rel.place], detail_likelihood(mark, rel)
+        if same_detail == 0:
+            continue  # a relation this report's mark cannot have
+        place_levels[rel.index] = math.log10(same / share(float(per_place[p]), population))
+        if rel.detail != "unknown":
+            among = (per_relation[rel.index] + PRIOR_CASES * prior[rel.detail]) / (
+                per_known[p] + PRIOR_CASES)
+            detail_levels[rel.index] = math.log10(same_detail / among)
+    return place_levels, detail_levels
 
 
 _HEIGHT_SD_SAME = 6.0  # cm: a family's estimate, rounded, against a measure from photos
@@ -363,7 +397,7 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
         if case.height_cm is None or report.height_cm is None:
             return None
         return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
-    if f == "mark":
+    if f in ("mark", "mark_detail"):
         return _explain_mark(weighed, case)
     if f == "name":
         return _explain_name(report, case)
@@ -407,11 +441,12 @@ def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
     if mark is None or levels is None or not case.marks:
         return None
     same_kind = [m for m in (read_mark(code) for code in case.marks) if m.kind == mark.kind]
-    if not same_kind:
-        return explain_mark(mark, None, None)
-    # The body mark that fits best, as the factor counted it.
-    body = max(same_kind, key=lambda m: levels[relation(mark, m).index])
-    return explain_mark(mark, body, relation(mark, body))
+    body = max(same_kind, key=lambda m: levels[relation(mark, m).index]) if same_kind \
+        else None  # the body mark that fits best, as the factor counted it
+    rel = relation(mark, body) if body else None
+    if weighed.factor == "mark_detail":
+        return explain_detail(mark, body, rel)
+    return explain_mark(mark, body, rel)
 
 
 def _explain_name(report: ReportFacts, case: CaseFacts) -> str | None:

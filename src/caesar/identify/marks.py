@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from caesar.cases.marks import Mark
-from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_KIND_WORDS, mirror_location
+from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_DETAILS, mirror_location
 
 Place = Literal["present", "exact", "mirrored", "elsewhere"]
 Detail = Literal["unknown", "agree", "mirrored", "disagree"]
@@ -76,11 +76,11 @@ def relation(reported: Mark, body: Mark) -> Relation:
     return Relation(place, detail)
 
 
-def likelihood(reported: Mark, rel: Relation) -> float:
-    """P(a body mark compares so | the case is the person)."""
+def detail_likelihood(reported: Mark, rel: Relation) -> float:
+    """P(the body's detail compares so | the case is the person, the body bears the mark at
+    that place); 1 when the detail is not known on both sides."""
     sided = reported.detail is not None and mirror_location(reported.detail) != reported.detail
-    details = SIDED_DETAIL_SAME if sided else DETAIL_SAME
-    return PLACE_SAME[rel.place] * details.get(rel.detail, 0.0)
+    return (SIDED_DETAIL_SAME if sided else DETAIL_SAME).get(rel.detail, 0.0)
 
 
 def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> str:
@@ -95,31 +95,37 @@ def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> str:
         if rel.place == "mirrored":
             return f"{said}: the body has it on the other side"
         return f"{said}: the body has a {body.words()}"
-    noun = DETAIL_NOUNS.get(reported.kind)
-    what = noun.en if noun else "detail"
-    notes = {
-        ("exact", "agree"): f"the same {what}, in the same place",
-        ("exact", "mirrored"): "left and right are often confused",
-        ("exact", "disagree"): f"another {what} in the same place: families sometimes"
-                               " misremember",
-        ("mirrored", "agree"): "sides are often confused",
-        ("mirrored", "mirrored"): "sides are often confused",
-        ("mirrored", "disagree"): f"the other side, and another {what}",
-        ("elsewhere", "agree"): f"the same {what}, elsewhere on the body",
-        ("elsewhere", "mirrored"): "elsewhere on the body",
-        ("elsewhere", "disagree"): f"another {what}, elsewhere on the body",
-        ("present", "agree"): f"the same {what}",
-        ("present", "mirrored"): "left and right are often confused",
-        ("present", "disagree"): f"another {what}: families sometimes misremember",
-    }
+    notes = {"exact": "the same place", "present": "", "mirrored": "sides are often confused",
+             "elsewhere": "elsewhere on the body"}
+    note = notes[rel.place]
     if rel.detail == "unknown":
-        kind = MARK_KIND_WORDS[reported.kind].en if reported.kind in MARK_KIND_WORDS \
-            else reported.kind
-        unknown = (f"what the {kind} shows is not recorded on the body" if body.detail is None
+        unknown = ("what it shows is not recorded on the body" if body.detail is None
                    else "the family did not say what it shows")
-        where = {"exact": "", "present": "", "mirrored": "; the other side",
-                 "elsewhere": "; elsewhere on the body"}[rel.place]
-        note = unknown + where
-    else:
-        note = notes[(rel.place, rel.detail)]
-    return f"{said}; the body shows a {body.words()} ({note})"
+        note = f"{note}; {unknown}" if note else unknown
+    return f"{said}; the body shows a {body.words()}" + (f" ({note})" if note else "")
+
+
+def explain_detail(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:
+    """What the detail alone says (None when it is not known on both sides)."""
+    if body is None or rel is None or rel.detail == "unknown" or reported.detail is None \
+            or body.detail is None:
+        return None
+    noun = DETAIL_NOUNS[reported.kind].en if reported.kind in DETAIL_NOUNS else "detail"
+    family, seen = _detail_words(reported), _detail_words(body)
+    if rel.detail == "agree":
+        return f"the same {noun}: {family}"
+    if rel.detail == "mirrored":
+        return (f"the family says {family}, the body shows {seen} (left and right are often"
+                " confused)")
+    return (f"another {noun}: the family says {family}, the body shows {seen} (families"
+            " sometimes misremember; it weighs against, it does not exclude)")
+
+
+def _detail_words(mark: Mark) -> str:
+    words = MARK_DETAILS.get(mark.kind, {}).get(mark.detail or "")
+    text = words.en if words else (mark.detail or "").replace("_", " ")
+    # A tooth or a finger is one of the person's own: "the left canine", "the index finger".
+    return f"the {text}" if mark.kind in _OWN else text
+
+
+_OWN = frozenset({"gold_tooth", "missing_tooth", "missing_finger"})
