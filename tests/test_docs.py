@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from caesar.cli.app import app
 from caesar.cases.vocabulary import BODY_LOCATIONS, MARK_DETAILS, MARK_KINDS
+from caesar.cli.app import app
 from caesar.cli.reference import _commands, render
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -13,13 +13,20 @@ from typing import Any
 
 import pytest
 
+from caesar.cases.marks import parse_mark, read_mark
 from caesar.demo import names
 from caesar.demo.generate import cases_and_reports, generate_collection
 from caesar.demo.reports import MAX_ARREST_AFTER_PHOTO, REPORT_KEYS, reports_csv
 from caesar.demo.truth import Truth
-from caesar.cases.marks import parse_mark, read_mark
-from caesar.demo.vocab import (BRANCHES, DISTINCTIVE_MARKS, MARK_KINDS, USUAL_PLACES,
-                               details_for, mirror_location, western_digits)
+from caesar.demo.vocab import (
+    BRANCHES,
+    DISTINCTIVE_MARKS,
+    MARK_KINDS,
+    USUAL_PLACES,
+    details_for,
+    mirror_location,
+    western_digits,
+)
 
 
 @pytest.fixture(scope="module")

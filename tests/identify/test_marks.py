@@ -106,7 +106,7 @@ def _factor(candidate: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_a_matching_detail_outranks_a_mark_without_it(caesar: Caesar, cases: list[int],
                                                       tmp_path: Path) -> None:
-    eagle, plain, rose, other_side, mole, scar = cases
+    eagle, plain, _, other_side, mole, _ = cases
     ranked = _ranked(caesar, tmp_path, "tattoo:left_forearm:eagle")
     order = sorted(ranked, key=lambda c: -ranked[c]["score"])
     assert order[0] == eagle

@@ -29,6 +29,7 @@ from caesar.cases.grouping import (
     find_copies,
     group_photos,
 )
+from caesar.cases.marks import FORM, parse_marks
 from caesar.cases.numbers import KINDS, Kind, Observed, Proposal, interpret, propose, skin_only
 from caesar.cases.views import (
     AnalystReadingView,
@@ -41,7 +42,6 @@ from caesar.cases.views import (
     QueueItem,
     ReadingView,
 )
-from caesar.cases.marks import FORM, parse_marks
 from caesar.cases.vocabulary import (CATEGORIES, FINDINGS, IDENTIFICATIONS, READER_VERSION,
                                      STATUSES)
 from caesar.catalog.cases import (

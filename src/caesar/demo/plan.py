@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from caesar.demo.render import CAMERA_MODELS, CameraModel
 from caesar.demo.marks import random_marks
+from caesar.demo.render import CAMERA_MODELS, CameraModel
 from caesar.demo.reports import make_person
 from caesar.demo.truth import CameraTruth, MarkTruth, Person
 from caesar.demo.vocab import (

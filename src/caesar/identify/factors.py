@@ -17,7 +17,7 @@ reported arrest. A factor whose facts are unknown on either side is left out.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -238,39 +238,66 @@ def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
     """
     out = []
     has = table.has_marks[rows]
-    population = max(int(table.has_marks.sum()), 1)
-
-    def share(count: float, among: float) -> float:
-        return (count + 0.5) / (among + 1)
-
     for mark in report.marks:
-        index = table.mark_index.get(mark.kind)
-        absent = math.log10(ABSENT_SAME / max(1 - share(index.cases if index else 0,
-                                                        population), 0.01))
-        place_w, detail_w = np.full(table.size, absent), np.zeros(table.size)
-        levels = np.full(len(RELATIONS), -np.inf)
-        if index is not None:
-            codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
-            entries = codes[index.which]
-            place_levels, detail_levels = _mark_levels(mark, index.rows, entries,
-                                                       population, share)
-            levels = place_levels + detail_levels
-            # Each case's best-fitting mark of the kind: entries by case, best first.
-            fit = levels[entries]
-            order = np.lexsort((-fit, index.rows))
-            cases, first = np.unique(index.rows[order], return_index=True)
-            best = entries[order[first]]
-            place_w[cases], detail_w[cases] = place_levels[best], detail_levels[best]
+        fitted = _mark_weights(mark, table)
+        place_w, detail_w = np.full(table.size, fitted.absent), np.zeros(table.size)
+        place_w[fitted.cases] = fitted.place[fitted.best]
+        detail_w[fitted.cases] = fitted.detail[fitted.best]
         out.append(Weighed("mark", np.where(has, np.clip(place_w[rows], *_CLIP), 0.0),
-                           mark, levels))
+                           mark, fitted.place + fitted.detail))
         if mark.detail is not None:
             out.append(Weighed("mark_detail", np.where(has, np.clip(detail_w[rows], *_CLIP),
-                                                       0.0), mark, levels))
+                                                       0.0), mark, fitted.place + fitted.detail))
     return out
 
 
-def _mark_levels(mark: Mark, rows: Ints, entries: Ints, population: int,
-                 share: Callable[[float, float], float]) -> tuple[Floats, Floats]:
+@dataclass(frozen=True)
+class _MarkWeights:
+    """One reported mark against every case's marks of its kind."""
+
+    absent: float  # the weight of a case with no mark of the kind
+    place: Floats  # per relation (`marks.RELATIONS`): the weight of the kind so placed
+    detail: Floats  # per relation: the weight of the detail comparing so
+    cases: Ints  # the cases bearing a mark of the kind
+    best: Ints  # for each: the relation of its best-fitting mark
+
+
+_MEMO_LIMIT = 4096  # reported marks remembered per table (a few tens of kilobytes each)
+
+
+def _mark_weights(mark: Mark, table: CaseTable) -> _MarkWeights:
+    key = ("mark", mark)
+    found: _MarkWeights | None = table.memo.get(key)
+    if found is not None:
+        return found
+    population = max(int(table.has_marks.sum()), 1)
+    index = table.mark_index.get(mark.kind)
+    n = len(RELATIONS)
+    bearing = index.cases if index else 0
+    absent = math.log10(ABSENT_SAME / max(1 - (bearing + 0.5) / (population + 1), 0.01))
+    place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
+    cases, best = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if index is not None:
+        codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
+        entries = codes[index.which]
+        place_levels, detail_levels = _mark_levels(mark, index.rows, entries, population)
+        # Each case's best-fitting mark: the relation of highest weight among its entries.
+        by_fit = np.argsort(place_levels + detail_levels, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_fit] = np.arange(n)
+        top = np.full(table.size, -1, dtype=np.int64)
+        np.maximum.at(top, index.rows, rank[entries])
+        cases = np.flatnonzero(top >= 0)
+        best = by_fit[top[cases]]
+    found = _MarkWeights(absent, place_levels, detail_levels, cases, best)
+    if len(table.memo) >= _MEMO_LIMIT:
+        table.memo.clear()
+    table.memo[key] = found
+    return found
+
+
+def _mark_levels(mark: Mark, rows: Ints, entries: Ints,
+                 population: int) -> tuple[Floats, Floats]:
     """The weight of each relation (`marks.RELATIONS`) for the place and for the detail."""
     n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
     # How many cases bear a mark that compares so (each case once per relation), how many
@@ -293,7 +320,7 @@ def _mark_levels(mark: Mark, rows: Ints, entries: Ints, population: int,
         same, same_detail = PLACE_SAME[rel.place], detail_likelihood(mark, rel)
         if same_detail == 0:
             continue  # a relation this report's mark cannot have
-        place_levels[rel.index] = math.log10(same / share(float(per_place[p]), population))
+        place_levels[rel.index] = math.log10(same * (population + 1) / (per_place[p] + 0.5))
         if rel.detail != "unknown":
             among = (per_relation[rel.index] + PRIOR_CASES * prior[rel.detail]) / (
                 per_known[p] + PRIOR_CASES)

@@ -9,9 +9,10 @@ built once from the cases' views and kept for as long as the cases do not change
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +96,9 @@ class CaseTable:
     named: Ints  # positions of cases that carry a name from another source
     partitions: dict[str | None, Partition] = field(default_factory=dict)
     position: dict[int, int] = field(default_factory=dict)  # case id -> position
+    # What factors derive from the cases and one reported value (a mark's weights against
+    # every case), kept while the table lives: many reports describe the same marks.
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -105,7 +109,6 @@ class CaseTable:
 def build_table(cases: Sequence[CaseFacts]) -> CaseTable:
     """The arrays and statistics of `cases`."""
     facts = tuple(cases)
-    n = len(facts)
     ids = np.array([c.id for c in facts], dtype=np.int64)
     sex = np.array([_SEX_CODES.get(c.sex or "", 0) for c in facts], dtype=np.int8)
     age_min = _floats([c.age_min for c in facts])
