@@ -154,6 +154,7 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
     weak_r, weak_b = np.median(ranks["weak"]), np.median(baseline["weak"])
     print(f"weak evidence: median rank {weak_r:.0f} against the baseline's {weak_b:.0f}"
           f" ({weak_b / max(weak_r, 1):.0f}x better; target at least 3x)")
+    _sharing(table, facts)
     outsiders, insiders = np.array(top_outsider), np.array(top_true)
     print("\nhigh scores: share of people not in the archive whose best case scores at least"
           " T, against the share of true cases that do")
@@ -166,6 +167,24 @@ def _group(report: ReportFacts, truth: ReportTruth) -> str:
     if not truth.strong_identifier:
         return "weak"
     return "number" if report.detainee else "mark"
+
+
+def _sharing(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> None:
+    """How many cases bear the very mark (kind, place, detail) a report's individualising
+    mark names: a mark shared by several bodies leaves the rest of the evidence to decide."""
+    bearing: dict[str, list[int]] = defaultdict(list)
+    for report, truth in facts:
+        if truth.case is None or not truth.strong_identifier or report.detainee:
+            continue
+        for mark in report.marks:
+            index = table.mark_index.get(mark.kind)
+            if mark.individualising and mark.location and index is not None:
+                same = [i for i, m in enumerate(index.marks) if m == mark]
+                bearing[mark.kind].append(int(np.isin(index.which, same).sum()))
+    print("cases bearing the very mark a report names (kind, place and detail), median and"
+          " 90th percentile: " + "; ".join(
+              f"{kind.replace('_', ' ')} {np.median(n):.0f}, {np.percentile(n, 90):.0f}"
+              for kind, n in bearing.items()))
 
 
 _MARK_GROUPS = ("tattoo", "surgical_scar", "gold_tooth", "missing_finger", "two_or_more")
