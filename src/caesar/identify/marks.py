@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from caesar.cases.marks import Mark
+# The codes are the cases' (re-exported: identification's callers have always found them
+# here).
+from caesar.cases.marks import Mark as Mark
+from caesar.cases.marks import parse_mark as parse_mark
+from caesar.cases.marks import read_mark as read_mark
 from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_DETAILS, mirror_location
 
 Place = Literal["present", "exact", "mirrored", "elsewhere"]
