@@ -15,7 +15,8 @@ analyst would have recorded them (sex, apparent age range, date, numbers, measur
 marks). The reports go through a real archive: imported from the JSON file with `missing add`'s
 code, sealed in the SQLCipher catalogue, opened again, and ranked by the service itself.
 
-It prints, for reports with a strong identifier (a detainee number or a distinctive mark) and
+It prints, for reports with a strong identifier (a detainee number, or a distinctive mark with
+its detail: what a tattoo shows, which operation, which tooth or finger; split by kind) and
 for reports with only weak evidence, the rank of the true case (top 1, 10, 100, median, 90th
 percentile) and how many true cases were wrongly excluded, beside a baseline that orders cases
 by how close their photo date is to the reported arrest date alone; how often people not in
@@ -124,7 +125,7 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
         position = table.position[truth.case]
         found = np.flatnonzero(rows == position)
         base = _baseline_rank(report, table, position)
-        for name in {group, "weak" if group == "weak" else "strong"}:
+        for name in {group, "weak" if group == "weak" else "strong", _mark_group(report, group)}:
             baseline[name].append(base)
             if found.size == 0:
                 excluded[name] += 1
@@ -137,8 +138,9 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
     print(f"{'reports':<34}{'n':>6} {'top 1':>14} {'top 10':>14} {'top 100':>14}"
           f" {'median':>14} {'p90':>14} {'excluded':>9}")
     labels = {"strong": "strong identifier (all)", "number": "  with a detainee number",
-              "mark": "  a distinctive mark, no number", "weak": "weak evidence only"}
-    for name in ("strong", "number", "mark", "weak"):
+              "mark": "  a distinctive mark, no number", "weak": "weak evidence only",
+              **{f"mark:{kind}": f"    {kind.replace('_', ' ')}" for kind in _MARK_GROUPS}}
+    for name in ("strong", "number", "mark", *(f"mark:{k}" for k in _MARK_GROUPS), "weak"):
         r, b = np.array(ranks[name]), np.array(baseline[name])
         if r.size == 0:
             continue
@@ -152,6 +154,7 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
     weak_r, weak_b = np.median(ranks["weak"]), np.median(baseline["weak"])
     print(f"weak evidence: median rank {weak_r:.0f} against the baseline's {weak_b:.0f}"
           f" ({weak_b / max(weak_r, 1):.0f}x better; target at least 3x)")
+    _sharing(table, facts)
     outsiders, insiders = np.array(top_outsider), np.array(top_true)
     print("\nhigh scores: share of people not in the archive whose best case scores at least"
           " T, against the share of true cases that do")
@@ -164,6 +167,36 @@ def _group(report: ReportFacts, truth: ReportTruth) -> str:
     if not truth.strong_identifier:
         return "weak"
     return "number" if report.detainee else "mark"
+
+
+def _sharing(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> None:
+    """How many cases bear the very mark (kind, place, detail) a report's individualising
+    mark names: a mark shared by several bodies leaves the rest of the evidence to decide."""
+    bearing: dict[str, list[int]] = defaultdict(list)
+    for report, truth in facts:
+        if truth.case is None or not truth.strong_identifier or report.detainee:
+            continue
+        for mark in report.marks:
+            index = table.mark_index.get(mark.kind)
+            if mark.individualising and mark.location and index is not None:
+                same = [i for i, m in enumerate(index.marks) if m == mark]
+                bearing[mark.kind].append(int(np.isin(index.which, same).sum()))
+    print("cases bearing the very mark a report names (kind, place and detail), median and"
+          " 90th percentile: " + "; ".join(
+              f"{kind.replace('_', ' ')} {np.median(n):.0f}, {np.percentile(n, 90):.0f}"
+              for kind, n in bearing.items()))
+
+
+_MARK_GROUPS = ("tattoo", "surgical_scar", "gold_tooth", "missing_finger", "two_or_more")
+
+
+def _mark_group(report: ReportFacts, group: str) -> str:
+    """For the distinctive-mark group: which kind of individualising mark the report gives
+    (the rows under it say which kinds single a person out)."""
+    if group != "mark":
+        return group
+    kinds = {m.kind for m in report.marks if m.individualising}
+    return f"mark:{kinds.pop()}" if len(kinds) == 1 else "mark:two_or_more"
 
 
 def _baseline_rank(report: ReportFacts, table: CaseTable, position: int) -> int:

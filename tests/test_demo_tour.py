@@ -8,6 +8,7 @@ import pytest
 
 from conftest import PASSPHRASE, Caesar
 
+from caesar.cases.marks import parse_mark
 from caesar.core import Archive
 
 pytestmark = pytest.mark.slow
@@ -26,12 +27,15 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
         photos = archive.queries.photos()
         transfers = archive.queries.transfers()
         report = archive.verify()
+        marks = [parse_mark(code) for case in archive.cases.cases() for code in case.marks]
     finally:
         archive.close()
     assert len(transfers) >= 2 and all(t.state == "complete" for t in transfers)
     assert report.checked == len(photos) > 20 and report.ok == report.checked
     assert f"{len(photos)} originals stored" in run.stdout
     assert {"empty", "truncated", "not_image"} <= {k for p in photos for k in p.flags}
+    # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where.
+    assert any(m.detail for m in marks) and any(m.detail is None for m in marks)
 
 
 def test_demo_replaces_only_a_demo_archive(tmp_path: Path, archive: Archive) -> None:

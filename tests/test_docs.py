@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from caesar.cases.vocabulary import BODY_LOCATIONS, MARK_DETAILS, MARK_KINDS
 from caesar.cli.app import app
 from caesar.cli.reference import _commands, render
 
@@ -24,3 +25,14 @@ def test_every_command_and_option_explains_itself() -> None:
         for param in command.params:
             if param.param_type_name == "option" and param.name != "help":
                 assert (param.help or "").strip(), f"{' '.join(path)} {param.name} has no help"
+
+
+def test_every_mark_word_is_documented() -> None:
+    cases = (DOCS / "cases.md").read_text("utf-8")
+    words = [*MARK_KINDS, *(d for details in MARK_DETAILS.values() for d in details)]
+    missing = [w for w in words if f"`{w}`" not in cases]
+    missing += [loc for loc in BODY_LOCATIONS if loc.split("_", 1)[-1] not in cases]
+    assert missing == [], f"docs/cases.md does not list: {', '.join(missing)}"
+    for details in MARK_DETAILS.values():
+        for words_of in details.values():
+            assert words_of.ar in cases and words_of.en in cases

@@ -13,11 +13,20 @@ from typing import Any
 
 import pytest
 
+from caesar.cases.marks import parse_mark, read_mark
 from caesar.demo import names
 from caesar.demo.generate import cases_and_reports, generate_collection
 from caesar.demo.reports import MAX_ARREST_AFTER_PHOTO, REPORT_KEYS, reports_csv
 from caesar.demo.truth import Truth
-from caesar.demo.vocab import BRANCHES, DISTINCTIVE_MARKS, MARK_KINDS, western_digits
+from caesar.demo.vocab import (
+    BRANCHES,
+    DISTINCTIVE_MARKS,
+    MARK_KINDS,
+    USUAL_PLACES,
+    details_for,
+    mirror_location,
+    western_digits,
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +47,7 @@ def test_reports_use_the_import_keys(many: tuple[Truth, list[dict[str, Any]]]) -
         assert isinstance(report.get("marks", []), list)
         for mark in report.get("marks", []):
             assert str(mark).split(":")[0] in MARK_KINDS
+            assert parse_mark(str(mark)).code == mark  # canonical codes of the vocabulary
         for key in ("arrest_date", "birth_date"):
             if key in report:
                 date.fromisoformat(str(report[key]))
@@ -87,10 +97,11 @@ def test_noise_is_realistic(many: tuple[Truth, list[dict[str, Any]]]) -> None:
     strong = [t for t in inside if t.strong_identifier]
     assert 0.1 < len(strong) / len(inside) < 0.5
     rows = {str(r["ref"]): r for r in reports}
-    for t in strong:
+    for t in truth.reports:
         row = rows[t.ref]
-        assert "detainee_number" in row or any(
-            str(m).split(":")[0] in DISTINCTIVE_MARKS for m in row.get("marks", []))
+        # Strong: a number, or a distinctive mark with its detail (a tattoo's motif, ...).
+        assert t.strong_identifier == ("detainee_number" in row or any(
+            read_mark(str(m)).individualising for m in row.get("marks", [])))
     branches = {str(r.get("arresting_branch")) for r in reports}
     assert "فرع فلسطين" in branches or "Palestine Branch" in branches
     assert any(b in branches for b in BRANCHES)
@@ -151,3 +162,44 @@ def test_arrest_comes_before_the_photo_for_most(
     assert after / total < 0.05
     assert all(c.person.arrest_date + timedelta(days=7) <= c.photographed_on
                for c in truth.cases)
+
+
+def test_marks_carry_details_and_families_mostly_tell_them(
+        many: tuple[Truth, list[dict[str, Any]]]) -> None:
+    truth, reports = many
+    body_marks = [(c, m) for c in truth.cases for m in c.marks]
+    for case, mark in body_marks:
+        allowed = details_for(mark.kind)
+        assert (mark.detail in allowed) if allowed else mark.detail is None
+        if mark.kind == "surgical_scar":
+            assert mark.location in USUAL_PLACES[str(mark.detail)]
+            assert mark.detail != "caesarean" or case.sex == "F"
+    motifs = Counter(m.detail for _, m in body_marks if m.kind == "tattoo")
+    assert len(motifs) >= 18 and max(motifs.values()) < 0.2 * sum(motifs.values())
+
+    cases = {c.id: c for c in truth.cases}
+    told = untold = wrong = 0
+    for report, t in zip(reports, truth.reports):
+        if t.case is None:
+            continue
+        details = {d for m in cases[t.case].marks if m.detail
+                   for d in (m.detail, mirror_location(m.detail))}
+        for code in report.get("marks", []):
+            mark = read_mark(str(code))
+            if details_for(mark.kind):
+                told += mark.detail is not None
+                untold += mark.detail is None
+                if mark.detail is not None and mark.detail not in details:
+                    wrong += 1
+                    assert t.noise.mark_detail_wrong
+    # Most of the time, not always; now and then a detail that is not the body's.
+    assert 0.6 < told / (told + untold) < 0.8
+    assert 0 < wrong < 0.1 * told
+    assert any(t.noise.mark_detail_wrong for t in truth.reports)
+    distinctive_untold = [t for r, t in zip(reports, truth.reports) if "detainee_number" not in r
+                          and any(read_mark(str(m)).kind in DISTINCTIVE_MARKS
+                                  and read_mark(str(m)).detail is None
+                                  for m in r.get("marks", []))
+                          and not any(read_mark(str(m)).individualising
+                                      for m in r.get("marks", []))]
+    assert distinctive_untold and not any(t.strong_identifier for t in distinctive_untold)

@@ -29,6 +29,7 @@ from caesar.cases.grouping import (
     find_copies,
     group_photos,
 )
+from caesar.cases.marks import FORM, parse_marks
 from caesar.cases.numbers import KINDS, Kind, Observed, Proposal, interpret, propose, skin_only
 from caesar.cases.views import (
     AnalystReadingView,
@@ -567,9 +568,16 @@ def _parse_field(name: str, text: str) -> Any:
     if name not in EDITABLE:
         raise UsageError(f"Unknown case field {name!r}.",
                          hint=f"Fields: {', '.join(EDITABLE)}.")
-    if name in ("marks", "findings"):
+    if name == "marks":
+        try:
+            return parse_marks(value.split(";"))
+        except ValueError as exc:
+            raise UsageError(f"Cannot record the marks: {exc}.",
+                             hint=f"Write each mark as {FORM}, joined with ';'; docs/cases.md"
+                             " lists the kinds, places and details.") from None
+    if name == "findings":
         items = [v.strip() for v in value.split(";") if v.strip()]
-        unknown = [v for v in items if v not in FINDINGS] if name == "findings" else []
+        unknown = [v for v in items if v not in FINDINGS]
         if unknown:
             raise UsageError(f"Unknown finding(s): {', '.join(unknown)}.",
                              hint=f"Findings: {', '.join(FINDINGS)}.")

@@ -39,7 +39,7 @@ class Case(Base):
     age_min: Mapped[int | None]
     age_max: Mapped[int | None]
     height_cm: Mapped[int | None]
-    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # "kind:location" codes
+    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # codes: cases.marks
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)  # FINDINGS codes
     clothing: Mapped[str | None]
     notes: Mapped[str | None]

@@ -50,7 +50,7 @@ class MissingReport(Base):
     arrest_date: Mapped[date | None] = mapped_column(Date)
     branch_number: Mapped[str | None] = mapped_column(String(16))  # read from what was written
     detainee_number: Mapped[str | None] = mapped_column(String(32))  # Western digits
-    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # "kind:location" codes
+    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # codes: cases.marks
     created_by: Mapped[str]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

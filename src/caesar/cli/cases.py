@@ -112,7 +112,9 @@ def _print(case: CaseView, json_: bool) -> None:
 def edit(ctx: typer.Context, case_id: CaseId, set_: Annotated[list[str], typer.Option(
         "--set", metavar="FIELD=VALUE", show_default=False,
         help=f"Repeatable. Fields: {', '.join(EDITABLE)}. Marks and findings: several joined"
-        f" with ';'. Findings: {', '.join(FINDINGS)}. An empty value clears a field.")],
+        " with ';'; a mark is kind, kind:place or kind:place:detail"
+        f" (tattoo:left_forearm:eagle). Findings: {', '.join(FINDINGS)}. An empty value clears"
+        " a field.")],
          json_: JsonOption = False) -> None:
     """Change fields of a case; the previous values are kept and the change is logged."""
     changes = []

@@ -23,8 +23,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 ReportId = Annotated[int, typer.Argument(metavar="ID", help="The report's id.")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="FIELD=VALUE", show_default=False,
-    help=f"Repeatable. Fields: {', '.join(KEYS)}. Marks joined with ';' (kind or kind:place,"
-    " as cases write them). An empty value clears a field.")]
+    help=f"Repeatable. Fields: {', '.join(KEYS)}. Marks joined with ';' (kind, kind:place or"
+    " kind:place:detail, as cases write them: tattoo:left_forearm:eagle). An empty value clears"
+    " a field.")]
 
 
 @app.command()

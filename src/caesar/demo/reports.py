@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from caesar.cases.marks import read_mark
 from caesar.demo import names
+from caesar.demo.marks import random_marks, told_detail
 from caesar.demo.names import Name
 from caesar.demo.truth import CaseTruth, MarkTruth, NameTruth, Person, ReportNoise, ReportTruth
 from caesar.demo.vocab import (
     BRANCH_NAMES,
     BRANCH_WEIGHTS,
     BRANCHES,
-    DISTINCTIVE_MARKS,
-    locations_for,
+    details_for,
     mirror_location,
     write_digits,
 )
@@ -82,24 +83,6 @@ def make_person(rng: random.Random, *, sex: str, age: int, died_on: date,
         arrest_place=_name(rng.choice(names.PLACES)),
         arresting_branch=branch,
     )
-
-
-# Relative frequency of each kind of mark on a body.
-_MARK_WEIGHTS: dict[str, int] = {
-    "scar": 25, "tattoo": 15, "mole": 15, "birthmark": 10, "missing_tooth": 10,
-    "burn_scar": 8, "surgical_scar": 8, "missing_finger": 5, "gold_tooth": 4,
-}
-
-
-def random_marks(rng: random.Random) -> tuple[MarkTruth, ...]:
-    """The marks of one body: none for ~20%, else one to three from the vocabulary."""
-    count = rng.choices([0, 1, 2, 3], weights=[20, 40, 28, 12])[0]
-    marks: dict[tuple[str, str], MarkTruth] = {}
-    while len(marks) < count:
-        kind = rng.choices(list(_MARK_WEIGHTS), weights=list(_MARK_WEIGHTS.values()))[0]
-        location = rng.choice(locations_for(kind))
-        marks[(kind, location)] = MarkTruth(kind=kind, location=location)
-    return tuple(marks.values())
 
 
 @dataclass(frozen=True)
@@ -170,9 +153,11 @@ def _reporter(subject: Subject, script: str, rng: random.Random) -> tuple[str, s
     return f"{names.spelling(rng.choice(pool), script, rng)} {family}", relation
 
 
-def make_report(subject: Subject, ref: str, rng: random.Random, *,
+def make_report(subject: Subject, ref: str, rng: random.Random, details: random.Random, *,
                 script: str | None = None) -> tuple[dict[str, Any], ReportNoise]:
-    """One family's report about ``subject``, with noise; and a record of that noise."""
+    """One family's report about ``subject``, with noise; and a record of that noise.
+
+    What marks show is told from `details` (its own stream: see `caesar.demo.marks`)."""
     p = subject.person
     script = script or ("arabic" if rng.random() < 0.55 else "latin")
     report: dict[str, Any] = {"ref": ref}
@@ -234,7 +219,8 @@ def make_report(subject: Subject, ref: str, rng: random.Random, *,
                                      else subject.detainee)
 
     marks_noise: MarksNoise = "none"
-    swapped = False
+    swapped = wrong_detail = False
+    with_details: list[bool] = []  # per reported mark of a kind that has details: told?
     # Families mention marks in about half of all reports (some bodies have none to mention).
     if subject.marks and rng.random() < 0.62:
         chosen = list(subject.marks)
@@ -248,7 +234,11 @@ def make_report(subject: Subject, ref: str, rng: random.Random, *,
                 location, swapped = mirror_location(location), True
             if rng.random() < 0.15:
                 location = None
-            codes.append(MarkTruth(kind=mark.kind, location=location).code)
+            told = told_detail(mark, placed=location is not None, rng=details)
+            swapped, wrong_detail = swapped or told.swapped, wrong_detail or told.wrong
+            if details_for(mark.kind):
+                with_details.append(told.detail is not None)
+            codes.append(MarkTruth(kind=mark.kind, location=location, detail=told.detail).code)
         report["marks"] = codes
 
     reporter, relation = _reporter(subject, script, rng)
@@ -262,16 +252,20 @@ def make_report(subject: Subject, ref: str, rng: random.Random, *,
         name_script="arabic" if script == "arabic" else "latin", branch=branch_noise,
         arrest_date_error_days=arrest_error, birth_year_error=year_error, marks=marks_noise,
         mark_side_swapped=swapped, detainee_number=given_number, height_error_cm=height_error,
+        mark_details=("all" if with_details and all(with_details) else "some"
+                      if any(with_details) else "none"),
+        mark_detail_wrong=wrong_detail,
     )
     return report, noise
 
 
 def _strong(report: dict[str, Any]) -> bool:
+    """A detainee number, or a distinctive mark with its detail (`is_individualising`)."""
     marks = report.get("marks", [])
-    return "detainee_number" in report or any(m.split(":")[0] in DISTINCTIVE_MARKS for m in marks)
+    return "detainee_number" in report or any(read_mark(m).individualising for m in marks)
 
 
-def _outsider(rng: random.Random, cases: Sequence[CaseTruth],
+def _outsider(rng: random.Random, details: random.Random, cases: Sequence[CaseTruth],
               taken: set[tuple[str, str]]) -> Subject:
     template = rng.choice(cases)
     sex = "M" if rng.random() < 0.97 else "F"
@@ -283,33 +277,36 @@ def _outsider(rng: random.Random, cases: Sequence[CaseTruth],
     age = int(min(75, max(15, rng.gauss(30, 10))))
     person = make_person(rng, sex=sex, age=age, died_on=died_on, branch=branch)
     height = int(min(195, max(150, rng.gauss(172 if sex == "M" else 160, 7))))
-    return Subject(None, person, sex, died_on, height, random_marks(rng), detainee, branch)
+    return Subject(None, person, sex, died_on, height, random_marks(rng, details, sex=sex),
+                   detainee, branch)
 
 
 def build_reports(rng: random.Random, cases: Sequence[CaseTruth], *, share: float,
-                  outsiders: float, duplicates: float) -> tuple[list[dict[str, Any]], list[ReportTruth]]:
+                  outsiders: float, duplicates: float, details: random.Random,
+                  ) -> tuple[list[dict[str, Any]], list[ReportTruth]]:
     """Families' reports for ``share`` of ``cases``, plus ``outsiders`` reports of people not in
     the collection per report of a case, plus ``duplicates`` (a share of the case reports
-    filed again by another relative in the other script); shuffled, with their truth."""
+    filed again by another relative in the other script); shuffled, with their truth.
+    ``details`` draws what marks show (outsiders' marks, what families tell of them)."""
     if not cases:
         return [], []
     reported = rng.sample(list(cases), round(len(cases) * share))
     subjects = [Subject(c.id, c.person, c.sex, c.photographed_on, c.height_cm, c.marks,
                         c.detainee, c.branch) for c in reported]
     taken = {(c.detainee, c.branch) for c in cases}
-    subjects += [_outsider(rng, cases, taken)
+    subjects += [_outsider(rng, details, cases, taken)
                  for _ in range(round(len(reported) * outsiders))]
     rng.shuffle(subjects)
     rows: list[tuple[dict[str, Any], ReportTruth]] = []
     for subject in subjects:
         ref = f"demo-{len(rows) + 1:05d}"
-        report, noise = make_report(subject, ref, rng)
+        report, noise = make_report(subject, ref, rng, details)
         rows.append((report, ReportTruth(ref=ref, case=subject.case, duplicate_of=None,
                                          strong_identifier=_strong(report), noise=noise)))
         if subject.case is not None and rng.random() < duplicates:
             other = "latin" if noise.name_script == "arabic" else "arabic"
             dup_ref = f"demo-{len(rows) + 1:05d}"
-            dup, dup_noise = make_report(subject, dup_ref, rng, script=other)
+            dup, dup_noise = make_report(subject, dup_ref, rng, details, script=other)
             rows.append((dup, ReportTruth(ref=dup_ref, case=subject.case, duplicate_of=ref,
                                           strong_identifier=_strong(dup), noise=dup_noise)))
     return [r for r, _ in rows], [t for _, t in rows]

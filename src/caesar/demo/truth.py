@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from caesar.cases.marks import Mark
 from caesar.demo.vocab import Category, Damage, NumberKind, Role, Script, Sex
 
 FORMAT: Literal["caesar-demo-truth/1"] = "caesar-demo-truth/1"
@@ -88,11 +89,13 @@ class MarkTruth(_Model):
 
     kind: str
     location: str | None
+    detail: str | None = None  # what it shows (a tattoo's motif, which tooth, ...), if anything
 
     @property
     def code(self) -> str:
-        """The mark as one string, ``kind:location`` (or ``kind`` when the place is unknown)."""
-        return f"{self.kind}:{self.location}" if self.location else self.kind
+        """The mark as one string, as cases and reports write it: ``kind:location:detail``,
+        ``kind:location``, ``kind::detail`` or ``kind``."""
+        return Mark(self.kind, self.location, self.detail).code
 
 
 class NameTruth(_Model):
@@ -159,7 +162,11 @@ class ReportNoise(_Model):
     arrest_date_error_days: int | None  # reported minus true; None when not reported
     birth_year_error: int | None
     marks: Literal["none", "some", "all"]
-    mark_side_swapped: bool
+    mark_side_swapped: bool  # a mark's side (or a tooth's) told the wrong way round
+    # Of the reported marks whose kind has details, how many carry one; and whether a detail
+    # given is not the body's (families misremember).
+    mark_details: Literal["none", "some", "all"] = "none"
+    mark_detail_wrong: bool = False
     detainee_number: bool
     height_error_cm: int | None
 
@@ -170,7 +177,7 @@ class ReportTruth(_Model):
     ref: str
     case: int | None  # the true case, or None for a person not in the collection
     duplicate_of: str | None  # ref of another report of the same person
-    strong_identifier: bool  # carries a detainee number or a distinctive mark
+    strong_identifier: bool  # a detainee number, or a distinctive mark with its detail
     noise: ReportNoise
 
 

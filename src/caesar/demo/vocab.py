@@ -14,7 +14,11 @@ from caesar.cases.vocabulary import (
     BODY_LOCATIONS as BODY_LOCATIONS,
     DISTINCTIVE_MARKS as DISTINCTIVE_MARKS,
     MARK_KINDS as MARK_KINDS,
+    MARK_DETAILS as MARK_DETAILS,
     MARK_LOCATIONS as MARK_LOCATIONS,
+    USUAL_PLACES as USUAL_PLACES,
+    details_for as details_for,
+    is_individualising as is_individualising,
     locations_for as locations_for,
     mirror_location as mirror_location,
 )

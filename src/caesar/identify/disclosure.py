@@ -25,10 +25,10 @@ from PIL import Image, ImageFilter, ImageOps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caesar.cases.marks import read_mark
 from caesar.cases.views import CaseView
 from caesar.catalog.identify import DisclosureSession, DisclosureStep, Match
 from caesar.errors import UsageError
-from caesar.identify.marks import read_mark
 from caesar.identify.records import load_reports
 from caesar.identify.views import DisclosureView, Material, StepView
 from caesar.identify.workspace import Workspace, get_row, live_report, now
@@ -249,31 +249,6 @@ def _clean(data: bytes) -> bytes:
 
 # -- the description ----------------------------------------------------------------------------
 
-_KINDS_AR = {"tattoo": "وشم", "scar": "ندبة", "surgical_scar": "ندبة عملية جراحية",
-             "burn_scar": "أثر حرق", "birthmark": "وحمة", "mole": "شامة",
-             "missing_tooth": "سن مفقودة", "gold_tooth": "سن ذهبية",
-             "missing_finger": "إصبع مفقودة"}
-_PLACES_AR = {"head": "الرأس", "face": "الوجه", "neck": "الرقبة", "chest": "الصدر",
-              "abdomen": "البطن", "back": "الظهر", "upper_teeth": "الأسنان العلوية",
-              "lower_teeth": "الأسنان السفلية"}
-# Arabic body parts with their grammatical gender, for "left"/"right".
-_SIDED_AR = {"shoulder": ("الكتف", "m"), "upper_arm": ("العضد", "m"),
-             "forearm": ("الساعد", "m"), "hand": ("اليد", "f"), "thigh": ("الفخذ", "m"),
-             "lower_leg": ("الساق", "f"), "foot": ("القدم", "f")}
-_SIDE_AR = {("left", "m"): "الأيسر", ("left", "f"): "اليسرى", ("right", "m"): "الأيمن",
-            ("right", "f"): "اليمنى"}
-
-
-def _place_ar(location: str) -> str:
-    if location in _PLACES_AR:
-        return _PLACES_AR[location]
-    side, _, part = location.partition("_")
-    if part in _SIDED_AR:
-        word, gender = _SIDED_AR[part]
-        return f"{word} {_SIDE_AR[(side, gender)]}"
-    return location.replace("_", " ")
-
-
 def describe(case: CaseView) -> str:
     """What the records say of the body, in words, in Arabic then English; no image."""
     en: list[str] = []
@@ -297,9 +272,7 @@ def describe(case: CaseView) -> str:
     marks = [read_mark(m) for m in case.marks]
     if marks:
         en.append("Marks on the body: " + "; ".join(m.words() for m in marks) + ".")
-        ar.append("علامات على الجسد: " + "؛ ".join(
-            _KINDS_AR.get(m.kind, m.kind) + (f" على {_place_ar(m.location)}" if m.location
-                                              else "") for m in marks) + ".")
+        ar.append("علامات على الجسد: " + "؛ ".join(m.words("ar") for m in marks) + ".")
     numbers = case.numbers
     if numbers.detainee or numbers.branch:
         en.append("Numbers written with the body: " + ", ".join(

@@ -25,8 +25,12 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from caesar.cases.marks import Mark, parse_mark, read_mark
+from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
-from caesar.identify.marks import Mark, parse_mark, read_mark
+from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
+                                   Relation, detail_likelihood, explain_detail, relation)
+from caesar.identify.marks import explain as explain_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
 from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
@@ -87,6 +91,7 @@ class Weighed:
     factor: str
     weights: Floats
     subject: Mark | None = None  # the reported mark, for mark factors
+    levels: Floats | None = None  # mark factors: the weight of each `marks.Relation`
 
 
 # -- exclusions ------------------------------------------------------------------------------
@@ -218,51 +223,109 @@ def detainee(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | Non
     return Weighed("detainee_number", np.clip(weights[rows], *_CLIP))
 
 
-# P(what the body shows | same person) for a mark the family describes with its place: there,
-# on the other side (families mix up left and right), elsewhere, or not recorded at all.
-_MARK_SAME = {"exact": 0.70, "mirrored": 0.08, "elsewhere": 0.07, "absent": 0.15}
-_KIND_SAME = {"present": 0.85, "absent": 0.15}
-
-
 def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
-    """Each mark the family describes, against the marks recorded on the body."""
+    """Each mark the family describes, against the marks recorded on the body.
+
+    Every mark of the reported kind on a body is compared (`marks.relation`: place, then
+    detail) and the one that fits best counts, in two factors that multiply as the chain rule
+    says: `mark`, P(the body bears the kind so placed | same person) over the share of cases
+    that do; and `mark_detail`, P(its detail compares so | same person) over the share of
+    such marks whose detail does, among those whose detail is recorded. So a tattoo of an
+    eagle on the left forearm weighs far more than a tattoo there, and a tattoo of a rose
+    there less (never excluded: families misremember). A detail known on one side only
+    weighs nothing beyond the kind and place; a body with no mark of the kind weighs as "not
+    recorded"; a case with no marks recorded at all is left out.
+    """
     out = []
     has = table.has_marks[rows]
-    population = max(int(table.has_marks.sum()), 1)
-
-    def share(column: Ints | Floats | np.ndarray) -> float:
-        return (float(column[table.has_marks].sum()) + 0.5) / (population + 1)
-
     for mark in report.marks:
-        kind_col = table.kind_columns.get(mark.kind)
-        kind_all = table.kinds[:, kind_col] if kind_col is not None else np.zeros(
-            table.size, dtype=np.bool_)
-        kind_here = kind_all[rows]
-        f_kind = share(kind_all)
-        if mark.location is None:
-            weights = np.where(kind_here, math.log10(_KIND_SAME["present"] / f_kind),
-                               math.log10(_KIND_SAME["absent"] / max(1 - f_kind, 0.01)))
-        else:
-            exact_all = _column(table, mark.code)
-            mirrored_all = _column(table, mark.mirrored) & ~exact_all
-            f_exact, f_mirror = share(exact_all), share(mirrored_all)
-            f_else = max(f_kind - f_exact - f_mirror, 0.5 / (population + 1))
-            exact, mirrored = exact_all[rows], mirrored_all[rows]
-            weights = np.select(
-                [exact, mirrored, kind_here],
-                [math.log10(_MARK_SAME["exact"] / f_exact),
-                 math.log10(_MARK_SAME["mirrored"] / f_mirror),
-                 math.log10(_MARK_SAME["elsewhere"] / f_else)],
-                math.log10(_MARK_SAME["absent"] / max(1 - f_kind, 0.01)))
-        out.append(Weighed("mark", np.where(has, np.clip(weights, *_CLIP), 0.0), mark))
+        fitted = _mark_weights(mark, table)
+        place_w, detail_w = np.full(table.size, fitted.absent), np.zeros(table.size)
+        place_w[fitted.cases] = fitted.place[fitted.best]
+        detail_w[fitted.cases] = fitted.detail[fitted.best]
+        out.append(Weighed("mark", np.where(has, np.clip(place_w[rows], *_CLIP), 0.0),
+                           mark, fitted.place + fitted.detail))
+        if mark.detail is not None:
+            out.append(Weighed("mark_detail", np.where(has, np.clip(detail_w[rows], *_CLIP),
+                                                       0.0), mark, fitted.place + fitted.detail))
     return out
 
 
-def _column(table: CaseTable, code: str | None) -> np.ndarray:
-    column = table.mark_columns.get(code) if code else None
-    if column is None:
-        return np.zeros(table.size, dtype=np.bool_)
-    return table.marks[:, column]
+@dataclass(frozen=True)
+class _MarkWeights:
+    """One reported mark against every case's marks of its kind."""
+
+    absent: float  # the weight of a case with no mark of the kind
+    place: Floats  # per relation (`marks.RELATIONS`): the weight of the kind so placed
+    detail: Floats  # per relation: the weight of the detail comparing so
+    cases: Ints  # the cases bearing a mark of the kind
+    best: Ints  # for each: the relation of its best-fitting mark
+
+
+_MEMO_LIMIT = 4096  # reported marks remembered per table (a few tens of kilobytes each)
+
+
+def _mark_weights(mark: Mark, table: CaseTable) -> _MarkWeights:
+    key = ("mark", mark)
+    found: _MarkWeights | None = table.memo.get(key)
+    if found is not None:
+        return found
+    population = max(int(table.has_marks.sum()), 1)
+    index = table.mark_index.get(mark.kind)
+    n = len(RELATIONS)
+    bearing = index.cases if index else 0
+    absent = math.log10(ABSENT_SAME / max(1 - (bearing + 0.5) / (population + 1), 0.01))
+    place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
+    cases, best = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if index is not None:
+        codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
+        entries = codes[index.which]
+        place_levels, detail_levels = _mark_levels(mark, index.rows, entries, population)
+        # Each case's best-fitting mark: the relation of highest weight among its entries.
+        by_fit = np.argsort(place_levels + detail_levels, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_fit] = np.arange(n)
+        top = np.full(table.size, -1, dtype=np.int64)
+        np.maximum.at(top, index.rows, rank[entries])
+        cases = np.flatnonzero(top >= 0)
+        best = by_fit[top[cases]]
+    found = _MarkWeights(absent, place_levels, detail_levels, cases, best)
+    if len(table.memo) >= _MEMO_LIMIT:
+        table.memo.clear()
+    table.memo[key] = found
+    return found
+
+
+def _mark_levels(mark: Mark, rows: Ints, entries: Ints,
+                 population: int) -> tuple[Floats, Floats]:
+    """The weight of each relation (`marks.RELATIONS`) for the place and for the detail."""
+    n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
+    # How many cases bear a mark that compares so (each case once per relation), how many
+    # bear one at that place, and how many at that place with a detail recorded.
+    per_relation = np.bincount(np.unique(rows * n + entries) % n, minlength=n)
+    at_place = entries // details
+    per_place = np.bincount(np.unique(rows * places + at_place) % places, minlength=places)
+    known = entries % details != DETAILS.index("unknown")
+    per_known = np.bincount(np.unique(rows[known] * places + at_place[known]) % places,
+                            minlength=places)
+    # A small archive knows little of how common each detail is: imaginary marks, as many
+    # as PRIOR_CASES, spread evenly over the kind's details temper the counts.
+    vocabulary = max(len(details_for(mark.kind)), 2)
+    sided = detail_likelihood(mark, Relation("exact", "mirrored")) > 0
+    prior = {"agree": 1 / vocabulary, "mirrored": 1 / vocabulary,
+             "disagree": 1 - (2 if sided else 1) / vocabulary}
+    place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
+    for rel in RELATIONS:
+        p = rel.index // details
+        same, same_detail = PLACE_SAME[rel.place], detail_likelihood(mark, rel)
+        if same_detail == 0:
+            continue  # a relation this report's mark cannot have
+        place_levels[rel.index] = math.log10(same * (population + 1) / (per_place[p] + 0.5))
+        if rel.detail != "unknown":
+            among = (per_relation[rel.index] + PRIOR_CASES * prior[rel.detail]) / (
+                per_known[p] + PRIOR_CASES)
+            detail_levels[rel.index] = math.log10(same_detail / among)
+    return place_levels, detail_levels
 
 
 _HEIGHT_SD_SAME = 6.0  # cm: a family's estimate, rounded, against a measure from photos
@@ -361,8 +424,8 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
         if case.height_cm is None or report.height_cm is None:
             return None
         return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
-    if f == "mark":
-        return _explain_mark(weighed.subject, case)
+    if f in ("mark", "mark_detail"):
+        return _explain_mark(weighed, case)
     if f == "name":
         return _explain_name(report, case)
     return None
@@ -400,19 +463,17 @@ def _duration(days: int) -> str:
     return f"{days / 365.25:.1f} years"
 
 
-def _explain_mark(mark: Mark | None, case: CaseFacts) -> str | None:
-    if mark is None or not case.marks:
+def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
+    mark, levels = weighed.subject, weighed.levels
+    if mark is None or levels is None or not case.marks:
         return None
-    on_body = [read_mark(m) for m in case.marks]
-    said = f"the family describes a {mark.words()}"
-    if any(m.code == mark.code for m in on_body):
-        return f"{said}: the body has it there"
-    if mark.mirrored and any(m.code == mark.mirrored for m in on_body):
-        return f"{said}: the body has it on the other side"
-    same_kind = [m for m in on_body if m.kind == mark.kind]
-    if same_kind:
-        return f"{said}: the body has a {same_kind[0].words()}"
-    return f"{said}: none is recorded on the body"
+    same_kind = [m for m in (read_mark(code) for code in case.marks) if m.kind == mark.kind]
+    body = max(same_kind, key=lambda m: levels[relation(mark, m).index]) if same_kind \
+        else None  # the body mark that fits best, as the factor counted it
+    rel = relation(mark, body) if body else None
+    if weighed.factor == "mark_detail":
+        return explain_detail(mark, body, rel)
+    return explain_mark(mark, body, rel)
 
 
 def _explain_name(report: ReportFacts, case: CaseFacts) -> str | None:

@@ -1,55 +1,135 @@
-"""Marks on a body or in a family's description, coded as cases code them: ``kind:location``.
+"""How a mark a family describes compares with a mark recorded on a body, and in words.
 
-The words are the cases' vocabulary (`caesar.cases.vocabulary`): a kind (tattoo, scar, ...)
-and, when known, a place on the body (``left_forearm``). Families often remember a mark but
-not its side, or the side the wrong way round, so comparisons know the mirrored place.
+The codes and their words are the cases' (`caesar.cases.marks`). A comparison has two parts:
+the **place** (the same place, the other side, elsewhere on the body; or no place given by
+the family) and the **detail** (the same design, operation, tooth or finger; the same on the
+other side, for a tooth; another one; or not known on one side). Families often remember a
+mark but not its side, or its side the wrong way round, and sometimes misremember what a
+tattoo showed, so nothing here excludes: each comparison only weighs (`factors.marks`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final, Literal
 
-from caesar.cases.vocabulary import BODY_LOCATIONS, MARK_KINDS, mirror_location
+# The codes are the cases' (re-exported: identification's callers have always found them
+# here).
+from caesar.cases.marks import Mark as Mark
+from caesar.cases.marks import parse_mark as parse_mark
+from caesar.cases.marks import read_mark as read_mark
+from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_DETAILS, mirror_location
+
+Place = Literal["present", "exact", "mirrored", "elsewhere"]
+Detail = Literal["unknown", "agree", "mirrored", "disagree"]
+PLACES: Final[tuple[Place, ...]] = ("present", "exact", "mirrored", "elsewhere")
+DETAILS: Final[tuple[Detail, ...]] = ("unknown", "agree", "mirrored", "disagree")
+
+# P(the body shows the family's mark so | it is the person), for a family that gave a place:
+# there, on the other side (left and right mixed up), elsewhere, or not recorded at all (the
+# analyst could not see it, or the family is wrong). Without a place: recorded or not.
+PLACE_SAME: Final[dict[Place, float]] = {
+    "exact": 0.70, "mirrored": 0.08, "elsewhere": 0.07, "present": 0.85}
+ABSENT_SAME: Final[float] = 0.15
+# P(the detail on the body compares so | same person, both sides know it): families misremember
+# a design or an operation's name, and a faded tattoo is misread, 15 times in 100; a tooth's
+# side is mixed up as often as a mark's.
+DETAIL_SAME: Final[dict[Detail, float]] = {"agree": 0.85, "disagree": 0.15, "unknown": 1.0}
+SIDED_DETAIL_SAME: Final[dict[Detail, float]] = {
+    "agree": 0.77, "mirrored": 0.08, "disagree": 0.15, "unknown": 1.0}
 
 
 @dataclass(frozen=True)
-class Mark:
-    """One mark: its kind and, if known, where it is."""
+class Relation:
+    """How one body mark of the reported kind compares with the reported mark."""
 
-    kind: str
-    location: str | None
-
-    @property
-    def code(self) -> str:
-        """``kind:location``, or ``kind`` alone when the place is unknown."""
-        return f"{self.kind}:{self.location}" if self.location else self.kind
+    place: Place
+    detail: Detail
 
     @property
-    def mirrored(self) -> str | None:
-        """The code of the same mark on the other side of the body, if it has sides."""
-        if self.location is None or mirror_location(self.location) == self.location:
-            return None
-        return f"{self.kind}:{mirror_location(self.location)}"
-
-    def words(self) -> str:
-        """The mark as a caseworker says it: "tattoo on the left forearm"."""
-        kind = self.kind.replace("_", " ")
-        return f"{kind} on the {self.location.replace('_', ' ')}" if self.location else kind
+    def index(self) -> int:
+        """A small integer for arrays (place-major)."""
+        return PLACES.index(self.place) * len(DETAILS) + DETAILS.index(self.detail)
 
 
-def parse_mark(text: str) -> Mark:
-    """A mark from ``kind`` or ``kind:location`` in the vocabulary; ValueError says why not."""
-    kind, _, location = text.strip().lower().partition(":")
-    kind, location = kind.strip().replace(" ", "_"), location.strip().replace(" ", "_")
-    if kind not in MARK_KINDS:
-        raise ValueError(f"unknown kind of mark {kind!r} (known: {', '.join(MARK_KINDS)})")
-    if location and location not in BODY_LOCATIONS:
-        raise ValueError(f"unknown place on the body {location!r} (known:"
-                         f" {', '.join(BODY_LOCATIONS)})")
-    return Mark(kind, location or None)
+RELATIONS: Final[tuple[Relation, ...]] = tuple(Relation(p, d) for p in PLACES for d in DETAILS)
+"""Every relation, in the order of `Relation.index`."""
 
 
-def read_mark(code: str) -> Mark:
-    """A mark recorded on a case, which analysts may have written outside the vocabulary."""
-    kind, _, location = code.strip().partition(":")
-    return Mark(kind, location or None)
+def relation(reported: Mark, body: Mark) -> Relation:
+    """How `body` (a mark of the same kind) compares with the `reported` one."""
+    place: Place
+    if reported.location is None:
+        place = "present"
+    elif body.location == reported.location:
+        place = "exact"
+    elif body.location is not None and body.location == mirror_location(reported.location) \
+            != reported.location:
+        place = "mirrored"
+    else:
+        place = "elsewhere"  # another place, or a body mark recorded without one
+    detail: Detail
+    if reported.detail is None or body.detail is None:
+        detail = "unknown"
+    elif body.detail == reported.detail:
+        detail = "agree"
+    elif body.detail == mirror_location(reported.detail):
+        detail = "mirrored"
+    else:
+        detail = "disagree"
+    return Relation(place, detail)
+
+
+def detail_likelihood(reported: Mark, rel: Relation) -> float:
+    """P(the body's detail compares so | the case is the person, the body bears the mark at
+    that place); 1 when the detail is not known on both sides."""
+    sided = reported.detail is not None and mirror_location(reported.detail) != reported.detail
+    return (SIDED_DETAIL_SAME if sided else DETAIL_SAME).get(rel.detail, 0.0)
+
+
+def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> str:
+    """The comparison in a caseworker's words; `body` None: no mark of that kind recorded."""
+    said = f"the family describes a {reported.words()}"
+    if body is None or rel is None:
+        return f"{said}: none is recorded on the body"
+    if reported.detail is None and body.detail is None:
+        # Neither side says what the mark shows: the place is all there is to compare.
+        if rel.place in ("exact", "present"):
+            return f"{said}: the body has it{' there' if rel.place == 'exact' else ''}"
+        if rel.place == "mirrored":
+            return f"{said}: the body has it on the other side"
+        return f"{said}: the body has a {body.words()}"
+    notes = {"exact": "the same place", "present": "", "mirrored": "sides are often confused",
+             "elsewhere": "elsewhere on the body"}
+    note = notes[rel.place]
+    if rel.detail == "unknown":
+        unknown = ("what it shows is not recorded on the body" if body.detail is None
+                   else "the family did not say what it shows")
+        note = f"{note}; {unknown}" if note else unknown
+    return f"{said}; the body shows a {body.words()}" + (f" ({note})" if note else "")
+
+
+def explain_detail(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:
+    """What the detail alone says (None when it is not known on both sides)."""
+    if body is None or rel is None or rel.detail == "unknown" or reported.detail is None \
+            or body.detail is None:
+        return None
+    noun = DETAIL_NOUNS[reported.kind].en if reported.kind in DETAIL_NOUNS else "detail"
+    family, seen = _detail_words(reported), _detail_words(body)
+    if rel.detail == "agree":
+        return f"the same {noun}: {family}"
+    if rel.detail == "mirrored":
+        return (f"the family says {family}, the body shows {seen} (left and right are often"
+                " confused)")
+    return (f"another {noun}: the family says {family}, the body shows {seen} (families"
+            " sometimes misremember; it weighs against, it does not exclude)")
+
+
+def _detail_words(mark: Mark) -> str:
+    words = MARK_DETAILS.get(mark.kind, {}).get(mark.detail or "")
+    text = words.en if words else (mark.detail or "").replace("_", " ")
+    # A tooth or a finger is one of the person's own: "the left canine", "the index finger".
+    return f"the {text}" if mark.kind in _OWN else text
+
+
+_OWN = frozenset({"gold_tooth", "missing_tooth", "missing_finger"})

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from caesar.cases.marks import FORM, parse_marks
 from caesar.errors import UsageError
-from caesar.identify.marks import parse_mark
 
 REPORT_KEYS: tuple[str, ...] = (
     "ref", "name", "father", "grandfather", "family_name", "mother", "sex", "birth_year",
@@ -139,14 +139,11 @@ def _marks(value: Any) -> list[str]:
     elif isinstance(value, list):
         items = value
     else:
-        raise ValueError("must be a list of marks (kind or kind:place)")
-    codes = []
+        raise ValueError(f"must be a list of marks ({FORM})")
     for item in items:
         if not isinstance(item, str):
             raise ValueError(f"must be a list of marks, not {item!r}")
-        if item.strip():
-            codes.append(parse_mark(item).code)
-    return list(dict.fromkeys(codes))
+    return parse_marks(items)
 
 
 def _flag(value: Any) -> bool:

@@ -9,14 +9,15 @@ built once from the cases' views and kept for as long as the cases do not change
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from caesar.identify.marks import Mark, read_mark
+from caesar.cases.marks import Mark, read_mark
 from caesar.identify.names import PersonName
 
 Floats = NDArray[np.float64]
@@ -56,6 +57,19 @@ class Partition:
     days: Floats  # their dates (day numbers), same order
 
 
+@dataclass(frozen=True)
+class MarkIndex:
+    """Every recorded mark of one kind: the distinct marks, and which case bears which.
+
+    Sparse on purpose: a kind is borne by a few cases in a hundred, so a report's mark is
+    compared with the few hundred distinct marks of its kind, not with every case."""
+
+    marks: tuple[Mark, ...]  # distinct marks of this kind, as recorded
+    rows: Ints  # one entry per (case, mark): the case's position in the table
+    which: Ints  # same length: the index of the mark in `marks`
+    cases: int  # how many cases bear a mark of this kind
+
+
 @dataclass
 class CaseTable:
     """Every case's facts as arrays, and the population's statistics."""
@@ -69,10 +83,7 @@ class CaseTable:
     branch: NDArray[np.int32]
     height: Floats
     has_marks: Bools
-    mark_columns: dict[str, int]
-    kind_columns: dict[str, int]
-    marks: Bools  # cases x mark codes
-    kinds: Bools  # cases x mark kinds
+    mark_index: dict[str, MarkIndex]  # kind -> its recorded marks
     log_density: Floats  # log10 of the share of cases photographed per day around each date
     branch_codes: dict[str, int]
     branch_share: dict[int, float]
@@ -85,6 +96,9 @@ class CaseTable:
     named: Ints  # positions of cases that carry a name from another source
     partitions: dict[str | None, Partition] = field(default_factory=dict)
     position: dict[int, int] = field(default_factory=dict)  # case id -> position
+    # What factors derive from the cases and one reported value (a mark's weights against
+    # every case), kept while the table lives: many reports describe the same marks.
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -95,7 +109,6 @@ class CaseTable:
 def build_table(cases: Sequence[CaseFacts]) -> CaseTable:
     """The arrays and statistics of `cases`."""
     facts = tuple(cases)
-    n = len(facts)
     ids = np.array([c.id for c in facts], dtype=np.int64)
     sex = np.array([_SEX_CODES.get(c.sex or "", 0) for c in facts], dtype=np.int8)
     age_min = _floats([c.age_min for c in facts])
@@ -108,18 +121,6 @@ def build_table(cases: Sequence[CaseFacts]) -> CaseTable:
     height = _floats([c.height_cm for c in facts])
 
     parsed: list[list[Mark]] = [[read_mark(m) for m in c.marks] for c in facts]
-    mark_columns: dict[str, int] = {}
-    kind_columns: dict[str, int] = {}
-    for marks in parsed:
-        for mark in marks:
-            mark_columns.setdefault(mark.code, len(mark_columns))
-            kind_columns.setdefault(mark.kind, len(kind_columns))
-    marks_matrix = np.zeros((n, max(1, len(mark_columns))), dtype=np.bool_)
-    kinds_matrix = np.zeros((n, max(1, len(kind_columns))), dtype=np.bool_)
-    for row, marks in enumerate(parsed):
-        for mark in marks:
-            marks_matrix[row, mark_columns[mark.code]] = True
-            kinds_matrix[row, kind_columns[mark.kind]] = True
     has_marks = np.array([bool(m) for m in parsed], dtype=np.bool_)
 
     numbers: dict[str, list[int]] = defaultdict(list)
@@ -129,8 +130,7 @@ def build_table(cases: Sequence[CaseFacts]) -> CaseTable:
 
     table = CaseTable(
         facts=facts, ids=ids, sex=sex, age_min=age_min, age_max=age_max, day=day,
-        branch=branch, height=height, has_marks=has_marks, mark_columns=mark_columns,
-        kind_columns=kind_columns, marks=marks_matrix, kinds=kinds_matrix,
+        branch=branch, height=height, has_marks=has_marks, mark_index=_mark_index(parsed),
         log_density=_log_density(day), branch_codes=branch_codes,
         branch_share=_shares(branch[branch >= 0]), sex_share=_shares(sex[sex > 0]),
         height_mean=float(np.nanmean(height)) if np.isfinite(height).any() else 170.0,
@@ -143,6 +143,21 @@ def build_table(cases: Sequence[CaseFacts]) -> CaseTable:
     table.partitions = {key: _partition(table, allowed) for key, allowed in (
         (None, (0, 1, 2)), ("M", (0, 1)), ("F", (0, 2)))}
     return table
+
+
+def _mark_index(parsed: Sequence[Sequence[Mark]]) -> dict[str, MarkIndex]:
+    distinct: dict[str, dict[Mark, int]] = defaultdict(dict)
+    entries: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row, marks in enumerate(parsed):
+        for mark in dict.fromkeys(marks):
+            known = distinct[mark.kind]
+            entries[mark.kind].append((row, known.setdefault(mark, len(known))))
+    out = {}
+    for kind, pairs in entries.items():
+        rows, which = (np.array(column, dtype=np.int64) for column in zip(*pairs))
+        out[kind] = MarkIndex(marks=tuple(distinct[kind]), rows=rows, which=which,
+                              cases=len(np.unique(rows)))
+    return out
 
 
 def _floats(values: Sequence[int | None]) -> Floats:
