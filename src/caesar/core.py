@@ -165,8 +165,8 @@ class Archive:
 
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
-                             vault=self.vault, cases=self.cases, archive=self.path,
-                             store=store, lock=self.writing)
+                             vault=self.vault, cases=self.cases, identify=self.identify,
+                             archive=self.path, store=store, lock=self.writing)
 
     @property
     def export_requests(self) -> ExportRequests:

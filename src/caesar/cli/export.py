@@ -181,11 +181,15 @@ def data(ctx: typer.Context, out: Out, format_: Annotated[str, typer.Option(
         "--format", metavar="FORMAT", help="csv (one table per file), json, or ftm"
         " (FollowTheMoney entities, one per line, for Aleph and OpenSanctions tools).")],
          yes: Yes = False, json_: Json = False) -> None:
-    """Cases and statistics as data for partners: CSV, JSON or FollowTheMoney entities.
+    """Cases, reports, identifications and statistics as data for partners: CSV, JSON or
+    FollowTheMoney entities.
 
     cases.csv/json holds one row per case (numbers, hospital, date, sex, apparent age, marks,
-    findings, status) and statistics.csv/json the counts of `export stats`. ftm writes a
-    Person per case, each security branch as a PublicBody and each hospital as an
+    findings, status); reports.csv/json the families' reports whose every reporter agreed to
+    share them with partners (the missing person only: no reporter, contact or note);
+    matches.csv/json the identifications two reviewers confirmed among those reports; and
+    statistics.csv/json the counts of `export stats`. ftm writes a Person per case and per
+    shared report, each security branch as a PublicBody and each hospital as an
     Organization, linked. No photo, photo hash, analyst's note or staff name leaves.
     """
     if format_ not in ("csv", "json", "ftm"):

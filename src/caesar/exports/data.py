@@ -6,10 +6,10 @@ Each table is a :class:`Table`: a name, its columns, and how its rows come from 
 (nor its SHA-256, which would let a holder of a photo confirm that the archive has it), no
 analyst's free-text notes, no staff names.
 
-Reports and matches (identification) join the same way: a field on :class:`DataSet` for each,
-a :class:`Table` each in :data:`TABLES`, and their entities in :func:`caesar.exports.ftm.entities`.
-Reporters' contacts stay out unless the receiving role and the reporter's consent allow it,
-which is decided when the :class:`DataSet` is loaded, so no table can leak them.
+Families' reports leave only when every reporter agreed to share them with partners, and
+then without any reporter, contact or note (the :class:`DataSet` is loaded from
+``IdentifyService.partner_reports``, so no table can leak them); matches leave only once two
+reviewers confirmed them, and only for those reports.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import csv
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from caesar.cases.views import CaseView
+from caesar.identify.views import MatchSummary, PartnerReport
 from caesar.exports.stats import tables as stat_tables
 from caesar.exports.views import DataFormat
 
@@ -33,6 +35,8 @@ class DataSet:
     """Everything a data export may draw on."""
 
     cases: Sequence[CaseView]
+    reports: Sequence[PartnerReport] = ()
+    matches: Sequence[MatchSummary] = ()  # confirmed, for the reports above
 
 
 Row = dict[str, Any]
@@ -57,6 +61,23 @@ def _case_rows(data: DataSet) -> list[Row]:
              "photos": len(c.photos)} for c in data.cases]
 
 
+REPORT_COLUMNS: tuple[str, ...] = (
+    "id", "ref", "status", "name", "father", "grandfather", "family_name", "mother", "sex",
+    "birth_year", "birth_date", "height_cm", "arrest_date", "arrest_place", "arresting_branch",
+    "branch_number", "detainee_number", "marks")
+
+
+def _report_rows(data: DataSet) -> list[Row]:
+    return [{k: v.isoformat() if isinstance(v, date) else v
+             for k, v in r.model_dump(include=set(REPORT_COLUMNS)).items()}
+            for r in data.reports]
+
+
+def _match_rows(data: DataSet) -> list[Row]:
+    return [{"report": m.report, "case": m.case, "status": m.status, "score": m.score,
+             "confirmed_at": m.updated_at.isoformat()} for m in data.matches]
+
+
 def _statistic_rows(data: DataSet) -> list[Row]:
     return [{"facet": t.facet, "value": r.value, "cases": r.cases, "share": round(r.share, 4),
              "query": r.query} for t in stat_tables(data.cases) for r in t.rows]
@@ -66,6 +87,8 @@ TABLES: tuple[Table, ...] = (
     Table("cases", ("id", "detainee", "branch", "forensic", "hospital", "photographed_on",
                     "sex", "age_min", "age_max", "height_cm", "marks", "findings", "clothing",
                     "status", "identification", "photos"), _case_rows),
+    Table("reports", REPORT_COLUMNS, _report_rows),
+    Table("matches", ("report", "case", "status", "score", "confirmed_at"), _match_rows),
     Table("statistics", ("facet", "value", "cases", "share", "query"), _statistic_rows),
 )
 

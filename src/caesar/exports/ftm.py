@@ -3,7 +3,8 @@
 Each case becomes a ``Person`` (unidentified until identification says otherwise, with the
 detainee number written on the body as an identifier), each security branch a ``PublicBody``
 and each military hospital an ``Organization``, joined by ``UnknownLink`` entities whose role
-says what the link is. The `followthemoney` library builds and checks them, so a property that
+says what the link is. Each report the family agreed to share becomes a ``Person`` too, linked
+to the branch they said arrested them and, once two reviewers confirmed it, to its case. The `followthemoney` library builds and checks them, so a property that
 its schema does not know fails here instead of in a partner's import.
 """
 
@@ -52,9 +53,7 @@ def entities(data: DataSet) -> Iterator[dict[str, Any]]:
             branch_id = f"{PREFIX}-branch-{branch}"
             if branch not in branches:
                 branches.add(branch)
-                yield _entity("PublicBody", branch_id,
-                              name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
-                              country="sy", jurisdiction="sy").to_dict()
+                yield _branch(branch_id, branch)
             yield _entity("UnknownLink", f"{person_id}-branch-{branch}", subject=branch_id,
                           object=person_id, date=when,
                           role="held the detainee (branch number written on the body)"
@@ -68,6 +67,51 @@ def entities(data: DataSet) -> Iterator[dict[str, Any]]:
                               ).to_dict()
             yield _entity("UnknownLink", f"{person_id}-hospital", subject=hospital_id,
                           object=person_id, date=when, role="body photographed at").to_dict()
+    yield from _report_entities(data, branches)
+
+
+def _report_entities(data: DataSet, branches: set[str]) -> Iterator[dict[str, Any]]:
+    """A Person for each shared report (the missing person as the family describes them), the
+    branch they said arrested them, and the case two reviewers confirmed they are."""
+    for report in data.reports:
+        person_id = f"{PREFIX}-report-{report.id}"
+        name = " ".join(p for p in (report.name, report.father, report.grandfather,
+                                    report.family_name) if p) or None
+        arrested = report.arrest_date.isoformat() if report.arrest_date else None
+        yield _entity(
+            "Person", person_id, name=name or f"Missing person, report {report.id}",
+            firstName=report.name if report.father else None, fatherName=report.father,
+            lastName=report.family_name, motherName=report.mother,
+            gender=_GENDER.get(report.sex or ""),
+            birthDate=report.birth_date.isoformat() if report.birth_date else
+            (str(report.birth_year) if report.birth_year else None),
+            height=report.height_cm, idNumber=report.detainee_number, country="sy",
+            status="missing" if report.status == "open" else report.status,
+            summary="Reported missing by the family after arrest"
+            + (f" on {arrested}" if arrested else "")
+            + (f" in {report.arrest_place}" if report.arrest_place else "") + ".",
+        ).to_dict()
+        branch = report.branch_number
+        if branch:
+            branch_id = f"{PREFIX}-branch-{branch}"
+            if branch not in branches:
+                branches.add(branch)
+                yield _branch(branch_id, branch)
+            yield _entity("UnknownLink", f"{person_id}-branch-{branch}", subject=branch_id,
+                          object=person_id, date=arrested,
+                          role="arrested the person (as the family reported)").to_dict()
+    for match in data.matches:
+        yield _entity("UnknownLink", f"{PREFIX}-match-{match.id}",
+                      subject=f"{PREFIX}-report-{match.report}",
+                      object=f"{PREFIX}-case-{match.case}",
+                      date=match.updated_at.date().isoformat(),
+                      role="identified as (confirmed by two reviewers)").to_dict()
+
+
+def _branch(branch_id: str, branch: str) -> dict[str, Any]:
+    return _entity("PublicBody", branch_id,
+                   name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
+                   country="sy", jurisdiction="sy").to_dict()
 
 
 def _slug(text: str) -> str:

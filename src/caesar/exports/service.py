@@ -31,6 +31,7 @@ from caesar.catalog.exports import ExhibitItem, ExportRecord
 from caesar.catalog.models import Sighting, Transfer
 from caesar.catalog.queries import PhotoView, Queries
 from caesar.errors import NotFound, UsageError
+from caesar.identify.service import IdentifyService
 from caesar.exports import data as data_export
 from caesar.exports import evidence, folder, marks, selection, stats
 from caesar.exports.evidence import BagWriter, People
@@ -79,12 +80,13 @@ class ExportService:
     """Evidence packages, exhibition sets, data exports, statistics, marks and exhibit ids."""
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys, vault: ObjectVault,
-                 cases: CaseService, archive: Path, store: Path | None, lock: Lock,
-                 workers: int | None = None) -> None:
+                 cases: CaseService, identify: IdentifyService, archive: Path,
+                 store: Path | None, lock: Lock, workers: int | None = None) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
         self._cases = cases
+        self._identify = identify
         self._queries = Queries(catalog)
         self._fields = FieldCipher(keys)
         self._archive = archive
@@ -385,19 +387,23 @@ class ExportService:
 
     def plan_data(self, options: DataOptions) -> Plan:
         """What a data export will hold."""
-        counts = data_export.counts(self._dataset())
+        counts = data_export.counts(self._dataset(None))
         what = {"csv": "CSV tables", "json": "JSON tables",
-                "ftm": "FollowTheMoney entities (persons for cases, branches and hospitals as"
-                " organisations, and their links)"}[options.format]
+                "ftm": "FollowTheMoney entities (persons for cases and for the families'"
+                " reports, branches and hospitals as organisations, and their links)"
+                }[options.format]
         return Plan(kind="data", summary=[
             f"{what} of {counts['cases']} cases and {counts['statistics']} statistics rows",
+            f"{counts['reports']} families' reports whose every reporter agreed to share them"
+            f" with partners (no reporter, no contact, no notes) and the"
+            f" {counts['matches']} confirmed identifications among them",
             "no photos and no photo hashes, no analysts' notes, no staff names",
             "the export is recorded in the custody log"])
 
     def data(self, plan: Plan, out: Path, actor: str, options: DataOptions) -> ExportResult:
         """Write the data export into `out`; the custody log records it."""
         with self._lock(), self._staged(out) as stage:
-            dataset = self._dataset()
+            dataset = self._dataset(actor)
             made = data_export.write(dataset, options.format, stage)
             counts = data_export.counts(dataset)
             record_id, entry = self._record(
@@ -409,8 +415,15 @@ class ExportService:
                                                         (out / m.name for m in made)),
                             counts=counts)
 
-    def _dataset(self) -> data_export.DataSet:
-        return data_export.DataSet(cases=self._cases.cases())
+    def _dataset(self, actor: str | None) -> data_export.DataSet:
+        """What a data export holds; `actor` hands the reports over (None: only to plan)."""
+        reports = self._identify.partner_reports(actor or "", hand_over=actor is not None)
+        shared = {r.id for r in reports}
+        # Only identifications two reviewers confirmed, and only for reports the families
+        # agreed to share: a candidate is not a finding, and must not reach a partner as one.
+        matches = [m for m in self._identify.matches("confirmed") if m.report in shared]
+        return data_export.DataSet(cases=self._cases.cases(), reports=reports,
+                                   matches=matches)
 
     def stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""

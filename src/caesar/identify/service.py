@@ -168,18 +168,20 @@ class IdentifyService:
                                         details={"fields": len(before)})])
         return self.report(keep, actor)
 
-    def partner_reports(self, actor: str) -> list[PartnerReport]:
+    def partner_reports(self, actor: str, *, hand_over: bool = True) -> list[PartnerReport]:
         """Reports every reporter of which agreed to share with partners; no reporter in them.
 
         This is the only way reports leave the archive for partners (data exports use it);
-        the hand-over is logged.
+        the hand-over is logged. ``hand_over=False`` only looks (to tell a person what an
+        export would hold before they confirm it) and logs nothing.
         """
         with self._w.catalog.session() as session:
             records = [r for r in load_reports(session, self._w.cipher,
                                                statuses=("open", "resolved"))
                        if r.consent_share == "partners"]
-            self._w.log(session, [Event(type="reports.shared", time=now(), actor=actor,
-                                        details={"reports": len(records)})])
+            if hand_over:
+                self._w.log(session, [Event(type="reports.shared", time=now(), actor=actor,
+                                            details={"reports": len(records)})])
         return [PartnerReport(**{k: getattr(r, k) for k in PartnerReport.model_fields
                                  if k != "marks"}, marks=list(r.marks)) for r in records]
 
