@@ -76,3 +76,19 @@ def test_a_refused_request_is_never_produced(collection: Collection) -> None:
         requests.produce(asked.id, "nadia")
     assert _types(collection, f"export_request:{asked.id}") == ["export.requested",
                                                                  "export.refused"]
+
+
+def test_a_requested_package_is_built_in_memory_never_on_a_disk() -> None:
+    from caesar.errors import UsageError
+    from caesar.exports.folder import in_memory, memory_folders
+
+    roots = memory_folders()
+    assert roots, "this machine has no memory file system (/dev/shm) to build packages in"
+    with in_memory(1 << 20) as work:
+        mount = next(r for r in roots if work.is_relative_to(r))
+        assert work.stat().st_dev == mount.stat().st_dev
+        assert oct(work.stat().st_mode & 0o777) == "0o700"
+    assert not work.exists()
+    with pytest.raises(UsageError, match="no memory file system with room"):
+        with in_memory(1 << 60):
+            pass

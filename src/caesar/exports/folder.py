@@ -79,3 +79,48 @@ def _flush(folder: Path) -> None:
             os.sync()
     finally:
         os.close(fd)
+
+
+# Where a package may be built that must never reach a disk in plaintext (a web export request:
+# it is encrypted into the archive as soon as it is made). Memory file systems only.
+MEMORY_FILE_SYSTEMS = frozenset({"tmpfs", "ramfs"})
+_MARGIN = 64 << 20  # the report, the manifests and the file system's own blocks
+
+
+def memory_folders() -> list[Path]:
+    """Mounted memory file systems this process may write to (``/dev/shm``, the user's
+    runtime folder), from the kernel's mount table."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text("utf-8").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in mounts:
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] in MEMORY_FILE_SYSTEMS:
+            # The table escapes spaces and other odd bytes in octal (\040).
+            point = Path(fields[1].encode().decode("unicode_escape"))
+            if os.access(point, os.W_OK | os.X_OK):
+                found.append(point)
+    return found
+
+
+@contextmanager
+def in_memory(needed: int) -> Iterator[Path]:
+    """A private, empty folder on a memory file system with room for `needed` bytes, removed
+    when the block ends; refuses rather than fall back to a disk."""
+    for root in memory_folders():
+        stats = os.statvfs(root)
+        if stats.f_bavail * stats.f_frsize >= needed + _MARGIN:
+            work = Path(tempfile.mkdtemp(prefix="caesar-export-", dir=root))  # mode 0700
+            try:
+                yield work
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            return
+    raise UsageError(
+        f"There is no memory file system with room for this package ({needed / 1e6:,.0f} MB)"
+        " to be made in.",
+        hint="A package made for a web request is built in memory (/dev/shm), never on a disk,"
+        " before it is encrypted into the archive. Make the export smaller, give /dev/shm more"
+        " room, or export from the command line on the archive's machine.")

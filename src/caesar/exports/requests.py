@@ -13,9 +13,8 @@ step is an entry in the custody log.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,9 +25,11 @@ from sqlalchemy.orm import Session
 from caesar.catalog.database import Catalog
 from caesar.catalog.exports import ExportRequest
 from caesar.errors import CaesarError, NotFound
+from caesar.exports.folder import in_memory
 from caesar.exports.held import HeldPackages
 from caesar.exports.service import ExportService, Lock
-from caesar.exports.views import EvidenceOptions, ExhibitOptions, ExportParams, ExportResult
+from caesar.exports.views import (EvidenceOptions, ExhibitOptions, ExportParams, ExportResult,
+                                  Plan)
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher
@@ -64,6 +65,17 @@ class RequestView(BaseModel):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Making:
+    """An export planned for a request, and the service call that writes it."""
+
+    plan: Plan
+    write: Callable[[Plan, Path, str], ExportResult]
+
+    def __call__(self, out: Path, actor: str) -> ExportResult:
+        return self.write(self.plan, out, actor)
 
 
 class ExportRequests:
@@ -117,9 +129,9 @@ class ExportRequests:
                 ) -> RequestView:
         """Make the package of an approved request and hold it, encrypted, until it expires.
 
-        The package is built in a private temporary folder outside the archive (the same code
-        as the command line writes with), encrypted into the archive's held store, then
-        removed; plaintext stays on disk only while it is built.
+        The package is built by the same code the command line writes with, in a private
+        folder on a memory file system (never on a disk), encrypted into the archive's held
+        store, then removed.
         """
         with self._catalog.reader() as session:
             row = self._get(session, request_id)
@@ -128,12 +140,10 @@ class ExportRequests:
                                      " approved request is produced.")
             params = ExportParams.model_validate(row.params)
             requester = row.requester
-        work = Path(tempfile.mkdtemp(prefix="caesar-export-"))
-        try:
-            result = self._make(params, work / "package", actor, requester)
+        make = self._plan(params, requester)
+        with in_memory(make.plan.bytes) as work:
+            result = make(work / "package", actor)
             held = self._held.hold(work / "package")
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
         with self._lock(), self._catalog.session() as session:
             row = self._get(session, request_id)
             row.state, row.export_id, row.package = "produced", result.export, held.name
@@ -143,21 +153,24 @@ class ExportRequests:
                                                                "export_entry": result.entry})
             return self._view(row)
 
-    def _make(self, params: ExportParams, out: Path, actor: str, requester: str
-              ) -> ExportResult:
-        """Produce the export with the same service the command line uses."""
+    def _plan(self, params: ExportParams, requester: str) -> _Making:
+        """What the request's export will hold, and how to make it with the same service
+        the command line uses."""
         exports = self._exports
         if params.kind == "data":
             assert params.data is not None  # ExportParams checks it
-            return exports.data(exports.plan_data(params.data), out, actor, params.data)
+            data = params.data
+            return _Making(exports.plan_data(data),
+                           lambda plan, out, actor: exports.data(plan, out, actor, data))
         assert params.selection is not None
         if params.kind == "evidence":
             evidence = params.evidence or EvidenceOptions(requested_by=requester)
-            return exports.evidence(exports.plan_evidence(params.selection, evidence), out,
-                                    actor, evidence)
+            return _Making(exports.plan_evidence(params.selection, evidence),
+                           lambda plan, out, actor: exports.evidence(plan, out, actor,
+                                                                     evidence))
         shown = params.exhibit or ExhibitOptions()
-        return exports.exhibit(exports.plan_exhibit(params.selection, shown), out, actor,
-                               shown)
+        return _Making(exports.plan_exhibit(params.selection, shown),
+                       lambda plan, out, actor: exports.exhibit(plan, out, actor, shown))
 
     def download(self, request_id: int, person: str) -> Iterator[bytes]:
         """The held package as a tar stream, for the person who asked; logged first."""
