@@ -10,7 +10,19 @@ import typer
 from typer.core import TyperGroup
 
 from caesar import __version__
-from caesar.cli import archive, cases, demo, export, ingest, ledger, photos, seal, transfers
+from caesar.cli import (
+    archive,
+    cases,
+    demo,
+    export,
+    ingest,
+    ledger,
+    photos,
+    seal,
+    serve,
+    transfers,
+    users,
+)
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -76,6 +88,8 @@ app.add_typer(transfers.app, name="transfers")
 app.add_typer(cases.app, name="cases")
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(users.app, name="users")
+app.command()(serve.serve)
 app.add_typer(demo.app, name="demo")
 
 

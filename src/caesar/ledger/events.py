@@ -52,10 +52,16 @@ EVENT_TYPES = frozenset({
     "case.number_read",     # an analyst recorded their reading of one of the case's numbers
     "photo.categorised",    # an analyst set what an original shows; details: the category
     "export.stats",         # statistics of cases were exported; details: how many cases
+    "user.created",         # a person was given an account; subject: the user; details: role
+    "user.disabled",        # an account was disabled (its sessions end); subject: the user
+    "user.enabled",         # a disabled account was enabled again; subject: the user
+    "user.reset",           # an account got a new password (and second factor); subject: it
+    "photo.viewed",         # a person was shown a photo; subject: it; details: the rendition
+    "access.denied",        # a signed-in person was refused; details: the permission missing
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
-SUBJECT_KINDS = frozenset({"original", "transfer", "case"})
+SUBJECT_KINDS = frozenset({"original", "transfer", "case", "user"})
 
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from caesar.catalog import cases, custody  # noqa: F401 - their tables belong to Base's metadata
+from caesar.catalog import access, cases, custody  # noqa: F401 - their tables belong to Base's metadata
 from caesar.catalog.models import Base
 
 connection = context.config.attributes["connection"]
