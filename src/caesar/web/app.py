@@ -27,6 +27,7 @@ _STATUS: dict[type[CaesarError], int] = {
     TooManyAttempts: 429, ArchiveLocked: 503}
 _HTTP_MESSAGES = {404: N_("There is no such page."),
                   405: N_("This page cannot be used that way.")}
+_CANNOT_ANSWER = N_("This request cannot be answered.")
 
 
 def create_app(archive: Archive) -> FastAPI:
@@ -79,9 +80,8 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
         return JSONResponse({"error": str(error.detail), "hint": None},
                             status_code=error.status_code)
     web: WebState = request.app.state.web
-    message = web.pages.text(request, _HTTP_MESSAGES.get(error.status_code,
-                                                         N_("This request cannot be answered.")))
-    return _error_page(request, error.status_code, message, None)
+    message = _HTTP_MESSAGES.get(error.status_code, _CANNOT_ANSWER)
+    return _error_page(request, error.status_code, web.pages.text(request, message), None)
 
 
 async def _invalid(request: Request, error: RequestValidationError) -> Response:

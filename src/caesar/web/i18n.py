@@ -27,6 +27,8 @@ from caesar.access.views import Digits, Language
 
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 BABEL_LOCALES: Final[dict[str, str]] = {"en": "en_GB", "ar": "ar_SY"}
+# A moment in a record: day, month's name, year and a 24-hour time, in each language's order.
+_MOMENT: Final[dict[str, str]] = {"en": "d MMM y, HH:mm", "ar": "d MMMM y، HH:mm"}
 _TO_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -99,7 +101,7 @@ class Locale:
         """A moment in UTC, as the language writes it."""
         if value is None:
             return ""
-        text = format_datetime(value, "medium", tzinfo=UTC,
+        text = format_datetime(value, _MOMENT[self.language], tzinfo=UTC,
                                locale=BABEL_LOCALES[self.language])
         return self.figures(f"{text} UTC")
 
