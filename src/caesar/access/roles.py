@@ -72,6 +72,9 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
 }
 """Role -> what it may do. The route x role test checks every route against this table."""
 
+PARTIAL: Final = frozenset({Permission.custody_subjects})
+"""Permissions no route declares: routes check them for part of what they show."""
+
 SECOND_FACTOR_ROLES: Final = frozenset({Role.admin, Role.reviewer})
 """Roles that cannot sign in without a one-time code (TOTP)."""
 

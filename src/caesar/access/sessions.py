@@ -63,7 +63,7 @@ class Sessions:
                 .where(WebSession.id == token_id(token))).one_or_none()
         if row is None:
             return None
-        web, user = row.tuple()
+        web, user = row
         if user.disabled or web.expires_at <= now or web.seen_at <= now - self.idle:
             self.end(token)
             return None

@@ -23,6 +23,7 @@ class Me(BaseModel):
     digits: str
     photo_view: str
     permissions: list[str]
+    csrf_token: str  # send it in X-CSRF-Token with every POST
 
 
 @router.get("/me", response_model=Me)
@@ -31,7 +32,8 @@ def me(who: Who) -> Me:
     """The signed-in account."""
     return Me(name=who.name, role=who.role, language=who.language, digits=who.digits,
               photo_view=who.photo_view,
-              permissions=sorted(p.value for p in ROLE_PERMISSIONS[who.role]))
+              permissions=sorted(p.value for p in ROLE_PERMISSIONS[who.role]),
+              csrf_token=who.csrf_token)
 
 
 @router.get("/openapi.json", include_in_schema=False)
