@@ -47,9 +47,9 @@ class Site:
     clients: dict[str, TestClient] = field(default_factory=dict)
     steps: dict[str, int] = field(default_factory=dict)  # the last one-time code's step used
 
-    def client(self) -> TestClient:
-        """A client that has not signed in."""
-        return TestClient(self.app, follow_redirects=False)
+    def client(self, address: str = "testclient") -> TestClient:
+        """A client that has not signed in (from `address`, as the server sees it)."""
+        return TestClient(self.app, follow_redirects=False, client=(address, 50000))
 
     def sign_in(self, client: TestClient, name: str, *, code: str | None = None,
                 secret: str | None = None) -> int:
