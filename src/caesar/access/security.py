@@ -44,6 +44,8 @@ class SecurityLog:
         self._flush_every = flush_every
         self._cap = clients_per_minute
         self._pending: Counter[_Key] = Counter()
+        self._minute: datetime | None = None
+        self._clients_this_minute: set[_Key] = set()
         self._lock = threading.Lock()
         self._last_flush = clock()
 
@@ -58,8 +60,13 @@ class SecurityLog:
         window = now.replace(second=0, microsecond=0)
         key: _Key = (kind, self.client(address), user_id, window)
         with self._lock:
-            if key not in self._pending and len(self._pending) >= self._cap:
-                key = (kind, MANY, None, window)
+            if window != self._minute:
+                self._minute, self._clients_this_minute = window, set()
+            if key not in self._clients_this_minute:
+                if len(self._clients_this_minute) >= self._cap:
+                    key = (kind, MANY, None, window)
+                else:
+                    self._clients_this_minute.add(key)
             self._pending[key] += 1
             due = now - self._last_flush >= self._flush_every
         if due:
