@@ -10,10 +10,11 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
-# script), tesseract's English data (reading Western digits on cards).
+# script), tesseract's English data (reading Western digits on cards), chromium (the web app's
+# browser tests, driven by Playwright: never a downloaded browser), wrk (the web benchmark).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
-  tesseract-ocr tesseract-ocr-eng)
+  tesseract-ocr tesseract-ocr-eng chromium wrk)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -1,6 +1,6 @@
 """`caesar demo`: a synthetic archive built end to end, every capability run on it.
 
-Later capabilities (identification, exports, the web app) add their steps here.
+Later capabilities (identification, exports) add their steps here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from caesar.access.roles import Role
+from caesar.access.views import NewCredentials
 from caesar.core import Archive
 from caesar.demo.generate import generate_collection
 from caesar.errors import ArchiveExists
@@ -24,6 +26,9 @@ from caesar.vault.keys import KdfCost
 
 DEFAULT_DEMO = "caesar-demo"
 DEMO_OPERATOR = "documenter"
+DEMO_USERS = (("demo-analyst", Role.analyst), ("demo-admin", Role.admin),
+              ("demo-liaison", Role.family_liaison), ("demo-viewer", Role.viewer))
+"""Synthetic accounts of the demo web app (the first is the one to sign in with)."""
 
 Say = Callable[[str], None]
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
@@ -50,6 +55,7 @@ class TourResult:
     cases_numbers_right: int = 0
     copies_linked: int = 0
     numbers_to_check: int = 0
+    logins: list[NewCredentials] = field(default_factory=list)  # made-up passwords, printed
 
 
 def prepare_archive(path: Path, passphrase: str | None, kdf_cost: KdfCost) -> tuple[
@@ -108,4 +114,9 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
         verified = archive.verify(bar)
     result.verified, result.verified_ok = verified.checked, verified.ok
     result.damaged = len(verified.damaged) + len(verified.missing)
+    say("Making the web app's demo accounts...")
+    with archive.writing():
+        result.logins = [archive.access.accounts.add(name, role, actor=archive.owner)
+                         for name, role in DEMO_USERS]
+        archive.checkpoint()
     return result
