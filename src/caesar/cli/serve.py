@@ -19,6 +19,8 @@ def serve(ctx: typer.Context,
                                             " needs --tls-cert and --tls-key.")] = DEFAULT_HOST,
           port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")
                           ] = DEFAULT_PORT,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving"
+                                               " requests: one per core uses them all.")] = 1,
           tls_cert: Annotated[Path | None, typer.Option(
               help="TLS certificate chain (PEM): serve https, with Secure cookies.")] = None,
           tls_key: Annotated[Path | None, typer.Option(
@@ -33,7 +35,7 @@ def serve(ctx: typer.Context,
 
     archive = state(ctx).open()
     try:
-        run(archive, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key,
+        run(archive, host=host, port=port, workers=workers, tls_cert=tls_cert, tls_key=tls_key,
             started=lambda url: err.print(f"Serving {archive.path} at {url} (Ctrl-C stops)."))
     finally:
         archive.close()

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from caesar.access.roles import Permission
 from caesar.access.views import LANGUAGES, Identity, pick
 from caesar.web.i18n import Locale, best_language
+from caesar.web.words import label
 
 LANGUAGE_COOKIE: Final = "caesar_language"  # before signing in; afterwards the account's
 _current: ContextVar[Locale] = ContextVar("caesar_locale", default=Locale("en", "western"))
@@ -41,6 +42,10 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return _current.get().ngettext(singular, plural, n)
 
 
+def _label(table: str, code: str | None) -> str:
+    return label(_current.get().language, table, code)
+
+
 class Pages:
     """Renders the app's templates."""
 
@@ -52,6 +57,7 @@ class Pages:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             _gettext, _ngettext, newstyle=True)
+        self.env.globals["label"] = _label
 
     def locale(self, request: Request) -> Locale:
         """The reader's language and digits: their account's, else what the browser asks."""

@@ -1,12 +1,23 @@
-"""Serving the app with uvicorn, on loopback unless TLS protects the connection."""
+"""Serving the app with uvicorn, on loopback unless TLS protects the connection.
+
+With several workers, the archive is opened once (one passphrase, asked once, never put in an
+environment) and the process forks after binding the socket: each worker inherits the
+unlocked keys and the socket, and opens its own database connections. Python runs one thread
+of work at a time per process, so workers are how the app uses more than one core. Each worker
+keeps its own sign-in limiter and security-log counters in memory.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from caesar.core import Archive
 from caesar.errors import UsageError
@@ -23,8 +34,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(archive: Archive, *, host: str, port: int, tls_cert: Path | None = None,
-          tls_key: Path | None = None, started: Callable[[str], None] | None = None) -> None:
+def serve(archive: Archive, *, host: str, port: int, workers: int = 1,
+          tls_cert: Path | None = None, tls_key: Path | None = None,
+          started: Callable[[str], None] | None = None) -> None:
     """Serve `archive` until interrupted (Ctrl-C).
 
     Off loopback, only over TLS: cookies and pages must not cross a network in the clear.
@@ -37,12 +49,51 @@ def serve(archive: Archive, *, host: str, port: int, tls_cert: Path | None = Non
                          hint="Give --tls-cert and --tls-key, or serve on 127.0.0.1 behind a"
                          " TLS reverse proxy on the same machine.")
     app = create_app(archive)
-    config = uvicorn.Config(app, host=host, port=port, ssl_certfile=tls_cert,
-                            ssl_keyfile=tls_key, server_header=False, proxy_headers=False,
-                            access_log=False, log_level="warning", timeout_keep_alive=30)
-    server = uvicorn.Server(config)
+    listening = _bind(host, port)
+    archive.case_index.all()  # loaded once, before forking: every worker starts with it
+    children = []
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own connections, the same keys and socket
+            archive.catalog.engine.dispose(close=False)
+            try:
+                _run(app, listening, tls_cert, tls_key)
+            finally:
+                os._exit(0)
+        children.append(pid)
     if started is not None:
         scheme = "https" if tls_cert else "http"
         shown = f"[{host}]" if ":" in host else host
-        started(f"{scheme}://{shown}:{port}/")
-    server.run()
+        started(f"{scheme}://{shown}:{listening.getsockname()[1]}/")
+    try:
+        _run(app, listening, tls_cert, tls_key)
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # already gone (Ctrl-C reaches every worker of the terminal's group)
+        listening.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        raise UsageError(f"Cannot listen on {host}:{port}: {error.strerror}.",
+                         hint="Choose another --port, or stop what uses this one.") from None
+    listening.listen(2048)
+    return listening
+
+
+def _run(app: FastAPI, listening: socket.socket, tls_cert: Path | None,
+         tls_key: Path | None) -> None:
+    config = uvicorn.Config(app, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+                            server_header=False, proxy_headers=False, access_log=False,
+                            log_level="warning", timeout_keep_alive=30)
+    uvicorn.Server(config).run(sockets=[listening])
