@@ -76,6 +76,15 @@ class Counts(BaseModel):
     transfers: int
 
 
+class PhotoPage(BaseModel):
+    """One page of originals, in order of arrival."""
+
+    photos: list[PhotoView]
+    total: int
+    page: int
+    pages: int
+
+
 class TransferFile(BaseModel):
     """A file of a transfer that was flagged (preserved, something wrong) or skipped."""
 
@@ -126,6 +135,14 @@ class Queries:
                 _PHOTOS.order_by(Photo.stored_at, Photo.sha256).offset(offset).limit(limit)
             ).all()
             return [_photo_view(p, with_exif=False) for p in rows]
+
+    def photo_page(self, page: int, per_page: int = 100) -> PhotoPage:
+        """Page `page` (from 1; past the last, the last) of the originals."""
+        total = self.counts().originals
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        return PhotoPage(photos=self.photos((page - 1) * per_page, per_page), total=total,
+                         page=page, pages=pages)
 
     def counts(self) -> Counts:
         """How many originals (and bytes), flagged originals and transfers."""

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from caesar.access.roles import Permission
-from caesar.catalog.queries import Counts, PhotoView, TransferFile, TransferView
+from caesar.catalog.queries import Counts, PhotoPage, PhotoView, TransferFile, TransferView
 from caesar.web.gate import requires
 from caesar.web.params import PageNumber, Sha256, TransferId, Web
 
 router = APIRouter(prefix="/api", tags=["archive"])
-PER_PAGE: Final = 100
-
-
-class PhotoList(BaseModel):
-    """One page of originals, in order of arrival."""
-
-    photos: list[PhotoView]
-    total: int
-    page: int
-    pages: int
 
 
 class TransferDetail(BaseModel):
@@ -73,15 +61,11 @@ def transfer(web: Web, transfer_id: TransferId) -> TransferDetail:
                           files=web.archive.queries.transfer_files(transfer_id))
 
 
-@router.get("/photos", response_model=PhotoList)
+@router.get("/photos", response_model=PhotoPage)
 @requires(Permission.photos_read)
-def photos(web: Web, page: PageNumber = 1) -> PhotoList:
+def photos(web: Web, page: PageNumber = 1) -> PhotoPage:
     """Originals, a hundred a page (`caesar photos list`)."""
-    total = web.archive.queries.counts().originals
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
-    return PhotoList(photos=web.archive.queries.photos((page - 1) * PER_PAGE, PER_PAGE),
-                     total=total, page=page, pages=pages)
+    return web.archive.queries.photo_page(page)
 
 
 @router.get("/photos/{sha256}", response_model=PhotoView)

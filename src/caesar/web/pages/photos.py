@@ -7,7 +7,7 @@ person reveals it (one photo at a time) or chose another default.
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,21 +21,17 @@ from caesar.web.rendering import MenuItem
 
 router = APIRouter()
 menu = [MenuItem(N_("Photos"), "/photos", Permission.photos_read)]
-PER_PAGE: Final = 100
 
 
 @router.get("/photos", response_class=HTMLResponse)
 @requires(Permission.photos_read)
 def photo_list(request: Request, web: Web, page: PageNumber = 1) -> Response:
     """Every original, a hundred at a time: details only, never an image."""
-    counts = web.archive.queries.counts()
-    pages = max(1, -(-counts.originals // PER_PAGE))
-    page = min(page, pages)
-    photos = web.archive.queries.photos(offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    found = web.archive.queries.photo_page(page)
     index = web.archive.case_index
     return web.pages.render(request, "photos.html", title=web.pages.text(request, "Photos"),
-                            photos=[(p, index.case_of(p.sha256)) for p in photos],
-                            page=page, pages=pages, total=counts.originals)
+                            photos=[(p, index.case_of(p.sha256)) for p in found.photos],
+                            page=found.page, pages=found.pages, total=found.total)
 
 
 @router.get("/photos/{sha256}", response_class=HTMLResponse)
