@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
@@ -36,22 +36,41 @@ class CaseQuery:
     status: str | None = None
     identification: str | None = None
 
-    def matches(self, case: CaseView) -> bool:
-        """Whether `case` is one of those asked for."""
+    def select(self, rows: Sequence[Summary]) -> list[Summary]:
+        """The rows asked for, in their order (one pass per condition given: a search of
+        thousands of cases takes a fraction of a millisecond)."""
+        found = list(rows)
+        if self.number:
+            found = [r for r in found if self.number in r.numbers]
+        if self.branch:
+            found = [r for r in found if r.branch == self.branch]
+        if self.since:
+            since = self.since
+            found = [r for r in found if r.day is not None and r.day >= since]
+        if self.until:
+            until = self.until
+            found = [r for r in found if r.day is not None and r.day <= until]
+        if self.status:
+            found = [r for r in found if r.case.status == self.status]
+        if self.identification:
+            found = [r for r in found if r.case.identification == self.identification]
+        return found
+
+
+class Summary(NamedTuple):
+    """What a search looks at in one case, and the case."""
+
+    numbers: str  # the three numbers joined by "|": digits never match across a separator
+    branch: str
+    day: date | None
+    case: CaseView
+
+    @classmethod
+    def of(cls, case: CaseView) -> Summary:
+        """The summary of `case`."""
         n = case.numbers
-        if self.number and not any(self.number in (v or "")
-                                   for v in (n.detainee, n.branch, n.forensic)):
-            return False
-        if self.branch and n.branch != self.branch:
-            return False
-        day = case.photographed_on
-        if self.since and (day is None or day < self.since):
-            return False
-        if self.until and (day is None or day > self.until):
-            return False
-        if self.status and case.status != self.status:
-            return False
-        return not (self.identification and case.identification != self.identification)
+        return cls("|".join(v or "" for v in (n.detainee, n.branch, n.forensic)),
+                   n.branch or "", case.photographed_on, case)
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,8 @@ class CaseIndex:
         self._recheck = recheck
         self._lock = threading.Lock()
         self._cases: list[CaseView] = []
+        self._rows: list[Summary] = []
+        self._branches: list[str] = []
         self._case_of: dict[str, int] = {}
         self._version: Any = None
         self._checked = float("-inf")
@@ -96,6 +117,9 @@ class CaseIndex:
                 version = self._current_version()
                 if version != self._version:
                     self._cases = self._load()
+                    self._rows = [Summary.of(c) for c in self._cases]
+                    self._branches = sorted({r.branch for r in self._rows if r.branch},
+                                            key=lambda b: (len(b), b))
                     self._case_of = {sha: c.id for c in self._cases for sha in c.photos}
                     self._version = version
                 self._checked = now
@@ -108,11 +132,12 @@ class CaseIndex:
 
     def search(self, query: CaseQuery, page: int = 1, per_page: int = 50) -> CasePage:
         """The cases that match `query`, one page of them."""
-        found = [c for c in self.all() if query.matches(c)]
+        self.all()
+        found = query.select(self._rows)
         pages = max(1, -(-len(found) // per_page))
         page = min(max(1, page), pages)
-        return CasePage(cases=found[(page - 1) * per_page:page * per_page], total=len(found),
-                        page=page, pages=pages)
+        return CasePage(cases=[r.case for r in found[(page - 1) * per_page:page * per_page]],
+                        total=len(found), page=page, pages=pages)
 
     def case_of(self, sha256: str) -> int | None:
         """The case an original belongs to, if any."""
@@ -121,8 +146,8 @@ class CaseIndex:
 
     def branches(self) -> Sequence[str]:
         """Every branch number the cases carry, in numeric order (for a search form)."""
-        return sorted({c.numbers.branch for c in self.all() if c.numbers.branch},
-                      key=lambda b: (len(b), b))
+        self.all()
+        return self._branches
 
     def _current_version(self) -> tuple[Any, ...]:
         with self._catalog.reader() as session:
