@@ -33,10 +33,10 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, PASSPHRASE, env, new_archive, timed, workspace  # noqa: E402
+from common import CAESAR, PASSPHRASE, env, new_archive, timed, workspace
 
-from caesar.core import Archive  # noqa: E402
-from caesar.demo.generate import generate_collection  # noqa: E402
+from caesar.core import Archive
+from caesar.demo.generate import generate_collection
 
 USER, PASSWORD = "bench-analyst", "a long benchmark password"
 LUA = """

@@ -33,7 +33,7 @@ _TO_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+def N_(message: str) -> str:
     """Mark a message for the catalogue; it is translated where it is shown."""
     return message
 
@@ -76,7 +76,7 @@ class Locale:
         """`text` with its digits in this person's choice of digits."""
         return text.translate(_TO_ARABIC if self.digits == "arabic" else _TO_WESTERN)
 
-    def number(self, value: int | float) -> str:
+    def number(self, value: float) -> str:
         """A count or measure, grouped as the language groups thousands."""
         arabic = self.digits == "arabic"
         text = format_decimal(value, locale=BABEL_LOCALES["ar" if arabic else self.language],

@@ -22,7 +22,8 @@ from caesar.web.i18n import Locale, best_language
 from caesar.web.words import label
 
 LANGUAGE_COOKIE: Final = "caesar_language"  # before signing in; afterwards the account's
-_current: ContextVar[Locale] = ContextVar("caesar_locale", default=Locale("en", "western"))
+_ENGLISH = Locale("en", "western")  # frozen: safe to share as the default
+_current: ContextVar[Locale] = ContextVar("caesar_locale", default=_ENGLISH)
 
 
 @dataclass(frozen=True)

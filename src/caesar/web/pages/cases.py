@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlencode
 from typing import Annotated, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
