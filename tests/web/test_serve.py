@@ -1,0 +1,73 @@
+"""`caesar serve`: loopback only without TLS; workers share one socket and stop together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+from conftest import PASSPHRASE, Caesar
+
+from caesar.web.server import is_loopback
+
+from .conftest import NAMES, Site, csrf_of, password
+from .test_demo_serves import _free_port
+
+pytestmark = pytest.mark.slow
+
+
+def test_off_loopback_it_serves_only_over_tls(caesar: Caesar) -> None:
+    run = caesar("serve", "--host", "0.0.0.0")
+    assert run.exit_code == 2 and "in the clear" in run.stderr and "--tls-cert" in run.stderr
+    half = caesar("serve", "--tls-cert", "cert.pem")
+    assert half.exit_code == 2 and "both --tls-cert and --tls-key" in half.stderr
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("192.0.2.1") and not is_loopback("archive.example")
+
+
+def test_workers_answer_together_and_stop_together(site: Site) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caesar", "--archive", str(site.archive.path), "serve",
+         "--port", str(port), "--workers", "2"],
+        env={**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        name = NAMES[next(r for r in NAMES if r.value == "viewer")]
+        with httpx2.Client(base_url=url, follow_redirects=False) as client:
+            for _ in range(300):
+                try:
+                    page = client.get("/login")
+                    break
+                except httpx2.ConnectError:
+                    time.sleep(0.1)
+            reply = client.post("/login", data={"name": name, "password": password(name),
+                                                "csrf_token": csrf_of(page.text)})
+            assert reply.status_code == 303
+            # Whichever worker answers, the session (kept in the catalogue) is known.
+            for _ in range(20):
+                assert client.get("/api/me").json()["name"] == name
+        workers = _children(server.pid)
+        assert len(workers) == 1  # the first process serves too
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole group
+        server.wait(timeout=60)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
