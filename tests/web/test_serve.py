@@ -36,7 +36,7 @@ def test_workers_answer_together_and_stop_together(site: Site) -> None:
         [sys.executable, "-m", "caesar", "--archive", str(site.archive.path), "serve",
          "--port", str(port), "--workers", "2"],
         env={**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}"
         name = NAMES[next(r for r in NAMES if r.value == "viewer")]
@@ -54,10 +54,10 @@ def test_workers_answer_together_and_stop_together(site: Site) -> None:
             for _ in range(20):
                 assert client.get("/api/me").json()["name"] == name
         workers = _children(server.pid)
-        assert len(workers) == 1  # the first process serves too
+        assert len(workers) == 2
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole group
-        server.wait(timeout=60)
+        server.terminate()  # to the first process alone: it stops its workers
+        assert server.wait(timeout=60) == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
 
 

@@ -2,19 +2,23 @@
 
 With several workers, the archive is opened once (one passphrase, asked once, never put in an
 environment) and the process forks after binding the socket: each worker inherits the
-unlocked keys and the socket, and opens its own database connections. Python runs one thread
-of work at a time per process, so workers are how the app uses more than one core. Each worker
-keeps its own sign-in limiter and security-log counters in memory.
+unlocked keys and the socket, and opens its own database connections; the first process only
+watches them, passes Ctrl-C or a termination on to them, and stops them all when one ends.
+Python runs one thread of work at a time per process, so workers are how the app uses more
+than one core. Each worker keeps its own sign-in limiter and security-log counters in memory.
 """
 
 from __future__ import annotations
 
+import ctypes
 import ipaddress
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -51,30 +55,66 @@ def serve(archive: Archive, *, host: str, port: int, workers: int = 1,
     app = create_app(archive)
     listening = _bind(host, port)
     archive.case_index.all()  # loaded once, before forking: every worker starts with it
-    children = []
-    for _ in range(workers - 1):
-        pid = os.fork()
-        if pid == 0:  # a worker: its own connections, the same keys and socket
-            archive.catalog.engine.dispose(close=False)
-            try:
-                _run(app, listening, tls_cert, tls_key)
-            finally:
-                os._exit(0)
-        children.append(pid)
     if started is not None:
         scheme = "https" if tls_cert else "http"
         shown = f"[{host}]" if ":" in host else host
         started(f"{scheme}://{shown}:{listening.getsockname()[1]}/")
     try:
-        _run(app, listening, tls_cert, tls_key)
+        if workers == 1:
+            _run(app, listening, tls_cert, tls_key)
+        else:
+            _supervise([_fork(lambda: _run(app, listening, tls_cert, tls_key), archive)
+                        for _ in range(workers)])
     finally:
+        listening.close()
+
+
+def _fork(work: Callable[[], None], archive: Archive) -> int:
+    """Start a worker process running `work`; its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        _die_with_parent()
+        archive.catalog.engine.dispose(close=False)  # its own connections, not the parent's
+        work()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to stop this worker if the process that started it is killed outright."""
+    if sys.platform == "linux":
+        # prctl(PR_SET_PDEATHSIG, SIGTERM): no Python library wraps it; one call through libc.
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+
+
+def _supervise(children: list[int]) -> None:
+    """Wait for the workers; pass Ctrl-C and termination on; when one ends, end them all."""
+    def forward(_signum: int, _frame: FrameType | None) -> None:
+        # Always as SIGTERM: a terminal's Ctrl-C reaches the workers itself, and a second
+        # SIGINT would make uvicorn stop at once, before the security log is written out.
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass  # already gone (Ctrl-C reaches every worker of the terminal's group)
-        listening.close()
+            except ProcessLookupError:
+                pass
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        running = set(children)
+        while running:
+            pid, _ = os.wait()
+            if pid in running:
+                running.discard(pid)
+                forward(signal.SIGTERM, None)  # one ended: the others follow
+    except ChildProcessError:
+        pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _bind(host: str, port: int) -> socket.socket:
