@@ -3,7 +3,7 @@ Arabic of each.
 
     python -m caesar.web.catalogue      # after changing texts: refresh messages.pot and the .po
 
-writes `locale/messages.pot` from the sources and merges it into `locale/ar/LC_MESSAGES/
+extracts every message from the sources and merges them into `locale/ar/LC_MESSAGES/
 messages.po` (new messages come in untranslated, gone ones are dropped); translate the empty
 ones. The test suite fails while any message lacks its Arabic.
 """
@@ -24,7 +24,6 @@ METHODS: Final = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 KEYWORDS: Final = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "text": (2,)}
 OPTIONS: Final = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n",
                                            "trim_blocks": "true", "lstrip_blocks": "true"}}
-POT: Final = LOCALE_DIR / "messages.pot"
 ARABIC: Final = LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po"
 
 
@@ -40,17 +39,16 @@ def extract() -> Catalog:
 
 
 def update() -> int:
-    """Write the template and merge it into the Arabic catalogue; how many lack Arabic."""
+    """Merge the messages into the Arabic catalogue; how many lack their Arabic."""
     template = extract()
-    with open(POT, "wb") as f:
-        write_po(f, template, omit_header=True, sort_output=True, width=100)
     with open(ARABIC, "rb") as f:
         arabic = read_po(f, locale="ar_SY")
     arabic.update(template, no_fuzzy_matching=True)
     arabic.project, arabic.version = "Caesar Archive", ""
     arabic.msgid_bugs_address = arabic.last_translator = arabic.language_team = ""
     with open(ARABIC, "wb") as f:
-        write_po(f, arabic, omit_header=False, sort_output=True, width=100,
+        # No source locations: the catalogue changes only when a message does.
+        write_po(f, arabic, omit_header=False, sort_output=True, width=100, no_location=True,
                  ignore_obsolete=True, include_previous=False)
     return sum(1 for m in arabic if m.id and not (
         all(m.string) if isinstance(m.string, tuple) else m.string))
