@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx2
 import pyotp
 import pytest
 from conftest import PASSPHRASE
@@ -88,6 +91,30 @@ class Site:
         """The session's CSRF token, as every page's forms carry it."""
         token: str = client.get("/api/me").json()["csrf_token"]
         return token
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Client]:
+    """An HTTP client signed in to a server that is starting at `url` (waits for it)."""
+    with httpx2.Client(base_url=url, follow_redirects=False) as client:
+        for _ in range(300):
+            try:
+                page = client.get("/login")
+                break
+            except httpx2.ConnectError:
+                time.sleep(0.1)
+        reply = client.post("/login", data={"name": name, "password": secret,
+                                            "csrf_token": csrf_of(page.text)})
+        assert reply.status_code == 303, reply.text
+        yield client
 
 
 def csrf_of(html: str) -> str:

@@ -5,29 +5,20 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx2
 import pytest
 
-from .conftest import csrf_of
+from .conftest import free_port, signed_in_over_http
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_the_demo_serves_and_its_printed_login_signs_in(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CAESAR_PASSPHRASE": "demo passphrase", "PYTHONUNBUFFERED": "1"}
     demo = subprocess.Popen(
         [sys.executable, "-m", "caesar", "--archive", str(tmp_path / "demo"), "demo",
@@ -49,16 +40,7 @@ def test_the_demo_serves_and_its_printed_login_signs_in(tmp_path: Path) -> None:
         assert found, lines[-1]
         url, name, password = found.groups()
         assert "demo-admin (admin): password" in "".join(lines)  # every demo login listed
-        with httpx2.Client(base_url=url, follow_redirects=False) as client:
-            for _ in range(100):  # the server binds just after printing
-                try:
-                    page = client.get("/login")
-                    break
-                except httpx2.ConnectError:
-                    time.sleep(0.1)
-            reply = client.post("/login", data={"name": name, "password": password,
-                                                "csrf_token": csrf_of(page.text)})
-            assert reply.status_code == 303
+        with signed_in_over_http(url, name, password) as client:
             assert client.get("/api/me").json()["role"] == "analyst"
     finally:
         demo.send_signal(signal.SIGINT)

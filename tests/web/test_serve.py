@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx2
 import pytest
 from conftest import PASSPHRASE, Caesar
 
+from caesar.access.roles import Role
 from caesar.web.server import is_loopback
 
-from .conftest import NAMES, Site, csrf_of, password
-from .test_demo_serves import _free_port
+from .conftest import NAMES, Site, free_port, password, signed_in_over_http
 
 pytestmark = pytest.mark.slow
 
@@ -31,25 +28,15 @@ def test_off_loopback_it_serves_only_over_tls(caesar: Caesar) -> None:
 
 
 def test_workers_answer_together_and_stop_together(site: Site) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "caesar", "--archive", str(site.archive.path), "serve",
          "--port", str(port), "--workers", "2"],
         env={**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        url = f"http://127.0.0.1:{port}"
-        name = NAMES[next(r for r in NAMES if r.value == "viewer")]
-        with httpx2.Client(base_url=url, follow_redirects=False) as client:
-            for _ in range(300):
-                try:
-                    page = client.get("/login")
-                    break
-                except httpx2.ConnectError:
-                    time.sleep(0.1)
-            reply = client.post("/login", data={"name": name, "password": password(name),
-                                                "csrf_token": csrf_of(page.text)})
-            assert reply.status_code == 303
+        name = NAMES[Role.viewer]
+        with signed_in_over_http(f"http://127.0.0.1:{port}", name, password(name)) as client:
             # Whichever worker answers, the session (kept in the catalogue) is known.
             for _ in range(20):
                 assert client.get("/api/me").json()["name"] == name
