@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import fcntl
 import shlex
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from caesar.access.service import Access
+from caesar.cases.search import CaseIndex
 from caesar.cases.service import CaseService
 from caesar.catalog.database import Catalog, make_engine, migrate
 from caesar.catalog.models import Meta
@@ -56,6 +61,7 @@ class Archive:
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
         self.queries = Queries(self.catalog)
         self.ledger = CustodyLog(self.catalog, keys)
+        self._writers = threading.Lock()  # threads of one process (the web app) take turns
 
     # -- opening -------------------------------------------------------------------------
 
@@ -111,21 +117,41 @@ class Archive:
         return archive
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Write out what is kept in memory and release the database connections."""
+        if "access" in self.__dict__:
+            self.access.security.flush()
         self.catalog.engine.dispose()
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold the archive's write lock: one command changes an archive at a time."""
-        with open(self.path / LOCK_FILE, "a+b") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ArchiveLocked(
-                    f"Another command is changing the archive at {self.path}.",
-                    hint="Wait for it to finish, then run this command again.",
-                ) from None
-            yield
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the archive's write lock: one command changes an archive at a time.
+
+        `wait` is how many seconds to keep trying while another holds it (the web app waits
+        briefly; commands refuse at once).
+        """
+        deadline = time.monotonic() + wait
+        taken = self._writers.acquire(timeout=wait) if wait > 0 else \
+            self._writers.acquire(blocking=False)
+        if not taken:
+            raise _locked(self.path)
+        try:
+            with open(self.path / LOCK_FILE, "a+b") as handle:
+                while True:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise _locked(self.path) from None
+                        time.sleep(0.05)
+                yield
+        finally:
+            self._writers.release()
+
+    def checkpoint(self) -> None:
+        """Sign a checkpoint over entries appended since the last one (under the write lock)."""
+        with self.catalog.session() as session:
+            self.ledger.checkpoint(session)
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -142,6 +168,18 @@ class Archive:
         return self.keys.age_recipient
 
     # -- services ------------------------------------------------------------------------
+
+    @cached_property
+    def access(self) -> Access:
+        """Accounts, sessions, the gate's records and viewing photos (one per archive: it
+        keeps the sign-in limiter in memory)."""
+        return Access(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
+                      vault=self.vault)
+
+    @cached_property
+    def case_index(self) -> CaseIndex:
+        """Every case's summary, for searching and counting (rebuilt when cases change)."""
+        return CaseIndex(self.catalog, lambda: self.cases.cases())
 
     @property
     def cases(self) -> CaseService:
@@ -235,6 +273,11 @@ def _refuse_occupied(path: Path) -> None:
         what = "an archive" if (path / SETTINGS_FILE).exists() else "files"
         raise ArchiveExists(f"{path} already holds {what}; init needs an empty folder.",
                             hint="Choose a new folder, or use the archive that is there.")
+
+
+def _locked(path: Path) -> ArchiveLocked:
+    return ArchiveLocked(f"Another command is changing the archive at {path}.",
+                         hint="Wait for it to finish, then run this command again.")
 
 
 def _half_made(path: Path) -> ArchiveNotFound:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from caesar.errors import CaesarError
 
@@ -45,7 +46,11 @@ def make_engine(url: str, archive: Path, key: bytes) -> Engine:
         sqlcipher_url = URL.create(
             "sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path)
         )
-        engine = create_engine(sqlcipher_url)
+        # A queue of connections any thread may use (SQLCipher is built thread-safe), not the
+        # dialect's default SingletonThreadPool, which closes a connection another thread is
+        # still using once more threads than its size have asked: the web app crashed so.
+        engine = create_engine(sqlcipher_url, poolclass=QueuePool, pool_size=8,
+                               max_overflow=16, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Photo, Transfer
+from caesar.catalog.models import Flag, Photo, Skipped, Transfer
 from caesar.errors import NotFound
 
 
@@ -68,6 +68,34 @@ class ProblemView(BaseModel):
     problem: str
 
 
+class Counts(BaseModel):
+    """How much the archive holds."""
+
+    originals: int
+    bytes: int
+    flagged: int  # originals with at least one flag
+    transfers: int
+
+
+class PhotoPage(BaseModel):
+    """One page of originals, in order of arrival."""
+
+    photos: list[PhotoView]
+    total: int
+    page: int
+    pages: int
+
+
+class TransferFile(BaseModel):
+    """A file of a transfer that was flagged (preserved, something wrong) or skipped."""
+
+    path: str
+    outcome: str  # flagged, skipped
+    kind: str | None  # the flag's kind
+    why: str
+    sha256: str | None
+
+
 def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
     kinds = list(dict.fromkeys(f.kind for f in photo.flags))
     problems = list(dict.fromkeys(f"{f.kind}: {f.problem}" for f in photo.flags))
@@ -101,13 +129,44 @@ class Queries:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
 
-    def photos(self) -> list[PhotoView]:
-        """Every original, in order of arrival."""
+    def photos(self, offset: int = 0, limit: int | None = None) -> list[PhotoView]:
+        """Every original (or `limit` of them from `offset`), in order of arrival."""
         with self._catalog.reader() as session:
             rows = session.scalars(
-                _PHOTOS.order_by(Photo.stored_at, Photo.sha256)
+                _PHOTOS.order_by(Photo.stored_at, Photo.sha256).offset(offset).limit(limit)
             ).all()
             return [_photo_view(p, with_exif=False) for p in rows]
+
+    def photo_page(self, page: int, per_page: int = 100) -> PhotoPage:
+        """Page `page` (from 1; past the last, the last) of the originals."""
+        total = self.counts().originals
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        return PhotoPage(photos=self.photos((page - 1) * per_page, per_page), total=total,
+                         page=page, pages=pages)
+
+    def counts(self) -> Counts:
+        """How many originals (and bytes), flagged originals and transfers."""
+        with self._catalog.reader() as session:
+            originals, size = session.execute(
+                select(func.count(), func.coalesce(func.sum(Photo.size), 0))).one()
+            flagged = session.scalar(select(func.count(Flag.sha256.distinct())))
+            transfers = session.scalar(select(func.count()).select_from(Transfer))
+        return Counts(originals=originals, bytes=size, flagged=flagged or 0,
+                      transfers=transfers or 0)
+
+    def transfer_files(self, transfer_id: int) -> list[TransferFile]:
+        """The files of a transfer that were flagged or skipped, by path."""
+        with self._catalog.reader() as session:
+            flagged = session.execute(select(Flag.path, Flag.kind, Flag.problem, Flag.sha256)
+                                      .where(Flag.transfer_id == transfer_id)).all()
+            skipped = session.execute(select(Skipped.path, Skipped.reason)
+                                      .where(Skipped.transfer_id == transfer_id)).all()
+        files = [TransferFile(path=p, outcome="flagged", kind=k, why=why, sha256=sha)
+                 for p, k, why, sha in flagged]
+        files += [TransferFile(path=p, outcome="skipped", kind=None, why=why, sha256=None)
+                  for p, why in skipped]
+        return sorted(files, key=lambda f: (f.path, f.kind or ""))
 
     def photo(self, sha256: str) -> PhotoView:
         """One original with its EXIF/XMP."""

@@ -10,8 +10,23 @@ import typer
 from typer.core import TyperGroup
 
 from caesar import __version__
-from caesar.cli import archive, cases, demo, export, ingest, ledger, photos, seal, transfers
-from caesar.cli import disclosure, match, missing, review
+from caesar.cli import (
+    archive,
+    cases,
+    demo,
+    disclosure,
+    export,
+    ingest,
+    ledger,
+    match,
+    missing,
+    photos,
+    review,
+    seal,
+    serve,
+    transfers,
+    users,
+)
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -81,6 +96,8 @@ app.add_typer(review.app, name="review")
 app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(users.app, name="users")
+app.command()(serve.serve)
 app.add_typer(demo.app, name="demo")
 
 

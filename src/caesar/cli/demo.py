@@ -10,6 +10,7 @@ import typer
 
 from caesar.cli.context import state
 from caesar.cli.output import err, out, progress_bar
+from caesar.core import Archive
 from caesar.demo.generate import generate_collection
 from caesar.demo.tour import DEFAULT_DEMO, TourResult, prepare_archive, run_tour
 from caesar.progress import from_counts
@@ -28,6 +29,8 @@ def demo(
     ctx: typer.Context,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="End after printing the summary"
                                            " instead of serving the web app.")] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port the web app listens on"
+                                      " (on 127.0.0.1).")] = 8000,
     cases: Cases = 60,
     seed: Seed = 0,
     megapixels: Megapixels = 1.0,
@@ -53,8 +56,24 @@ def demo(
         archive.close()
     _summary(result)
     if not no_serve:
-        out.print("\nThe web app is not part of this version yet: nothing to serve."
-                  " Explore the archive with the commands above.")
+        _serve(path, made_up or os.environ.get("CAESAR_PASSPHRASE", ""), port, result)
+
+
+def _serve(path: Path, passphrase: str, port: int, r: TourResult) -> None:
+    """Serve the demo archive on loopback until Ctrl-C, with its demo sign-in printed."""
+    from caesar.web.server import serve  # FastAPI and uvicorn: only for serving
+
+    first = r.logins[0]
+
+    def started(url: str) -> None:
+        out.print(f"\nThe web app is at {url} (Ctrl-C stops it). Sign in as"
+                  f" {first.user.name} with the password {first.password}.", markup=False)
+
+    archive = Archive.open(path, passphrase)
+    try:
+        serve(archive, host="127.0.0.1", port=port, started=started)
+    finally:
+        archive.close()
 
 
 def _summary(r: TourResult) -> None:
@@ -87,7 +106,14 @@ def _summary(r: TourResult) -> None:
         "missing list", "missing duplicates", f"match --report {report}",
         f"--as rania review shortlist {report} {case}",
         f"--as omar review confirm {report} {case}",
-        f"--as huda disclosure start {report} {case} --present 'the mother' --present huda")]
+        f"--as huda disclosure start {report} {case} --present 'the mother' --present huda",
+        "serve")]
+    lines += ["", "Demo accounts of the web app (synthetic; passwords made up for this demo):"]
+    for login in r.logins:
+        code = f", one-time codes from the secret {login.totp_secret}" if login.totp_secret \
+            else ""
+        lines.append(f"  {login.user.name} ({login.user.role.value}): password"
+                     f" {login.password}{code}")
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 

@@ -1,6 +1,6 @@
 """`caesar demo`: a synthetic archive built end to end, every capability run on it.
 
-Later capabilities (identification, exports, the web app) add their steps here.
+Later capabilities (identification, exports) add their steps here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from caesar.access.roles import Role
+from caesar.access.views import NewCredentials
 from caesar.core import Archive
 from caesar.demo.generate import REPORTS_JSON, generate_collection
 from caesar.demo.truth import Truth
@@ -28,6 +30,9 @@ DEFAULT_DEMO = "caesar-demo"
 DEMO_OPERATOR = "documenter"
 DEMO_ANALYST = "demo-analyst"
 DEMO_LIAISON = "demo-liaison"
+DEMO_USERS = (("demo-analyst", Role.analyst), ("demo-admin", Role.admin),
+              ("demo-liaison", Role.family_liaison), ("demo-viewer", Role.viewer))
+"""Synthetic accounts of the demo web app (the first is the one to sign in with)."""
 
 Say = Callable[[str], None]
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]
@@ -61,6 +66,7 @@ class TourResult:
     true_case_top10: int = 0
     duplicate_pairs: int = 0
     example: tuple[int, int] | None = None  # a report and its true case, ranked first
+    logins: list[NewCredentials] = field(default_factory=list)  # made-up passwords, printed
 
 
 def prepare_archive(path: Path, passphrase: str | None, kdf_cost: KdfCost) -> tuple[
@@ -122,6 +128,11 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
         verified = archive.verify(bar)
     result.verified, result.verified_ok = verified.checked, verified.ok
     result.damaged = len(verified.damaged) + len(verified.missing)
+    say("Making the web app's demo accounts...")
+    with archive.writing():
+        result.logins = [archive.access.accounts.add(name, role, actor=archive.owner)
+                         for name, role in DEMO_USERS]
+        archive.checkpoint()
     return result
 
 

@@ -84,11 +84,17 @@ EVENT_TYPES = frozenset({
     "export.downloaded",    # the held package was downloaded
     "export.expired",       # the held package was deleted when it expired
     "photo.marked",         # an analyst marked regions to blur or restricted a photo
+    "user.created",         # a person was given an account; subject: the user; details: role
+    "user.disabled",        # an account was disabled (its sessions end); subject: the user
+    "user.enabled",         # a disabled account was enabled again; subject: the user
+    "user.reset",           # an account got a new password (and second factor); subject: it
+    "photo.viewed",         # a person was shown a photo; subject: it; details: the rendition
+    "access.denied",        # a signed-in person was refused; details: the permission missing
 })
 """Every type an entry may have. Later features add theirs here, so a typo fails at once."""
 
 SUBJECT_KINDS = frozenset({"original", "transfer", "case", "report", "match", "disclosure",
-                           "export", "export_request"})
+                           "export", "export_request", "user"})
 
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Short lowercase tokens only: kinds, key purposes, pseudonyms. No spaces, slashes, capitals or

@@ -1,0 +1,87 @@
+"""Roles and permissions: the one table that says who may do what.
+
+Every route of the web app declares one :class:`Permission` (or that it is public, such as the
+sign-in page); one mechanism checks it against :data:`ROLE_PERMISSIONS`. Permissions are named
+``scope:resource:action`` (as PyPI's warehouse names them), so a reader sees at once what a
+route touches. A new area of the app adds its permissions here and gives them to roles here,
+nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Role(StrEnum):
+    """What a person does for the archive; each account has exactly one."""
+
+    admin = "admin"  # manages accounts and reads the security log; sees everything
+    archivist = "archivist"  # receives transfers, keeps the originals
+    analyst = "analyst"  # groups photos into cases, reads numbers, records findings
+    reviewer = "reviewer"  # confirms what analysts and matchers propose (second person)
+    investigator = "investigator"  # prepares material for courts and sanctions
+    family_liaison = "family_liaison"  # takes families' reports, accompanies disclosure
+    viewer = "viewer"  # reads the catalogue; never sees a photo
+
+
+class Permission(StrEnum):
+    """One thing a route does, as ``scope:resource:action``."""
+
+    dashboard_read = "archive:dashboard:read"
+    stats_read = "archive:stats:read"
+    transfers_read = "archive:transfers:read"
+    photos_read = "archive:photos:read"  # metadata: cameras, EXIF, sightings, flags
+    photos_view = "archive:photos:view"  # the images themselves; every view is logged
+    cases_read = "archive:cases:read"
+    cases_edit = "archive:cases:edit"  # fields and the numbers as decided
+    cases_regroup = "archive:cases:regroup"  # merge and split
+    readings_add = "archive:readings:add"  # an analyst's own reading of a number
+    custody_read = "archive:custody:read"  # the published log, checkpoints, proofs
+    custody_subjects = "archive:custody:subjects"  # which original or record an entry is about
+    account_read = "account:session:read"  # who am I, the API's description
+    account_edit = "account:preferences:edit"  # my language, digits, how photos are shown
+    users_read = "admin:users:read"
+    users_manage = "admin:users:manage"  # add (never an admin), disable, enable
+    security_read = "admin:security:read"  # failed sign-ins, denials, alerts
+
+    @property
+    def token(self) -> str:
+        """The permission as the custody log writes it (its details take no colons)."""
+        return self.value.replace(":", ".")
+
+
+_EVERYONE: Final = frozenset({Permission.dashboard_read, Permission.stats_read,
+                              Permission.cases_read, Permission.custody_read,
+                              Permission.account_read, Permission.account_edit})
+_SEE_PHOTOS: Final = frozenset({Permission.photos_read, Permission.photos_view})
+
+ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
+    Role.admin: frozenset(Permission),
+    Role.archivist: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read,
+                                               Permission.custody_subjects},
+    Role.analyst: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read, Permission.cases_edit,
+                                             Permission.cases_regroup,
+                                             Permission.readings_add},
+    Role.reviewer: _EVERYONE | _SEE_PHOTOS,
+    Role.investigator: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read,
+                                                  Permission.custody_subjects},
+    # Families are shown photos (blurred first), not the cameras and files behind them.
+    Role.family_liaison: _EVERYONE | {Permission.photos_view},
+    Role.viewer: _EVERYONE,
+}
+"""Role -> what it may do. The route x role test checks every route against this table."""
+
+PARTIAL: Final = frozenset({Permission.custody_subjects})
+"""Permissions no route declares: routes check them for part of what they show."""
+
+SECOND_FACTOR_ROLES: Final = frozenset({Role.admin, Role.reviewer})
+"""Roles that cannot sign in without a one-time code (TOTP)."""
+
+WEB_CREATABLE_ROLES: Final = frozenset(Role) - {Role.admin}
+"""Roles an administrator may give through the web app; admins are made on the machine."""
+
+
+def allows(role: Role | str, permission: Permission) -> bool:
+    """Whether `role` may do `permission`."""
+    return permission in ROLE_PERMISSIONS[Role(role)]

@@ -1,0 +1,89 @@
+"""Showing a photo to a person: decrypted in memory, made safe to look at, and logged.
+
+Photos of the dead are shown grayscale and blurred unless the person reveals one (or chose
+another default); whichever way, the image is decoded from the decrypted original in memory,
+re-encoded without any metadata at a display size, and never written to disk. Every image
+shown is a custody-log entry naming who saw which original, when, and how (``rendition``),
+appended before the image is handed over.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
+from typing import Literal
+
+from PIL import Image, ImageFilter, ImageOps
+from sqlalchemy import select
+
+from caesar.catalog.database import Catalog
+from caesar.catalog.models import Flag, Photo
+from caesar.errors import CaesarError, NotFound
+from caesar.ledger.events import Event, Subject
+from caesar.ledger.log import CustodyLog
+from caesar.vault.objects import ObjectVault
+
+Rendition = Literal["blurred", "grayscale", "original"]
+RENDITIONS: tuple[Rendition, ...] = ("blurred", "grayscale", "original")
+MAX_SIDE = 1600  # pixels: enough to read a number on a card, far less than the original
+_NEVER_DECODED = frozenset({"decompression_bomb", "not_image", "empty"})
+
+
+class NotShowable(CaesarError):
+    """An original that cannot be shown as an image (not an image, damaged, too large)."""
+
+
+class PhotoViewer:
+    """Renders originals for people and logs every view."""
+
+    def __init__(self, catalog: Catalog, vault: ObjectVault, ledger: CustodyLog,
+                 clock: Callable[[], datetime]) -> None:
+        self._catalog = catalog
+        self._vault = vault
+        self._ledger = ledger
+        self._clock = clock
+
+    def show(self, sha256: str, rendition: Rendition, actor: str, *,
+             writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+        """A JPEG of the original in `rendition`, after its view is logged.
+
+        `writing` holds the archive's write lock around the log entry only (decoding takes
+        far longer, and needs no lock).
+        """
+        sha = sha256.lower()
+        with self._catalog.reader() as session:
+            photo = session.get(Photo, sha)
+            if photo is None:
+                raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
+            flags = set(session.scalars(select(Flag.kind).where(Flag.sha256 == sha)))
+        if not photo.media_type.startswith("image/") or flags & _NEVER_DECODED:
+            raise NotShowable("This original cannot be shown as an image.",
+                              hint="Its details list what is wrong with it.")
+        image = render(self._vault.read_bytes("original", sha), rendition)
+        with writing(), self._catalog.session() as session:
+            self._ledger.append(session, [Event(
+                type="photo.viewed", time=self._clock(), actor=actor,
+                subject=Subject.original(sha), details={"rendition": rendition})])
+        return image
+
+
+def render(data: bytes, rendition: Rendition, max_side: int = MAX_SIDE) -> bytes:
+    """`data` (an image file's bytes) as a JPEG of at most `max_side` pixels, no metadata."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            source.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale
+            image = ImageOps.exif_transpose(source.convert("RGB"))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise NotShowable("This original cannot be decoded as an image.",
+                          hint="It is kept as received; its details list its flags.") from None
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    if rendition != "original":
+        image = image.convert("L")
+    if rendition == "blurred":
+        # Strong enough that a face, a wound or a number cannot be made out.
+        image = image.filter(ImageFilter.GaussianBlur(max(image.size) / 40))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)  # a new file: no EXIF, XMP or comment survives
+    return out.getvalue()

@@ -1,0 +1,148 @@
+"""`caesar users`: accounts of the web app, made on the machine that holds the archive."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from caesar.access.roles import SECOND_FACTOR_ROLES, Role
+from caesar.access.views import NewCredentials
+from caesar.cli.context import state
+from caesar.cli.output import emit_json, err, out
+from caesar.errors import UsageError
+
+app = typer.Typer(help="Accounts of the web app: one per person, each with one role.",
+                  no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+Name = Annotated[str, typer.Argument(metavar="NAME", help="The account's name (the person"
+                                     " signs in with it).")]
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the password from the first line of standard input."
+    " Without it, a terminal asks for it; with no terminal, one is made up and printed once.")]
+_ROLES = ", ".join(r.value for r in Role)
+_SECOND = ", ".join(sorted(r.value for r in SECOND_FACTOR_ROLES))
+
+
+@app.command()
+def add(ctx: typer.Context, name: Name,
+        role: Annotated[str, typer.Option(help=f"One of: {_ROLES}.", show_default=False)],
+        password_stdin: PasswordStdin = False,
+        totp: Annotated[bool | None, typer.Option(
+            "--totp/--no-totp", help=f"Require a one-time code at sign-in (always for {_SECOND};"
+            " optional for the others).", show_default=False)] = None,
+        json_: JsonOption = False) -> None:
+    """Make an account. The first administrator can only be made here, never on the web.
+
+    Roles needing a second factor get a TOTP secret, printed once with its otpauth:// address:
+    add it to an authenticator app (FreeOTP, Aegis, Google Authenticator) before signing in.
+    """
+    password = _password(password_stdin)
+    cli = state(ctx)
+    archive = cli.open()
+    try:
+        with archive.writing():
+            made = archive.access.accounts.add(name, role, actor=cli.actor(archive),
+                                               password=password, second_factor=totp)
+            archive.checkpoint()
+    finally:
+        archive.close()
+    _tell(made, json_, what="made")
+
+
+@app.command()
+def reset(ctx: typer.Context, name: Name, password_stdin: PasswordStdin = False,
+          json_: JsonOption = False) -> None:
+    """Give an account a new password (and a new second factor where it has one).
+
+    Every session of the account ends at once.
+    """
+    password = _password(password_stdin)
+    cli = state(ctx)
+    archive = cli.open()
+    try:
+        with archive.writing():
+            made = archive.access.accounts.reset(name, actor=cli.actor(archive),
+                                                 password=password)
+            archive.checkpoint()
+    finally:
+        archive.close()
+    _tell(made, json_, what="reset")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """List every account with its role, second factor and state."""
+    archive = state(ctx).open()
+    try:
+        users = archive.access.accounts.list()
+    finally:
+        archive.close()
+    if json_:
+        emit_json(users)
+        return
+    table = Table("name", "role", "second factor", "state", "last sign-in")
+    for user in users:
+        table.add_row(user.name, user.role.value, "yes" if user.second_factor else "no",
+                      "disabled" if user.disabled else "active",
+                      f"{user.last_sign_in_at:%Y-%m-%d %H:%M}" if user.last_sign_in_at else "-")
+    out.print(table)
+
+
+@app.command()
+def disable(ctx: typer.Context, name: Name, json_: JsonOption = False) -> None:
+    """Disable an account: its sessions end at once and it cannot sign in."""
+    _set_disabled(ctx, name, True, json_)
+
+
+@app.command()
+def enable(ctx: typer.Context, name: Name, json_: JsonOption = False) -> None:
+    """Enable a disabled account again."""
+    _set_disabled(ctx, name, False, json_)
+
+
+def _set_disabled(ctx: typer.Context, name: str, disabled: bool, json_: bool) -> None:
+    cli = state(ctx)
+    archive = cli.open()
+    try:
+        with archive.writing():
+            user = archive.access.accounts.set_disabled(name, disabled,
+                                                        actor=cli.actor(archive))
+            archive.checkpoint()
+    finally:
+        archive.close()
+    if json_:
+        emit_json(user)
+        return
+    err.print(f"Account {user.name} is {'disabled' if user.disabled else 'active'}.")
+
+
+def _password(from_stdin: bool) -> str | None:
+    """The password given, or None to have one made up (no terminal to ask on)."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise UsageError("--password-stdin was given but standard input is empty.",
+                             hint="Example: printf '%s\\n' \"$PASSWORD\" | caesar users add ...")
+        return line
+    if sys.stdin.isatty():
+        text: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True,
+                                 err=True)
+        return text
+    return None
+
+
+def _tell(made: NewCredentials, json_: bool, *, what: str) -> None:
+    if json_:
+        emit_json({**made.user.model_dump(mode="json"), "password": made.password,
+                   "totp_secret": made.totp_secret, "totp_uri": made.totp_uri})
+        return
+    user = made.user
+    err.print(f"Account {user.name} ({user.role.value}) {what}.")
+    if made.password:
+        out.print(f"Password (made up; shown only now): {made.password}", markup=False)
+    if made.totp_secret:
+        out.print(f"One-time codes: add this secret to an authenticator app (shown only now):"
+                  f"\n  secret: {made.totp_secret}\n  address: {made.totp_uri}", markup=False)

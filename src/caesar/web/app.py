@@ -1,0 +1,108 @@
+"""The web app, built from one open `Archive` (as the command line builds its commands)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from caesar import __version__
+from caesar.access.errors import SignInFailed, TooManyAttempts
+from caesar.core import Archive
+from caesar.errors import ArchiveLocked, CaesarError, NotFound
+from caesar.web import api, pages
+from caesar.web.edge import EdgeMiddleware
+from caesar.web.gate import CsrfRefused, Forbidden, NotSignedIn, guard, undeclared
+from caesar.web.i18n import N_
+from caesar.web.rendering import Pages
+from caesar.web.state import WebState
+
+THREADS = 4
+_STATUS: dict[type[CaesarError], int] = {
+    NotSignedIn: 401, SignInFailed: 401, Forbidden: 403, CsrfRefused: 403, NotFound: 404,
+    TooManyAttempts: 429, ArchiveLocked: 503}
+_HTTP_MESSAGES = {404: N_("There is no such page."),
+                  405: N_("This page cannot be used that way.")}
+_CANNOT_ANSWER = N_("This request cannot be answered.")
+
+
+def create_app(archive: Archive) -> FastAPI:
+    """The app for `archive`. It refuses to be built with a route that declares nothing."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Requests are CPU work under one interpreter lock: a few threads serve them as fast
+        # as forty, and in the order they came (forty threads share the lock and all wait).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        yield
+        archive.access.security.flush()
+
+    app = FastAPI(title="Caesar Archive", version=__version__, lifespan=lifespan,
+                  dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
+                  openapi_url=None, description="The archive's JSON API. Sign in through"
+                  " /login; send the session's CSRF token in X-CSRF-Token with every POST.")
+    menu = [item for area in pages.AREAS for item in area.menu]
+    app.state.web = WebState(archive=archive, pages=Pages(menu))
+    for page_area in pages.AREAS:
+        app.include_router(page_area.router, include_in_schema=False)  # pages are no API
+    for api_area in api.AREAS:
+        app.include_router(api_area.router)
+    missing = undeclared(app)
+    if missing:
+        raise RuntimeError(f"routes without a declared permission: {', '.join(missing)}")
+    app.add_exception_handler(CaesarError, _caesar_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_middleware(EdgeMiddleware)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _caesar_error(request: Request, error: CaesarError) -> Response:
+    status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+    if _is_api(request):
+        headers = {"retry-after": str(error.retry_after)} if isinstance(
+            error, TooManyAttempts) else None
+        return JSONResponse({"error": error.message, "hint": error.hint}, status_code=status,
+                            headers=headers)
+    if isinstance(error, NotSignedIn):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return _error_page(request, status, error.message, error.hint)
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": str(error.detail), "hint": None},
+                            status_code=error.status_code)
+    web: WebState = request.app.state.web
+    message = _HTTP_MESSAGES.get(error.status_code, _CANNOT_ANSWER)
+    return _error_page(request, error.status_code, web.pages.text(request, message), None)
+
+
+async def _invalid(request: Request, error: RequestValidationError) -> Response:
+    if _is_api(request):
+        problems = [{"where": [str(p) for p in e.get("loc", ())], "problem": e.get("msg", "")}
+                    for e in error.errors()]
+        return JSONResponse({"error": "The request is not valid.", "hint": None,
+                             "problems": problems}, status_code=422)
+    web: WebState = request.app.state.web
+    return _error_page(request, 422, web.pages.text(request, N_("Some of what was sent is not"
+                                                                " valid.")), None)
+
+
+def _error_page(request: Request, status: int, message: str, hint: str | None) -> Response:
+    web: WebState = request.app.state.web
+    if not hasattr(request.state, "identity"):
+        request.state.identity = None  # the guard did not run (no such route)
+    return web.pages.render(request, "error.html", title=message, status=status,
+                            message=message, hint=hint)

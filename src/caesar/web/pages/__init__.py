@@ -1,0 +1,12 @@
+"""The app's pages, one module per area; each has a `router` and its `menu` entries.
+
+A new area (families' reports, matches, disclosure, exports) is one more module here, with its
+templates, and its permissions in `caesar.access.roles`.
+"""
+
+from __future__ import annotations
+
+from caesar.web.pages import account, admin, cases, custody, dashboard, photos, static, transfers
+
+AREAS = (dashboard, cases, photos, transfers, custody, admin, account, static)
+"""In menu order."""

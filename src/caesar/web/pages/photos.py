@@ -1,0 +1,57 @@
+"""Photos: the originals' details (no images in lists), and the images, safe to look at.
+
+An image is only ever sent by `/photos/{sha256}/image`, decrypted and re-encoded in memory by
+`archive.access.viewer`, which logs the view; pages show it grayscale and blurred unless the
+person reveals it (one photo at a time) or chose another default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from caesar.access.roles import Permission
+from caesar.access.viewing import RENDITIONS, Rendition
+from caesar.web.gate import requires
+from caesar.web.i18n import N_
+from caesar.web.params import PageNumber, Sha256, Web, Who
+from caesar.web.rendering import MenuItem
+
+router = APIRouter()
+menu = [MenuItem(N_("Photos"), "/photos", Permission.photos_read)]
+
+
+@router.get("/photos", response_class=HTMLResponse)
+@requires(Permission.photos_read)
+def photo_list(request: Request, web: Web, page: PageNumber = 1) -> Response:
+    """Every original, a hundred at a time: details only, never an image."""
+    found = web.archive.queries.photo_page(page)
+    index = web.archive.case_index
+    return web.pages.render(request, "photos.html", title=web.pages.text(request, "Photos"),
+                            photos=[(p, index.case_of(p.sha256)) for p in found.photos],
+                            page=found.page, pages=found.pages, total=found.total)
+
+
+@router.get("/photos/{sha256}", response_class=HTMLResponse)
+@requires(Permission.photos_read)
+def photo_page(request: Request, web: Web, who: Who, sha256: Sha256,
+               reveal: Annotated[bool, Query()] = False) -> Response:
+    """One original: camera, time, sightings, flags, EXIF, and the image behind a warning."""
+    photo = web.archive.queries.photo(sha256)
+    return web.pages.render(request, "photo.html", title=web.pages.text(request, "Photo"),
+                            photo=photo, case_id=web.archive.case_index.case_of(photo.sha256),
+                            view="original" if reveal else who.photo_view,
+                            showable=photo.media_type.startswith("image/"))
+
+
+@router.get("/photos/{sha256}/image")
+@requires(Permission.photos_view)
+def photo_image(web: Web, who: Who, sha256: Sha256,
+                view: Annotated[Rendition, Query(description=f"One of {RENDITIONS}.")]
+                = "blurred") -> Response:
+    """The image itself as JPEG, made in memory; the view is a custody-log entry."""
+    data = web.archive.access.viewer.show(sha256, view, who.name, writing=web.changing)
+    return Response(data, media_type="image/jpeg",
+                    headers={"content-disposition": "inline"})

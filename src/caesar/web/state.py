@@ -1,0 +1,55 @@
+"""What every request of the web app shares: the archive, the page renderer, the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from caesar.access.roles import Permission
+from caesar.access.views import Identity
+from caesar.core import Archive
+from caesar.web.rendering import Pages
+
+WRITE_WAIT = 10.0
+"""Seconds a change made on the web waits for another writer (a command) to finish."""
+
+
+@dataclass
+class WebState:
+    """The one archive behind the app, and how its pages are made."""
+
+    archive: Archive
+    pages: Pages
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Hold the write lock while a request changes the archive; sign a checkpoint after.
+
+        Changes are rare next to reads, so each signs its own checkpoint: the published log
+        never lags behind what people did on the web.
+        """
+        with self.archive.writing(wait=WRITE_WAIT):
+            try:
+                yield
+                self.archive.checkpoint()
+            finally:
+                self.archive.case_index.invalidate()
+
+    def deny(self, who: Identity, permission: Permission) -> None:
+        """Record a refusal in the custody log."""
+        with self.changing():
+            self.archive.access.denials.record(who, permission)
+
+
+def web_state(request: Request) -> WebState:
+    """The app's shared state (a FastAPI dependency)."""
+    state: WebState = request.app.state.web
+    return state
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server saw it (only ever stored as a keyed hash)."""
+    return request.client.host if request.client else None

@@ -1,0 +1,161 @@
+"""The web app on a small synthetic archive: built once per session, copied per module.
+
+The archive holds a few synthetic cases (built, numbers read) and one account per role; each
+module gets its own copy, app and signed-in clients, so modules never see each other's
+changes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx2
+import pyotp
+import pytest
+from conftest import PASSPHRASE
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from caesar.access.roles import Role
+from caesar.core import Archive
+from caesar.demo.generate import generate_collection
+from caesar.intake.service import IngestRequest
+from caesar.vault.keys import KdfCost
+from caesar.web.app import create_app
+
+NAMES: dict[Role, str] = {
+    Role.admin: "hala", Role.archivist: "sami", Role.analyst: "rania", Role.reviewer: "omar",
+    Role.investigator: "lina", Role.family_liaison: "nour", Role.viewer: "karim"}
+
+
+def password(name: str) -> str:
+    return f"long password of {name}"
+
+
+@dataclass
+class Site:
+    """One module's archive, its app, and a signed-in client per role."""
+
+    archive: Archive
+    app: FastAPI
+    secrets: dict[str, str]
+    clients: dict[str, TestClient] = field(default_factory=dict)
+    steps: dict[str, int] = field(default_factory=dict)  # the last one-time code's step used
+
+    def client(self, address: str = "testclient") -> TestClient:
+        """A client that has not signed in (from `address`, as the server sees it)."""
+        return TestClient(self.app, follow_redirects=False, client=(address, 50000))
+
+    def sign_in(self, client: TestClient, name: str, *, code: str | None = None,
+                secret: str | None = None) -> int:
+        """Sign `client` in as `name` through the form; the response's status."""
+        form = client.get("/login")
+        token = csrf_of(form.text)
+        if code is None and (secret or self.secrets.get(name)):
+            code = self.fresh_code(name, secret or self.secrets[name])
+        reply = client.post("/login", data={"name": name, "password": password(name),
+                                            "code": code or "", "csrf_token": token})
+        return reply.status_code
+
+    def fresh_code(self, name: str, secret: str) -> str:
+        """A one-time code the archive has not seen used yet (each is accepted once): the
+        current one, else the next step's (accepted a step early), else wait for a step."""
+        otp = pyotp.TOTP(secret)
+        while True:
+            now = otp.timecode(datetime.now(UTC))
+            step = max(now, self.steps.get(name, now - 1) + 1)
+            if step <= now + 1:
+                self.steps[name] = step
+                return otp.generate_otp(step)
+            time.sleep(1)
+
+    def as_role(self, role: Role) -> TestClient:
+        """A client signed in with the account of `role` (signed in once per module: a
+        one-time code cannot be used twice)."""
+        name = NAMES[role]
+        if name not in self.clients:
+            client = self.client()
+            assert self.sign_in(client, name) == 303
+            self.clients[name] = client
+        return self.clients[name]
+
+    def csrf(self, client: TestClient) -> str:
+        """The session's CSRF token, as every page's forms carry it."""
+        token: str = client.get("/api/me").json()["csrf_token"]
+        return token
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Client]:
+    """An HTTP client signed in to a server that is starting at `url` (waits for it)."""
+    with httpx2.Client(base_url=url, follow_redirects=False) as client:
+        for _ in range(300):
+            try:
+                page = client.get("/login")
+                break
+            except httpx2.ConnectError:
+                time.sleep(0.1)
+        reply = client.post("/login", data={"name": name, "password": secret,
+                                            "csrf_token": csrf_of(page.text)})
+        assert reply.status_code == 303, reply.text
+        yield client
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A built archive with one account per role; never opened by a test itself."""
+    base = tmp_path_factory.mktemp("web-template")
+    truth = generate_collection(base / "collection", cases=4, seed=21, drives=2, reports=False,
+                                arabic_share=0.5)
+    path = base / "archive"
+    archive = Archive.create(path, PASSPHRASE, kdf_cost=KdfCost.test, owner="owner")
+    try:
+        archive.ingest(IngestRequest(sources=[str(base / "collection" / d) for d in truth.drives],
+                                     actor="owner", operator="documenter", label="drive"))
+        with archive.writing():
+            archive.cases.build("owner")
+            for role, name in NAMES.items():
+                archive.access.accounts.add(name, role, actor="owner", password=password(name))
+            archive.checkpoint()
+        secrets = {name: secret for name in NAMES.values()
+                   if (secret := archive.access.accounts.totp_secret(name))}
+    finally:
+        archive.close()
+    return path, secrets
+
+
+@pytest.fixture(scope="module")
+def site(web_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Site]:
+    """This module's own copy of the archive, served by a fresh app."""
+    template, secrets = web_template
+    path = tmp_path_factory.mktemp("web") / "archive"
+    shutil.copytree(template, path)
+    archive = Archive.open(path, PASSPHRASE)
+    try:
+        yield Site(archive=archive, app=create_app(archive), secrets=secrets)
+    finally:
+        archive.close()
