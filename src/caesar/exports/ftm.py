@@ -109,9 +109,10 @@ def _report_entities(data: DataSet, branches: set[str]) -> Iterator[dict[str, An
 
 
 def _branch(branch_id: str, branch: str) -> dict[str, Any]:
-    return _entity("PublicBody", branch_id,
-                   name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
-                   country="sy", jurisdiction="sy").to_dict()
+    body: dict[str, Any] = _entity("PublicBody", branch_id,
+                                   name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
+                                   country="sy", jurisdiction="sy").to_dict()
+    return body
 
 
 def _slug(text: str) -> str:
