@@ -61,3 +61,22 @@ def test_demo_makes_up_and_prints_a_passphrase(tmp_path: Path,
     line = next(x for x in run.stdout.splitlines() if "passphrase (made up" in x)
     made_up = line.rsplit(": ", 1)[1].strip()
     Archive.open(tmp_path / "caesar-demo", made_up).close()
+
+
+def test_demo_exports_a_case_beside_the_archive(tmp_path: Path) -> None:
+    import bagit
+
+    caesar = Caesar(tmp_path / "demo")
+    run = caesar("demo", "--no-serve", "--cases", "6", "--kdf-cost", "test")
+    assert run.exit_code == 0, run.stderr
+    exports = tmp_path / "demo-exports"
+    assert f"in {exports}: an evidence package" in run.stdout
+    bag = bagit.Bag(str(exports / "evidence"))
+    bag.validate()  # every original against the archive's SHA-256
+    assert (exports / "evidence" / "verification-report.pdf").stat().st_size > 0
+    mapping = (exports / "exhibit" / "mapping.json").read_text("utf-8")
+    assert "exhibit_id" in mapping
+    # A second demo replaces its own exports; the archive folder holds none of them.
+    assert caesar("demo", "--no-serve", "--cases", "6", "--kdf-cost", "test").exit_code == 0
+    assert not any((tmp_path / "demo").rglob("verification-report.*"))
+    assert bagit.Bag(str(exports / "evidence")).is_valid()

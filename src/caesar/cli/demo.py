@@ -97,6 +97,12 @@ def _summary(r: TourResult) -> None:
         f" {r.true_case_top10} of {r.reports_of_cases}; {r.duplicate_pairs} possible duplicate"
         " report(s).",
     ]
+    if r.exported:
+        case, where, files = r.exported
+        lines.append(f"  Exports of case {case} in {where}: an evidence package for a court"
+                     f" (evidence/, {files} files: a BagIt bag with the originals, custody"
+                     " proofs and verification-report.pdf) and an exhibition set (exhibit/:"
+                     " metadata stripped, faces blurred, captions in Arabic and English).")
     if r.passphrase:
         lines.append(f"  Its passphrase (made up for this demo): {r.passphrase}")
     env = "" if not r.passphrase else f"CAESAR_PASSPHRASE='{r.passphrase}' "

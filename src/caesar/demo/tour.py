@@ -20,6 +20,7 @@ from caesar.core import Archive
 from caesar.demo.generate import REPORTS_JSON, generate_collection
 from caesar.demo.truth import Truth
 from caesar.errors import ArchiveExists
+from caesar.exports.views import EvidenceOptions, ExhibitOptions, Selection
 from caesar.identify.reports import ReportFields, read_reports
 from caesar.intake.service import IngestRequest
 from caesar.progress import ProgressCallback, from_counts
@@ -30,6 +31,8 @@ DEFAULT_DEMO = "caesar-demo"
 DEMO_OPERATOR = "documenter"
 DEMO_ANALYST = "demo-analyst"
 DEMO_LIAISON = "demo-liaison"
+DEMO_INVESTIGATOR = "demo-investigator"
+_EXPORTS_MARK = ".caesar-demo-exports"
 DEMO_USERS = (("demo-analyst", Role.analyst), ("demo-admin", Role.admin),
               ("demo-liaison", Role.family_liaison), ("demo-viewer", Role.viewer))
 """Synthetic accounts of the demo web app (the first is the one to sign in with)."""
@@ -66,6 +69,7 @@ class TourResult:
     true_case_top10: int = 0
     duplicate_pairs: int = 0
     example: tuple[int, int] | None = None  # a report and its true case, ranked first
+    exported: tuple[int, Path, int] | None = None  # the case, where its exports are, files
     logins: list[NewCredentials] = field(default_factory=list)  # made-up passwords, printed
 
 
@@ -123,6 +127,7 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
         if (case.numbers.detainee, case.numbers.branch, case.numbers.forensic) in true_numbers)
     _record_what_analysts_see(archive, truth, say)
     _identify(archive, truth, collection_reports, result, say)
+    _export_examples(archive, result, say)
     say("Verifying every original (decrypt and re-hash)...")
     with progress("verifying") as bar:
         verified = archive.verify(bar)
@@ -134,6 +139,36 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
                          for name, role in DEMO_USERS]
         archive.checkpoint()
     return result
+
+
+def exports_folder(archive: Path) -> Path:
+    """Where the demo writes its example exports: beside the archive, never inside it."""
+    return archive.with_name(archive.name + "-exports")
+
+
+def _export_examples(archive: Archive, result: TourResult, say: Say) -> None:
+    """An evidence package and an exhibition set of the example case, as a prosecutor and a
+    curator would ask for them."""
+    if result.example is None:
+        return
+    _, case = result.example
+    where = exports_folder(archive.path)
+    if where.exists():
+        if not (where / _EXPORTS_MARK).is_file():
+            say(f"{where} holds something else: the demo writes no example exports there.")
+            return
+        shutil.rmtree(where)  # an earlier demo's exports, of an archive that is gone
+    where.mkdir(parents=True)
+    (where / _EXPORTS_MARK).write_text("Exports of a demo archive (synthetic images only).\n")
+    say(f"Exporting case {case}: an evidence package for a court and an exhibition set...")
+    exports, chosen = archive.exports, Selection(cases=(case,))
+    evidence = EvidenceOptions(requested_by="Demo prosecutor")
+    made = exports.evidence(exports.plan_evidence(chosen, evidence), where / "evidence",
+                            DEMO_INVESTIGATOR, evidence)
+    shown = ExhibitOptions(watermark="Caesar Archive demo")
+    exports.exhibit(exports.plan_exhibit(chosen, shown), where / "exhibit", DEMO_INVESTIGATOR,
+                    shown)
+    result.exported = (case, where, made.files)
 
 
 def _true_cases(archive: Archive, truth: Truth) -> dict[int, int]:
