@@ -226,14 +226,15 @@ def told_text(mark: MarkTruth, *, detail_told: bool, script: str, person: Person
     elif any(c.isdigit() for c in text):  # a date: in the family's digits
         digits = "arabic_indic" if script == "arabic" and rng.random() < 0.3 else "western"
         text = write_digits(western_digits(text), digits)
-    if rng.random() < _TEXT_MISSPELT:
-        return ToldText(misspell(text, rng), other_script=other_script, misspelt=True)
+    if rng.random() < _TEXT_MISSPELT and (slipped := misspell(text, rng)) != text:
+        return ToldText(slipped, other_script=other_script, misspelt=True)
     return ToldText(text, text_key(mark.inscription), other_script=other_script)
 
 
 def misspell(text: str, rng: random.Random) -> str:
     """`text` with one slip a hand or an eye makes: a letter dropped, two swapped, or (in
-    Arabic) one read with other dots; a digit of a date off by one."""
+    Arabic) one read with other dots; a digit of a date off by one. A text too short for a
+    slip comes back as it was."""
     letters = [i for i, c in enumerate(text) if c.isalpha()]
     digits = [i for i, c in enumerate(text) if c.isdigit()]
     if digits and not letters:
@@ -241,21 +242,17 @@ def misspell(text: str, rng: random.Random) -> str:
         value = (int(text[i]) + rng.choice((1, -1))) % 10
         return text[:i] + write_digits(str(value), "arabic_indic" if not text[i].isascii()
                                        else "western") + text[i + 1:]
-    if len(letters) < 3:
-        return text
-    inner = letters[1:]
     roll = rng.random()
-    if roll < 0.4:
-        i = rng.choice(inner)
+    if len(letters) >= 3 and roll < 0.4:
+        i = rng.choice(letters[1:])
         return text[:i] + text[i + 1:]
-    if roll < 0.7 or not is_arabic(text):
+    if len(letters) >= 3 and (roll < 0.7 or not is_arabic(text)):
         i = rng.choice(letters[:-1])
-        j = i + 1
-        if j in letters:
-            return text[:i] + text[j] + text[i] + text[j + 1:]
+        if i + 1 in letters:
+            return text[:i] + text[i + 1] + text[i] + text[i + 2:]
         return text[:i] + text[i + 1:]
     for i in rng.sample(letters, len(letters)):
         group = next((g for g in _DOTS if text[i] in g), None)
         if group is not None:
             return text[:i] + rng.choice([c for c in group if c != text[i]]) + text[i + 1:]
-    return text[:letters[-1]] + text[letters[-1] + 1:]
+    return text
