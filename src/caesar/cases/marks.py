@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from caesar.cases.vocabulary import (BODY_LOCATIONS, DETAIL_PHRASES, MARK_DETAILS,
@@ -129,6 +129,13 @@ def parse_mark(text: str) -> Mark:
 def parse_marks(items: Iterable[str]) -> list[str]:
     """Canonical codes of these marks, in order, each once (blank items skipped)."""
     return list(dict.fromkeys(parse_mark(item).code for item in items if item.strip()))
+
+
+def without_texts(codes: Iterable[str]) -> list[str]:
+    """These codes with what tattoos say left out, each mark once: for what leaves the
+    archive (data exports), since a tattoo's text can name the person or their family."""
+    return list(dict.fromkeys(replace(read_mark(code), inscription=None).code
+                              for code in codes))
 
 
 def read_mark(code: str) -> Mark:
