@@ -132,10 +132,10 @@ def parse_marks(items: Iterable[str]) -> list[str]:
 
 
 def without_texts(codes: Iterable[str]) -> list[str]:
-    """These codes with what tattoos say left out, each mark once: for what leaves the
-    archive (data exports), since a tattoo's text can name the person or their family."""
-    return list(dict.fromkeys(replace(read_mark(code), inscription=None).code
-                              for code in codes))
+    """These codes, in order, with what tattoos say left out: for what leaves the archive
+    (data exports) and what is stored unsealed, since a tattoo's text can name the person or
+    their family."""
+    return [replace(read_mark(code), inscription=None).code for code in codes]
 
 
 def read_mark(code: str) -> Mark:
