@@ -39,11 +39,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PASSPHRASE, workspace  # noqa: E402
 
-from caesar.cases.marks import read_mark  # noqa: E402
+from caesar.cases.marks import read_mark, without_texts  # noqa: E402
 from caesar.core import Archive  # noqa: E402
+from caesar.demo.evidence import Population, Told  # noqa: E402
 from caesar.demo.generate import cases_and_reports  # noqa: E402
 from caesar.demo.reports import reports_json  # noqa: E402
-from caesar.demo.truth import CaseTruth, ReportTruth, Truth  # noqa: E402
+from caesar.demo.truth import CaseTruth, MarkTruth, ReportTruth, Truth  # noqa: E402
 from caesar.identify.duplicates import find_duplicates  # noqa: E402
 from caesar.identify.factors import ReportFacts  # noqa: E402
 from caesar.identify.matching import block, rank, scores  # noqa: E402
@@ -64,10 +65,16 @@ def main() -> None:
                         help="about this many reports, half of people not in the collection")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the archive made")
+    parser.add_argument("--without-texts", action="store_true",
+                        help="the same people and bodies with what tattoos say recorded by"
+                        " nobody (neither analysts nor families): what the texts change")
     args = parser.parse_args()
     share = min(1.0, args.reports / 2 / 1.025 / args.cases)  # 2.5% more are duplicates
     started = time.perf_counter()
     truth, reports = cases_and_reports(cases=args.cases, seed=args.seed, report_share=share)
+    if args.without_texts:
+        truth, reports = _without_texts(truth, reports)
+        print("without what tattoos say (--without-texts): the same people and bodies")
     table = build_table([_facts(c) for c in truth.cases])
     print(f"{len(truth.cases)} cases, {len(reports)} reports"
           f" ({sum(t.case is None for t in truth.reports)} of people not in the collection),"
@@ -91,6 +98,28 @@ def _facts(case: CaseTruth) -> CaseFacts:
                      photographed_on=case.photographed_on, branch=case.branch,
                      detainee=case.detainee, height_cm=case.height_measured,
                      marks=tuple(m.code for m in case.marks))
+
+
+def _without_texts(truth: Truth, reports: list[dict[str, object]]
+                   ) -> tuple[Truth, list[dict[str, object]]]:
+    """The collection with every tattoo's text left out, and the truth's evidence counted
+    again on what then remains."""
+    cases = tuple(c.model_copy(update={"marks": tuple(
+        m.model_copy(update={"inscription": None}) for m in c.marks)}) for c in truth.cases)
+    population = Population(cases)
+    rows, truths = [], []
+    for report, t in zip(reports, truth.reports):
+        row = dict(report)
+        if "marks" in row:
+            row["marks"] = without_texts(row["marks"])  # type: ignore[arg-type]
+        told = [Told(MarkTruth(kind=m.kind, location=m.location, detail=m.detail), None)
+                for m in map(read_mark, row.get("marks", []))]  # type: ignore[call-overload]
+        strong = "detainee_number" in row or any(read_mark(g.mark.code).individualising
+                                                 for g in told)
+        rows.append(row)
+        truths.append(t.model_copy(update={"strong_identifier": strong, "evidence":
+                                           population.evidence(row, told, t.case)}))
+    return truth.model_copy(update={"cases": cases, "reports": tuple(truths)}), rows
 
 
 def _through_the_archive(archive: Archive, work: Path, reports: list[dict[str, object]]
