@@ -33,6 +33,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,8 +101,8 @@ def _facts(case: CaseTruth) -> CaseFacts:
                      marks=tuple(m.code for m in case.marks))
 
 
-def _without_texts(truth: Truth, reports: list[dict[str, object]]
-                   ) -> tuple[Truth, list[dict[str, object]]]:
+def _without_texts(truth: Truth, reports: list[dict[str, Any]]
+                   ) -> tuple[Truth, list[dict[str, Any]]]:
     """The collection with every tattoo's text left out, and the truth's evidence counted
     again on what then remains."""
     cases = tuple(c.model_copy(update={"marks": tuple(
@@ -111,9 +112,9 @@ def _without_texts(truth: Truth, reports: list[dict[str, object]]
     for report, t in zip(reports, truth.reports):
         row = dict(report)
         if "marks" in row:
-            row["marks"] = without_texts(row["marks"])  # type: ignore[arg-type]
+            row["marks"] = without_texts(row["marks"])
         told = [Told(MarkTruth(kind=m.kind, location=m.location, detail=m.detail), None)
-                for m in map(read_mark, row.get("marks", []))]  # type: ignore[call-overload]
+                for m in map(read_mark, row.get("marks", []))]
         strong = "detainee_number" in row or any(read_mark(g.mark.code).individualising
                                                  for g in told)
         rows.append(row)

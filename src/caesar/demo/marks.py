@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from caesar.demo import names
 from caesar.demo.names import Name
 from caesar.demo.truth import MarkTruth, NameTruth, Person
-from caesar.demo.vocab import (USUAL_PLACES, details_for, locations_for, mirror_location,
-                               western_digits, write_digits)
+from caesar.demo.vocab import (USUAL_PLACES, Script, details_for, locations_for,
+                               mirror_location, western_digits, write_digits)
 from caesar.identify.names import is_arabic
 
 # Relative frequency of each kind of mark on a body.
@@ -224,8 +224,9 @@ def told_text(mark: MarkTruth, *, detail_told: bool, script: str, person: Person
         text = names.spelling(name, script, rng)
         other_script = is_arabic(text) != is_arabic(mark.inscription)
     elif any(c.isdigit() for c in text):  # a date: in the family's digits
-        digits = "arabic_indic" if script == "arabic" and rng.random() < 0.3 else "western"
-        text = write_digits(western_digits(text), digits)
+        written: Script = ("arabic_indic" if script == "arabic" and rng.random() < 0.3
+                           else "western")
+        text = write_digits(western_digits(text), written)
     if rng.random() < _TEXT_MISSPELT and (slipped := misspell(text, rng)) != text:
         return ToldText(slipped, other_script=other_script, misspelt=True)
     return ToldText(text, text_key(mark.inscription), other_script=other_script)
@@ -240,8 +241,8 @@ def misspell(text: str, rng: random.Random) -> str:
     if digits and not letters:
         i = rng.choice(digits)
         value = (int(text[i]) + rng.choice((1, -1))) % 10
-        return text[:i] + write_digits(str(value), "arabic_indic" if not text[i].isascii()
-                                       else "western") + text[i + 1:]
+        written: Script = "western" if text[i].isascii() else "arabic_indic"
+        return text[:i] + write_digits(str(value), written) + text[i + 1:]
     roll = rng.random()
     if len(letters) >= 3 and roll < 0.4:
         i = rng.choice(letters[1:])
