@@ -1,6 +1,7 @@
 """Identification against the synthetic collection's ground truth, at full scale.
 
     .venv/bin/python bench/identify.py [--cases 11000] [--reports 10000] [--seed 0] [--keep]
+                                       [--without-texts]
 
 The cases and families' reports come from `caesar.demo.generate.cases_and_reports` (the same
 people, bodies and noisy reports `generate_collection` would write, without drawing a pixel):
@@ -15,14 +16,19 @@ analyst would have recorded them (sex, apparent age range, date, numbers, measur
 marks). The reports go through a real archive: imported from the JSON file with `missing add`'s
 code, sealed in the SQLCipher catalogue, opened again, and ranked by the service itself.
 
-It prints, for reports with a strong identifier (a detainee number, or a distinctive mark with
-its detail: what a tattoo shows, which operation, which tooth or finger; split by kind) and
-for reports with only weak evidence, the rank of the true case (top 1, 10, 100, median, 90th
-percentile) and how many true cases were wrongly excluded, beside a baseline that orders cases
-by how close their photo date is to the reported arrest date alone; how often people not in
-the archive reach a high score; the latency of one report against every case; the time of the
-whole batch; and duplicate detection against the truth. Timings vary with the machine's load
-(its two cores are shared): run it twice.
+It prints the rank of the true case (top 1, 10, 100, median, 90th percentile) and how many
+true cases were wrongly excluded, beside a baseline that orders cases by how close their
+photo date is to the reported arrest date alone, for the reports grouped by evidential
+strength (the ground truth's `evidence.strength`, counted by the generator in the whole
+collection): (a) a detainee number; (b) a mark, or the marks together, that no other body
+bears exactly as given; (a) + (b), what the issue's >= 95% is judged on; (c) a distinctive
+mark with its detail or text that other bodies bear too, or that was told otherwise than the
+body bears it (with how many bodies share it); (d) weak evidence. Then the same for the
+earlier grouping (a number, or any distinctive mark with its detail or text; split by kind),
+so nothing is hidden; how often people not in the archive reach a high score; the latency of
+one report against every case; the time of the whole batch; and duplicate detection against
+the truth. `--without-texts` runs the same people and bodies with no tattoo's text recorded.
+Timings vary with the machine's load (its two cores are shared): run it twice.
 """
 
 from __future__ import annotations

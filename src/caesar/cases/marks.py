@@ -121,8 +121,9 @@ def parse_mark(text: str) -> Mark:
         raise ValueError(f"mark {written!r}: a {MARK_KIND_WORDS[kind].en} takes no detail"
                          f" (write {kind} or {kind}:place)")
     if detail and detail not in allowed:
+        text = "; what it says goes last: tattoo:place:detail:text" if kind in INSCRIBED else ""
         raise ValueError(f"mark {written!r}: unknown detail {detail!r} for a"
-                         f" {MARK_KIND_WORDS[kind].en} (known: {', '.join(allowed)})")
+                         f" {MARK_KIND_WORDS[kind].en} (known: {', '.join(allowed)}{text})")
     return Mark(kind, location or None, detail or None, inscription)
 
 
