@@ -1,6 +1,7 @@
 """Identification against the synthetic collection's ground truth, at full scale.
 
     .venv/bin/python bench/identify.py [--cases 11000] [--reports 10000] [--seed 0] [--keep]
+                                       [--without-texts]
 
 The cases and families' reports come from `caesar.demo.generate.cases_and_reports` (the same
 people, bodies and noisy reports `generate_collection` would write, without drawing a pixel):
@@ -15,14 +16,19 @@ analyst would have recorded them (sex, apparent age range, date, numbers, measur
 marks). The reports go through a real archive: imported from the JSON file with `missing add`'s
 code, sealed in the SQLCipher catalogue, opened again, and ranked by the service itself.
 
-It prints, for reports with a strong identifier (a detainee number, or a distinctive mark with
-its detail: what a tattoo shows, which operation, which tooth or finger; split by kind) and
-for reports with only weak evidence, the rank of the true case (top 1, 10, 100, median, 90th
-percentile) and how many true cases were wrongly excluded, beside a baseline that orders cases
-by how close their photo date is to the reported arrest date alone; how often people not in
-the archive reach a high score; the latency of one report against every case; the time of the
-whole batch; and duplicate detection against the truth. Timings vary with the machine's load
-(its two cores are shared): run it twice.
+It prints the rank of the true case (top 1, 10, 100, median, 90th percentile) and how many
+true cases were wrongly excluded, beside a baseline that orders cases by how close their
+photo date is to the reported arrest date alone, for the reports grouped by evidential
+strength (the ground truth's `evidence.strength`, counted by the generator in the whole
+collection): (a) a detainee number; (b) a mark, or the marks together, that no other body
+bears exactly as given; (a) + (b), what the issue's >= 95% is judged on; (c) a distinctive
+mark with its detail or text that other bodies bear too, or that was told otherwise than the
+body bears it (with how many bodies share it); (d) weak evidence. Then the same for the
+earlier grouping (a number, or any distinctive mark with its detail or text; split by kind),
+so nothing is hidden; how often people not in the archive reach a high score; the latency of
+one report against every case; the time of the whole batch; and duplicate detection against
+the truth. `--without-texts` runs the same people and bodies with no tattoo's text recorded.
+Timings vary with the machine's load (its two cores are shared): run it twice.
 """
 
 from __future__ import annotations
@@ -33,16 +39,19 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PASSPHRASE, workspace  # noqa: E402
 
+from caesar.cases.marks import read_mark, without_texts  # noqa: E402
 from caesar.core import Archive  # noqa: E402
+from caesar.demo.evidence import Population, Told  # noqa: E402
 from caesar.demo.generate import cases_and_reports  # noqa: E402
 from caesar.demo.reports import reports_json  # noqa: E402
-from caesar.demo.truth import CaseTruth, ReportTruth, Truth  # noqa: E402
+from caesar.demo.truth import CaseTruth, MarkTruth, ReportTruth, Truth  # noqa: E402
 from caesar.identify.duplicates import find_duplicates  # noqa: E402
 from caesar.identify.factors import ReportFacts  # noqa: E402
 from caesar.identify.matching import block, rank, scores  # noqa: E402
@@ -63,10 +72,16 @@ def main() -> None:
                         help="about this many reports, half of people not in the collection")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the archive made")
+    parser.add_argument("--without-texts", action="store_true",
+                        help="the same people and bodies with what tattoos say recorded by"
+                        " nobody (neither analysts nor families): what the texts change")
     args = parser.parse_args()
     share = min(1.0, args.reports / 2 / 1.025 / args.cases)  # 2.5% more are duplicates
     started = time.perf_counter()
     truth, reports = cases_and_reports(cases=args.cases, seed=args.seed, report_share=share)
+    if args.without_texts:
+        truth, reports = _without_texts(truth, reports)
+        print("without what tattoos say (--without-texts): the same people and bodies")
     table = build_table([_facts(c) for c in truth.cases])
     print(f"{len(truth.cases)} cases, {len(reports)} reports"
           f" ({sum(t.case is None for t in truth.reports)} of people not in the collection),"
@@ -92,6 +107,28 @@ def _facts(case: CaseTruth) -> CaseFacts:
                      marks=tuple(m.code for m in case.marks))
 
 
+def _without_texts(truth: Truth, reports: list[dict[str, Any]]
+                   ) -> tuple[Truth, list[dict[str, Any]]]:
+    """The collection with every tattoo's text left out, and the truth's evidence counted
+    again on what then remains."""
+    cases = tuple(c.model_copy(update={"marks": tuple(
+        m.model_copy(update={"inscription": None}) for m in c.marks)}) for c in truth.cases)
+    population = Population(cases)
+    rows, truths = [], []
+    for report, t in zip(reports, truth.reports):
+        row = dict(report)
+        if "marks" in row:
+            row["marks"] = without_texts(row["marks"])
+        told = [Told(MarkTruth(kind=m.kind, location=m.location, detail=m.detail), None)
+                for m in map(read_mark, row.get("marks", []))]
+        strong = "detainee_number" in row or any(read_mark(g.mark.code).individualising
+                                                 for g in told)
+        rows.append(row)
+        truths.append(t.model_copy(update={"strong_identifier": strong, "evidence":
+                                           population.evidence(row, told, t.case)}))
+    return truth.model_copy(update={"cases": cases, "reports": tuple(truths)}), rows
+
+
 def _through_the_archive(archive: Archive, work: Path, reports: list[dict[str, object]]
                          ) -> list[ReportRecord]:
     path = work / "reports.json"
@@ -114,18 +151,20 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
     ranks: dict[str, list[int]] = defaultdict(list)
     baseline: dict[str, list[int]] = defaultdict(list)
     excluded: dict[str, int] = defaultdict(int)
-    top_outsider, top_true = [], []
+    top_outsider: dict[str, list[float]] = defaultdict(list)
+    top_true = []
     for report, truth in facts:
         rows = block(report, table)
         total, _ = scores(report, table, rows)
         if truth.case is None:
-            top_outsider.append(float(total.max()) if len(total) else -99.0)
+            best = float(total.max()) if len(total) else -99.0
+            for name in ("all", truth.evidence.strength):
+                top_outsider[name].append(best)
             continue
-        group = _group(report, truth)
         position = table.position[truth.case]
         found = np.flatnonzero(rows == position)
         base = _baseline_rank(report, table, position)
-        for name in {group, "weak" if group == "weak" else "strong", _mark_group(report, group)}:
+        for name in _groups(report, truth):
             baseline[name].append(base)
             if found.size == 0:
                 excluded[name] += 1
@@ -135,12 +174,45 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
         if found.size:
             top_true.append(float(total[found[0]]))
     print("\nrank of the true case (caesar | baseline: photo date nearest the reported arrest)")
-    print(f"{'reports':<34}{'n':>6} {'top 1':>14} {'top 10':>14} {'top 100':>14}"
+    print("by evidential strength: what the report gives, counted in the whole collection"
+          " (the ground truth's evidence.strength); the issue's >= 95% first is judged on"
+          " (a) + (b), the identifiers that can single a person out")
+    _table(ranks, baseline, excluded, (
+        ("single", "(a) + (b): can single out"), ("number", "  (a) a detainee number"),
+        ("individualising", "  (b) a mark no other body bears"),
+        ("individualising:text", "      of which a tattoo's text"),
+        ("shared", "(c) a distinctive mark, not alone"),
+        ("shared:borne", "      borne by other bodies too"),
+        ("shared:otherwise", "      told otherwise than borne"),
+        ("weak", "(d) weak evidence only"), ("text", "any report giving a tattoo's text")))
+    _sharing(facts)
+    print("\nas before: a detainee number, or a distinctive mark with its detail or text")
+    _table(ranks, baseline, excluded, (
+        ("strong", "strong identifier (all)"), ("old:number", "  with a detainee number"),
+        ("mark", "  a distinctive mark, no number"),
+        *((f"mark:{kind}", f"    {kind.replace('_', ' ')}") for kind in _MARK_GROUPS),
+        ("old:weak", "weak evidence only")))
+    weak_r, weak_b = np.median(ranks["old:weak"]), np.median(baseline["old:weak"])
+    print(f"weak evidence (as before): median rank {weak_r:.0f} against the baseline's"
+          f" {weak_b:.0f} ({weak_b / max(weak_r, 1):.0f}x better; target at least 3x);"
+          f" (d): {np.median(ranks['weak']):.0f} against {np.median(baseline['weak']):.0f}")
+    insiders = np.array(top_true)
+    print("\nhigh scores: share of people not in the archive whose best case scores at least"
+          " T, against the share of true cases that do")
+    for t in HIGH:
+        by_strength = ", ".join(
+            f"{name} {(np.array(top_outsider[name]) >= t).mean():.1%}"
+            for name in ("number", "individualising", "shared", "weak") if top_outsider[name])
+        print(f"  T = {t:.0f} (odds {10 ** t:,.0f} to 1): not in the archive"
+              f" {(np.array(top_outsider['all']) >= t).mean():.1%} ({by_strength}),"
+              f" true cases {(insiders >= t).mean():.1%}")
+
+
+def _table(ranks: dict[str, list[int]], baseline: dict[str, list[int]],
+           excluded: dict[str, int], rows: tuple[tuple[str, str], ...]) -> None:
+    print(f"{'reports':<38}{'n':>6} {'top 1':>14} {'top 10':>14} {'top 100':>14}"
           f" {'median':>14} {'p90':>14} {'excluded':>9}")
-    labels = {"strong": "strong identifier (all)", "number": "  with a detainee number",
-              "mark": "  a distinctive mark, no number", "weak": "weak evidence only",
-              **{f"mark:{kind}": f"    {kind.replace('_', ' ')}" for kind in _MARK_GROUPS}}
-    for name in ("strong", "number", "mark", *(f"mark:{k}" for k in _MARK_GROUPS), "weak"):
+    for name, label in rows:
         r, b = np.array(ranks[name]), np.array(baseline[name])
         if r.size == 0:
             continue
@@ -149,54 +221,62 @@ def _quality(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> 
                  f"{(r <= 100).mean():>5.1%} |{(b <= 100).mean():>6.1%}",
                  f"{np.median(r):>5.0f} |{np.median(b):>6.0f}",
                  f"{np.percentile(r, 90):>5.0f} |{np.percentile(b, 90):>6.0f}"]
-        print(f"{labels[name]:<34}{r.size:>6} " + " ".join(f"{c:>14}" for c in cells)
+        print(f"{label:<38}{r.size:>6} " + " ".join(f"{c:>14}" for c in cells)
               + f" {excluded[name]:>9}")
-    weak_r, weak_b = np.median(ranks["weak"]), np.median(baseline["weak"])
-    print(f"weak evidence: median rank {weak_r:.0f} against the baseline's {weak_b:.0f}"
-          f" ({weak_b / max(weak_r, 1):.0f}x better; target at least 3x)")
-    _sharing(table, facts)
-    outsiders, insiders = np.array(top_outsider), np.array(top_true)
-    print("\nhigh scores: share of people not in the archive whose best case scores at least"
-          " T, against the share of true cases that do")
-    for t in HIGH:
-        print(f"  T = {t:.0f} (odds {10 ** t:,.0f} to 1): not in the archive"
-              f" {(outsiders >= t).mean():.1%}, true cases {(insiders >= t).mean():.1%}")
 
 
-def _group(report: ReportFacts, truth: ReportTruth) -> str:
+def _groups(report: ReportFacts, truth: ReportTruth) -> set[str]:
+    """Every row a report of a person in the collection counts in."""
+    strength = truth.evidence.strength
+    texts = any(m.inscription for m in report.marks)
+    new = {strength, *(["single"] if strength in ("number", "individualising") else []),
+           *(["text"] if texts and not report.detainee else [])}
+    if strength == "individualising" and texts:
+        new.add("individualising:text")
+    if strength == "shared":
+        new.add("shared:borne" if _shared_by(truth) is not None else "shared:otherwise")
     if not truth.strong_identifier:
-        return "weak"
-    return "number" if report.detainee else "mark"
+        return new | {"old:weak"}
+    if report.detainee:
+        return new | {"strong", "old:number"}
+    kinds = {m.kind for m in report.marks if m.individualising}
+    return new | {"strong", "mark", f"mark:{kinds.pop()}" if len(kinds) == 1
+                  else "mark:two_or_more"}
 
 
-def _sharing(table: CaseTable, facts: list[tuple[ReportFacts, ReportTruth]]) -> None:
-    """How many cases bear the very mark (kind, place, detail) a report's individualising
-    mark names: a mark shared by several bodies leaves the rest of the evidence to decide."""
+def _shared_by(truth: ReportTruth) -> int | None:
+    """For a report whose distinctive mark does not single the person out: how many bodies
+    bear (exactly as told) the rarest distinctive mark the true body bears; None when the
+    family told each otherwise than the body bears it."""
+    borne = [g.bodies for g in truth.evidence.marks
+             if g.on_true_body and read_mark(g.code).individualising]
+    return min(borne) if borne else None
+
+
+def _sharing(facts: list[tuple[ReportFacts, ReportTruth]]) -> None:
+    """How many bodies bear the very mark a report gives (every part the family gives, the
+    text by what it says), counted by the generator in the whole collection."""
+    shared = [n for _, t in facts if t.case is not None and t.evidence.strength == "shared"
+              and (n := _shared_by(t)) is not None]
     bearing: dict[str, list[int]] = defaultdict(list)
-    for report, truth in facts:
-        if truth.case is None or not truth.strong_identifier or report.detainee:
+    for _, truth in facts:
+        if truth.case is None or truth.evidence.strength == "number":
             continue
-        for mark in report.marks:
-            index = table.mark_index.get(mark.kind)
-            if mark.individualising and mark.location and index is not None:
-                same = [i for i, m in enumerate(index.marks) if m == mark]
-                bearing[mark.kind].append(int(np.isin(index.which, same).sum()))
-    print("cases bearing the very mark a report names (kind, place and detail), median and"
-          " 90th percentile: " + "; ".join(
+        for given in truth.evidence.marks:
+            mark = read_mark(given.code)
+            if given.on_true_body and mark.individualising and mark.location:
+                bearing["tattoo with text" if mark.inscription else mark.kind].append(
+                    given.bodies)
+    print(f"(c) borne by other bodies too: the rarest distinctive mark given is borne by a"
+          f" median of {np.median(shared):.0f} bodies (90th percentile"
+          f" {np.percentile(shared, 90):.0f})" if shared else "(c): none borne by others")
+    print("bodies bearing the very mark a report gives (kind, place, detail, text), median"
+          " and 90th percentile: " + "; ".join(
               f"{kind.replace('_', ' ')} {np.median(n):.0f}, {np.percentile(n, 90):.0f}"
-              for kind, n in bearing.items()))
+              for kind, n in sorted(bearing.items())))
 
 
 _MARK_GROUPS = ("tattoo", "surgical_scar", "gold_tooth", "missing_finger", "two_or_more")
-
-
-def _mark_group(report: ReportFacts, group: str) -> str:
-    """For the distinctive-mark group: which kind of individualising mark the report gives
-    (the rows under it say which kinds single a person out)."""
-    if group != "mark":
-        return group
-    kinds = {m.kind for m in report.marks if m.individualising}
-    return f"mark:{kinds.pop()}" if len(kinds) == 1 else "mark:two_or_more"
 
 
 def _baseline_rank(report: ReportFacts, table: CaseTable, position: int) -> int:

@@ -34,8 +34,10 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
     assert report.checked == len(photos) > 20 and report.ok == report.checked
     assert f"{len(photos)} originals stored" in run.stdout
     assert {"empty", "truncated", "not_image"} <= {k for p in photos for k in p.flags}
-    # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where.
+    # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where,
+    # and what tattoos say.
     assert any(m.detail for m in marks) and any(m.detail is None for m in marks)
+    assert any(m.inscription for m in marks)
 
 
 def test_demo_replaces_only_a_demo_archive(tmp_path: Path, archive: Archive) -> None:

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from caesar.cases.marks import parse_mark, read_mark
+from caesar.cases.marks import Mark, parse_mark, read_mark
 from caesar.demo import names
 from caesar.demo.generate import cases_and_reports, generate_collection
 from caesar.demo.reports import MAX_ARREST_AFTER_PHOTO, REPORT_KEYS, reports_csv
-from caesar.demo.truth import Truth
+from caesar.demo.truth import MarkTruth, Truth
 from caesar.demo.vocab import (
     BRANCHES,
     DISTINCTIVE_MARKS,
@@ -27,6 +27,7 @@ from caesar.demo.vocab import (
     mirror_location,
     western_digits,
 )
+from caesar.identify.names import is_arabic
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +204,88 @@ def test_marks_carry_details_and_families_mostly_tell_them(
                           and not any(read_mark(str(m)).individualising
                                       for m in r.get("marks", []))]
     assert distinctive_untold and not any(t.strong_identifier for t in distinctive_untold)
+
+
+def test_tattoos_say_names_dates_and_words_and_families_tell_them(
+        many: tuple[Truth, list[dict[str, Any]]]) -> None:
+    truth, reports = many
+    tattoos = [m for c in truth.cases for m in c.marks if m.kind == "tattoo"]
+    texts = [m.inscription for m in tattoos if m.inscription]
+    assert 0.25 < len(texts) / len(tattoos) < 0.55
+    assert all(m.inscription for m in tattoos if m.detail in ("name", "initials", "date",
+                                                               "verse"))
+    assert not any(m.inscription for c in truth.cases for m in c.marks if m.kind != "tattoo")
+    assert any(is_arabic(t) for t in texts) and any(not is_arabic(t) for t in texts)
+    assert any(c in "٠١٢٣٤٥٦٧٨٩" for t in texts for c in t)  # dates in Arabic-Indic digits
+    mothers = {c.person.mother.ar for c in truth.cases}
+    assert sum(t in mothers for t in texts) > 10  # his mother's name, on his arm
+    for mark in tattoos:
+        assert parse_mark(mark.code) == read_mark(mark.code)  # canonical, in the vocabulary
+
+    cases = {c.id: c for c in truth.cases}
+    inside = [(r, t) for r, t in zip(reports, truth.reports) if t.case is not None]
+    with_text = [t for _, t in inside if t.noise.mark_inscriptions != "none"]
+    body_texts = [t for _, t in inside if any(
+        read_mark(str(code)).kind == "tattoo" for code in _marks_of(reports, t.ref))
+        and any(m.inscription for m in cases[t.case or 0].marks)]
+    assert len(with_text) > 10 and len(with_text) / len(body_texts) > 0.4
+    for flag in ("mark_inscription_other_script", "mark_inscription_misspelt",
+                 "mark_inscription_wrong"):
+        flagged = sum(getattr(t.noise, flag) for t in with_text)
+        assert 0 < flagged < len(with_text) / 2, flag
+    told = [g for _, t in inside for g in t.evidence.marks if read_mark(g.code).inscription]
+    assert 0.45 < sum(bool(g.on_true_body) for g in told) / len(told) < 0.97
+
+
+def _marks_of(reports: list[dict[str, Any]], ref: str) -> list[str]:
+    return next(list(r.get("marks", [])) for r in reports if r["ref"] == ref)
+
+
+def test_the_truth_counts_the_bodies_bearing_what_a_report_gives(
+        many: tuple[Truth, list[dict[str, Any]]]) -> None:
+    truth, reports = many
+    numbers = Counter(c.detainee for c in truth.cases)
+
+    def bears(body: MarkTruth, given: Mark) -> bool:
+        return body.kind == given.kind and all(
+            want is None or want == have for want, have in (
+                (given.location, body.location), (given.detail, body.detail)))
+
+    rows = {str(r["ref"]): r for r in reports}
+    checked = 0
+    for t in truth.reports:
+        row, ev = rows[t.ref], t.evidence
+        if "detainee_number" in row:
+            assert ev.strength == "number"
+            assert ev.number_bodies == numbers[western_digits(str(row["detainee_number"]))]
+        else:
+            assert ev.number_bodies is None
+        assert [g.code for g in ev.marks] == list(row.get("marks", []))
+        sets = []
+        for given in ev.marks:
+            mark = read_mark(given.code)
+            if mark.inscription is not None:
+                continue  # a text is counted by what it says, however spelt
+            bearing = {c.id for c in truth.cases if any(bears(m, mark) for m in c.marks)}
+            assert given.bodies == len(bearing)
+            assert given.on_true_body == (None if t.case is None else t.case in bearing)
+            sets.append(bearing)
+            checked += 1
+        if ev.marks and len(sets) == len(ev.marks):
+            assert ev.marks_together == len(set.intersection(*sets))
+        alone = [g for g in ev.marks if g.bodies == 1 and g.on_true_body]
+        if "detainee_number" not in row and t.case is not None:
+            single = bool(alone) or (ev.marks_together == 1 and all(
+                g.on_true_body for g in ev.marks))
+            assert (ev.strength == "individualising") == single
+            if ev.strength == "shared":
+                assert any(read_mark(g.code).individualising for g in ev.marks)
+    assert checked > 1000
+    inside = Counter(t.evidence.strength for t in truth.reports if t.case is not None)
+    assert set(inside) == {"number", "individualising", "shared", "weak"}
+    # What tattoos say makes marks single people out: most individualising texts are alone.
+    texts = [g for t in truth.reports if t.case is not None for g in t.evidence.marks
+             if read_mark(g.code).inscription and g.on_true_body]
+    assert sum(g.bodies == 1 for g in texts) > len(texts) / 3
+    again, again_rows = cases_and_reports(cases=3000, seed=11)
+    assert again == truth and again_rows == reports  # same seed, same collection

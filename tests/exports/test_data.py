@@ -13,7 +13,7 @@ def test_csv_and_json_hold_every_case_and_no_photo(collection: Collection) -> No
     caesar = collection.caesar
     cases = caesar.json("cases", "list")
     caesar.json("cases", "edit", str(cases[0]["id"]), "--set", "sex=F",
-                "--set", "marks=tattoo:left_forearm;scar:face")
+                "--set", "marks=tattoo:left_forearm:name:Rania;scar:face")
     for fmt in ("csv", "json"):
         out = collection.work / f"data-{fmt}"
         result = collection.export("data", "--format", fmt, "--out", str(out))
@@ -22,16 +22,18 @@ def test_csv_and_json_hold_every_case_and_no_photo(collection: Collection) -> No
             with open(out / "cases.csv", encoding="utf-8") as f:
                 rows = list(csv.DictReader(f))
             first = next(r for r in rows if r["id"] == str(cases[0]["id"]))
-            assert first["sex"] == "F" and first["marks"] == "tattoo:left_forearm;scar:face"
+            # What a tattoo says can name the person or their family: it stays inside.
+            assert first["sex"] == "F" and first["marks"] == "tattoo:left_forearm:name;scar:face"
         else:
             rows = json.loads((out / "cases.json").read_text())
             first = next(r for r in rows if r["id"] == cases[0]["id"])
-            assert first["marks"] == ["tattoo:left_forearm", "scar:face"]
+            assert first["marks"] == ["tattoo:left_forearm:name", "scar:face"]
         assert len(rows) == len(cases)
         assert {r["photos"] for r in rows} == {str(len(c["photos"])) if fmt == "csv"
                                               else len(c["photos"]) for c in cases}
         text = "".join(p.read_text() for p in out.iterdir())
         assert not any(sha in text for c in cases for sha in c["photos"])  # no photo hashes
+        assert "Rania" not in text
         assert (out / f"statistics.{fmt}").exists()
     entry = [e for e in caesar.json("ledger", "entries") if e["entry"]["type"] == "export.data"]
     assert [e["entry"]["details"]["format"] for e in entry] == ["csv", "json"]
@@ -39,9 +41,13 @@ def test_csv_and_json_hold_every_case_and_no_photo(collection: Collection) -> No
 
 def test_ftm_entities_are_valid_and_linked(collection: Collection) -> None:
     cases = collection.caesar.json("cases", "list")
+    collection.caesar.json("cases", "edit", str(cases[0]["id"]),
+                           "--set", "marks=tattoo:chest:heart:رانيا")
     out = collection.work / "data-ftm"
     collection.export("data", "--format", "ftm", "--out", str(out))
-    lines = (out / "entities.ftm.json").read_text("utf-8").splitlines()
+    text = (out / "entities.ftm.json").read_text("utf-8")
+    assert "tattoo:chest:heart" in text and "رانيا" not in text
+    lines = text.splitlines()
     entities = [model.get_proxy(json.loads(line), cleaned=False) for line in lines]
     by_id = {e.id: e for e in entities}
     people = [e for e in entities if e.schema.name == "Person"]

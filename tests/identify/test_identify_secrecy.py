@@ -20,6 +20,7 @@ MOTHER = "MotherMarkerHuda"
 PLACE = "PlaceMarkerDaraya"
 CASE_NAME = "CaseNameMarkerBasel"
 REASON = "ReasonMarkerWrongBranch"
+TATTOO = "TattooMarkerRania"  # what the family says his tattoo says: his daughter's name
 
 
 def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar: Caesar,
@@ -28,7 +29,8 @@ def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar:
     reports = [{"ref": "m-1", "name": f"{MISSING} Ahmad {FAMILY}", "family_name": FAMILY,
                 "mother": MOTHER, "arrest_place": PLACE, "sex": "M", "arrest_date": "2012-12-01",
                 "reporter_name": REPORTER, "reporter_relationship": "mother",
-                "reporter_contact": CONTACT, "consent_contact": True},
+                "reporter_contact": CONTACT, "consent_contact": True,
+                "marks": [f"tattoo:left_forearm:name:{TATTOO}", "scar:chest"]},
                {"ref": "m-2", "name": "Omar", "reporter_contact": EMAIL,
                 "notes": f"call {CONTACT}"}]
     path = tmp_path / "reports.json"
@@ -40,7 +42,8 @@ def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar:
     caesar.json("--as", "rania", "review", "reject", "1", str(case), "--reason", REASON)
     path.unlink()
 
-    markers = [CONTACT, EMAIL, REPORTER, MISSING, FAMILY, MOTHER, PLACE, CASE_NAME, REASON]
+    markers = [CONTACT, EMAIL, REPORTER, MISSING, FAMILY, MOTHER, PLACE, CASE_NAME, REASON,
+               TATTOO]
     for name, data in archive_bytes(archive.path).items():
         for marker in markers:
             for encoded in (marker.encode("utf-8"), marker.encode("utf-16-le")):
@@ -56,13 +59,20 @@ def test_sealed_fields_are_also_sealed_inside_the_catalogue(archive: Archive, ca
     them, the contact is not there: it is sealed value by value."""
     path = tmp_path / "r.json"
     path.write_text(json.dumps([{"ref": "x", "reporter_contact": CONTACT,
-                                 "name": MISSING}]), "utf-8")
-    caesar.json("missing", "add", "--from", str(path))
+                                 "name": MISSING, "marks": [f"tattoo:chest:heart:{TATTOO}"]}]),
+                    "utf-8")
+    (report,) = caesar.json("missing", "add", "--from", str(path))
+    caesar.json("missing", "edit", str(report["id"]), "--set",
+                f"marks=tattoo:back::{TATTOO}")  # the old text goes to the sealed history
+    assert caesar.json("missing", "show", str(report["id"]))["marks"] == [
+        f"tattoo:back::{TATTOO}"]
     with archive.catalog.engine.connect() as connection:
         rows = [row for table in ("missing_reports", "missing_reporters", "report_changes")
                 for row in connection.exec_driver_sql(f"SELECT * FROM {table}")]
+        plain = connection.exec_driver_sql("SELECT marks FROM missing_reports").scalar()
+    assert json.loads(plain) == ["tattoo:back"]  # the mark, without its words
     dumped = repr(rows).encode()
-    for marker in (CONTACT, MISSING):
+    for marker in (CONTACT, MISSING, TATTOO):
         assert marker.encode() not in dumped
         assert marker.encode() not in b"".join(v for row in rows for v in row
                                                if isinstance(v, bytes))

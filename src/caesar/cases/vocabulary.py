@@ -224,14 +224,16 @@ def details_for(kind: str) -> tuple[str, ...]:
     return tuple(MARK_DETAILS.get(kind, ()))
 
 
-def is_individualising(kind: str, detail: str | None) -> bool:
-    """Whether a mark can single a person out: a distinctive kind *with* its detail.
+def is_individualising(kind: str, detail: str | None, inscription: str | None = None) -> bool:
+    """Whether a mark can single a person out: a distinctive kind *with* its detail, or a
+    tattoo with what it says (a name, a date, initials, words).
 
     A tattoo is shared by one body in seven, a tattoo on the left forearm by about one in a
-    hundred; a tattoo of an eagle there by one in a thousand or more. Without its detail a
-    distinctive kind is only as telling as its place.
+    hundred; a tattoo of an eagle there by one in a thousand or more, and a tattoo reading
+    "Rania" there by one at most. Without its detail a distinctive kind is only as telling as
+    its place.
     """
-    return kind in DISTINCTIVE_MARKS and detail is not None
+    return kind in DISTINCTIVE_MARKS and (detail is not None or inscription is not None)
 
 
 def locations_for(kind: str) -> tuple[str, ...]:

@@ -50,7 +50,9 @@ class MissingReport(Base):
     arrest_date: Mapped[date | None] = mapped_column(Date)
     branch_number: Mapped[str | None] = mapped_column(String(16))  # read from what was written
     detainee_number: Mapped[str | None] = mapped_column(String(32))  # Western digits
-    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # codes: cases.marks
+    marks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # codes: cases.marks, no text
+    # The codes with what tattoos say (a text can name the family), sealed; None: no text.
+    marks_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_by: Mapped[str]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -113,8 +113,9 @@ def edit(ctx: typer.Context, case_id: CaseId, set_: Annotated[list[str], typer.O
         "--set", metavar="FIELD=VALUE", show_default=False,
         help=f"Repeatable. Fields: {', '.join(EDITABLE)}. Marks and findings: several joined"
         " with ';'; a mark is kind, kind:place or kind:place:detail"
-        f" (tattoo:left_forearm:eagle). Findings: {', '.join(FINDINGS)}. An empty value clears"
-        " a field.")],
+        " (tattoo:left_forearm:eagle), and a tattoo's text last, as written"
+        " (tattoo:left_forearm:name:Rania; a ';' in it written %3B). Findings:"
+        f" {', '.join(FINDINGS)}. An empty value clears a field.")],
          json_: JsonOption = False) -> None:
     """Change fields of a case; the previous values are kept and the change is logged."""
     changes = []

@@ -24,8 +24,9 @@ ReportId = Annotated[int, typer.Argument(metavar="ID", help="The report's id.")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="FIELD=VALUE", show_default=False,
     help=f"Repeatable. Fields: {', '.join(KEYS)}. Marks joined with ';' (kind, kind:place or"
-    " kind:place:detail, as cases write them: tattoo:left_forearm:eagle). An empty value clears"
-    " a field.")]
+    " kind:place:detail, as cases write them: tattoo:left_forearm:eagle; what a tattoo says"
+    " last, as written: tattoo:left_forearm:name:Rania, a ';' in it written %3B). An empty"
+    " value clears a field.")]
 
 
 @app.command()

@@ -264,7 +264,8 @@ def _truth(spec: CollectionSpec, size: tuple[int, int], plan: Plan,
         reports, truths = build_reports(
             random.Random(f"{spec.seed}:reports"), cases, share=spec.report_share,
             outsiders=spec.outsider_reports, duplicates=spec.duplicate_reports,
-            details=random.Random(f"{spec.seed}:report-marks"))
+            details=random.Random(f"{spec.seed}:report-marks"),
+            texts=random.Random(f"{spec.seed}:report-inscriptions"))
     return Truth(seed=spec.seed, spec=spec.as_json(), size=size, drives=tuple(plan.drives),
                  cameras=tuple(c.truth() for c in plan.cameras), files=tuple(files),
                  cases=tuple(cases), reports=tuple(truths)), reports

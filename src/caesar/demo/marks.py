@@ -2,19 +2,25 @@
 
 Kinds and places come from the collection's main random stream (as they always have); the
 details (what a tattoo shows, which operation, which tooth, which finger) come from a stream
-of their own, so that adding them left every other draw, and so every other fact of a
-collection of a given seed, as it was. The frequencies below are this generator's guesses at
-a population of Syrian detainees, nothing more: matching never reads them (it weighs a
-detail by how often the archive's own cases bear it).
+of their own, and what tattoos say (a name, a date, initials, words) from a third, so that
+adding each left every other draw, and so every other fact of a collection of a given seed,
+as it was. The frequencies below are this generator's guesses at a population of Syrian
+detainees, nothing more: matching never reads them (it weighs a detail or a text by how often
+the archive's own cases bear it).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from caesar.demo.truth import MarkTruth
-from caesar.demo.vocab import USUAL_PLACES, details_for, locations_for, mirror_location
+from caesar.demo import names
+from caesar.demo.names import Name
+from caesar.demo.truth import MarkTruth, NameTruth, Person
+from caesar.demo.vocab import (USUAL_PLACES, Script, details_for, locations_for,
+                               mirror_location, western_digits, write_digits)
+from caesar.identify.names import is_arabic
 
 # Relative frequency of each kind of mark on a body.
 _MARK_WEIGHTS: dict[str, int] = {
@@ -103,3 +109,151 @@ def told_detail(mark: MarkTruth, *, placed: bool, rng: random.Random) -> ToldDet
     if mirror_location(mark.detail) != mark.detail and rng.random() < _SIDE_SWAPPED:
         return ToldDetail(mirror_location(mark.detail), swapped=True)
     return ToldDetail(mark.detail)
+
+
+# -- what tattoos say ---------------------------------------------------------------------------
+#
+# A tattoo of a name, initials, a date or words always carries its text; a heart, a rose and
+# now and then another design carry a name or a date beside it ("a heart with Rania").
+_TEXT_SHARE: dict[str, float] = {"name": 1.0, "initials": 1.0, "date": 1.0, "verse": 1.0,
+                                 "heart": 0.5, "rose": 0.3}
+_TEXT_SHARE_OTHER = 0.1
+_LATIN_TEXT = 0.3  # tattoos written in Latin letters; the rest in Arabic
+# Words tattooed in Syria: devotion, the mother, love, freedom. Common on purpose: a line
+# like these is shared by many bodies and singles nobody out.
+_WORDS: tuple[str, ...] = (
+    "أمي", "الله", "يا رب", "لا غالب إلا الله", "الصبر مفتاح الفرج", "أمي الحبيبة", "الحرية",
+    "سوريا", "يا علي", "حب", "Mother", "Love", "Freedom", "Syria", "Forever",
+)
+# Families' reports: how often the text of a tattoo is told (more when its design is), and
+# how it departs from the body's when it is: misspelt, or other words altogether.
+_TEXT_SAID = {True: 0.8, False: 0.45}
+_TEXT_MISSPELT = 0.12
+_TEXT_WRONG = 0.05
+_BY_SPELLING: dict[str, Name] = {
+    spelling: n for n in (*names.MALE_NAMES, *names.FEMALE_NAMES)
+    for spelling in (n.ar, *n.latin)}
+# Letters an Arabic reader confuses on a faded tattoo (the same shape, other dots).
+_DOTS: tuple[str, ...] = ("بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق")
+
+
+def inscribe(marks: tuple[MarkTruth, ...], rng: random.Random, *,
+             person: Person) -> tuple[MarkTruth, ...]:
+    """`marks` with a text on the tattoos that carry one (drawn from `rng`): a name (the
+    mother's, or one from the generator's name lists), initials, a date between the person's
+    fifteenth year and the arrest, or words."""
+    out = []
+    for mark in marks:
+        share = _TEXT_SHARE.get(mark.detail or "", _TEXT_SHARE_OTHER)
+        if mark.kind == "tattoo" and rng.random() < share:
+            mark = mark.model_copy(update={"inscription": _text(rng, mark.detail, person)})
+        out.append(mark)
+    return tuple(out)
+
+
+def _text(rng: random.Random, detail: str | None, person: Person) -> str:
+    latin = rng.random() < _LATIN_TEXT
+    if detail == "initials":
+        pair = (_known(person.first), rng.choice(names.FEMALE_NAMES))
+        if latin:
+            return rng.choice((" & ", ".", " ")).join(n.latin[0][0] for n in pair) + (
+                "" if rng.random() < 0.5 else ".")
+        return " ".join(n.ar.removeprefix("ال")[0] for n in pair)
+    if detail == "verse":
+        return rng.choice(_WORDS)
+    if detail == "date" or (detail != "name" and rng.random() < 0.25):
+        return _date(rng, person, latin)
+    roll = rng.random()
+    name = (_known(person.mother) if roll < 0.3 else rng.choice(names.FEMALE_NAMES)
+            if roll < 0.75 else rng.choice(names.MALE_NAMES))
+    return rng.choice(name.latin) if latin else name.ar
+
+
+def _known(name: NameTruth) -> Name:
+    found = _BY_SPELLING.get(name.ar)
+    return found if found is not None else Name(name.ar, (name.latin,))
+
+
+def _date(rng: random.Random, person: Person, latin: bool) -> str:
+    start = person.birth_date + timedelta(days=15 * 365)
+    days = max(1, (person.arrest_date - start).days)
+    day = start + timedelta(days=rng.randrange(days))
+    separator = rng.choice("/.-")
+    text = (str(day.year) if rng.random() < 0.4
+            else f"{day.day}{separator}{day.month}{separator}{day.year}")
+    return text if latin or rng.random() < 0.5 else write_digits(text, "arabic_indic")
+
+
+def text_key(text: str) -> str:
+    """What a text says, however it is written: a name of the generator's lists as its Arabic
+    form (Rania, Raniya and رانيا alike), digits as Western ones, other words case-folded.
+    The ground truth counts the bodies bearing a text by this key, never by the matcher's
+    comparison, so the figures judged against it do not depend on the matcher."""
+    name = _BY_SPELLING.get(text)
+    if name is not None:
+        return name.ar
+    return " ".join(western_digits(text).casefold().split())
+
+
+@dataclass(frozen=True)
+class ToldText:
+    """The text a family gives of one tattoo, and how it departs from the body's."""
+
+    text: str | None
+    key: str | None = None  # what it says (`text_key`); None for a misspelt text
+    other_script: bool = False
+    misspelt: bool = False
+    wrong: bool = False
+
+
+def told_text(mark: MarkTruth, *, detail_told: bool, script: str, person: Person,
+              rng: random.Random) -> ToldText:
+    """What a family says a tattoo says: most of the time its text, a name written in the
+    family's own script (so often in the other script than the tattoo's) and spelt their
+    way; now and then misspelt, or other words altogether."""
+    if mark.inscription is None or rng.random() >= _TEXT_SAID[detail_told]:
+        return ToldText(None)
+    if rng.random() < _TEXT_WRONG:
+        other = mark.inscription
+        while text_key(other) == text_key(mark.inscription):
+            other = _text(rng, mark.detail, person)
+        return ToldText(other, text_key(other), wrong=True)
+    text, other_script = mark.inscription, False
+    name = _BY_SPELLING.get(text)
+    if name is not None:  # a name: the family writes it in the script of their report
+        text = names.spelling(name, script, rng)
+        other_script = is_arabic(text) != is_arabic(mark.inscription)
+    elif any(c.isdigit() for c in text):  # a date: in the family's digits
+        written: Script = ("arabic_indic" if script == "arabic" and rng.random() < 0.3
+                           else "western")
+        text = write_digits(western_digits(text), written)
+    if rng.random() < _TEXT_MISSPELT and (slipped := misspell(text, rng)) != text:
+        return ToldText(slipped, other_script=other_script, misspelt=True)
+    return ToldText(text, text_key(mark.inscription), other_script=other_script)
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    """`text` with one slip a hand or an eye makes: a letter dropped, two swapped, or (in
+    Arabic) one read with other dots; a digit of a date off by one. A text too short for a
+    slip comes back as it was."""
+    letters = [i for i, c in enumerate(text) if c.isalpha()]
+    digits = [i for i, c in enumerate(text) if c.isdigit()]
+    if digits and not letters:
+        i = rng.choice(digits)
+        value = (int(text[i]) + rng.choice((1, -1))) % 10
+        written: Script = "western" if text[i].isascii() else "arabic_indic"
+        return text[:i] + write_digits(str(value), written) + text[i + 1:]
+    roll = rng.random()
+    if len(letters) >= 3 and roll < 0.4:
+        i = rng.choice(letters[1:])
+        return text[:i] + text[i + 1:]
+    if len(letters) >= 3 and (roll < 0.7 or not is_arabic(text)):
+        i = rng.choice(letters[:-1])
+        if i + 1 in letters:
+            return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1:]
+    for i in rng.sample(letters, len(letters)):
+        group = next((g for g in _DOTS if text[i] in g), None)
+        if group is not None:
+            return text[:i] + rng.choice([c for c in group if c != text[i]]) + text[i + 1:]
+    return text

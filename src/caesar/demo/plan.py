@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from caesar.demo.marks import random_marks
+from caesar.demo.marks import inscribe, random_marks
 from caesar.demo.render import CAMERA_MODELS, CameraModel
 from caesar.demo.reports import make_person
 from caesar.demo.truth import CameraTruth, MarkTruth, Person
@@ -118,6 +118,7 @@ def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
     """Decide the structure of a collection of ``cases`` cases (see ``CollectionSpec``)."""
     rng = random.Random(f"{seed}:plan")
     details = random.Random(f"{seed}:marks")  # what marks show: a stream of its own
+    texts = random.Random(f"{seed}:inscriptions")  # what tattoos say: another
     cameras = [
         Camera(f"camera-{i + 1}", f"photographer-{i + 1}", CAMERA_MODELS[i % len(CAMERA_MODELS)],
                str(rng.randrange(10 ** (_SERIAL_DIGITS[i % 5] - 1), 10 ** _SERIAL_DIGITS[i % 5])))
@@ -143,8 +144,8 @@ def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
         for i in range(count):
             case_id += 1
             forensic[hospital] += rng.randint(1, 4)
-            case = _case(rng, details, case_id, day, hospital, str(forensic[hospital]),
-                         taken, arabic_share, skin_share)
+            case = _case(rng, details, texts, case_id, day, hospital,
+                         str(forensic[hospital]), taken, arabic_share, skin_share)
             case.folder_format = numbers_format
             camera = second if i >= count // 2 else primary
             subjects_by_day[day].append(SubjectPlan(f"case-{case_id:05d}", "detention_death",
@@ -172,9 +173,9 @@ def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
     return Plan(cameras, drive_names, subjects, folders)
 
 
-def _case(rng: random.Random, details: random.Random, case_id: int, day: date, hospital: str,
-          forensic: str, taken: set[tuple[str, str]], arabic_share: float,
-          skin_share: float) -> CasePlan:
+def _case(rng: random.Random, details: random.Random, texts: random.Random, case_id: int,
+          day: date, hospital: str, forensic: str, taken: set[tuple[str, str]],
+          arabic_share: float, skin_share: float) -> CasePlan:
     branch = rng.choices(BRANCHES, weights=list(BRANCH_WEIGHTS.values()))[0]
     detainee = str(rng.randint(100, 9999))
     while (detainee, branch) in taken:
@@ -190,12 +191,13 @@ def _case(rng: random.Random, details: random.Random, case_id: int, day: date, h
     skin: NumberKind | None = (rng.choice(["detainee", "detainee", "forensic"])
                                if rng.random() < skin_share else None)
     script: Script = "arabic_indic" if rng.random() < arabic_share else "western"
+    marks = random_marks(rng, details, sex=sex)  # drawn before the person, as they always were
+    person = make_person(rng, sex=sex, age=age, died_on=day, branch=branch)
     return CasePlan(
         id=case_id, detainee=detainee, branch=branch, forensic=forensic, script=script,
         skin_number=skin, hospital=hospital, photographed_on=day, sex=sex, age=age,
         age_min=age_min, age_max=age_min + 10, height_cm=height, height_measured=measured,
-        marks=random_marks(rng, details, sex=sex),
-        person=make_person(rng, sex=sex, age=age, died_on=day, branch=branch),
+        marks=inscribe(marks, texts, person=person), person=person,
     )
 
 

@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from caesar.cases.marks import read_mark
 from caesar.demo import names
-from caesar.demo.marks import random_marks, told_detail
+from caesar.demo.evidence import Population, Told
+from caesar.demo.marks import inscribe, random_marks, told_detail, told_text
 from caesar.demo.names import Name
 from caesar.demo.truth import CaseTruth, MarkTruth, NameTruth, Person, ReportNoise, ReportTruth
 from caesar.demo.vocab import (
@@ -153,11 +154,14 @@ def _reporter(subject: Subject, script: str, rng: random.Random) -> tuple[str, s
     return f"{names.spelling(rng.choice(pool), script, rng)} {family}", relation
 
 
-def make_report(subject: Subject, ref: str, rng: random.Random, details: random.Random, *,
-                script: str | None = None) -> tuple[dict[str, Any], ReportNoise]:
-    """One family's report about ``subject``, with noise; and a record of that noise.
+def make_report(subject: Subject, ref: str, rng: random.Random, details: random.Random,
+                texts: random.Random, *, script: str | None = None
+                ) -> tuple[dict[str, Any], ReportNoise, tuple[Told, ...]]:
+    """One family's report about ``subject``, with noise; a record of that noise; and the
+    marks as told (for the ground truth's count of the bodies bearing them).
 
-    What marks show is told from `details` (its own stream: see `caesar.demo.marks`)."""
+    What marks show is told from `details`, what tattoos say from `texts` (streams of their
+    own: see `caesar.demo.marks`)."""
     p = subject.person
     script = script or ("arabic" if rng.random() < 0.55 else "latin")
     report: dict[str, Any] = {"ref": ref}
@@ -221,6 +225,9 @@ def make_report(subject: Subject, ref: str, rng: random.Random, details: random.
     marks_noise: MarksNoise = "none"
     swapped = wrong_detail = False
     with_details: list[bool] = []  # per reported mark of a kind that has details: told?
+    with_texts: list[bool] = []  # per reported tattoo whose body tattoo has a text: told?
+    other_script = misspelt = wrong_text = False
+    given: list[Told] = []
     # Families mention marks in about half of all reports (some bodies have none to mention).
     if subject.marks and rng.random() < 0.62:
         chosen = list(subject.marks)
@@ -238,7 +245,16 @@ def make_report(subject: Subject, ref: str, rng: random.Random, details: random.
             swapped, wrong_detail = swapped or told.swapped, wrong_detail or told.wrong
             if details_for(mark.kind):
                 with_details.append(told.detail is not None)
-            codes.append(MarkTruth(kind=mark.kind, location=location, detail=told.detail).code)
+            said = told_text(mark, detail_told=told.detail is not None, script=script,
+                             person=p, rng=texts)
+            if mark.inscription is not None:
+                with_texts.append(said.text is not None)
+                other_script, misspelt = other_script or said.other_script, misspelt or said.misspelt
+                wrong_text = wrong_text or said.wrong
+            as_told = MarkTruth(kind=mark.kind, location=location, detail=told.detail,
+                                inscription=said.text)
+            given.append(Told(as_told, said.key))
+            codes.append(as_told.code)
         report["marks"] = codes
 
     reporter, relation = _reporter(subject, script, rng)
@@ -252,21 +268,26 @@ def make_report(subject: Subject, ref: str, rng: random.Random, details: random.
         name_script="arabic" if script == "arabic" else "latin", branch=branch_noise,
         arrest_date_error_days=arrest_error, birth_year_error=year_error, marks=marks_noise,
         mark_side_swapped=swapped, detainee_number=given_number, height_error_cm=height_error,
-        mark_details=("all" if with_details and all(with_details) else "some"
-                      if any(with_details) else "none"),
-        mark_detail_wrong=wrong_detail,
+        mark_details=_how_many(with_details), mark_detail_wrong=wrong_detail,
+        mark_inscriptions=_how_many(with_texts), mark_inscription_other_script=other_script,
+        mark_inscription_misspelt=misspelt, mark_inscription_wrong=wrong_text,
     )
-    return report, noise
+    return report, noise, tuple(given)
+
+
+def _how_many(told: list[bool]) -> Literal["none", "some", "all"]:
+    return "all" if told and all(told) else "some" if any(told) else "none"
 
 
 def _strong(report: dict[str, Any]) -> bool:
-    """A detainee number, or a distinctive mark with its detail (`is_individualising`)."""
+    """A detainee number, or a distinctive mark with its detail or its text
+    (`is_individualising`)."""
     marks = report.get("marks", [])
     return "detainee_number" in report or any(read_mark(m).individualising for m in marks)
 
 
-def _outsider(rng: random.Random, details: random.Random, cases: Sequence[CaseTruth],
-              taken: set[tuple[str, str]]) -> Subject:
+def _outsider(rng: random.Random, details: random.Random, texts: random.Random,
+              cases: Sequence[CaseTruth], taken: set[tuple[str, str]]) -> Subject:
     template = rng.choice(cases)
     sex = "M" if rng.random() < 0.97 else "F"
     died_on = template.photographed_on + timedelta(days=rng.randint(-200, 200))
@@ -277,38 +298,43 @@ def _outsider(rng: random.Random, details: random.Random, cases: Sequence[CaseTr
     age = int(min(75, max(15, rng.gauss(30, 10))))
     person = make_person(rng, sex=sex, age=age, died_on=died_on, branch=branch)
     height = int(min(195, max(150, rng.gauss(172 if sex == "M" else 160, 7))))
-    return Subject(None, person, sex, died_on, height, random_marks(rng, details, sex=sex),
-                   detainee, branch)
+    marks = inscribe(random_marks(rng, details, sex=sex), texts, person=person)
+    return Subject(None, person, sex, died_on, height, marks, detainee, branch)
 
 
 def build_reports(rng: random.Random, cases: Sequence[CaseTruth], *, share: float,
                   outsiders: float, duplicates: float, details: random.Random,
-                  ) -> tuple[list[dict[str, Any]], list[ReportTruth]]:
+                  texts: random.Random) -> tuple[list[dict[str, Any]], list[ReportTruth]]:
     """Families' reports for ``share`` of ``cases``, plus ``outsiders`` reports of people not in
     the collection per report of a case, plus ``duplicates`` (a share of the case reports
     filed again by another relative in the other script); shuffled, with their truth.
-    ``details`` draws what marks show (outsiders' marks, what families tell of them)."""
+    ``details`` draws what marks show and ``texts`` what tattoos say (outsiders' marks, what
+    families tell of them); the truth counts the bodies bearing what each report gives."""
     if not cases:
         return [], []
     reported = rng.sample(list(cases), round(len(cases) * share))
     subjects = [Subject(c.id, c.person, c.sex, c.photographed_on, c.height_cm, c.marks,
                         c.detainee, c.branch) for c in reported]
     taken = {(c.detainee, c.branch) for c in cases}
-    subjects += [_outsider(rng, details, cases, taken)
+    subjects += [_outsider(rng, details, texts, cases, taken)
                  for _ in range(round(len(reported) * outsiders))]
     rng.shuffle(subjects)
+    population = Population(cases)
     rows: list[tuple[dict[str, Any], ReportTruth]] = []
     for subject in subjects:
         ref = f"demo-{len(rows) + 1:05d}"
-        report, noise = make_report(subject, ref, rng, details)
-        rows.append((report, ReportTruth(ref=ref, case=subject.case, duplicate_of=None,
-                                         strong_identifier=_strong(report), noise=noise)))
+        report, noise, told = make_report(subject, ref, rng, details, texts)
+        rows.append((report, ReportTruth(
+            ref=ref, case=subject.case, duplicate_of=None, strong_identifier=_strong(report),
+            evidence=population.evidence(report, told, subject.case), noise=noise)))
         if subject.case is not None and rng.random() < duplicates:
             other = "latin" if noise.name_script == "arabic" else "arabic"
             dup_ref = f"demo-{len(rows) + 1:05d}"
-            dup, dup_noise = make_report(subject, dup_ref, rng, details, script=other)
-            rows.append((dup, ReportTruth(ref=dup_ref, case=subject.case, duplicate_of=ref,
-                                          strong_identifier=_strong(dup), noise=dup_noise)))
+            dup, dup_noise, dup_told = make_report(subject, dup_ref, rng, details, texts,
+                                                   script=other)
+            rows.append((dup, ReportTruth(
+                ref=dup_ref, case=subject.case, duplicate_of=ref, strong_identifier=_strong(dup),
+                evidence=population.evidence(dup, dup_told, subject.case), noise=dup_noise)))
     return [r for r, _ in rows], [t for _, t in rows]
 
 

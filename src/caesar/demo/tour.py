@@ -183,13 +183,14 @@ def _true_cases(archive: Archive, truth: Truth) -> dict[int, int]:
 
 
 def _record_what_analysts_see(archive: Archive, truth: Truth, say: Say) -> None:
-    """Play the analyst: record sex, apparent age, height and marks on each case.
+    """Play the analyst: record sex, apparent age, height and marks on each case, each mark
+    with what it shows and, for a tattoo, what it says (a name, a date, initials, words).
 
     An analyst reads these from the photos of a body; the synthetic photos show abstract
     shapes, so the demo takes them from the ground truth, as an analyst would have recorded.
     """
     say(f"Recording what an analyst sees on each body ('{DEMO_ANALYST}': sex, apparent age,"
-        " height, marks)...")
+        " height, marks with what they show and what tattoos say)...")
     with archive.writing():
         for case_id, true_id in _true_cases(archive, truth).items():
             t = truth.case(true_id)

@@ -90,12 +90,14 @@ class MarkTruth(_Model):
     kind: str
     location: str | None
     detail: str | None = None  # what it shows (a tattoo's motif, which tooth, ...), if anything
+    inscription: str | None = None  # what a tattoo says (a name, a date, words), as written
 
     @property
     def code(self) -> str:
         """The mark as one string, as cases and reports write it: ``kind:location:detail``,
-        ``kind:location``, ``kind::detail`` or ``kind``."""
-        return Mark(self.kind, self.location, self.detail).code
+        ``kind:location``, ``kind::detail`` or ``kind``; with its text,
+        ``kind:location:detail:text``."""
+        return Mark(self.kind, self.location, self.detail, self.inscription).code
 
 
 class NameTruth(_Model):
@@ -167,8 +169,39 @@ class ReportNoise(_Model):
     # given is not the body's (families misremember).
     mark_details: Literal["none", "some", "all"] = "none"
     mark_detail_wrong: bool = False
+    # Of the reported tattoos whose body tattoo carries a text, how many are told with it; and
+    # whether a text told is in the other script than the tattoo's, misspelt, or other words.
+    mark_inscriptions: Literal["none", "some", "all"] = "none"
+    mark_inscription_other_script: bool = False
+    mark_inscription_misspelt: bool = False
+    mark_inscription_wrong: bool = False
     detainee_number: bool
     height_error_cm: int | None
+
+
+Strength = Literal["number", "individualising", "shared", "weak"]
+
+
+class GivenMark(_Model):
+    """One mark a report gives, and how many bodies of the collection bear it exactly."""
+
+    code: str  # as the report gives it
+    bodies: int  # bodies bearing exactly this mark: kind, place, detail and text alike
+    on_true_body: bool | None  # the true case bears it exactly (None: not in the collection)
+
+
+class EvidenceTruth(_Model):
+    """How strongly what a report gives can single a person out among the collection."""
+
+    # number: a detainee number. individualising: a mark given, or the marks given together,
+    # borne by the true body and by no other (for a person not in the collection: by at most
+    # one body). shared: a distinctive mark with its detail or text that does not (borne by
+    # other bodies too, or told otherwise than the body bears it). weak: anything else.
+    strength: Strength
+    number_bodies: int | None  # bodies carrying the number given (numbers repeat across
+    # branches); None when no number is given
+    marks: tuple[GivenMark, ...]
+    marks_together: int | None  # bodies bearing every mark given exactly; None: no marks
 
 
 class ReportTruth(_Model):
@@ -177,7 +210,9 @@ class ReportTruth(_Model):
     ref: str
     case: int | None  # the true case, or None for a person not in the collection
     duplicate_of: str | None  # ref of another report of the same person
-    strong_identifier: bool  # a detainee number, or a distinctive mark with its detail
+    # A detainee number, or a distinctive mark with its detail or text (`is_individualising`).
+    strong_identifier: bool
+    evidence: EvidenceTruth
     noise: ReportNoise
 
 

@@ -4,7 +4,8 @@ FollowTheMoney entities (:mod:`caesar.exports.ftm`) for Aleph and OpenSanctions 
 Each table is a :class:`Table`: a name, its columns, and how its rows come from a
 :class:`DataSet` (what is exported, loaded once). Only what partners need leaves: no photo
 (nor its SHA-256, which would let a holder of a photo confirm that the archive has it), no
-analyst's free-text notes, no staff names.
+analyst's free-text notes, no staff names, and no tattoo's text (a mark leaves as its kind,
+place and design: what a tattoo says can name the person or their family).
 
 Families' reports leave only when every reporter agreed to share them with partners, and
 then without any reporter, contact or note (the :class:`DataSet` is loaded from
@@ -22,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from caesar.cases.marks import without_texts
 from caesar.cases.views import CaseView
 from caesar.identify.views import MatchSummary, PartnerReport
 from caesar.exports.stats import tables as stat_tables
@@ -56,7 +58,7 @@ def _case_rows(data: DataSet) -> list[Row]:
              "forensic": c.numbers.forensic, "hospital": c.hospital,
              "photographed_on": c.photographed_on.isoformat() if c.photographed_on else None,
              "sex": c.sex, "age_min": c.age_min, "age_max": c.age_max,
-             "height_cm": c.height_cm, "marks": c.marks, "findings": c.findings,
+             "height_cm": c.height_cm, "marks": without_texts(c.marks), "findings": c.findings,
              "clothing": c.clothing, "status": c.status, "identification": c.identification,
              "photos": len(c.photos)} for c in data.cases]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from followthemoney import model
 
+from caesar.cases.marks import without_texts
 from caesar.exports.data import DataSet
 
 PREFIX = "caesar"
@@ -44,7 +45,7 @@ def entities(data: DataSet) -> Iterator[dict[str, Any]]:
                   f"شخص مجهول الهوية، حالة قيصر {case.id}"],
             gender=_GENDER.get(case.sex or ""), height=case.height_cm,
             idNumber=case.numbers.detainee, status=case.identification,
-            appearance=case.marks, country="sy",
+            appearance=without_texts(case.marks), country="sy",
             summary="Died in detention in Syria; photographed at a military hospital"
             + (f" on {when}" if when else "") + ". Detainee number as written on the body.",
         ).to_dict()

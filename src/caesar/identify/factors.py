@@ -28,8 +28,10 @@ from rapidfuzz.distance import Levenshtein
 from caesar.cases.marks import Mark, parse_mark, read_mark
 from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
+from caesar.identify.inscriptions import TEXTS
 from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
-                                   Relation, detail_likelihood, explain_detail, relation)
+                                   TEXT_SAME, Relation, detail_likelihood, explain_detail,
+                                   explain_text, relation)
 from caesar.identify.marks import explain as explain_mark
 from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
 from caesar.identify.records import ReportRecord
@@ -226,43 +228,61 @@ def detainee(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | Non
 def marks(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
     """Each mark the family describes, against the marks recorded on the body.
 
-    Every mark of the reported kind on a body is compared (`marks.relation`: place, then
-    detail) and the one that fits best counts, in two factors that multiply as the chain rule
-    says: `mark`, P(the body bears the kind so placed | same person) over the share of cases
-    that do; and `mark_detail`, P(its detail compares so | same person) over the share of
-    such marks whose detail does, among those whose detail is recorded. So a tattoo of an
-    eagle on the left forearm weighs far more than a tattoo there, and a tattoo of a rose
-    there less (never excluded: families misremember). A detail known on one side only
-    weighs nothing beyond the kind and place; a body with no mark of the kind weighs as "not
-    recorded"; a case with no marks recorded at all is left out.
+    Every mark of the reported kind on a body is compared (`marks.relation`: place, detail,
+    then a tattoo's text) and the one that fits best counts, in factors that multiply as the
+    chain rule says: `mark`, P(the body bears the kind so placed | same person) over the share
+    of cases that do; `mark_detail`, P(its detail compares so | same person) over the share
+    of such marks whose detail does, among those whose detail is recorded; and
+    `mark_inscription`, P(its text compares so | same person) over the share of the recorded
+    texts that compare so with the family's. So a tattoo of an eagle on the left forearm
+    weighs far more than a tattoo there, a tattoo reading "Rania" there more again, and a
+    tattoo of a rose there, or reading "Huda", less (never excluded: families misremember).
+    A detail or text known on one side only weighs nothing; a body with no mark of the kind
+    weighs as "not recorded"; a case with no marks recorded at all is left out.
     """
     out = []
     has = table.has_marks[rows]
     for mark in report.marks:
         fitted = _mark_weights(mark, table)
-        place_w, detail_w = np.full(table.size, fitted.absent), np.zeros(table.size)
-        place_w[fitted.cases] = fitted.place[fitted.best]
-        detail_w[fitted.cases] = fitted.detail[fitted.best]
-        out.append(Weighed("mark", np.where(has, np.clip(place_w[rows], *_CLIP), 0.0),
-                           mark, fitted.place + fitted.detail))
+        levels = fitted.place + fitted.detail + fitted.text
+        out.append(Weighed("mark", _per_case(fitted, fitted.place, fitted.absent, has, rows),
+                           mark, levels))
         if mark.detail is not None:
-            out.append(Weighed("mark_detail", np.where(has, np.clip(detail_w[rows], *_CLIP),
-                                                       0.0), mark, fitted.place + fitted.detail))
+            out.append(Weighed("mark_detail", _per_case(fitted, fitted.detail, 0.0, has, rows),
+                               mark, levels))
+        if mark.inscription is not None:
+            out.append(Weighed("mark_inscription",
+                               _per_case(fitted, fitted.text, 0.0, has, rows), mark, levels))
     return out
+
+
+def _per_case(fitted: _MarkWeights, levels: Floats, absent: float, has: Bools,
+              rows: Ints) -> Floats:
+    """One part of a mark's weight for the cases at `rows`: its level for each case's
+    best-fitting mark, `absent` for a case without one (0 for a case with no marks)."""
+    weights = np.full(fitted.size, absent)
+    weights[fitted.cases] = levels[fitted.best]
+    return np.where(has, np.clip(weights[rows], *_CLIP), 0.0)
 
 
 @dataclass(frozen=True)
 class _MarkWeights:
     """One reported mark against every case's marks of its kind."""
 
+    size: int  # cases in the table
     absent: float  # the weight of a case with no mark of the kind
     place: Floats  # per relation (`marks.RELATIONS`): the weight of the kind so placed
     detail: Floats  # per relation: the weight of the detail comparing so
+    text: Floats  # per relation: the weight of the tattoo's text comparing so
     cases: Ints  # the cases bearing a mark of the kind
     best: Ints  # for each: the relation of its best-fitting mark
 
 
 _MEMO_LIMIT = 4096  # reported marks remembered per table (a few tens of kilobytes each)
+# Each relation's place, detail and text, as indices (for counting with numpy).
+_PLACE_OF = np.array([PLACES.index(r.place) for r in RELATIONS], dtype=np.int64)
+_DETAIL_OF = np.array([DETAILS.index(r.detail) for r in RELATIONS], dtype=np.int64)
+_TEXT_OF = np.array([TEXTS.index(r.text) for r in RELATIONS], dtype=np.int64)
 
 
 def _mark_weights(mark: Mark, table: CaseTable) -> _MarkWeights:
@@ -275,21 +295,23 @@ def _mark_weights(mark: Mark, table: CaseTable) -> _MarkWeights:
     n = len(RELATIONS)
     bearing = index.cases if index else 0
     absent = math.log10(ABSENT_SAME / max(1 - (bearing + 0.5) / (population + 1), 0.01))
-    place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
+    place_levels, detail_levels, text_levels = np.full(n, -np.inf), np.zeros(n), np.zeros(n)
     cases, best = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if index is not None:
         codes = np.array([relation(mark, m).index for m in index.marks], dtype=np.int64)
         entries = codes[index.which]
         place_levels, detail_levels = _mark_levels(mark, index.rows, entries, population)
+        text_levels = _text_levels(mark, index.rows, entries)
         # Each case's best-fitting mark: the relation of highest weight among its entries.
-        by_fit = np.argsort(place_levels + detail_levels, kind="stable")
+        by_fit = np.argsort(place_levels + detail_levels + text_levels, kind="stable")
         rank = np.empty(n, dtype=np.int64)
         rank[by_fit] = np.arange(n)
         top = np.full(table.size, -1, dtype=np.int64)
         np.maximum.at(top, index.rows, rank[entries])
         cases = np.flatnonzero(top >= 0)
         best = by_fit[top[cases]]
-    found = _MarkWeights(absent, place_levels, detail_levels, cases, best)
+    found = _MarkWeights(table.size, absent, place_levels, detail_levels, text_levels, cases,
+                         best)
     if len(table.memo) >= _MEMO_LIMIT:
         table.memo.clear()
     table.memo[key] = found
@@ -300,12 +322,15 @@ def _mark_levels(mark: Mark, rows: Ints, entries: Ints,
                  population: int) -> tuple[Floats, Floats]:
     """The weight of each relation (`marks.RELATIONS`) for the place and for the detail."""
     n, places, details = len(RELATIONS), len(PLACES), len(DETAILS)
-    # How many cases bear a mark that compares so (each case once per relation), how many
-    # bear one at that place, and how many at that place with a detail recorded.
-    per_relation = np.bincount(np.unique(rows * n + entries) % n, minlength=n)
-    at_place = entries // details
+    # How many cases bear a mark whose place and detail compare so (each case once per
+    # pair), how many bear one at that place, and how many at that place with a detail
+    # recorded.
+    at_place, detail_of = _PLACE_OF[entries], _DETAIL_OF[entries]
+    pair = at_place * details + detail_of
+    per_pair = np.bincount(np.unique(rows * places * details + pair) % (places * details),
+                           minlength=places * details)
     per_place = np.bincount(np.unique(rows * places + at_place) % places, minlength=places)
-    known = entries % details != DETAILS.index("unknown")
+    known = detail_of != DETAILS.index("unknown")
     per_known = np.bincount(np.unique(rows[known] * places + at_place[known]) % places,
                             minlength=places)
     # A small archive knows little of how common each detail is: imaginary marks, as many
@@ -316,16 +341,46 @@ def _mark_levels(mark: Mark, rows: Ints, entries: Ints,
              "disagree": 1 - (2 if sided else 1) / vocabulary}
     place_levels, detail_levels = np.full(n, -np.inf), np.zeros(n)
     for rel in RELATIONS:
-        p = rel.index // details
+        p, d = PLACES.index(rel.place), DETAILS.index(rel.detail)
         same, same_detail = PLACE_SAME[rel.place], detail_likelihood(mark, rel)
-        if same_detail == 0:
+        if same_detail == 0 or (rel.text != "unknown" and mark.inscription is None):
             continue  # a relation this report's mark cannot have
         place_levels[rel.index] = math.log10(same * (population + 1) / (per_place[p] + 0.5))
         if rel.detail != "unknown":
-            among = (per_relation[rel.index] + PRIOR_CASES * prior[rel.detail]) / (
+            among = (per_pair[p * details + d] + PRIOR_CASES * prior[rel.detail]) / (
                 per_known[p] + PRIOR_CASES)
             detail_levels[rel.index] = math.log10(same_detail / among)
     return place_levels, detail_levels
+
+
+# A small archive knows little of how common a text is: imaginary texts, as many as
+# PRIOR_CASES, of which one in a hundred agrees with any given one by chance and a few
+# more are close (the generator's and real lists share common names).
+_TEXT_PRIOR = {"agree": 0.01, "close": 0.04, "disagree": 0.95}
+
+
+def _text_levels(mark: Mark, rows: Ints, entries: Ints) -> Floats:
+    """The weight of each relation for the tattoo's text: P(the texts compare so | same
+    person) over the share of the cases' recorded texts that do, among the tattoos of the
+    family's design (the chain rule's next term: a name among names), anywhere on the body
+    (what a tattoo says does not depend on where it is)."""
+    levels = np.zeros(len(RELATIONS))
+    if mark.inscription is None:
+        return levels
+    texts = len(TEXTS)
+    text_of = _TEXT_OF[entries]
+    known = text_of != TEXTS.index("unknown")
+    if mark.detail is not None:
+        known &= _DETAIL_OF[entries] == DETAILS.index("agree")
+    per_text = np.bincount(np.unique(rows[known] * texts + text_of[known]) % texts,
+                           minlength=texts)
+    recorded = len(np.unique(rows[known]))
+    for t, text in enumerate(TEXTS):
+        if text == "unknown":
+            continue
+        among = (per_text[t] + PRIOR_CASES * _TEXT_PRIOR[text]) / (recorded + PRIOR_CASES)
+        levels[_TEXT_OF == t] = math.log10(TEXT_SAME[text] / among)
+    return levels
 
 
 _HEIGHT_SD_SAME = 6.0  # cm: a family's estimate, rounded, against a measure from photos
@@ -424,7 +479,7 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
         if case.height_cm is None or report.height_cm is None:
             return None
         return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
-    if f in ("mark", "mark_detail"):
+    if f in ("mark", "mark_detail", "mark_inscription"):
         return _explain_mark(weighed, case)
     if f == "name":
         return _explain_name(report, case)
@@ -473,6 +528,8 @@ def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
     rel = relation(mark, body) if body else None
     if weighed.factor == "mark_detail":
         return explain_detail(mark, body, rel)
+    if weighed.factor == "mark_inscription":
+        return explain_text(mark, body, rel)
     return explain_mark(mark, body, rel)
 
 

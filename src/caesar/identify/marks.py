@@ -3,9 +3,11 @@
 The codes and their words are the cases' (`caesar.cases.marks`). A comparison has two parts:
 the **place** (the same place, the other side, elsewhere on the body; or no place given by
 the family) and the **detail** (the same design, operation, tooth or finger; the same on the
-other side, for a tooth; another one; or not known on one side). Families often remember a
-mark but not its side, or its side the wrong way round, and sometimes misremember what a
-tattoo showed, so nothing here excludes: each comparison only weighs (`factors.marks`).
+other side, for a tooth; another one; or not known on one side), and for a tattoo the
+**text** it carries (the same words however spelt, close words, other words, or not known on
+one side: `caesar.identify.inscriptions`). Families often remember a mark but not its side, or
+its side the wrong way round, and sometimes misremember what a tattoo showed or said, so
+nothing here excludes: each comparison only weighs (`factors.marks`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from caesar.cases.marks import Mark as Mark
 from caesar.cases.marks import parse_mark as parse_mark
 from caesar.cases.marks import read_mark as read_mark
 from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_DETAILS, mirror_location
+from caesar.identify import inscriptions
+from caesar.identify.inscriptions import TEXTS, Text
 
 Place = Literal["present", "exact", "mirrored", "elsewhere"]
 Detail = Literal["unknown", "agree", "mirrored", "disagree"]
@@ -37,6 +41,11 @@ ABSENT_SAME: Final[float] = 0.15
 DETAIL_SAME: Final[dict[Detail, float]] = {"agree": 0.85, "disagree": 0.15, "unknown": 1.0}
 SIDED_DETAIL_SAME: Final[dict[Detail, float]] = {
     "agree": 0.77, "mirrored": 0.08, "disagree": 0.15, "unknown": 1.0}
+# P(the texts compare so | same person, both sides know one): a family gives the words right
+# (in either script, spelt any usual way) most of the time; some misspell them or an analyst
+# misreads a faded tattoo (close), and a few remember other words.
+TEXT_SAME: Final[dict[Text, float]] = {"agree": 0.80, "close": 0.12, "disagree": 0.08,
+                                       "unknown": 1.0}
 
 
 @dataclass(frozen=True)
@@ -45,14 +54,17 @@ class Relation:
 
     place: Place
     detail: Detail
+    text: Text = "unknown"
 
     @property
     def index(self) -> int:
-        """A small integer for arrays (place-major)."""
-        return PLACES.index(self.place) * len(DETAILS) + DETAILS.index(self.detail)
+        """A small integer for arrays (place-major, then detail, then text)."""
+        return (PLACES.index(self.place) * len(DETAILS) + DETAILS.index(self.detail)) \
+            * len(TEXTS) + TEXTS.index(self.text)
 
 
-RELATIONS: Final[tuple[Relation, ...]] = tuple(Relation(p, d) for p in PLACES for d in DETAILS)
+RELATIONS: Final[tuple[Relation, ...]] = tuple(
+    Relation(p, d, t) for p in PLACES for d in DETAILS for t in TEXTS)
 """Every relation, in the order of `Relation.index`."""
 
 
@@ -77,7 +89,7 @@ def relation(reported: Mark, body: Mark) -> Relation:
         detail = "mirrored"
     else:
         detail = "disagree"
-    return Relation(place, detail)
+    return Relation(place, detail, inscriptions.compare(reported.inscription, body.inscription))
 
 
 def detail_likelihood(reported: Mark, rel: Relation) -> float:
@@ -92,21 +104,34 @@ def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> str:
     said = f"the family describes a {reported.words()}"
     if body is None or rel is None:
         return f"{said}: none is recorded on the body"
-    if reported.detail is None and body.detail is None:
+    if reported.detail is None and body.detail is None and reported.inscription is None \
+            and body.inscription is None:
         # Neither side says what the mark shows: the place is all there is to compare.
         if rel.place in ("exact", "present"):
             return f"{said}: the body has it{' there' if rel.place == 'exact' else ''}"
         if rel.place == "mirrored":
             return f"{said}: the body has it on the other side"
         return f"{said}: the body has a {body.words()}"
-    notes = {"exact": "the same place", "present": "", "mirrored": "sides are often confused",
-             "elsewhere": "elsewhere on the body"}
-    note = notes[rel.place]
-    if rel.detail == "unknown":
-        unknown = ("what it shows is not recorded on the body" if body.detail is None
-                   else "the family did not say what it shows")
-        note = f"{note}; {unknown}" if note else unknown
+    notes = [{"exact": "the same place", "present": "", "mirrored": "sides are often confused",
+              "elsewhere": "elsewhere on the body"}[rel.place]]
+    family_says = reported.detail is not None or reported.inscription is not None
+    body_shows = body.detail is not None or body.inscription is not None
+    if rel.detail == "unknown" and rel.text == "unknown":
+        # Nothing of what the mark shows or says compares (both sides' words show what is known).
+        notes.append("the family did not say what it shows" if not family_says
+                     else "what it shows is not recorded on the body" if not body_shows else "")
+    elif rel.text == "unknown" and (reported.inscription or body.inscription):
+        notes.append("its words are not recorded on the body" if body.inscription is None
+                     else "the family did not give its words")
+    note = "; ".join(n for n in notes if n)
     return f"{said}; the body shows a {body.words()}" + (f" ({note})" if note else "")
+
+
+def explain_text(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:
+    """What the tattoo's text alone says (None when it is not known on both sides)."""
+    if body is None or rel is None or reported.inscription is None or body.inscription is None:
+        return None
+    return inscriptions.explain(reported.inscription, body.inscription, rel.text)
 
 
 def explain_detail(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:

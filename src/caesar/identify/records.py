@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caesar.cases.marks import without_texts
 from caesar.catalog.identify import MissingReport, MissingReporter
 from caesar.identify.branches import branch_number
 from caesar.identify.names import PersonName, person_name
@@ -117,7 +118,7 @@ def apply_fields(session: Session, cipher: FieldCipher, report: MissingReport,
             if key == "arresting_branch":
                 report.branch_number = branch_number(value)
         elif key == "marks":
-            report.marks = list(value or [])
+            seal_marks(cipher, report, list(value or []))
         else:
             setattr(report, key, value)
     reporter_values = {k: v for k, v in values.items() if k in REPORTER_KEYS}
@@ -194,9 +195,27 @@ def open_report(cipher: FieldCipher, row: MissingReport,
         birth_year=row.birth_year, birth_date=row.birth_date, height_cm=row.height_cm,
         arrest_date=row.arrest_date, arrest_place=text("arrest_place"),
         arresting_branch=text("arresting_branch"), branch_number=row.branch_number,
-        detainee_number=row.detainee_number, marks=tuple(row.marks or ()),
+        detainee_number=row.detainee_number, marks=open_marks(cipher, row),
         notes=text("notes"), created_at=row.created_at, updated_at=row.updated_at,
         reporters=tuple(open_reporter(cipher, r) for r in reporters))
+
+
+def seal_marks(cipher: FieldCipher, report: MissingReport, codes: list[str]) -> None:
+    """Store a report's marks: what a tattoo says can name the family (a daughter, a
+    mother), so the codes with their texts are sealed and the plain column holds them
+    without (kind, place, design)."""
+    report.marks = without_texts(codes)
+    texts = report.marks != codes
+    report.marks_sealed = cipher.seal(json.dumps(codes, ensure_ascii=False), context(
+        "missing_reports", "marks", report.id)) if texts else None
+
+
+def open_marks(cipher: FieldCipher, row: MissingReport) -> tuple[str, ...]:
+    """A report's marks with their texts (see :func:`seal_marks`)."""
+    if row.marks_sealed is None:
+        return tuple(row.marks or ())
+    return tuple(json.loads(cipher.open(row.marks_sealed, context("missing_reports", "marks",
+                                                                   row.id))))
 
 
 def open_reporter(cipher: FieldCipher, row: MissingReporter) -> ReporterRecord:
