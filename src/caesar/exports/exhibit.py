@@ -187,14 +187,18 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 def _watermark(image: Image.Image, text: str) -> None:
     size = max(14, image.width // 40)
     font = _font(size)
-    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    x = image.width - (right - left) - size
-    y = image.height - (bottom - top) - size
-    draw.text((x, y), text, font=font, fill=(255, 255, 255, 150), stroke_width=max(1, size // 12),
-              stroke_fill=(0, 0, 0, 110))
-    image.paste(Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB"))
+    stroke = max(1, size // 12)
+    left, top, right, bottom = ImageDraw.Draw(image).textbbox((0, 0), text, font=font,
+                                                              stroke_width=stroke)
+    x = max(0, image.width - (right - left) - size)
+    y = max(0, image.height - (bottom - top) - size)
+    # Only the text's own box is composited: the whole image would cost ten times as much.
+    box = (x, y, min(image.width, x + right - left), min(image.height, y + bottom - top))
+    layer = Image.new("RGBA", (box[2] - x, box[3] - y), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text((-left, -top), text, font=font, fill=(255, 255, 255, 150),
+                               stroke_width=stroke, stroke_fill=(0, 0, 0, 110))
+    under = image.crop(box).convert("RGBA")
+    image.paste(Image.alpha_composite(under, layer).convert("RGB"), box[:2])
 
 
 def _captioned(image: Image.Image, lines: Sequence[tuple[str, str]]) -> Image.Image:
