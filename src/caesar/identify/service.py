@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -321,9 +322,11 @@ class IdentifyService:
         """Record whether the family agreed to the next step (only the next one)."""
         return disclosure.step(self._w, session_id, step, consent, actor, present, note)
 
-    def disclosure_material(self, session_id: int, actor: str) -> Material:
-        """What the family may be shown at the step they reached, and nothing beyond it."""
-        return disclosure.material(self._w, session_id, actor)
+    def disclosure_material(self, session_id: int, actor: str, *, image: int | None = None
+                            ) -> Material:
+        """What the family may be shown at the step they reached, and nothing beyond it
+        (with `image`, only that one of the step's images)."""
+        return disclosure.material(self._w, session_id, actor, image)
 
     def end_disclosure(self, session_id: int, outcome: str, actor: str, *,
                        note: str | None = None) -> DisclosureView:
@@ -389,9 +392,18 @@ def _report_view(session: Session, cipher: FieldCipher, record: ReportRecord, *,
             consent_notify=r.consent_notify) for r in record.reporters],
         matches=[review.summary(m) for m in matches],
         history=[ChangeView(action=c.action, fields=list(c.fields), actor=c.actor, at=c.at,
-                            before=open_json(cipher, c.before_sealed,
-                                             f"report_changes.before:{c.id}") or {})
+                            before=_withheld(open_json(cipher, c.before_sealed,
+                                                       f"report_changes.before:{c.id}") or {},
+                                             shown=contact and any(
+                                                 r.consent_contact for r in record.reporters)))
                  for c in changes])
+
+
+def _withheld(before: dict[str, Any], *, shown: bool) -> dict[str, Any]:
+    """A change's previous values, without a reporter's previous contact unless contacts are
+    shown (asked for, and consented to): the history must not reveal what the report hides.
+    The change still names the field."""
+    return before if shown else {k: v for k, v in before.items() if k != "reporter_contact"}
 
 
 def _candidate_view(candidate: Candidate, match: Match | None) -> CandidateView:
