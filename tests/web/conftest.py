@@ -153,8 +153,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Client]:
-    """An HTTP client signed in to a server that is starting at `url` (waits for it)."""
+def signed_in_over_http(url: str, name: str, secret: str, code: str = ""
+                        ) -> Iterator[httpx2.Client]:
+    """An HTTP client signed in to a server that is starting at `url` (waits for it), with
+    the password `secret` and a one-time `code` if the account needs one."""
     with httpx2.Client(base_url=url, follow_redirects=False) as client:
         for _ in range(300):
             try:
@@ -162,7 +164,7 @@ def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Cli
                 break
             except httpx2.ConnectError:
                 time.sleep(0.1)
-        reply = client.post("/login", data={"name": name, "password": secret,
+        reply = client.post("/login", data={"name": name, "password": secret, "code": code,
                                             "csrf_token": csrf_of(page.text)})
         assert reply.status_code == 303, reply.text
         yield client

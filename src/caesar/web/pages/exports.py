@@ -40,7 +40,7 @@ NOTICES: Final = {"requested": N_("Your request was sent. A second person approv
                   "refuse": N_("The request was refused."),
                   "produced": N_("The package was made and is held, encrypted, for the person"
                                  " who asked.")}
-Line = Annotated[str, Field(default="", max_length=4000)]
+Line = Annotated[str, Field(max_length=4000)]
 
 
 class ExportForm(BaseModel):
@@ -48,19 +48,19 @@ class ExportForm(BaseModel):
     on unless they tick that faces or marked regions be shown."""
 
     kind: Literal["evidence", "exhibit", "data"]
-    cases: Line
-    transfer: Line
-    photos: Line
-    requested_by: Annotated[str, Field(default="", max_length=500)]
-    reveal_operators: Line
-    faces_shown: Line
-    regions_shown: Line
-    grayscale: Line
-    watermark: Annotated[str, Field(default="", max_length=120)]
-    caption: Annotated[list[Literal["ar", "en"]], Field(default_factory=list, max_length=2)]
+    cases: Line = ""
+    transfer: Line = ""
+    photos: Line = ""
+    requested_by: Annotated[str, Field(max_length=500)] = ""
+    reveal_operators: Line = ""
+    faces_shown: Line = ""
+    regions_shown: Line = ""
+    grayscale: Line = ""
+    watermark: Annotated[str, Field(max_length=120)] = ""
+    caption: Annotated[list[Literal["ar", "en"]], Field(max_length=2)] = []
     format: Literal["csv", "json", "ftm"] = "csv"
-    reason: Annotated[str, Field(default="", max_length=2000)]
-    send: Line  # "yes": send the request; otherwise show what it would contain
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    send: Line = ""  # "yes": send the request; otherwise show what it would contain
 
     def params(self) -> ExportParams:
         """The export asked for (the service's own models check it)."""

@@ -22,9 +22,9 @@ TEXT_KEYS: Final = ("name", "father", "grandfather", "family_name", "mother", "a
 OTHER_KEYS: Final = ("sex", "birth_year", "birth_date", "height_cm", "arrest_date",
                      "detainee_number", "consent_share")
 MARK_ROWS: Final = 3  # empty rows offered beside the marks a report already has
-Text = Annotated[str | None, Field(default=None, max_length=4000)]
+Text = Annotated[str | None, Field(max_length=4000)]
 Short = Annotated[str, Field(max_length=40)]
-Rows = Annotated[list[Short], Field(default_factory=list, max_length=24)]
+Rows = Annotated[list[Short], Field(max_length=24)]
 
 
 class ReportForm(BaseModel):
@@ -35,29 +35,29 @@ class ReportForm(BaseModel):
     """
 
     name: Annotated[str, Field(min_length=1, max_length=500)]
-    father: Text
-    grandfather: Text
-    family_name: Text
-    mother: Text
-    sex: Text
-    birth_year: Text
-    birth_date: Text
-    height_cm: Text
-    arrest_date: Text
-    arrest_place: Text
-    arresting_branch: Text
-    detainee_number: Text
-    notes: Text
-    reporter_name: Text
-    reporter_relationship: Text
-    reporter_contact: Text
-    forget_contact: Text  # ticked: the reporter's contact is deleted
-    consent_contact: Text  # a ticked box sends "yes"
-    consent_share: Text
-    consent_notify: Text  # "", "yes" or "no"
-    mark_kind: Rows
-    mark_place: Rows
-    mark_detail: Rows
+    father: Text = None
+    grandfather: Text = None
+    family_name: Text = None
+    mother: Text = None
+    sex: Text = None
+    birth_year: Text = None
+    birth_date: Text = None
+    height_cm: Text = None
+    arrest_date: Text = None
+    arrest_place: Text = None
+    arresting_branch: Text = None
+    detainee_number: Text = None
+    notes: Text = None
+    reporter_name: Text = None
+    reporter_relationship: Text = None
+    reporter_contact: Text = None
+    forget_contact: Text = None  # ticked: the reporter's contact is deleted
+    consent_contact: Text = None  # a ticked box sends "yes"
+    consent_share: Text = None
+    consent_notify: Text = None  # "", "yes" or "no"
+    mark_kind: Rows = []
+    mark_place: Rows = []
+    mark_detail: Rows = []
 
     def marks(self) -> list[str] | None:
         """The mark codes of the rows with a kind (None when the form sent no rows)."""
