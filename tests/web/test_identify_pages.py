@@ -167,7 +167,10 @@ def test_a_disclosure_shows_only_the_step_the_family_reached(site: Site) -> None
     seeded = site.identification()
     liaison = site.as_role(Role.family_liaison)
     page = f"/disclosures/{seeded.session}"
+    viewed = _entries(site, "disclosure.viewed")
     session = liaison.get(page).text
+    assert "أم سامر" in session  # who was present: the family's names, so the view is logged
+    assert _entries(site, "disclosure.viewed") == viewed + 1
     assert "A description in words" in session and "One photo, grayscale and blurred" in session
     shown_before = _entries(site, "disclosure.shown")
     material = liaison.get(f"{page}/material").text

@@ -333,13 +333,25 @@ class IdentifyService:
         """End a session with its outcome."""
         return disclosure.end(self._w, session_id, outcome, actor, note)
 
-    def disclosures(self) -> list[DisclosureView]:
-        """Every disclosure session."""
-        return disclosure.sessions(self._w)
+    def disclosures(self, actor: str | None = None) -> list[DisclosureView]:
+        """Every disclosure session; with `actor`, the list is logged (it names the family
+        members present)."""
+        found = disclosure.sessions(self._w)
+        if actor is not None:
+            with self._w.catalog.session() as session:
+                self._w.log(session, [Event(type="disclosures.listed", time=now(), actor=actor,
+                                            details={"sessions": len(found)})])
+        return found
 
-    def disclosure(self, session_id: int) -> DisclosureView:
-        """One disclosure session with its steps."""
-        return disclosure.session_view(self._w, session_id)
+    def disclosure(self, session_id: int, actor: str | None = None) -> DisclosureView:
+        """One disclosure session with its steps; with `actor`, the view is logged (it names
+        the family members who were present)."""
+        found = disclosure.session_view(self._w, session_id)
+        if actor is not None:
+            with self._w.catalog.session() as session:
+                self._w.log(session, [Event(type="disclosure.viewed", time=now(), actor=actor,
+                                            subject=Subject.record("disclosure", session_id))])
+        return found
 
 
 def _new_report(actor: str, at: datetime) -> MissingReport:

@@ -45,9 +45,10 @@ class End(BaseModel):
 
 @router.get("", response_model=list[DisclosureView])
 @requires(Permission.disclosures_read)
-def sessions(web: Web) -> list[DisclosureView]:
-    """Every session."""
-    return web.archive.identify.disclosures()
+def sessions(web: Web, who: Who) -> list[DisclosureView]:
+    """Every session (the list is logged)."""
+    with web.changing():
+        return web.archive.identify.disclosures(who.name)
 
 
 @router.post("", response_model=DisclosureView)
@@ -62,9 +63,10 @@ def start(web: Web, who: Who, body: Start) -> DisclosureView:
 
 @router.get("/{session_id}", response_model=DisclosureView)
 @requires(Permission.disclosures_read)
-def session(web: Web, session_id: SessionId) -> DisclosureView:
-    """One session with its steps."""
-    return web.archive.identify.disclosure(session_id)
+def session(web: Web, who: Who, session_id: SessionId) -> DisclosureView:
+    """One session with its steps (the view is logged)."""
+    with web.changing():
+        return web.archive.identify.disclosure(session_id, who.name)
 
 
 @router.post("/{session_id}/step", response_model=DisclosureView)

@@ -35,11 +35,12 @@ NOTICES: Final = {"started": N_("The session has begun. Ask the family about the
 
 @router.get("/disclosures", response_class=HTMLResponse)
 @requires(Permission.disclosures_read)
-def session_list(request: Request, web: Web) -> Response:
-    """Every disclosure session, with the step each reached and how it ended."""
+def session_list(request: Request, web: Web, who: Who) -> Response:
+    """Every disclosure session, with the step each reached and how it ended (logged)."""
+    with web.changing():
+        sessions = web.archive.identify.disclosures(who.name)
     return web.pages.render(request, "disclosures.html",
-                            title=web.pages.text(request, "Disclosure"),
-                            sessions=web.archive.identify.disclosures())
+                            title=web.pages.text(request, "Disclosure"), sessions=sessions)
 
 
 @router.post("/disclosures")
@@ -56,10 +57,12 @@ def start(web: Web, who: Who, report: Annotated[int, Form(ge=1, le=MAX_ID)],
 
 @router.get("/disclosures/{session_id}", response_class=HTMLResponse)
 @requires(Permission.disclosures_read)
-def session_page(request: Request, web: Web, session_id: SessionId,
+def session_page(request: Request, web: Web, who: Who, session_id: SessionId,
                  notice: Annotated[str | None, Query(max_length=16)] = None) -> Response:
-    """One session: who was present, each step asked and the answer, the next step."""
-    session = web.archive.identify.disclosure(session_id)
+    """One session: who was present, each step asked and the answer, the next step (the
+    view is logged: it names the family members present)."""
+    with web.changing():
+        session = web.archive.identify.disclosure(session_id, who.name)
     loc = web.pages.locale(request)
     return web.pages.render(
         request, "disclosure.html",
