@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from caesar.cases.marks import read_mark
 from caesar.identify.reports import ReportFields, parse_fields
@@ -34,7 +34,8 @@ class ReportForm(BaseModel):
     choices (kind, place, detail) from the cases' vocabulary.
     """
 
-    name: Annotated[str, Field(min_length=1, max_length=500)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=500)]
     father: Text = None
     grandfather: Text = None
     family_name: Text = None

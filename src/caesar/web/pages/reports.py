@@ -45,10 +45,11 @@ def report_list(request: Request, web: Web, who: Who, page: PageNumber = 1,
     with web.changing():
         found = web.archive.identify.reports(who.name, name=name.strip() or None)
     pages = max(1, -(-len(found) // PER_PAGE))
-    shown = found[(page - 1) * PER_PAGE:page * PER_PAGE]
+    page = min(page, pages)
     return web.pages.render(request, "reports.html",
                             title=web.pages.text(request, "Families' reports"),
-                            reports=shown, total=len(found), page=min(page, pages), pages=pages,
+                            reports=found[(page - 1) * PER_PAGE:page * PER_PAGE],
+                            total=len(found), page=page, pages=pages,
                             name=name, query_string=urlencode({"name": name} if name else {}))
 
 
