@@ -196,3 +196,18 @@ def test_a_disclosure_shows_only_the_step_the_family_reached(site: Site) -> None
     assert ended.status_code == 303
     assert liaison.get(f"{page}/material").status_code == 400  # ended: nothing more shown
     assert "The family chose to stop" in liaison.get(page).text
+
+
+def test_the_ranking_follows_an_analysts_change_at_once(site: Site) -> None:
+    case = site.archive.case_index.all()[1]
+    assert case.photographed_on and case.numbers.detainee
+    report = _file(site, name="Hassan Ali", sex="M", detainee_number=case.numbers.detainee,
+                   arrest_date=(case.photographed_on - timedelta(days=90)).isoformat())
+    omar = site.as_role(Role.reviewer)
+    ranked = f"/reports/{report}/matches"
+    assert f'id="case-{case.id}"' in omar.get(ranked).text.split("Excluded, and why")[0]
+    web = site.app.state.web
+    with web.changing():  # as the analyst's form saves it
+        site.archive.cases.edit(case.id, [("sex", "F")], NAMES[Role.analyst])
+    excluded = omar.get(ranked).text.split("Excluded, and why")
+    assert len(excluded) == 2 and f'id="case-{case.id}"' in excluded[1]

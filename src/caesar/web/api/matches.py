@@ -30,7 +30,8 @@ def ranked(web: Web, who: Who, report_id: ReportId,
            limit: Annotated[int, Query(ge=1, le=200)] = 20) -> MatchResult:
     """`match --report ID --json`: ranked cases best first, then excluded ones (logged)."""
     with web.changing():
-        return web.archive.identify.match(report_id, who.name, limit=limit)
+        return web.archive.identify.match(report_id, who.name, limit=limit,
+                                          table=web.case_table())
 
 
 @router.get("/matches", response_model=list[MatchSummary])

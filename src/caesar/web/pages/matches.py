@@ -56,7 +56,8 @@ def ranked(request: Request, web: Web, who: Who, report_id: ReportId) -> Respons
     then the cases excluded, with why (never ranked unless a reviewer lifts it)."""
     with web.changing():
         report = web.archive.identify.report(report_id, who.name)
-        result = web.archive.identify.match(report_id, who.name, limit=RANKED)
+        result = web.archive.identify.match(report_id, who.name, limit=RANKED,
+                                                 table=web.case_table())
     loc = web.pages.locale(request)
     return web.pages.render(
         request, "ranked.html", title=f"{loc.gettext('Report')} {loc.figures(str(report_id))}",
@@ -73,7 +74,8 @@ def match_page(request: Request, web: Web, who: Who, report_id: ReportId, case_i
     case = web.archive.cases.show(case_id)
     with web.changing():
         report = web.archive.identify.report(report_id, who.name)
-        result = web.archive.identify.match(report_id, who.name, limit=RANKED)
+        result = web.archive.identify.match(report_id, who.name, limit=RANKED,
+                                                 table=web.case_table())
     candidate = next((c for c in result.candidates if c.case == case_id), None)
     decided = _decided(web, report_id, case_id)
     sessions = [s for s in web.archive.identify.disclosures()
