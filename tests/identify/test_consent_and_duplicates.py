@@ -69,3 +69,16 @@ def test_duplicates_across_scripts_are_found_and_merged(caesar: Caesar, tmp_path
     assert caesar.json("missing", "duplicates") == []
     refused = caesar("match", "--report", str(arabic))
     assert refused.exit_code == 2 and f"merged into report {son}" in refused.stderr
+
+
+def test_a_previous_contact_is_not_in_the_history_unless_contacts_are_shown(
+        caesar: Caesar, tmp_path: Path) -> None:
+    (report,) = _import(caesar, tmp_path, [{**ALSO_SHARED, "consent_contact": True}])
+    caesar.json("missing", "edit", str(report), "--set", "reporter_contact=+999 4")
+    shown = caesar.json("missing", "show", str(report))
+    (change,) = [c for c in shown["history"] if c["action"] == "edited"]
+    assert change["fields"] == ["reporter_contact"] and change["before"] == {}
+    assert "+999" not in json.dumps(shown)
+    with_contacts = caesar.json("missing", "show", str(report), "--contact")
+    (change,) = [c for c in with_contacts["history"] if c["action"] == "edited"]
+    assert change["before"] == {"reporter_contact": "+999 3"}  # the reporter consented

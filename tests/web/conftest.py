@@ -1,8 +1,9 @@
 """The web app on a small synthetic archive: built once per session, copied per module.
 
-The archive holds a few synthetic cases (built, numbers read) and one account per role; each
-module gets its own copy, app and signed-in clients, so modules never see each other's
-changes.
+The archive holds a few synthetic cases (built, numbers read), one account per role and a
+second reviewer; each module gets its own copy, app and signed-in clients, so modules never
+see each other's changes. `Site.identification()` adds, once per module that asks, a family's
+report confirmed by two reviewers, a disclosure session and an export request.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Final
 
 import httpx2
 import pyotp
@@ -27,6 +29,8 @@ from fastapi.testclient import TestClient
 from caesar.access.roles import Role
 from caesar.core import Archive
 from caesar.demo.generate import generate_collection
+from caesar.exports.views import DataOptions, ExportParams
+from caesar.identify.reports import parse_assignments
 from caesar.intake.service import IngestRequest
 from caesar.vault.keys import KdfCost
 from caesar.web.app import create_app
@@ -34,10 +38,23 @@ from caesar.web.app import create_app
 NAMES: dict[Role, str] = {
     Role.admin: "hala", Role.archivist: "sami", Role.analyst: "rania", Role.reviewer: "omar",
     Role.investigator: "lina", Role.family_liaison: "nour", Role.viewer: "karim"}
+SECOND_REVIEWER: Final = "salma"  # confirms what the first reviewer shortlists
+REPORTED: Final = "سامر أحمد علي الحلبي"  # the name on the seeded report
 
 
 def password(name: str) -> str:
     return f"long password of {name}"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What `Site.identification()` made: ids of a report, its confirmed case, a disclosure
+    session at its first step (the description) and an export request waiting."""
+
+    report: int
+    case: int
+    session: int
+    request: int
 
 
 @dataclass
@@ -49,6 +66,7 @@ class Site:
     secrets: dict[str, str]
     clients: dict[str, TestClient] = field(default_factory=dict)
     steps: dict[str, int] = field(default_factory=dict)  # the last one-time code's step used
+    seeded: Seeded | None = None
 
     def client(self, address: str = "testclient") -> TestClient:
         """A client that has not signed in (from `address`, as the server sees it)."""
@@ -80,12 +98,45 @@ class Site:
     def as_role(self, role: Role) -> TestClient:
         """A client signed in with the account of `role` (signed in once per module: a
         one-time code cannot be used twice)."""
-        name = NAMES[role]
+        return self.as_user(NAMES[role])
+
+    def as_user(self, name: str) -> TestClient:
+        """A client signed in as `name` (once per module)."""
         if name not in self.clients:
             client = self.client()
             assert self.sign_in(client, name) == 303
             self.clients[name] = client
         return self.clients[name]
+
+    def identification(self) -> Seeded:
+        """A family's report of the person of the first case (filed in Arabic, with a contact
+        the reporter agreed to give), confirmed by two reviewers; a disclosure session at its
+        first step; an export request waiting for approval. Made once per module."""
+        if self.seeded is None:
+            archive = self.archive
+            case = archive.case_index.all()[0]
+            arrested = (case.photographed_on or datetime.now(UTC).date()) - timedelta(days=60)
+            liaison, reviewer = NAMES[Role.family_liaison], NAMES[Role.reviewer]
+            fields = parse_assignments([
+                f"name={REPORTED}", "sex=M", f"arrest_date={arrested}", "birth_year=1985",
+                f"detainee_number={case.numbers.detainee or ''}", "marks=tattoo:left_forearm",
+                "reporter_name=أم سامر", "reporter_relationship=الأم",
+                "reporter_contact=+999 512 345 678", "consent_contact=true"])
+            with archive.writing():
+                report = archive.identify.add_report(fields, liaison)
+                archive.identify.shortlist(report.id, case.id, reviewer)
+                archive.identify.confirm(report.id, case.id, SECOND_REVIEWER)
+                session = archive.identify.start_disclosure(report.id, case.id, liaison,
+                                                            present=["أم سامر", liaison])
+                archive.identify.disclosure_step(session.id, "description", True, liaison)
+                archive.checkpoint()
+            asked = archive.export_requests.request(
+                ExportParams(kind="data", data=DataOptions(format="csv")),
+                NAMES[Role.investigator], reason="partner list")
+            archive.case_index.invalidate()
+            self.seeded = Seeded(report=report.id, case=case.id, session=session.id,
+                                 request=asked.id)
+        return self.seeded
 
     def csrf(self, client: TestClient) -> str:
         """The session's CSRF token, as every page's forms carry it."""
@@ -102,8 +153,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Client]:
-    """An HTTP client signed in to a server that is starting at `url` (waits for it)."""
+def signed_in_over_http(url: str, name: str, secret: str, code: str = ""
+                        ) -> Iterator[httpx2.Client]:
+    """An HTTP client signed in to a server that is starting at `url` (waits for it), with
+    the password `secret` and a one-time `code` if the account needs one."""
     with httpx2.Client(base_url=url, follow_redirects=False) as client:
         for _ in range(300):
             try:
@@ -111,7 +164,7 @@ def signed_in_over_http(url: str, name: str, secret: str) -> Iterator[httpx2.Cli
                 break
             except httpx2.ConnectError:
                 time.sleep(0.1)
-        reply = client.post("/login", data={"name": name, "password": secret,
+        reply = client.post("/login", data={"name": name, "password": secret, "code": code,
                                             "csrf_token": csrf_of(page.text)})
         assert reply.status_code == 303, reply.text
         yield client
@@ -137,10 +190,10 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
                                      actor="owner", operator="documenter", label="drive"))
         with archive.writing():
             archive.cases.build("owner")
-            for role, name in NAMES.items():
+            for role, name in [*NAMES.items(), (Role.reviewer, SECOND_REVIEWER)]:
                 archive.access.accounts.add(name, role, actor="owner", password=password(name))
             archive.checkpoint()
-        secrets = {name: secret for name in NAMES.values()
+        secrets = {name: secret for name in [*NAMES.values(), SECOND_REVIEWER]
                    if (secret := archive.access.accounts.totp_secret(name))}
     finally:
         archive.close()

@@ -23,8 +23,11 @@ def _entries(site: Site, kind: str) -> int:
 
 def _path(site: Site, template: str) -> str:
     case = site.archive.case_index.all()[0]
+    seeded = site.identification()
     values = {"case_id": str(case.id), "transfer_id": "1", "sha256": case.photos[0],
-              "index": "0", "name": "caesar.css"}
+              "index": "0", "name": "caesar.css", "report_id": str(seeded.report),
+              "session_id": str(seeded.session), "number": "1",
+              "request_id": str(seeded.request)}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], template)
 
 

@@ -44,6 +44,18 @@ class Permission(StrEnum):
     users_read = "admin:users:read"
     users_manage = "admin:users:manage"  # add (never an admin), disable, enable
     security_read = "admin:security:read"  # failed sign-ins, denials, alerts
+    reports_read = "identify:reports:read"  # families' reports and their history (logged)
+    reports_write = "identify:reports:write"  # file a report with the family, edit it
+    contacts_read = "identify:reporters:contact"  # reach a reporter who consented (logged)
+    matches_read = "identify:matches:read"  # ranked cases with their reasons, the queue
+    matches_decide = "identify:matches:decide"  # shortlist, confirm, reject, undo, override
+    disclosures_read = "identify:disclosures:read"  # sessions, their steps and outcomes
+    disclosures_record = "identify:disclosures:record"  # start, each step's answer, the end
+    disclosures_show = "identify:disclosures:show"  # the step's material, for the family
+    export_requests_read = "exports:requests:read"  # requests, their states, their plans
+    export_requests_create = "exports:requests:create"  # ask for a package
+    export_requests_approve = "exports:requests:approve"  # approve or refuse, produce
+    export_requests_download = "exports:requests:download"  # the person who asked
 
     @property
     def token(self) -> str:
@@ -55,6 +67,14 @@ _EVERYONE: Final = frozenset({Permission.dashboard_read, Permission.stats_read,
                               Permission.cases_read, Permission.custody_read,
                               Permission.account_read, Permission.account_edit})
 _SEE_PHOTOS: Final = frozenset({Permission.photos_read, Permission.photos_view})
+# A family's report names the living: only those who work with families and matches read it.
+_READ_REPORTS: Final = frozenset({Permission.reports_read, Permission.matches_read})
+_WITH_FAMILIES: Final = _READ_REPORTS | {
+    Permission.reports_write, Permission.contacts_read, Permission.disclosures_read,
+    Permission.disclosures_record, Permission.disclosures_show}
+_ASK_FOR_EXPORTS: Final = frozenset({Permission.export_requests_read,
+                                     Permission.export_requests_create,
+                                     Permission.export_requests_download})
 
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.admin: frozenset(Permission),
@@ -63,11 +83,12 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.analyst: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read, Permission.cases_edit,
                                              Permission.cases_regroup,
                                              Permission.readings_add},
-    Role.reviewer: _EVERYONE | _SEE_PHOTOS,
-    Role.investigator: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read,
-                                                  Permission.custody_subjects},
+    Role.reviewer: _EVERYONE | _SEE_PHOTOS | _READ_REPORTS | {Permission.matches_decide},
+    # Investigators ask for packages; an administrator (a second person) approves them.
+    Role.investigator: _EVERYONE | _SEE_PHOTOS | _ASK_FOR_EXPORTS | {
+        Permission.transfers_read, Permission.custody_subjects},
     # Families are shown photos (blurred first), not the cameras and files behind them.
-    Role.family_liaison: _EVERYONE | {Permission.photos_view},
+    Role.family_liaison: _EVERYONE | _WITH_FAMILIES | {Permission.photos_view},
     Role.viewer: _EVERYONE,
 }
 """Role -> what it may do. The route x role test checks every route against this table."""

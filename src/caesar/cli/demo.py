@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,8 @@ from caesar.cli.context import state
 from caesar.cli.output import err, out, progress_bar
 from caesar.core import Archive
 from caesar.demo.generate import generate_collection
-from caesar.demo.tour import DEFAULT_DEMO, TourResult, prepare_archive, run_tour
+from caesar.demo.tour import (DEFAULT_DEMO, DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS,
+                              TourResult, prepare_archive, run_tour)
 from caesar.progress import from_counts
 from caesar.vault.keys import KdfCost
 
@@ -110,9 +112,10 @@ def _summary(r: TourResult) -> None:
     lines += ["", "Try:"] + [f"  {env}caesar --archive {r.archive} {c}" for c in (
         "cases list", "cases queue", "photos list", "transfers list", "verify",
         "missing list", "missing duplicates", f"match --report {report}",
-        f"--as rania review shortlist {report} {case}",
-        f"--as omar review confirm {report} {case}",
-        f"--as huda disclosure start {report} {case} --present 'the mother' --present huda",
+        f"--as {DEMO_REVIEWERS[0]} review shortlist {report} {case}",
+        f"--as {DEMO_REVIEWERS[1]} review confirm {report} {case}",
+        f"--as {DEMO_LIAISON} disclosure start {report} {case} --present 'the mother'"
+        f" --present {DEMO_LIAISON}",
         "serve")]
     lines += ["", "Demo accounts of the web app (synthetic; passwords made up for this demo):"]
     for login in r.logins:
@@ -120,6 +123,21 @@ def _summary(r: TourResult) -> None:
             else ""
         lines.append(f"  {login.user.name} ({login.user.role.value}): password"
                      f" {login.password}{code}")
+    first, second = DEMO_REVIEWERS
+    lines += [
+        "", "In the browser, one person after another (each in a private window of their own):",
+        f"  1. {DEMO_LIAISON}: Families' reports, report {report}, \"Cases that may be this"
+        f" person\": case {case} first, each piece of evidence with its weight and reason"
+        " (or File a family's report, in Arabic).",
+        f"  2. {first}: open case {case} there (/reports/{report}/matches/{case}) and shortlist"
+        " it; trying to confirm it too is refused.",
+        f"  3. {second}: Matches (the review queue), that match, confirm it.",
+        f"  4. {DEMO_LIAISON}: on the confirmed match, begin a disclosure session; record the"
+        " family's answer to each step; show them what they agreed to see.",
+        f"  5. {DEMO_INVESTIGATOR}: Exports, Ask for an export of case {case}; demo-admin"
+        f" approves it; {DEMO_INVESTIGATOR} downloads it.",
+        "  A one-time code from an account's secret:"
+        f" {sys.executable} -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""]
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 

@@ -113,9 +113,11 @@ def end(ctx: typer.Context, session_id: SessionId,
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Every disclosure session."""
-    archive = state(ctx).open()
-    found = archive.identify.disclosures()
+    """Every disclosure session (the list is recorded in the custody log)."""
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        found = archive.identify.disclosures(cli.actor(archive))
     archive.close()
     if json_:
         emit_json(found)
@@ -128,9 +130,12 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 
 @app.command()
 def show(ctx: typer.Context, session_id: SessionId, json_: JsonOption = False) -> None:
-    """One session: who was present, each step asked and the family's answer, the outcome."""
-    archive = state(ctx).open()
-    found = archive.identify.disclosure(session_id)
+    """One session: who was present, each step asked and the family's answer, the outcome
+    (the view is recorded in the custody log)."""
+    cli = state(ctx)
+    archive = cli.open()
+    with archive.writing():
+        found = archive.identify.disclosure(session_id, cli.actor(archive))
     archive.close()
     _print(found, json_)
 

@@ -31,11 +31,15 @@ DEFAULT_DEMO = "caesar-demo"
 DEMO_OPERATOR = "documenter"
 DEMO_ANALYST = "demo-analyst"
 DEMO_LIAISON = "demo-liaison"
+DEMO_REVIEWERS = ("demo-reviewer-a", "demo-reviewer-b")  # one shortlists, the other confirms
 DEMO_INVESTIGATOR = "demo-investigator"
 _EXPORTS_MARK = ".caesar-demo-exports"
 DEMO_USERS = (("demo-analyst", Role.analyst), ("demo-admin", Role.admin),
-              ("demo-liaison", Role.family_liaison), ("demo-viewer", Role.viewer))
-"""Synthetic accounts of the demo web app (the first is the one to sign in with)."""
+              (DEMO_LIAISON, Role.family_liaison), ("demo-viewer", Role.viewer),
+              *((name, Role.reviewer) for name in DEMO_REVIEWERS),
+              (DEMO_INVESTIGATOR, Role.investigator))
+"""Synthetic accounts of the demo web app (the first is the one to sign in with): enough
+people to walk a report to a confirmed match, a disclosure and an approved export."""
 
 Say = Callable[[str], None]
 ProgressFactory = Callable[[str], AbstractContextManager[ProgressCallback]]

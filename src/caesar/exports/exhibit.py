@@ -188,8 +188,8 @@ def _watermark(image: Image.Image, text: str) -> None:
     size = max(14, image.width // 40)
     font = _font(size)
     stroke = max(1, size // 12)
-    left, top, right, bottom = ImageDraw.Draw(image).textbbox((0, 0), text, font=font,
-                                                              stroke_width=stroke)
+    left, top, right, bottom = (round(v) for v in ImageDraw.Draw(image).textbbox(
+        (0, 0), text, font=font, stroke_width=stroke))
     x = max(0, image.width - (right - left) - size)
     y = max(0, image.height - (bottom - top) - size)
     # Only the text's own box is composited: the whole image would cost ten times as much.

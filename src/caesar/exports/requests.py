@@ -153,6 +153,12 @@ class ExportRequests:
                                                                "export_entry": result.entry})
             return self._view(row)
 
+    def plan(self, params: ExportParams, requester: str) -> Plan:
+        """What an export asked for with `params` will contain (the `plan_*` of the export
+        service), to show the person who asks before they send it and the person who
+        approves it; nothing is handed over or logged."""
+        return self._plan(params, requester).plan
+
     def _plan(self, params: ExportParams, requester: str) -> _Making:
         """What the request's export will hold, and how to make it with the same service
         the command line uses."""

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from caesar.cases.marks import read_mark
 from caesar.cases.views import CaseView
 from caesar.catalog.identify import DisclosureSession, DisclosureStep, Match
-from caesar.errors import UsageError
+from caesar.errors import NotFound, UsageError
 from caesar.identify.records import load_reports
 from caesar.identify.views import DisclosureView, Material, StepView
 from caesar.identify.workspace import Workspace, get_row, live_report, now
@@ -107,8 +107,13 @@ def step(w: Workspace, session_id: int, name: str, consent: bool, actor: str,
     return session_view(w, session_id)
 
 
-def material(w: Workspace, session_id: int, actor: str) -> Material:
-    """The material of the step the family reached; its production is logged."""
+def material(w: Workspace, session_id: int, actor: str, image: int | None = None
+             ) -> Material:
+    """The material of the step the family reached; its production is logged.
+
+    With `image` (from 1), only that one of the step's images is made (a page shows each
+    image on its own request); an image beyond the step's is refused.
+    """
     with w.catalog.session() as session:
         row = _open_session(session, session_id)
         if row.reached == 0:
@@ -125,13 +130,22 @@ def material(w: Workspace, session_id: int, actor: str) -> Material:
         chosen = _face_photo(case)
         if chosen is None:
             raise UsageError(f"Case {case_id} has no photo to show.")
-        if reached == 2:
-            images.append(("blurred.jpg", _blurred(w.vault.read_bytes("original", chosen))))
-        elif reached == 3:
-            images.append(("face.jpg", _clean(w.vault.read_bytes("original", chosen))))
-        else:
-            images += [(f"photo-{i:02d}.jpg", _clean(w.vault.read_bytes("original", sha)))
-                       for i, sha in enumerate(case.photos, start=1)]
+        shown = [chosen] if reached < 4 else case.photos
+        if image is not None and not 1 <= image <= len(shown):
+            raise NotFound(f"The step the family reached ({STEPS[reached - 1]}) has"
+                           f" {len(shown)} image(s), not an image {image}.")
+        for number, sha in enumerate(shown, start=1):
+            if image is not None and number != image:
+                continue
+            data = w.vault.read_bytes("original", sha)
+            if reached == 2:
+                images.append(("blurred.jpg", _blurred(data)))
+            elif reached == 3:
+                images.append(("face.jpg", _clean(data)))
+            else:
+                images.append((f"photo-{number:02d}.jpg", _clean(data)))
+    elif image is not None:
+        raise NotFound("The step the family reached (description) has no image.")
     with w.catalog.session() as session:
         w.log(session, [Event(type="disclosure.shown", time=now(), actor=actor,
                               subject=Subject.record("disclosure", session_id),

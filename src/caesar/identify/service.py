@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -321,22 +322,36 @@ class IdentifyService:
         """Record whether the family agreed to the next step (only the next one)."""
         return disclosure.step(self._w, session_id, step, consent, actor, present, note)
 
-    def disclosure_material(self, session_id: int, actor: str) -> Material:
-        """What the family may be shown at the step they reached, and nothing beyond it."""
-        return disclosure.material(self._w, session_id, actor)
+    def disclosure_material(self, session_id: int, actor: str, *, image: int | None = None
+                            ) -> Material:
+        """What the family may be shown at the step they reached, and nothing beyond it
+        (with `image`, only that one of the step's images)."""
+        return disclosure.material(self._w, session_id, actor, image)
 
     def end_disclosure(self, session_id: int, outcome: str, actor: str, *,
                        note: str | None = None) -> DisclosureView:
         """End a session with its outcome."""
         return disclosure.end(self._w, session_id, outcome, actor, note)
 
-    def disclosures(self) -> list[DisclosureView]:
-        """Every disclosure session."""
-        return disclosure.sessions(self._w)
+    def disclosures(self, actor: str | None = None) -> list[DisclosureView]:
+        """Every disclosure session; with `actor`, the list is logged (it names the family
+        members present)."""
+        found = disclosure.sessions(self._w)
+        if actor is not None:
+            with self._w.catalog.session() as session:
+                self._w.log(session, [Event(type="disclosures.listed", time=now(), actor=actor,
+                                            details={"sessions": len(found)})])
+        return found
 
-    def disclosure(self, session_id: int) -> DisclosureView:
-        """One disclosure session with its steps."""
-        return disclosure.session_view(self._w, session_id)
+    def disclosure(self, session_id: int, actor: str | None = None) -> DisclosureView:
+        """One disclosure session with its steps; with `actor`, the view is logged (it names
+        the family members who were present)."""
+        found = disclosure.session_view(self._w, session_id)
+        if actor is not None:
+            with self._w.catalog.session() as session:
+                self._w.log(session, [Event(type="disclosure.viewed", time=now(), actor=actor,
+                                            subject=Subject.record("disclosure", session_id))])
+        return found
 
 
 def _new_report(actor: str, at: datetime) -> MissingReport:
@@ -389,9 +404,18 @@ def _report_view(session: Session, cipher: FieldCipher, record: ReportRecord, *,
             consent_notify=r.consent_notify) for r in record.reporters],
         matches=[review.summary(m) for m in matches],
         history=[ChangeView(action=c.action, fields=list(c.fields), actor=c.actor, at=c.at,
-                            before=open_json(cipher, c.before_sealed,
-                                             f"report_changes.before:{c.id}") or {})
+                            before=_withheld(open_json(cipher, c.before_sealed,
+                                                       f"report_changes.before:{c.id}") or {},
+                                             shown=contact and any(
+                                                 r.consent_contact for r in record.reporters)))
                  for c in changes])
+
+
+def _withheld(before: dict[str, Any], *, shown: bool) -> dict[str, Any]:
+    """A change's previous values, without a reporter's previous contact unless contacts are
+    shown (asked for, and consented to): the history must not reveal what the report hides.
+    The change still names the field."""
+    return before if shown else {k: v for k, v in before.items() if k != "reporter_contact"}
 
 
 def _candidate_view(candidate: Candidate, match: Match | None) -> CandidateView:

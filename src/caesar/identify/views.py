@@ -34,7 +34,8 @@ class ReporterView(BaseModel):
 
 class ChangeView(BaseModel):
     """One change to a report: which fields, and the values they had before (opened from
-    their seal for whoever is shown the report, like the report itself)."""
+    their seal for whoever is shown the report, like the report itself; a reporter's previous
+    contact only when contacts are shown)."""
 
     action: str
     fields: list[str]

@@ -71,6 +71,8 @@ EVENT_TYPES = frozenset({
     "disclosure.step",      # the family was asked about a step; details: which, and consent
     "disclosure.shown",     # the material of the step the family agreed to was produced
     "disclosure.ended",     # the session ended; details: its outcome
+    "disclosure.viewed",    # someone read a session (who was present, each answer)
+    "disclosures.listed",   # someone listed the sessions; details: how many
     "export.evidence",      # an evidence package was written; subject: the export; details:
                             # counts and who asked (a pseudonym)
     "export.exhibit",       # an exhibition set was written; details: images, what was blurred

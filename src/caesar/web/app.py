@@ -16,6 +16,8 @@ from caesar import __version__
 from caesar.access.errors import SignInFailed, TooManyAttempts
 from caesar.core import Archive
 from caesar.errors import ArchiveLocked, CaesarError, NotFound
+from caesar.exports.requests import RequestRefused
+from caesar.identify.review import SameReviewer
 from caesar.web import api, pages
 from caesar.web.edge import EdgeMiddleware
 from caesar.web.gate import CsrfRefused, Forbidden, NotSignedIn, guard, undeclared
@@ -26,7 +28,7 @@ from caesar.web.state import WebState
 THREADS = 4
 _STATUS: dict[type[CaesarError], int] = {
     NotSignedIn: 401, SignInFailed: 401, Forbidden: 403, CsrfRefused: 403, NotFound: 404,
-    TooManyAttempts: 429, ArchiveLocked: 503}
+    SameReviewer: 409, RequestRefused: 409, TooManyAttempts: 429, ArchiveLocked: 503}
 _HTTP_MESSAGES = {404: N_("There is no such page."),
                   405: N_("This page cannot be used that way.")}
 _CANNOT_ANSWER = N_("This request cannot be answered.")

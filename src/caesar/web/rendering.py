@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from caesar.access.roles import Permission
 from caesar.access.views import LANGUAGES, Identity, pick
 from caesar.web.i18n import Locale, best_language
-from caesar.web.words import label
+from caesar.web.words import label, mark_words
 
 LANGUAGE_COOKIE: Final = "caesar_language"  # before signing in; afterwards the account's
 _ENGLISH = Locale("en", "western")  # frozen: safe to share as the default
@@ -47,6 +47,10 @@ def _label(table: str, code: str | None) -> str:
     return label(_current.get().language, table, code)
 
 
+def _mark(code: str) -> str:
+    return mark_words(_current.get().language, code)
+
+
 class Pages:
     """Renders the app's templates."""
 
@@ -59,6 +63,7 @@ class Pages:
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             _gettext, _ngettext, newstyle=True)
         self.env.globals["label"] = _label
+        self.env.globals["mark"] = _mark
 
     def locale(self, request: Request) -> Locale:
         """The reader's language and digits: their account's, else what the browser asks."""

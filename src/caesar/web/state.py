@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from caesar.access.roles import Permission
 from caesar.access.views import Identity
+from caesar.cases.views import CaseView
 from caesar.core import Archive
+from caesar.identify.table import CaseTable
 from caesar.web.rendering import Pages
 
 WRITE_WAIT = 10.0
@@ -23,6 +26,17 @@ class WebState:
 
     archive: Archive
     pages: Pages
+    _table: tuple[list[CaseView], CaseTable] | None = field(default=None, repr=False)
+    _table_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def case_table(self) -> CaseTable:
+        """Every case as matching sees it, built again only when the case index reloads
+        (cases changed: an analyst's edit, a build, a name recorded), not for every page."""
+        cases = self.archive.case_index.all()
+        with self._table_lock:
+            if self._table is None or self._table[0] is not cases:
+                self._table = (cases, self.archive.identify.case_table())
+            return self._table[1]
 
     @contextmanager
     def changing(self) -> Iterator[None]:

@@ -6,9 +6,13 @@ not translated again each time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
+from caesar.cases.marks import read_mark
+from caesar.cases.vocabulary import (BODY_LOCATIONS, MARK_DETAILS, MARK_KIND_WORDS,
+                                     MARK_KINDS, PLACE_WORDS)
 from caesar.web.i18n import N_, translations
 
 LABELS: Final[dict[str, dict[str, str]]] = {
@@ -43,6 +47,52 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "no_session": N_("Requests without signing in"),
              "rate_limited": N_("Sign-ins refused for too many failures")},
     "word": {"unknown": N_("Not known")},
+    "report_status": {"open": N_("Open"), "resolved": N_("Resolved: identified"),
+                      "merged": N_("Merged into another report")},
+    "match_status": {"candidate": N_("Candidate"), "shortlisted": N_("Shortlisted"),
+                     "confirmed": N_("Confirmed"), "rejected": N_("Rejected")},
+    "decision": {"shortlist": N_("shortlisted"), "confirm": N_("confirmed"),
+                 "reject": N_("rejected"), "undo": N_("undid the last decision"),
+                 "override": N_("lifted the exclusion")},
+    "factor": {"sex": N_("Sex"), "age": N_("Age"), "date": N_("Dates"),
+               "branch": N_("Branch"), "detainee_number": N_("Detainee number"),
+               "height": N_("Height"), "mark": N_("Mark"), "mark_detail": N_("Mark's detail"),
+               "name": N_("Name"), "exclusion": N_("Exclusion")},
+    "step": {"description": N_("A description in words"),
+             "blurred": N_("One photo, grayscale and blurred"), "face": N_("The face"),
+             "photos": N_("All the photos")},
+    "outcome": {"recognised": N_("The family recognised the person"),
+                "not_recognised": N_("The family did not recognise the person"),
+                "unsure": N_("The family is not sure"),
+                "stopped": N_("The family chose to stop")},
+    "session": {"open": N_("Under way"), "ended": N_("Ended")},
+    "request_state": {"requested": N_("Waiting for approval"), "approved": N_("Approved"),
+                      "refused": N_("Refused"), "produced": N_("Ready to download"),
+                      "expired": N_("Expired (deleted)")},
+    "export_kind": {"evidence": N_("Evidence package (for a court)"),
+                    "exhibit": N_("Exhibition set (for the public)"),
+                    "data": N_("Data export (for partners)")},
+    "left_out": {"restricted": N_("marked restricted"),
+                 "not_an_image": N_("not an image that can be shown")},
+    "share": {"archive": N_("Only within the archive"),
+              "partners": N_("May be shared with partner organisations")},
+    "notify": {"": N_("Not asked"), "yes": N_("Yes"), "no": N_("No")},
+    "report_field": {
+        "name": N_("Full name"), "father": N_("Father's name"),
+        "grandfather": N_("Grandfather's name"), "family_name": N_("Family name"),
+        "mother": N_("Mother's name"), "sex": N_("Sex"), "birth_year": N_("Year of birth"),
+        "birth_date": N_("Date of birth"), "height_cm": N_("Height (cm)"),
+        "arrest_date": N_("Date of arrest"), "arrest_place": N_("Place of arrest"),
+        "arresting_branch": N_("Arresting branch"), "detainee_number": N_("Detainee number"),
+        "marks": N_("Marks"), "notes": N_("Notes"), "status": N_("Status"),
+        "reporter_name": N_("Reporter's name"),
+        "reporter_relationship": N_("Reporter's relationship to the person"),
+        "reporter_contact": N_("How to reach the reporter"),
+        "consent_contact": N_("Agreed to be contacted"),
+        "consent_share": N_("Who may see the report"),
+        "consent_notify": N_("Wants to be told of a possible match"), "ref": N_("Reference")},
+    "report_action": {"filed": N_("filed"), "imported": N_("imported from a list"),
+                      "edited": N_("edited"), "merged": N_("merged")},
 }
 
 
@@ -58,3 +108,32 @@ def label(language: str, table: str, code: str | None) -> str:
     """The word for `code` in `table`; an unknown code is shown as it is."""
     text = code or ""
     return labels(language)[table].get(text, text)
+
+
+# -- marks: their words are the cases' vocabulary's, in both languages (not the catalogue's) --
+
+def mark_words(language: str, code: str) -> str:
+    """A mark's code as a caseworker says it in `language` ("tattoo of an eagle on the left
+    forearm", "وشم نسر على الساعد الأيسر")."""
+    return read_mark(code).words("ar" if language == "ar" else "en")
+
+
+@dataclass(frozen=True)
+class MarkChoices:
+    """What a marks form offers: kinds, places and each kind's details, in one language."""
+
+    kinds: tuple[tuple[str, str], ...]
+    places: tuple[tuple[str, str], ...]
+    details: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # kind, words, details
+
+
+@cache
+def mark_choices(language: str) -> MarkChoices:
+    """The marks vocabulary as a form's choices, in `language`."""
+    lang = "ar" if language == "ar" else "en"
+    return MarkChoices(
+        kinds=tuple((k, getattr(MARK_KIND_WORDS[k], lang)) for k in MARK_KINDS),
+        places=tuple((p, getattr(PLACE_WORDS[p], lang)) for p in BODY_LOCATIONS),
+        details=tuple((kind, getattr(MARK_KIND_WORDS[kind], lang),
+                       tuple((code, getattr(words, lang)) for code, words in details.items()))
+                      for kind, details in MARK_DETAILS.items()))

@@ -1,12 +1,14 @@
 """The app's pages, one module per area; each has a `router` and its `menu` entries.
 
-A new area (families' reports, matches, disclosure, exports) is one more module here, with its
-templates, and its permissions in `caesar.access.roles`.
+A new area is one more module here, with its templates, and its permissions in
+`caesar.access.roles`.
 """
 
 from __future__ import annotations
 
-from caesar.web.pages import account, admin, cases, custody, dashboard, photos, static, transfers
+from caesar.web.pages import (account, admin, cases, custody, dashboard, disclosures, exports,
+                              matches, photos, reports, static, transfers)
 
-AREAS = (dashboard, cases, photos, transfers, custody, admin, account, static)
+AREAS = (dashboard, cases, reports, matches, disclosures, photos, transfers, exports, custody,
+         admin, account, static)
 """In menu order."""

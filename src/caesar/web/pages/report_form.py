@@ -1,0 +1,138 @@
+"""The form a family liaison fills in with the family: what it sends, turned into the import
+keys that `caesar missing add --set` takes, and back into the values it shows.
+
+Presentation only: every value is checked by the identification service's own parser
+(`identify.reports.parse_fields`), which names each problem by its field; the form only says
+which of its inputs mean which key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from caesar.cases.marks import read_mark
+from caesar.identify.reports import ReportFields, parse_fields
+from caesar.identify.views import ReportView
+
+TEXT_KEYS: Final = ("name", "father", "grandfather", "family_name", "mother", "arrest_place",
+                    "arresting_branch", "reporter_name", "reporter_relationship", "notes")
+OTHER_KEYS: Final = ("sex", "birth_year", "birth_date", "height_cm", "arrest_date",
+                     "detainee_number", "consent_share")
+MARK_ROWS: Final = 3  # empty rows offered beside the marks a report already has
+Text = Annotated[str | None, Field(max_length=4000)]
+Short = Annotated[str, Field(max_length=40)]
+Rows = Annotated[list[Short], Field(max_length=24)]
+
+
+class ReportForm(BaseModel):
+    """What the report form sends: None for an input it did not send, "" for one left empty.
+
+    The full name is required: a report is filed about someone. Each mark is a row of three
+    choices (kind, place, detail) from the cases' vocabulary.
+    """
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=500)]
+    father: Text = None
+    grandfather: Text = None
+    family_name: Text = None
+    mother: Text = None
+    sex: Text = None
+    birth_year: Text = None
+    birth_date: Text = None
+    height_cm: Text = None
+    arrest_date: Text = None
+    arrest_place: Text = None
+    arresting_branch: Text = None
+    detainee_number: Text = None
+    notes: Text = None
+    reporter_name: Text = None
+    reporter_relationship: Text = None
+    reporter_contact: Text = None
+    forget_contact: Text = None  # ticked: the reporter's contact is deleted
+    consent_contact: Text = None  # a ticked box sends "yes"
+    consent_share: Text = None
+    consent_notify: Text = None  # "", "yes" or "no"
+    mark_kind: Rows = []
+    mark_place: Rows = []
+    mark_detail: Rows = []
+
+    def marks(self) -> list[str] | None:
+        """The mark codes of the rows with a kind (None when the form sent no rows)."""
+        if not self.mark_kind:
+            return None
+        codes = []
+        for i, kind in enumerate(self.mark_kind):
+            place = self.mark_place[i] if i < len(self.mark_place) else ""
+            detail = self.mark_detail[i] if i < len(self.mark_detail) else ""
+            if kind.strip():
+                codes.append(":".join([kind, place, detail]).rstrip(":"))
+        return codes
+
+
+def fields_of(form: ReportForm, *, editing: bool) -> tuple[ReportFields, list[str]]:
+    """The form's values as import keys, and the parser's problems ("field: what is wrong").
+
+    A new report leaves out what was left empty; an edit clears it (the form showed every
+    value it holds), except the reporter's contact, which the form never shows: an empty
+    contact keeps it, and only "forget the contact" deletes it.
+    """
+    sent = form.model_dump()
+    raw: dict[str, Any] = {key: sent[key] for key in (*TEXT_KEYS, *OTHER_KEYS)
+                           if sent[key] is not None}
+    if editing and raw.get("birth_date", "").strip() and not raw.get("birth_year", "").strip():
+        raw.pop("birth_year")  # the year comes from the date
+    if form.reporter_contact and form.reporter_contact.strip():
+        raw["reporter_contact"] = form.reporter_contact
+    elif editing and form.forget_contact:
+        raw["reporter_contact"] = None
+    if editing or form.consent_contact:
+        raw["consent_contact"] = "yes" if form.consent_contact else "no"
+    if form.consent_notify in ("yes", "no"):
+        raw["consent_notify"] = form.consent_notify
+    elif editing and form.consent_notify == "":
+        raw["consent_notify"] = None
+    marks = form.marks()
+    if marks is not None and (editing or marks):
+        raw["marks"] = marks
+    return parse_fields("the form", raw, blank_means_unknown=not editing)
+
+
+def values_of(report: ReportView) -> dict[str, str]:
+    """What the edit form shows in each input for `report` (never a contact)."""
+    first = report.reporters[0] if report.reporters else None
+    values = {key: _text(getattr(report, key)) for key in (*TEXT_KEYS, *OTHER_KEYS)
+              if hasattr(report, key)}
+    values.update(
+        reporter_name=_text(first.name if first else None),
+        reporter_relationship=_text(first.relationship if first else None),
+        consent_contact="yes" if first and first.consent_contact else "",
+        consent_share=first.consent_share if first else "archive",
+        consent_notify={True: "yes", False: "no", None: ""}[
+            first.consent_notify if first else None])
+    return values
+
+
+def mark_rows(codes: list[str] | None) -> list[tuple[str, str, str]]:
+    """The (kind, place, detail) rows the form shows: the marks held, then empty rows."""
+    held = [read_mark(code) for code in codes or []]
+    return [(m.kind, m.location or "", m.detail or "") for m in held] + \
+        [("", "", "")] * MARK_ROWS
+
+
+def form_values(form: ReportForm) -> dict[str, str]:
+    """What the form sent, to show again beside its problems (never the contact)."""
+    sent = form.model_dump()
+    return {key: _text(sent.get(key)) for key in (*TEXT_KEYS, *OTHER_KEYS, "consent_contact",
+                                                  "consent_notify")}
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
