@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +80,16 @@ def _serve(path: Path, passphrase: str, port: int, r: TourResult) -> None:
         archive.close()
 
 
+def _command() -> str:
+    """How to type this command again: `caesar` when it is on the PATH, else the path it was
+    run by (`./setup.sh demo` runs .venv/bin/caesar, which a new user's shell does not know)."""
+    ran = Path(sys.argv[0])
+    on_path = shutil.which("caesar")
+    if ran.name != "caesar" or (on_path and Path(on_path).resolve() == ran.resolve()):
+        return "caesar"
+    return shlex.quote(os.path.relpath(ran) if not ran.is_absolute() else str(ran))
+
+
 def _summary(r: TourResult) -> None:
     flagged = ", ".join(f"{n} {kind}" for kind, n in r.flagged.most_common()) or "none"
     lines = [
@@ -109,7 +121,8 @@ def _summary(r: TourResult) -> None:
         lines.append(f"  Its passphrase (made up for this demo): {r.passphrase}")
     env = "" if not r.passphrase else f"CAESAR_PASSPHRASE='{r.passphrase}' "
     report, case = r.example or (1, 1)
-    lines += ["", "Try:"] + [f"  {env}caesar --archive {r.archive} {c}" for c in (
+    command = _command()
+    lines += ["", "Try:"] + [f"  {env}{command} --archive {r.archive} {c}" for c in (
         "cases list", "cases queue", "photos list", "transfers list", "verify",
         "missing list", "missing duplicates", f"match --report {report}",
         f"--as {DEMO_REVIEWERS[0]} review shortlist {report} {case}",
