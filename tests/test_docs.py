@@ -36,3 +36,11 @@ def test_every_mark_word_is_documented() -> None:
     for details in MARK_DETAILS.values():
         for words_of in details.values():
             assert words_of.ar in cases and words_of.en in cases
+
+
+def test_custody_log_reference_is_current() -> None:
+    from caesar.ledger.reference import render as custody_log
+
+    assert (DOCS / "custody-log.md").read_text("utf-8") == custody_log(), (
+        "docs/custody-log.md is out of date: run"
+        " `python -m caesar.ledger.reference > docs/custody-log.md`")

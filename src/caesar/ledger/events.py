@@ -31,69 +31,71 @@ SALT_SIZE = 32
 
 Detail = str | int | bool | None
 
-EVENT_TYPES = frozenset({
-    "archive.created",      # Archive.create: the log's first entry
-    "log.started",          # the log began in an archive made before it: what it held then
-    "key.created",          # a key was made; details: which key
-    "transfer.received",    # a transfer opened; subject: the transfer
-    "transfer.interrupted", # a transfer left running by a crash was closed as interrupted
-    "transfer.completed",   # a transfer ended; details: its counts
-    "transfer.problem",     # a bag or sealed bundle failed its checks; details: the kind
-    "original.stored",      # an original was preserved for the first time; subject: it
-    "original.duplicate",   # an original arrived again
-    "original.flagged",     # something is wrong with an original; details: the flag's kind
-    "verify.run",           # `caesar verify` ran; details: its counts and the ledger's result
-    "cases.built",          # `cases build` ran; details: its counts
-    "case.created",         # a case was made (by a build or a split); subject: the case
-    "case.changed",         # an analyst changed a field; details: which field (never the value)
-    "case.merged",          # an analyst merged cases into this one; details: how many
-    "case.split",           # an analyst split photos off into this new case
-    "case.photo_moved",     # an analyst moved a photo into this case
-    "case.number_read",     # an analyst recorded their reading of one of the case's numbers
-    "photo.categorised",    # an analyst set what an original shows; details: the category
-    "export.stats",         # statistics of cases were exported; details: how many cases
-    "report.filed",         # a family's report of a missing person was filed; subject: it
-    "report.changed",       # a report was edited or re-imported; details: how many fields
-    "report.viewed",        # someone read a family's report (`missing show`)
-    "report.merged",        # a duplicate report was merged into this one; details: the other
-    "reporter.contact_viewed",  # someone read how to reach a reporter (they had consented)
-    "reports.imported",     # a partner's list was imported; details: new and updated counts
-    "reports.listed",       # someone listed the reports; details: how many
-    "reports.shared",       # reports whose reporters consented were handed to partners
-    "matching.run",         # reports were ranked against cases; details: counts
-    "case.named",           # a name from another source was recorded on a case
-    "match.shortlisted",    # a reviewer shortlisted a case for a report; subject: the match
-    "match.confirmed",      # a second reviewer confirmed it: the case is identified
-    "match.rejected",       # a reviewer rejected it (the reason is kept, sealed)
-    "match.undone",         # a reviewer undid the last decision; details: the states
-    "match.overridden",     # a reviewer lifted an exclusion so the case is ranked again
-    "disclosure.started",   # a family liaison began telling a family; subject: the session
-    "disclosure.step",      # the family was asked about a step; details: which, and consent
-    "disclosure.shown",     # the material of the step the family agreed to was produced
-    "disclosure.ended",     # the session ended; details: its outcome
-    "disclosure.viewed",    # someone read a session (who was present, each answer)
-    "disclosures.listed",   # someone listed the sessions; details: how many
-    "export.evidence",      # an evidence package was written; subject: the export; details:
-                            # counts and who asked (a pseudonym)
-    "export.exhibit",       # an exhibition set was written; details: images, what was blurred
-    "export.data",          # cases (and more) were exported as data; details: format, counts
-    "export.failed",        # an export logged above did not complete; subject: the export
-    "export.resolved",      # staff resolved an exhibit id back to its original
-    "export.requested",     # an export was asked for (web); subject: the request
-    "export.approved",      # a second person approved the request
-    "export.refused",       # a second person refused the request
-    "export.produced",      # the approved package was made and is held encrypted
-    "export.downloaded",    # the held package was downloaded
-    "export.expired",       # the held package was deleted when it expired
-    "photo.marked",         # an analyst marked regions to blur or restricted a photo
-    "user.created",         # a person was given an account; subject: the user; details: role
-    "user.disabled",        # an account was disabled (its sessions end); subject: the user
-    "user.enabled",         # a disabled account was enabled again; subject: the user
-    "user.reset",           # an account got a new password (and second factor); subject: it
-    "photo.viewed",         # a person was shown a photo; subject: it; details: the rendition
-    "access.denied",        # a signed-in person was refused; details: the permission missing
-})
-"""Every type an entry may have. Later features add theirs here, so a typo fails at once."""
+EVENT_TYPES: dict[str, str] = {
+    "archive.created": "The archive was made: the log's first entry.",
+    "log.started": "The log began in an archive made before it: what it held then.",
+    "key.created": "A key was made; details: which key.",
+    "transfer.received": "A transfer opened; subject: the transfer.",
+    "transfer.interrupted": "A transfer left running by a crash was closed as interrupted.",
+    "transfer.completed": "A transfer ended; details: its counts.",
+    "transfer.problem": "A bag or sealed bundle failed its checks; details: the kind.",
+    "original.stored": "An original was preserved for the first time; subject: it.",
+    "original.duplicate": "An original arrived again.",
+    "original.flagged": "Something is wrong with an original; details: the flag's kind.",
+    "verify.run": ("Every original was decrypted and re-hashed (`caesar verify`); details: its "
+                   "counts and the log's own check."),
+    "cases.built": "Photos were grouped into cases (`cases build`); details: its counts.",
+    "case.created": "A case was made (by a build or a split); subject: the case.",
+    "case.changed": "An analyst changed a field; details: which field (never the value).",
+    "case.merged": "An analyst merged cases into this one; details: how many.",
+    "case.split": "An analyst split photos off into this new case.",
+    "case.photo_moved": "An analyst moved a photo into this case.",
+    "case.number_read": "An analyst recorded their reading of one of the case's numbers.",
+    "photo.categorised": "An analyst set what an original shows; details: the category.",
+    "export.stats": "Statistics of cases were exported; details: how many cases.",
+    "report.filed": "A family's report of a missing person was filed; subject: it.",
+    "report.changed": "A report was edited or re-imported; details: how many fields.",
+    "report.viewed": "Someone read a family's report.",
+    "report.merged": "A duplicate report was merged into this one; details: the other.",
+    "reporter.contact_viewed": "Someone read how to reach a reporter (they had consented).",
+    "reports.imported": "A partner's list was imported; details: new and updated counts.",
+    "reports.listed": "Someone listed the reports; details: how many.",
+    "reports.shared": "Reports whose reporters consented were handed to partners.",
+    "matching.run": "Reports were ranked against cases; details: counts.",
+    "case.named": "A name from another source was recorded on a case.",
+    "match.shortlisted": "A reviewer shortlisted a case for a report; subject: the match.",
+    "match.confirmed": "A second reviewer confirmed it: the case is identified.",
+    "match.rejected": "A reviewer rejected it (the reason is kept, sealed).",
+    "match.undone": "A reviewer undid the last decision; details: the states.",
+    "match.overridden": "A reviewer lifted an exclusion so the case is ranked again.",
+    "disclosure.started": "A family liaison began telling a family; subject: the session.",
+    "disclosure.step": "The family was asked about a step; details: which, and consent.",
+    "disclosure.shown": "The material of the step the family agreed to was produced.",
+    "disclosure.ended": "The session ended; details: its outcome.",
+    "disclosure.viewed": "Someone read a session (who was present, each answer).",
+    "disclosures.listed": "Someone listed the sessions; details: how many.",
+    "export.evidence": ("An evidence package was written; subject: the export; details: counts and "
+                        "who asked (a pseudonym)."),
+    "export.exhibit": "An exhibition set was written; details: images, what was blurred.",
+    "export.data": "Cases (and more) were exported as data; details: format, counts.",
+    "export.failed": "An export logged above did not complete; subject: the export.",
+    "export.resolved": "Staff resolved an exhibit id back to its original.",
+    "export.requested": "An export was asked for on the web; subject: the request.",
+    "export.approved": "A second person approved the request.",
+    "export.refused": "A second person refused the request.",
+    "export.produced": "The approved package was made and is held encrypted.",
+    "export.downloaded": "The held package was downloaded.",
+    "export.expired": "The held package was deleted when it expired.",
+    "photo.marked": "An analyst marked regions to blur or restricted a photo.",
+    "user.created": "A person was given an account; subject: the user; details: role.",
+    "user.disabled": "An account was disabled (its sessions end); subject: the user.",
+    "user.enabled": "A disabled account was enabled again; subject: the user.",
+    "user.reset": "An account got a new password (and second factor); subject: it.",
+    "photo.viewed": "A person was shown a photo; subject: it; details: the rendition.",
+    "access.denied": "A signed-in person was refused; details: the permission missing.",
+}
+"""Every type an entry may have, and what it records (docs/custody-log.md lists them for
+whoever reads a published log). New features add theirs here, so a typo fails at once."""
 
 SUBJECT_KINDS = frozenset({"original", "transfer", "case", "report", "match", "disclosure",
                            "export", "export_request", "user"})
