@@ -3,6 +3,7 @@ case is recorded as an analyst would have it (the cases' own tests cover `cases 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -60,3 +61,16 @@ def add_cases(archive: Archive, folder: Path, bodies: list[Body]) -> list[int]:
                                       position=position, pinned=True))
             ids.append(case.id)
     return ids
+
+
+def one_case(archive: Archive, folder: Path) -> str:
+    """A single case of one face photo; its id as the command line takes it."""
+    return str(add_cases(archive, folder / "photos", [Body(photos=1, roles=("face",))])[0])
+
+
+def report_with_marks(folder: Path, marks: list[str], name: str = "r.json") -> Path:
+    """A report file (`missing add --from`) of one man whose family describes `marks`."""
+    path = folder / name
+    path.write_text(json.dumps([{"ref": "m-1", "name": "سامر أحمد الحلبي", "sex": "M",
+                                 "marks": marks}], ensure_ascii=False), "utf-8")
+    return path

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cases_helper import Body, add_cases
+from cases_helper import Body, add_cases, one_case, report_with_marks
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark, read_mark
@@ -23,20 +23,11 @@ CANONICAL = ["tattoo:left_forearm:name:Rania", "tattoo:chest::رانيا", "tatt
              "tattoo:back:verse:love%3B forever", "tattoo:right_hand:initials:R.A."]
 
 
-def _one_case(archive: Archive, tmp_path: Path) -> str:
-    return str(add_cases(archive, tmp_path / "photos", [Body(photos=1, roles=("face",))])[0])
-
-
-def _report_file(tmp_path: Path, marks: list[str], name: str = "r.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps([{"ref": "t-1", "name": "سامر أحمد الحلبي", "sex": "M",
-                                 "marks": marks}], ensure_ascii=False), "utf-8")
-    return path
 
 
 def test_texts_round_trip_through_cases_and_reports(archive: Archive, caesar: Caesar,
                                                     tmp_path: Path) -> None:
-    case = _one_case(archive, tmp_path)
+    case = one_case(archive, tmp_path)
     edited = caesar.json("cases", "edit", case, "--set", "marks=" + ";".join(TYPED))
     assert edited["marks"] == CANONICAL
     assert caesar.json("cases", "edit", case, "--set",
@@ -47,7 +38,7 @@ def test_texts_round_trip_through_cases_and_reports(archive: Archive, caesar: Ca
     # A JSON list holds each mark whole: a bare ';' in the words is kept, and escaped.
     typed = [*TYPED[:3], "tattoo:back:verse:love; forever", TYPED[4]]
     report = str(caesar.json("missing", "add", "--from",
-                             str(_report_file(tmp_path, typed)))[0]["id"])
+                             str(report_with_marks(tmp_path, typed)))[0]["id"])
     assert caesar.json("missing", "show", report)["marks"] == CANONICAL
     csv_path = tmp_path / "r.csv"  # a CSV cell joins them with ';'
     csv_path.write_text("ref,sex,marks\nt-1,M," + ";".join(CANONICAL) + "\n", "utf-8")
@@ -69,14 +60,14 @@ def test_texts_round_trip_through_cases_and_reports(archive: Archive, caesar: Ca
 def test_a_bad_text_is_refused_naming_the_mark(archive: Archive, caesar: Caesar,
                                                tmp_path: Path, mark: str,
                                                says: list[str]) -> None:
-    case = _one_case(archive, tmp_path)
+    case = one_case(archive, tmp_path)
     refused = caesar("cases", "edit", case, "--set", f"marks=tattoo:chest;{mark}")
     assert refused.exit_code == 2
     for words in [mark[:20], *says]:
         assert words in refused.stderr
     assert caesar.json("cases", "show", case)["marks"] == []
-    run = caesar("missing", "add", "--from", str(_report_file(tmp_path, ["scar", mark])))
-    assert run.exit_code == 2 and "ref t-1" in run.stderr and says[0] in run.stderr
+    run = caesar("missing", "add", "--from", str(report_with_marks(tmp_path, ["scar", mark])))
+    assert run.exit_code == 2 and "ref m-1" in run.stderr and says[0] in run.stderr
     assert caesar.json("missing", "list") == []
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cases_helper import Body, add_cases
+from cases_helper import Body, add_cases, one_case, report_with_marks
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark
@@ -23,27 +23,18 @@ CANONICAL = ["tattoo:left_forearm:eagle", "scar:chest", "gold_tooth:upper_teeth"
              "surgical_scar::appendectomy", "mole"]
 
 
-def _one_case(archive: Archive, tmp_path: Path) -> str:
-    return str(add_cases(archive, tmp_path / "photos", [Body(photos=1, roles=("face",))])[0])
-
-
-def _report(tmp_path: Path, marks: list[str], name: str = "r.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps([{"ref": "m-1", "name": "سامر أحمد الحلبي", "sex": "M",
-                                 "marks": marks}], ensure_ascii=False), "utf-8")
-    return path
 
 
 def test_codes_with_and_without_detail_round_trip(archive: Archive, caesar: Caesar,
                                                   tmp_path: Path) -> None:
-    case = _one_case(archive, tmp_path)
+    case = one_case(archive, tmp_path)
     edited = caesar.json("cases", "edit", case, "--set", "marks=" + ";".join(TYPED))
     assert edited["marks"] == CANONICAL
     again = caesar.json("cases", "edit", case, "--set", "marks=" + ";".join(CANONICAL))
     assert again["marks"] == CANONICAL
     assert caesar.json("cases", "show", case)["marks"] == CANONICAL
 
-    imported = caesar.json("missing", "add", "--from", str(_report(tmp_path, TYPED)))
+    imported = caesar.json("missing", "add", "--from", str(report_with_marks(tmp_path, TYPED)))
     report = str(imported[0]["id"])
     assert caesar.json("missing", "show", report)["marks"] == CANONICAL
     csv_path = tmp_path / "r.csv"
@@ -62,14 +53,14 @@ def test_codes_with_and_without_detail_round_trip(archive: Archive, caesar: Caes
 ])
 def test_an_unknown_detail_is_refused_naming_the_mark_and_the_allowed_details(
         archive: Archive, caesar: Caesar, tmp_path: Path, mark: str, says: list[str]) -> None:
-    case = _one_case(archive, tmp_path)
+    case = one_case(archive, tmp_path)
     refused = caesar("cases", "edit", case, "--set", f"marks=tattoo:chest;{mark}")
     assert refused.exit_code == 2
     for words in [mark, *says]:
         assert words in refused.stderr
     assert caesar.json("cases", "show", case)["marks"] == []
 
-    run = caesar("missing", "add", "--from", str(_report(tmp_path, ["scar", mark])))
+    run = caesar("missing", "add", "--from", str(report_with_marks(tmp_path, ["scar", mark])))
     assert run.exit_code == 2
     for words in ["ref m-1", "marks", mark, *says]:
         assert words in run.stderr

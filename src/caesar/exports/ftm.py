@@ -49,16 +49,8 @@ def entities(data: DataSet) -> Iterator[dict[str, Any]]:
             summary="Died in detention in Syria; photographed at a military hospital"
             + (f" on {when}" if when else "") + ". Detainee number as written on the body.",
         ).to_dict()
-        branch = case.numbers.branch
-        if branch:
-            branch_id = f"{PREFIX}-branch-{branch}"
-            if branch not in branches:
-                branches.add(branch)
-                yield _branch(branch_id, branch)
-            yield _entity("UnknownLink", f"{person_id}-branch-{branch}", subject=branch_id,
-                          object=person_id, date=when,
-                          role="held the detainee (branch number written on the body)"
-                          ).to_dict()
+        yield from _branch_link(branches, person_id, case.numbers.branch, when,
+                                "held the detainee (branch number written on the body)")
         if case.hospital:
             hospital_id = f"{PREFIX}-hospital-{_slug(case.hospital)}"
             if case.hospital not in hospitals:
@@ -92,15 +84,8 @@ def _report_entities(data: DataSet, branches: set[str]) -> Iterator[dict[str, An
             + (f" on {arrested}" if arrested else "")
             + (f" in {report.arrest_place}" if report.arrest_place else "") + ".",
         ).to_dict()
-        branch = report.branch_number
-        if branch:
-            branch_id = f"{PREFIX}-branch-{branch}"
-            if branch not in branches:
-                branches.add(branch)
-                yield _branch(branch_id, branch)
-            yield _entity("UnknownLink", f"{person_id}-branch-{branch}", subject=branch_id,
-                          object=person_id, date=arrested,
-                          role="arrested the person (as the family reported)").to_dict()
+        yield from _branch_link(branches, person_id, report.branch_number, arrested,
+                                "arrested the person (as the family reported)")
     for match in data.matches:
         yield _entity("UnknownLink", f"{PREFIX}-match-{match.id}",
                       subject=f"{PREFIX}-report-{match.report}",
@@ -109,11 +94,19 @@ def _report_entities(data: DataSet, branches: set[str]) -> Iterator[dict[str, An
                       role="identified as (confirmed by two reviewers)").to_dict()
 
 
-def _branch(branch_id: str, branch: str) -> dict[str, Any]:
-    body: dict[str, Any] = _entity("PublicBody", branch_id,
-                                   name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
-                                   country="sy", jurisdiction="sy").to_dict()
-    return body
+def _branch_link(branches: set[str], person_id: str, branch: str | None, when: str | None,
+                 role: str) -> Iterator[dict[str, Any]]:
+    """The security branch (the first time it is named) and its link to the person."""
+    if not branch:
+        return
+    branch_id = f"{PREFIX}-branch-{branch}"
+    if branch not in branches:
+        branches.add(branch)
+        yield _entity("PublicBody", branch_id,
+                      name=[f"Security branch {branch}", f"الفرع الأمني {branch}"],
+                      country="sy", jurisdiction="sy").to_dict()
+    yield _entity("UnknownLink", f"{person_id}-branch-{branch}", subject=branch_id,
+                  object=person_id, date=when, role=role).to_dict()
 
 
 def _slug(text: str) -> str:
