@@ -57,6 +57,11 @@ EVENT_TYPES = frozenset({
     "report.viewed",        # someone read a family's report (`missing show`)
     "report.merged",        # a duplicate report was merged into this one; details: the other
     "reporter.contact_viewed",  # someone read how to reach a reporter (they had consented)
+    "report.photo_added",   # a family's photo of the person in life joined the report;
+                            # details: the photo's id (never an original)
+    "report.photo_viewed",  # a clean copy of one was made for a person; details: the photo,
+                            # and copy=shown (a page, a command) or exported (a file)
+    "report.photo_withdrawn",  # the family took a photo back; details: the photo
     "reports.imported",     # a partner's list was imported; details: new and updated counts
     "reports.listed",       # someone listed the reports; details: how many
     "reports.shared",       # reports whose reporters consented were handed to partners
