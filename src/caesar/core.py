@@ -24,6 +24,7 @@ from caesar.catalog.database import Catalog, make_engine, migrate
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
+from caesar.identify.photos import FAMILY_PHOTOS_DIR
 from caesar.identify.service import IdentifyService
 from caesar.identify.workspace import Workspace
 from caesar.intake.report import IngestReport
@@ -37,8 +38,8 @@ from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.fields import FieldCipher
 from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
-from caesar.vault.objects import ObjectVault
-from caesar.vault.store import LocalStore, open_store
+from caesar.vault.objects import ObjectVault, RemovableVault
+from caesar.vault.store import LocalStore, RemovableStore, open_store
 
 if TYPE_CHECKING:
     from caesar.exports.requests import ExportRequests
@@ -192,9 +193,10 @@ class Archive:
     def identify(self) -> IdentifyService:
         """Families' reports, matching, review and disclosure (hold :meth:`writing` to change
         them; every function takes the acting person's name)."""
+        family = RemovableVault(RemovableStore(self.path / FAMILY_PHOTOS_DIR), self.keys)
         return IdentifyService(Workspace(catalog=self.catalog, ledger=self.ledger,
                                          cipher=FieldCipher(self.keys), cases=self.cases,
-                                         vault=self.vault))
+                                         vault=self.vault, family_photos=family))
 
     @property
     def exports(self) -> ExportService:

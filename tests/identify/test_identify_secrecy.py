@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cases_helper import Body, add_cases
 from conftest import Caesar, archive_bytes
+from photos import grace_hopper, phone_jpeg
 
 from caesar.core import Archive
 
@@ -21,6 +22,10 @@ PLACE = "PlaceMarkerDaraya"
 CASE_NAME = "CaseNameMarkerBasel"
 REASON = "ReasonMarkerWrongBranch"
 TATTOO = "TattooMarkerRania"  # what the family says his tattoo says: his daughter's name
+HOME = "GpsAreaMarkerHomeInDaraya"  # where the family's phone took their photo of him
+PHONE_OWNER = "PhoneOwnerMarkerAbuSamer"  # the phone's owner, in EXIF and XMP
+CAPTION = "CaptionMarkerWeddingOfHisSister"
+WITHDRAWN = "WithdrawnMarkerFamilyAsked"
 
 
 def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar: Caesar,
@@ -40,10 +45,18 @@ def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar:
     caesar("cases", "name", str(case), "--name", CASE_NAME, "--source", "a list")
     caesar.json("match", "--all")
     caesar.json("--as", "rania", "review", "reject", "1", str(case), "--reason", REASON)
+    given = [tmp_path / "IMG_2010.jpg", tmp_path / "portrait.jpg"]
+    phone_jpeg(given[0], place=HOME, owner=PHONE_OWNER)
+    given[1].write_bytes(grace_hopper())
+    caesar.json("missing", "photos", "add", "1", *map(str, given), "--caption", CAPTION)
+    caesar.json("missing", "photos", "export", "1", "--out", str(tmp_path / "copies"))
+    caesar.json("missing", "photos", "withdraw", "1", "2", "--reason", WITHDRAWN)
     path.unlink()
+    for photo in given:
+        photo.unlink()
 
     markers = [CONTACT, EMAIL, REPORTER, MISSING, FAMILY, MOTHER, PLACE, CASE_NAME, REASON,
-               TATTOO]
+               TATTOO, HOME, PHONE_OWNER, CAPTION, WITHDRAWN]
     for name, data in archive_bytes(archive.path).items():
         for marker in markers:
             for encoded in (marker.encode("utf-8"), marker.encode("utf-16-le")):
@@ -51,6 +64,8 @@ def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar:
     entries = json.dumps(caesar.json("ledger", "entries"), ensure_ascii=False)
     for marker in markers:
         assert marker not in entries
+    copy = (tmp_path / "copies" / "photo-1.jpg").read_bytes()  # what leaves: no metadata
+    assert HOME.encode() not in copy and PHONE_OWNER.encode() not in copy
 
 
 def test_sealed_fields_are_also_sealed_inside_the_catalogue(archive: Archive, caesar: Caesar,
@@ -66,13 +81,18 @@ def test_sealed_fields_are_also_sealed_inside_the_catalogue(archive: Archive, ca
                 f"marks=tattoo:back::{TATTOO}")  # the old text goes to the sealed history
     assert caesar.json("missing", "show", str(report["id"]))["marks"] == [
         f"tattoo:back::{TATTOO}"]
+    portrait = tmp_path / "portrait.jpg"
+    portrait.write_bytes(grace_hopper())
+    caesar.json("missing", "photos", "add", str(report["id"]), str(portrait), "--caption",
+                CAPTION)
     with archive.catalog.engine.connect() as connection:
-        rows = [row for table in ("missing_reports", "missing_reporters", "report_changes")
+        rows = [row for table in ("missing_reports", "missing_reporters", "report_changes",
+                                  "report_photos")
                 for row in connection.exec_driver_sql(f"SELECT * FROM {table}")]
         plain = connection.exec_driver_sql("SELECT marks FROM missing_reports").scalar()
     assert json.loads(plain) == ["tattoo:back"]  # the mark, without its words
     dumped = repr(rows).encode()
-    for marker in (CONTACT, MISSING, TATTOO):
+    for marker in (CONTACT, MISSING, TATTOO, CAPTION):
         assert marker.encode() not in dumped
         assert marker.encode() not in b"".join(v for row in rows for v in row
                                                if isinstance(v, bytes))

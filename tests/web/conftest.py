@@ -3,7 +3,8 @@
 The archive holds a few synthetic cases (built, numbers read), one account per role and a
 second reviewer; each module gets its own copy, app and signed-in clients, so modules never
 see each other's changes. `Site.identification()` adds, once per module that asks, a family's
-report confirmed by two reviewers, a disclosure session and an export request.
+report (with a photo of the person in life) confirmed by two reviewers, a disclosure session
+and an export request.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx2
 import pyotp
 import pytest
 from conftest import PASSPHRASE
+from photos import grace_hopper
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -30,6 +32,7 @@ from caesar.access.roles import Role
 from caesar.core import Archive
 from caesar.demo.generate import generate_collection
 from caesar.exports.views import DataOptions, ExportParams
+from caesar.identify.photos import Upload
 from caesar.identify.reports import parse_assignments
 from caesar.intake.service import IngestRequest
 from caesar.vault.keys import KdfCost
@@ -49,12 +52,14 @@ def password(name: str) -> str:
 @dataclass(frozen=True)
 class Seeded:
     """What `Site.identification()` made: ids of a report, its confirmed case, a disclosure
-    session at its first step (the description) and an export request waiting."""
+    session at its first step (the description), an export request waiting, and the
+    family's photo of the person in life on the report."""
 
     report: int
     case: int
     session: int
     request: int
+    photo: int
 
 
 @dataclass
@@ -110,8 +115,9 @@ class Site:
 
     def identification(self) -> Seeded:
         """A family's report of the person of the first case (filed in Arabic, with a contact
-        the reporter agreed to give), confirmed by two reviewers; a disclosure session at its
-        first step; an export request waiting for approval. Made once per module."""
+        the reporter agreed to give, and a photo of him in life), confirmed by two reviewers; a
+        disclosure session at its first step; an export request waiting for approval. Made
+        once per module."""
         if self.seeded is None:
             archive = self.archive
             case = archive.case_index.all()[0]
@@ -124,6 +130,9 @@ class Site:
                 "reporter_contact=+999 512 345 678", "consent_contact=true"])
             with archive.writing():
                 report = archive.identify.add_report(fields, liaison)
+                added = archive.identify.add_photos(
+                    report.id, [Upload("portrait.jpg", grace_hopper())], liaison,
+                    caption="سامر في عرس أخيه")
                 archive.identify.shortlist(report.id, case.id, reviewer)
                 archive.identify.confirm(report.id, case.id, SECOND_REVIEWER)
                 session = archive.identify.start_disclosure(report.id, case.id, liaison,
@@ -134,8 +143,10 @@ class Site:
                 ExportParams(kind="data", data=DataOptions(format="csv")),
                 NAMES[Role.investigator], reason="partner list")
             archive.case_index.invalidate()
+            photo = added.files[0].photo
+            assert photo is not None
             self.seeded = Seeded(report=report.id, case=case.id, session=session.id,
-                                 request=asked.id)
+                                 request=asked.id, photo=photo)
         return self.seeded
 
     def csrf(self, client: TestClient) -> str:

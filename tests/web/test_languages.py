@@ -39,7 +39,8 @@ def _pages(site: Site) -> list[str]:
     seeded = site.identification()
     values = {"case_id": str(case.id), "transfer_id": "1", "sha256": case.photos[0],
               "index": "1", "report_id": str(seeded.report), "session_id": str(seeded.session),
-              "request_id": str(seeded.request)}
+              "request_id": str(seeded.request),
+              "photo_id": str(seeded.photo)}
     return [re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
             for method, path, _ in routes(site.app)
             if method == "GET" and not path.startswith(("/api/", "/static/"))

@@ -69,10 +69,14 @@ class PhotoViewer:
         return image
 
 
-def render(data: bytes, rendition: Rendition, max_side: int = MAX_SIDE) -> bytes:
-    """`data` (an image file's bytes) as a JPEG of at most `max_side` pixels, no metadata."""
+def render(data: bytes, rendition: Rendition, max_side: int = MAX_SIDE,
+           formats: tuple[str, ...] | None = None) -> bytes:
+    """`data` (an image file's bytes) as a JPEG of at most `max_side` pixels, no metadata.
+
+    `formats` (Pillow's names) limits the decoders tried, for files from outside.
+    """
     try:
-        with Image.open(io.BytesIO(data)) as source:
+        with Image.open(io.BytesIO(data), formats=formats) as source:
             source.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale
             image = ImageOps.exif_transpose(source.convert("RGB"))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
@@ -87,3 +91,30 @@ def render(data: bytes, rendition: Rendition, max_side: int = MAX_SIDE) -> bytes
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)  # a new file: no EXIF, XMP or comment survives
     return out.getvalue()
+
+
+def strip_jpeg(data: bytes) -> bytes:
+    """The JPEG without any APPn (EXIF, XMP, IPTC, ICC, JFIF) or comment segment.
+
+    Hand-written because it is a dozen lines over the JPEG marker syntax (ITU T.81 B.1.1),
+    and it must hold whatever the encoder wrote: only the segments that decode pixels remain.
+    """
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    out = bytearray(data[:2])
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            raise ValueError("a JPEG segment does not start with a marker")
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: entropy-coded data follows to the end
+            out += data[i:]
+            return bytes(out)
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE):
+            out += data[i:i + 2 + length]
+        i += 2 + length
+    raise ValueError("a JPEG without image data")

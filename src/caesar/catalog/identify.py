@@ -14,6 +14,8 @@ numbers, mark codes, height) and the consents are plain columns.
 - `matches` and `match_decisions`: a report and a case that staff decided something about,
   and every decision (shortlist, confirm, reject, undo, override) in order.
 - `disclosure_sessions` and `disclosure_steps`: telling a family, one agreed step at a time.
+- `report_photos`: photos of the missing person in life that the family gave (a portrait, a
+  wedding photo, a tattoo); the files themselves are encrypted objects of their own store.
 """
 
 from __future__ import annotations
@@ -158,3 +160,29 @@ class DisclosureStep(Base):
     note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     actor: Mapped[str]
     at: Mapped[datetime]
+
+
+class ReportPhoto(Base):
+    """A photo of the missing person in life, given by the family (never an original).
+
+    The file is kept bit for bit as an encrypted ``family_photo`` object, named by the keyed
+    hash of `sha256`; nothing of its EXIF or XMP (which can hold where the family lives) is
+    kept anywhere else. The caption can name people, so it is sealed. A withdrawn photo stays
+    on record (who, when, the sealed reason) without its caption, and its object is deleted.
+    """
+
+    __tablename__ = "report_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("missing_reports.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    width: Mapped[int]  # as the photo is seen: turned upright as its EXIF says
+    height: Mapped[int]
+    caption_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="held")  # held, withdrawn
+    added_by: Mapped[str]
+    added_at: Mapped[datetime]
+    withdrawn_by: Mapped[str | None]
+    withdrawn_at: Mapped[datetime | None]
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # why it was withdrawn

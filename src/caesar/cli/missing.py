@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from caesar.cli import family_photos
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
@@ -16,9 +17,11 @@ from caesar.identify.reports import KEYS, parse_assignments, read_reports
 from caesar.identify.views import ReportView
 
 app = typer.Typer(help="Families' reports of the missing: import, file, read, edit, find"
-                  " duplicates and merge them. Reporters are kept apart, encrypted, with their"
-                  " consent; every view of a report is recorded in the custody log.",
+                  " duplicates and merge them, and the photos of the person in life the family"
+                  " gives. Reporters are kept apart, encrypted, with their consent; every view"
+                  " of a report is recorded in the custody log.",
                   no_args_is_help=True)
+app.add_typer(family_photos.app, name="photos")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ReportId = Annotated[int, typer.Argument(metavar="ID", help="The report's id.")]
 SetOption = Annotated[list[str] | None, typer.Option(
@@ -157,7 +160,8 @@ def _print(report: ReportView, json_: bool) -> None:
     if json_:
         emit_json(report)
         return
-    for key, value in report.model_dump(exclude={"reporters", "matches", "history"}).items():
+    for key, value in report.model_dump(exclude={"reporters", "matches", "history",
+                                                 "photos"}).items():
         if value not in (None, [], ""):
             out.print(f"{key:>18}: {value}", markup=False)
     for r in report.reporters:
@@ -169,6 +173,7 @@ def _print(report: ReportView, json_: bool) -> None:
                   f" {consent}", markup=False)
     for m in report.matches:
         out.print(f"{'match':>18}: case {m.case} {m.status}", markup=False)
+    family_photos.print_photos(report.photos)
     for c in report.history:
         out.print(f"{'change':>18}: {c.at:%Y-%m-%d %H:%M} {c.actor}: {c.action}"
                   f" {', '.join(c.fields)}", markup=False)

@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
+from caesar.access.viewing import strip_jpeg
 from caesar.exports.faces import Box, FaceDetector
 from caesar.exports.views import ExhibitOptions
 
@@ -241,30 +242,3 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
         else:
             current = trial
     return [*lines, current] if current else lines
-
-
-def strip_jpeg(data: bytes) -> bytes:
-    """The JPEG without any APPn (EXIF, XMP, IPTC, ICC, JFIF) or comment segment.
-
-    Hand-written because it is a dozen lines over the JPEG marker syntax (ITU T.81 B.1.1),
-    and it must hold whatever the encoder wrote: only the segments that decode pixels remain.
-    """
-    if data[:2] != b"\xff\xd8":
-        raise ValueError("not a JPEG")
-    out = bytearray(data[:2])
-    i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            raise ValueError("a JPEG segment does not start with a marker")
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            i += 1
-            continue
-        if marker == 0xDA:  # start of scan: entropy-coded data follows to the end
-            out += data[i:]
-            return bytes(out)
-        length = int.from_bytes(data[i + 2:i + 4], "big")
-        if not (0xE0 <= marker <= 0xEF or marker == 0xFE):
-            out += data[i:i + 2 + length]
-        i += 2 + length
-    raise ValueError("a JPEG without image data")

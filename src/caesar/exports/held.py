@@ -25,18 +25,11 @@ from pathlib import Path
 from caesar.errors import MissingObject
 from caesar.vault.envelope import Encryptor, decrypt
 from caesar.vault.keys import Keys
-from caesar.vault.store import LocalStore
+from caesar.vault.store import RemovableStore
 
 HELD_DIR = "held"
 _READ = 1 << 20
 _BLOCK = tarfile.BLOCKSIZE
-
-
-class _RemovableStore(LocalStore):
-    """A local store whose objects can be deleted (held packages only)."""
-
-    def remove(self, name: str) -> None:
-        self._path(name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -51,7 +44,7 @@ class HeldPackages:
     """The encrypted store of packages waiting for their download."""
 
     def __init__(self, archive: Path, keys: Keys) -> None:
-        self._store = _RemovableStore(archive / HELD_DIR)
+        self._store = RemovableStore(archive / HELD_DIR)
         self._key = keys.subkey("held-exports")
 
     def hold(self, folder: Path) -> Held:

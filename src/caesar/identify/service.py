@@ -3,12 +3,14 @@ acting person's name and returns views; every change, and every view of a family
 is a custody-log entry (the caller holds `Archive.writing()` around them).
 
 Reports (import, file, edit, read, merge) and matching live here; review decisions in
-`review.py`, disclosure sessions in `disclosure.py`.
+`review.py`, disclosure sessions in `disclosure.py`, families' photos of the person in life in
+`photos.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -18,19 +20,20 @@ from sqlalchemy.orm import Session
 from caesar.catalog.identify import (CaseName, Match, MissingReport, MissingReporter,
                                      ReportChange)
 from caesar.errors import UsageError
-from caesar.identify import disclosure, review
+from caesar.identify import disclosure, photos, review
 from caesar.identify.duplicates import find_duplicates
 from caesar.identify.factors import ReportFacts
 from caesar.identify.matching import Candidate, rank
 from caesar.identify.names import person_name, same_name, words
+from caesar.identify.photos import Upload
 from caesar.identify.records import (ReportRecord, apply_fields, load_reports, open_json,
                                      seal_json)
 from caesar.identify.reports import ReportFields
 from caesar.identify.table import CaseFacts, CaseTable, build_table
 from caesar.identify.views import (CandidateView, ChangeView, DisclosureView, DuplicateView,
-                                   ImportedReport, MatchResult, MatchSummary, MatchView,
-                                   Material, PartnerReport, ReporterView, ReportSummary,
-                                   ReportView)
+                                   FamilyPhotoView, ImportedReport, MatchResult, MatchSummary,
+                                   MatchView, Material, PartnerReport, PhotosAdded,
+                                   ReporterView, ReportSummary, ReportView)
 from caesar.identify.workspace import (Workspace, get_case, get_report, live_report, now,
                                        sync_resolution)
 from caesar.ledger.events import Event, Subject
@@ -160,6 +163,7 @@ class IdentifyService:
                     MissingReporter.report_id == other)):
                 reporter.report_id = keep
             _move_matches(session, other, keep)
+            photos.move(session, other, keep)
             source.status, source.merged_into, source.updated_at = "merged", keep, at
             _record_change(session, self._w, keep, "merged", before, actor)
             _record_change(session, self._w, other, "merged", {"status": "open"}, actor)
@@ -185,6 +189,35 @@ class IdentifyService:
                                             details={"reports": len(records)})])
         return [PartnerReport(**{k: getattr(r, k) for k in PartnerReport.model_fields
                                  if k != "marks"}, marks=list(r.marks)) for r in records]
+
+    # -- photos of the person in life (photos.py) -----------------------------------------------
+
+    def add_photos(self, report_id: int, uploads: Sequence[Upload], actor: str, *,
+                   caption: str | None = None) -> PhotosAdded:
+        """Keep the files that are whole still images as the report's photos of the person
+        in life (one outcome per file; a refused file leaves nothing behind)."""
+        return photos.add(self._w, report_id, uploads, actor, caption)
+
+    def photos(self, report_id: int, actor: str) -> list[FamilyPhotoView]:
+        """A report's photos, held and withdrawn (a logged view of the report)."""
+        return photos.listed(self._w, report_id, actor)
+
+    def photo_image(self, report_id: int, photo_id: int, actor: str, *,
+                    writing: Callable[[], AbstractContextManager[None]] = nullcontext
+                    ) -> bytes:
+        """A clean copy (JPEG, no metadata) of one held photo; the showing is logged
+        (`writing` holds the write lock around the log entry only)."""
+        return photos.shown(self._w, report_id, photo_id, actor, writing=writing)
+
+    def export_photos(self, report_id: int, actor: str) -> list[tuple[str, bytes]]:
+        """Clean copies of every held photo of a report, each logged as it leaves."""
+        return photos.exported(self._w, report_id, actor)
+
+    def withdraw_photo(self, report_id: int, photo_id: int, actor: str, *, reason: str
+                       ) -> FamilyPhotoView:
+        """Withdraw a photo the family took back: on record, no longer resolvable, its file
+        deleted (logged, with the reason sealed)."""
+        return photos.withdraw(self._w, report_id, photo_id, actor, reason)
 
     def name_case(self, case_id: int, name: str, source: str | None, actor: str) -> None:
         """Record a name a case carries from another source (matching compares it)."""
@@ -393,8 +426,8 @@ def _report_view(session: Session, cipher: FieldCipher, record: ReportRecord, *,
                               .order_by(Match.id))
     return ReportView(
         **{k: getattr(record, k) for k in ReportView.model_fields
-           if k not in ("marks", "reporters", "matches", "history", "consent_share",
-                        "consent_notify")},
+           if k not in ("marks", "reporters", "matches", "history", "photos",
+                        "consent_share", "consent_notify")},
         marks=list(record.marks), consent_share=record.consent_share,
         consent_notify=record.consent_notify,
         reporters=[ReporterView(
@@ -403,6 +436,7 @@ def _report_view(session: Session, cipher: FieldCipher, record: ReportRecord, *,
             consent_contact=r.consent_contact, consent_share=r.consent_share,
             consent_notify=r.consent_notify) for r in record.reporters],
         matches=[review.summary(m) for m in matches],
+        photos=photos.views(session, cipher, record.id),
         history=[ChangeView(action=c.action, fields=list(c.fields), actor=c.actor, at=c.at,
                             before=_withheld(open_json(cipher, c.before_sealed,
                                                        f"report_changes.before:{c.id}") or {},

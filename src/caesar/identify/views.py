@@ -82,6 +82,48 @@ class PartnerReport(BaseModel):
     marks: list[str]
 
 
+class FamilyPhotoView(BaseModel):
+    """A photo of the person in life that the family gave (`missing photos list`): what it
+    is, who added it and when; never anything of its EXIF or XMP."""
+
+    id: int
+    report: int
+    sha256: str  # of the file as the family gave it
+    media_type: str
+    size: int
+    width: int  # as the photo is seen (turned upright)
+    height: int
+    caption: str | None  # None once withdrawn
+    status: str  # held, withdrawn
+    added_by: str
+    added_at: datetime
+    withdrawn_by: str | None = None
+    withdrawn_at: datetime | None = None
+    reason: str | None = None  # why it was withdrawn
+
+
+class PhotoOutcome(BaseModel):
+    """What became of one file given to `missing photos add`: ``added``, ``already_held``
+    (the report holds that very photo), or why it was refused (`identify.images.REFUSALS`)."""
+
+    file: str
+    outcome: str
+    photo: int | None = None
+    problem: str | None = None
+
+
+class PhotosAdded(BaseModel):
+    """`missing photos add --json`: one outcome per file, in the order given."""
+
+    report: int
+    files: list[PhotoOutcome]
+
+    @property
+    def refused(self) -> list[PhotoOutcome]:
+        """The files nothing was kept of."""
+        return [f for f in self.files if f.outcome not in ("added", "already_held")]
+
+
 class ReportView(PartnerReport):
     """A family's report (`missing show`), with its reporters, matches and history."""
 
@@ -92,6 +134,7 @@ class ReportView(PartnerReport):
     reporters: list[ReporterView]
     matches: list[MatchSummary] = []
     history: list[ChangeView] = []
+    photos: list[FamilyPhotoView] = []  # of the person in life; partners never get them
 
 
 class DuplicateView(BaseModel):

@@ -1,5 +1,6 @@
 """What the parts of the identification service share: the catalogue, the custody log, the
-sealing of personal fields, the cases, and the vault (for photos shown at a disclosure)."""
+sealing of personal fields, the cases, the vault (for photos shown at a disclosure) and the
+store of families' photos of their missing in life."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from caesar.errors import NotFound, UsageError
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher
-from caesar.vault.objects import ObjectVault
+from caesar.vault.objects import ObjectVault, RemovableVault
 
 
 def now() -> datetime:
@@ -35,6 +36,7 @@ class Workspace:
     cipher: FieldCipher
     cases: CaseService
     vault: ObjectVault
+    family_photos: RemovableVault  # never originals: see identify/photos.py
 
     def log(self, session: Session, events: list[Event]) -> None:
         """Append `events` to the custody log in `session` and sign a checkpoint."""

@@ -58,6 +58,11 @@ EVENT_TYPES: dict[str, str] = {
     "report.viewed": "Someone read a family's report.",
     "report.merged": "A duplicate report was merged into this one; details: the other.",
     "reporter.contact_viewed": "Someone read how to reach a reporter (they had consented).",
+    "report.photo_added": ("A family's photo of the person in life joined the report; details: "
+                           "the photo's id (never an original)."),
+    "report.photo_viewed": ("A clean copy of one was made for a person; details: the photo, and "
+                            "copy=shown (a page, a command) or exported (a file)."),
+    "report.photo_withdrawn": "The family took a photo back; details: the photo.",
     "reports.imported": "A partner's list was imported; details: new and updated counts.",
     "reports.listed": "Someone listed the reports; details: how many.",
     "reports.shared": "Reports whose reporters consented were handed to partners.",

@@ -17,9 +17,11 @@ from typing import BinaryIO, Literal
 from caesar.errors import CorruptObject, MissingObject
 from caesar.vault.envelope import Encryptor, decrypt
 from caesar.vault.keys import Keys
-from caesar.vault.store import ObjectStore, Pending
+from caesar.vault.store import ObjectStore, Pending, RemovableStore
 
-Kind = Literal["original", "thumbnail"]
+# Families' photos of their missing in life are a kind of their own, never originals: the
+# same name key and format, in a store of their own that can delete (identify/photos.py).
+Kind = Literal["original", "thumbnail", "family_photo"]
 READ_SIZE = 1 << 20
 
 
@@ -102,3 +104,20 @@ class ObjectVault:
         except CorruptObject:
             return "damaged"
         return "ok" if hmac.compare_digest(digest.hexdigest(), sha256) else "damaged"
+
+
+class RemovableVault(ObjectVault):
+    """An object vault over a store that can delete (families' photos, withdrawn when the
+    family asks); names, encryption and padding are the vault's own."""
+
+    def __init__(self, store: RemovableStore, keys: Keys) -> None:
+        super().__init__(store, keys)
+        self._removable = store
+
+    def ensure(self) -> None:
+        """Create the store's folders (the first time something is put in it)."""
+        self._removable.ensure()
+
+    def remove(self, kind: Kind, sha256: str) -> bool:
+        """Delete the `kind` object for this content; False if there was none."""
+        return self._removable.remove(self.name(kind, sha256))

@@ -111,6 +111,22 @@ class LocalStore:
         return len(leftovers)
 
 
+class RemovableStore(LocalStore):
+    """A local store whose objects can be deleted: packages held for a download, and the
+    photos families give (withdrawn when a family asks). Never the store of originals, which
+    has no way to delete anything, by design."""
+
+    def remove(self, name: str) -> bool:
+        """Delete the object `name`; False if there was none."""
+        path = self._path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        fsync_dir(path.parent)
+        return True
+
+
 def open_store(url: str, archive: Path) -> LocalStore:
     """The store named by a settings URL (`file:objects` is relative to the archive)."""
     if url.startswith("file:"):

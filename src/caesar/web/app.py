@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Final
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -11,6 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 
 from caesar import __version__
 from caesar.access.errors import SignInFailed, TooManyAttempts
@@ -22,10 +24,18 @@ from caesar.web import api, pages
 from caesar.web.edge import EdgeMiddleware
 from caesar.web.gate import CsrfRefused, Forbidden, NotSignedIn, guard, undeclared
 from caesar.web.i18n import N_
+from caesar.web.pages.report_photos import UPLOAD_BODY
 from caesar.web.rendering import Pages
 from caesar.web.state import WebState
 
 THREADS = 4
+FORM_BODY: Final = 1024 * 1024
+"""The largest request body but an upload of photos (which declares its own): forms and
+JSON are a few kilobytes."""
+# Uploaded files stay in memory, never on a disk (a family's photo is personal data, and its
+# EXIF may say where they live): Starlette spools a part to a temporary file once it outgrows
+# this, and no request may be larger than UPLOAD_BODY. Process-wide, as Starlette reads it.
+MultiPartParser.spool_max_size = UPLOAD_BODY
 _STATUS: dict[type[CaesarError], int] = {
     NotSignedIn: 401, SignInFailed: 401, Forbidden: 403, CsrfRefused: 403, NotFound: 404,
     SameReviewer: 409, RequestRefused: 409, TooManyAttempts: 429, ArchiveLocked: 503}
@@ -51,10 +61,10 @@ def create_app(archive: Archive) -> FastAPI:
                   " /login; send the session's CSRF token in X-CSRF-Token with every POST.")
     menu = [item for area in pages.AREAS for item in area.menu]
     app.state.web = WebState(archive=archive, pages=Pages(menu))
-    for page_area in pages.AREAS:
-        app.include_router(page_area.router, include_in_schema=False)  # pages are no API
+    for page_area in pages.AREAS:  # pages are no API
+        app.include_router(page_area.router, include_in_schema=False, max_body_size=FORM_BODY)
     for api_area in api.AREAS:
-        app.include_router(api_area.router)
+        app.include_router(api_area.router, max_body_size=FORM_BODY)
     missing = undeclared(app)
     if missing:
         raise RuntimeError(f"routes without a declared permission: {', '.join(missing)}")

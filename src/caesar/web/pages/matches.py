@@ -87,6 +87,7 @@ def match_page(request: Request, web: Web, who: Who, report_id: ReportId, case_i
         title=f"{loc.gettext('Report')} {loc.figures(str(report_id))} · "
               f"{loc.gettext('Case')} {loc.figures(str(case_id))}",
         report=report, case=case, candidate=candidate, decided=decided, sessions=sessions,
+        default_view=who.photo_view,
         state=decided.status if decided else "candidate", notice=NOTICES.get(notice or ""),
         refused=refused == "same-reviewer")
 

@@ -1,0 +1,113 @@
+"""What a family's photo file is, and the copy of it that people are shown.
+
+A family brings a photo of the person in life (a portrait, a wedding photo, the tattoo on an
+arm). It is not evidence: the archive is not its only copy, and a photo nobody can look at
+helps nobody compare it with a case. So, unlike an original (which is kept whatever it
+holds), a file that is not a whole, decodable still image is **refused**, with one named
+outcome, and nothing of it is kept (personal data with no use is not held): the family or
+the partner can give it again as a photo. Every check reads the file in memory only.
+
+Only common still-image formats are decoded (Pillow's other decoders, some of which call
+out to other programs, are never tried on a file from outside). What is shown or exported
+is always a new JPEG made from the pixels alone, turned upright, at most :data:`SHOWN_PX`
+pixels: no EXIF, XMP, IPTC, ICC profile, JFIF header or comment survives, so the GPS position
+of the family's home and the phone's owner that a file can carry never leave.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import Final
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from caesar.access.viewing import render, strip_jpeg
+from caesar.intake.inspect import sniff_media_type
+
+MAX_BYTES: Final = 20_000_000
+"""A photo of at most 20 MB: a phone's photo is 2–8 MB; a larger scan is better as a JPEG."""
+SHOWN_PX: Final = 1600
+"""The long side of the copies shown and exported: enough to compare a face or a tattoo."""
+FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
+"""The still-image formats accepted (Pillow's names)."""
+REFUSALS: Final = ("empty", "too_large", "not_image", "unsupported", "truncated", "corrupt",
+                   "decompression_bomb", "unreadable")
+"""Every outcome of a file that is refused (nothing of it is kept)."""
+# ISO base media files (HEIC, AVIF) that phones write: images, but not decoded here.
+_ISO_BRANDS: Final = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1",
+                      b"avif", b"avis")
+
+
+@dataclass(frozen=True)
+class Examined:
+    """A file that is a whole still image: its media type and size as it is seen."""
+
+    media_type: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a file is refused: one of :data:`REFUSALS`, and words for the person."""
+
+    kind: str
+    problem: str
+
+
+def examine(data: bytes) -> Examined | Refusal:
+    """Decode `data` fully (never a decompression bomb) and say what it is."""
+    if not data:
+        return Refusal("empty", "the file is empty (0 bytes)")
+    if len(data) > MAX_BYTES:
+        return Refusal("too_large", f"the file is larger than {MAX_BYTES // 1_000_000} MB;"
+                       " give a smaller copy (a JPEG of the photo)")
+    if data[4:8] == b"ftyp" and data[8:12] in _ISO_BRANDS:
+        return Refusal("unsupported", "a HEIC or AVIF image, which is not read here; give"
+                       " the photo as a JPEG (phones can share it as one)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # odd EXIF: the pixels are what counts
+            with Image.open(io.BytesIO(data), formats=FORMATS) as image:
+                width, height = image.size
+                limit = Image.MAX_IMAGE_PIXELS
+                if limit is not None and width * height > limit:
+                    return _bomb(width, height)
+                image.load()  # every pixel, so a damaged file is found now, not when shown
+                kind = image.format or ""
+                upright = ImageOps.exif_transpose(image)
+                width, height = upright.size
+    except Image.DecompressionBombError as exc:
+        return Refusal("decompression_bomb", f"{exc}; never decoded")
+    except UnidentifiedImageError:
+        sniffed = sniff_media_type(data[:16])
+        if sniffed is None:
+            return Refusal("not_image", "not an image: no known image format recognised")
+        return Refusal("unsupported" if sniffed not in _MEDIA_TYPES else "corrupt",
+                       f"{sniffed} that cannot be read")
+    # Pillow's decoders raise many exception types on damaged input (OSError, SyntaxError,
+    # ValueError, struct.error, ...); each means the same here: the file is not whole.
+    except Exception as exc:  # noqa: BLE001
+        if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
+            return Refusal("truncated", "the image data ends early (the file was cut short:"
+                           " ask for it again)")
+        return Refusal("corrupt", f"the image data cannot be decoded ({exc or type(exc)})")
+    return Examined(Image.MIME.get(kind, "application/octet-stream"), width, height)
+
+
+def shown_copy(data: bytes) -> bytes:
+    """The photo as people see it: a new JPEG of its pixels, upright, with no segment but
+    those that decode them (not even the encoder's JFIF header)."""
+    return strip_jpeg(render(data, "original", SHOWN_PX, formats=FORMATS))
+
+
+_MEDIA_TYPES: Final = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif",
+                                 "image/tiff", "image/bmp"})
+
+
+def _bomb(width: int, height: int) -> Refusal:
+    return Refusal("decompression_bomb",
+                   f"{width}×{height} pixels is over the safe limit of"
+                   f" {Image.MAX_IMAGE_PIXELS or 0:,}; never decoded")
