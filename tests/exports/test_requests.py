@@ -5,7 +5,9 @@ Every step is a custody-log entry."""
 from __future__ import annotations
 
 import io
+import os
 import tarfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,8 +15,8 @@ import bagit
 import pytest
 from export_helpers import Collection, collection  # noqa: F401 - the fixture
 
-from caesar.exports.held import HELD_DIR
-from caesar.exports.requests import RequestRefused
+from caesar.exports.held import HELD_DIR, Held
+from caesar.exports.requests import RequestRefused, RequestView
 from caesar.exports.views import EvidenceOptions, ExportParams, Selection
 
 
@@ -92,3 +94,65 @@ def test_a_requested_package_is_built_in_memory_never_on_a_disk() -> None:
     with pytest.raises(UsageError, match="no memory file system with room"):
         with in_memory(1 << 60):
             pass
+
+
+def _held_files(collection: Collection) -> list[Path]:
+    return [p for p in (collection.archive.path / HELD_DIR).rglob("*")
+            if p.is_file() and ".pending" not in p.parts]
+
+
+def test_a_second_production_of_one_request_keeps_one_package(
+        collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two approvers' clicks (or two web workers) make the same package at once: the one that
+    finishes first is kept, the other is deleted and logged as not completed."""
+    requests = collection.archive.export_requests
+    asked = requests.request(ExportParams(kind="data", data={"format": "csv"}), "lina")
+    requests.approve(asked.id, "omar")
+    hold = requests._held.hold
+    raced: list[RequestView] = []
+
+    def hold_after_the_other(folder: Path) -> Held:
+        monkeypatch.setattr(requests._held, "hold", hold)
+        # the other production runs, start to end, while this one is held up
+        raced.append(requests.produce(asked.id, "nadia"))
+        return hold(folder)
+
+    monkeypatch.setattr(requests._held, "hold", hold_after_the_other)
+    with pytest.raises(RequestRefused, match="was produced while this package was being made"):
+        requests.produce(asked.id, "omar")
+    kept = requests.get(asked.id)
+    assert kept.state == "produced" and kept.export == raced[0].export
+    assert _types(collection, f"export_request:{asked.id}") == [
+        "export.requested", "export.approved", "export.produced"]
+    lost = [e["subject"] for e in collection.caesar.json("ledger", "entries")
+            if e["entry"]["type"] == "export.failed"]
+    assert len(lost) == 1 and lost[0] != f"export:{kept.export}"
+    with tarfile.open(fileobj=io.BytesIO(b"".join(requests.download(asked.id, "lina")))) as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]
+    assert members and len(_held_files(collection)) == len(members) + 1  # and its manifest
+
+
+def test_objects_left_by_a_production_that_died_are_swept(collection: Collection,
+                                                          tmp_path: Path) -> None:
+    """A crash between putting a package away and recording it leaves held objects that no
+    request points to: the next expiry pass deletes them once they are a day old, and keeps
+    every package still waiting for its download."""
+    requests = collection.archive.export_requests
+    asked = requests.request(ExportParams(kind="data", data={"format": "csv"}), "lina")
+    requests.approve(asked.id, "omar")
+    requests.produce(asked.id, "omar")
+    kept = set(_held_files(collection))
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "cases.csv").write_text("id\n1\n")
+    requests._held.hold(tmp_path / "package")  # put away, then the process died
+    orphans = set(_held_files(collection)) - kept
+    assert len(orphans) == 2  # the file and the manifest
+
+    requests.expire("owner")
+    assert set(_held_files(collection)) == kept | orphans  # too young: maybe still being made
+    day_old = time.time() - 2 * 86400
+    for path in kept | orphans:
+        os.utime(path, (day_old, day_old))
+    assert requests.expire("owner") == []
+    assert set(_held_files(collection)) == kept
+    assert tarfile.open(fileobj=io.BytesIO(b"".join(requests.download(asked.id, "lina"))))

@@ -106,6 +106,28 @@ class HeldPackages:
             self._store.remove(str(entry["object"]))
         self._store.remove(name)
 
+    def sweep(self, kept: set[str], older_than: float) -> int:
+        """Delete every object that no package in `kept` (manifest names) holds and that was
+        committed before `older_than` (seconds since the epoch); returns how many.
+
+        A production that dies between putting its package away and recording it in the
+        catalogue leaves objects nothing points to; the age spares a production still under
+        way in another process, whose objects are new.
+        """
+        if not self._store.root.exists():
+            return 0
+        held = set(kept)
+        for name in kept:
+            try:
+                held.update(str(entry["object"]) for entry in self._manifest(name))
+            except MissingObject:
+                continue
+        orphans = [name for name in self._store.names()
+                   if name not in held and self._store.modified(name) < older_than]
+        for name in orphans:
+            self._store.remove(name)
+        return len(orphans)
+
     def clean_pending(self) -> int:
         """Remove objects left half-written by a crash."""
         return self._store.clean_pending() if (self._store.root / ".pending").exists() else 0

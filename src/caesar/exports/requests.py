@@ -36,6 +36,9 @@ from caesar.vault.fields import FieldCipher
 from caesar.vault.keys import Keys
 
 DEFAULT_LIFETIME = timedelta(days=7)
+ORPHAN_AGE = timedelta(days=1)
+"""Held objects no request points to are deleted once this old: far longer than making any
+package takes, so a production still under way elsewhere is never touched."""
 
 
 class RequestRefused(CaesarError):
@@ -146,12 +149,22 @@ class ExportRequests:
             held = self._held.hold(work / "package")
         with self._lock(), self._catalog.session() as session:
             row = self._get(session, request_id)
-            row.state, row.export_id, row.package = "produced", result.export, held.name
-            row.package_size, row.produced_at = held.size, _now()
-            row.expires_at = row.produced_at + lifetime
-            self._log(session, "export.produced", row, actor, {"kind": row.kind,
-                                                               "export_entry": result.entry})
-            return self._view(row)
+            if row.state == "approved":
+                row.state, row.export_id, row.package = "produced", result.export, held.name
+                row.package_size, row.produced_at = held.size, _now()
+                row.expires_at = row.produced_at + lifetime
+                self._log(session, "export.produced", row, actor,
+                          {"kind": row.kind, "export_entry": result.entry})
+                return self._view(row)
+            # Another production of the same request finished first (a second click, another
+            # worker): theirs is the package; this one is logged as not completed and deleted.
+            state = row.state
+            self._ledger.append(session, [Event(type="export.failed", time=_now(), actor=actor,
+                                                subject=Subject.record("export", result.export))])
+            self._ledger.checkpoint(session)
+        self._held.remove(held.name)
+        raise RequestRefused(f"Export request {request_id} was {state} while this package was"
+                             " being made; the package made first is the one kept.")
 
     def plan(self, params: ExportParams, requester: str) -> Plan:
         """What an export asked for with `params` will contain (the `plan_*` of the export
@@ -211,7 +224,9 @@ class ExportRequests:
                 row.state, row.deleted_at, row.package = "expired", moment, None
                 self._log(session, "export.expired", row, actor, {"kind": row.kind})
                 expired.append(row.id)
+            kept = {name for name in session.scalars(select(ExportRequest.package)) if name}
             self._held.clean_pending()
+            self._held.sweep(kept, older_than=(moment - ORPHAN_AGE).timestamp())
         return expired
 
     def get(self, request_id: int) -> RequestView:

@@ -126,6 +126,10 @@ class RemovableStore(LocalStore):
         fsync_dir(path.parent)
         return True
 
+    def modified(self, name: str) -> float:
+        """When the object `name` was committed (seconds since the epoch)."""
+        return self._path(name).stat().st_mtime
+
 
 def open_store(url: str, archive: Path) -> LocalStore:
     """The store named by a settings URL (`file:objects` is relative to the archive)."""
