@@ -3,12 +3,21 @@ page's dates, the marks' Arabic words), in the matcher's own English on English 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+import numpy as np
 
 from caesar.access.roles import Role
+from caesar.access.views import Digits, Language
 from caesar.cases.marks import read_mark
+from caesar.identify import inscriptions
+from caesar.identify.branches import branch_label
+from caesar.identify.factors import ReportFacts, Weighed, explain
+from caesar.identify.names import person_name
 from caesar.identify.reports import parse_assignments
+from caesar.identify.table import CaseFacts
 from caesar.web.i18n import Locale
+from caesar.web.phrases import said
 
 from .conftest import NAMES, Site
 
@@ -68,3 +77,40 @@ def test_explanations_follow_the_readers_language_and_digits(site: Site) -> None
     assert f'<span lang="en" dir="ltr">the same detainee number, {number}</span>' in english
     assert (f"photographed on {case.photographed_on}, 60 days before the reported arrest on"
             f" {arrested} (more than the 30 days a reported date may be off)") in english
+
+
+def _date_words(arrested: str, language: Language = "ar", digits: Digits = "arabic") -> str:
+    """The date factor's words in `language` for a body photographed on 2 August 2013."""
+    report = ReportFacts(1, arrest_date=date.fromisoformat(arrested))
+    words = explain(Weighed("date", np.zeros(1)), report,
+                    CaseFacts(1, photographed_on=date(2013, 8, 2)))
+    assert words is not None
+    return str(said(Locale(language, digits), words))
+
+
+def test_durations_take_the_arabic_plural_of_their_number() -> None:
+    assert "، بعد يومين من الاعتقال" in _date_words("2013-07-31")
+    assert "، بعد ٥ أيام من" in _date_words("2013-07-28")
+    assert "، بعد ١٣ يومًا من" in _date_words("2013-07-20")
+    assert "، بعد شهرين من" in _date_words("2013-06-01")
+    assert "، بعد ١١ شهرًا من" in _date_words("2012-09-01")
+    assert "، بعد ٣.٦ سنة من الاعتقال الذي ذكره البلاغ في ١ كانون الثاني ٢٠١٠" \
+        in _date_words("2010-01-01")
+    assert _date_words("2010-01-01", "en", "western") == (
+        "photographed on 2 August 2013, 3.6 years after the reported arrest on 1 January 2010")
+
+
+def test_branches_and_names_in_arabic_and_what_families_wrote_escaped() -> None:
+    arabic = Locale("ar", "arabic")
+    assert str(said(arabic, branch_label("235"))) == "الفرع <bdi>٢٣٥</bdi> (فرع فلسطين)"
+    report = ReportFacts(1, name=person_name("Samer Ahmad Ali", family="Halabi"))
+    case = CaseFacts(1, name=person_name("Samer Khaled", family="Halabi"))
+    name = explain(Weighed("name", np.zeros(1)), report, case)
+    assert name is not None
+    assert str(said(arabic, name)) == ("الاسم المسجّل على الحالة (من مصدر آخر) يتفق في: الاسم"
+                                       " الأول، الكنية؛ ويختلف في: اسم الأب")
+    text = inscriptions.explain("<b>Rania</b>", "Rania & Samer", "close")
+    assert text is not None
+    words = said(arabic, text)
+    assert "<b>" not in words and "&lt;b&gt;Rania&lt;/b&gt;" in words
+    assert "«<bdi>Rania &amp; Samer</bdi>»" in words

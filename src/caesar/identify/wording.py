@@ -113,12 +113,3 @@ def plural_count(value: Value) -> int:
         return round(value.value)
     return value if isinstance(value, int) else 0
 
-
-def phrases(value: Value) -> list[Phrase]:
-    """Every phrase in `value`, itself first, then those nested in it (for checking each
-    template has its translation)."""
-    if isinstance(value, Phrase):
-        return [value, *(p for v in value.values.values() for p in phrases(v))]
-    if isinstance(value, Listing):
-        return [p for v in value.items for p in phrases(v)]
-    return []
