@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from caesar.cases.vocabulary import Words
 from caesar.identify.names import Word, same_name, words
+from caesar.identify.wording import Code, Phrase, phrase
 
 BRANCH_NAMES: dict[str, tuple[str, ...]] = {
     "215": ("سرية المداهمة", "Raid Brigade", "Raids Company", "Mudahama"),
@@ -62,7 +64,11 @@ def branch_number(text: str | None) -> str | None:
     return None
 
 
-def branch_label(number: str) -> str:
-    """How a caseworker reads a branch: "branch 235 (Palestine Branch)"."""
+def branch_label(number: str) -> Phrase:
+    """How a caseworker reads a branch: "branch 235 (Palestine Branch)", "الفرع 235 (فرع
+    فلسطين)"."""
     names = BRANCH_NAMES.get(number)
-    return f"branch {number} ({names[1]})" if names else f"branch {number}"
+    if names is None:
+        return phrase("branch {number}", number=Code(number))
+    return phrase("branch {number} ({name})", number=Code(number),
+                  name=Words(en=names[1], ar=names[0]))

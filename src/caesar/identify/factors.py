@@ -33,16 +33,23 @@ from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, REL
                                    TEXT_SAME, Relation, detail_likelihood, explain_detail,
                                    explain_text, relation)
 from caesar.identify.marks import explain as explain_mark
-from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_text
+from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_words
 from caesar.identify.records import ReportRecord
 from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
                                    age_band, age_distance)
+from caesar.identify.wording import N_, Code, Number, Phrase, counted, phrase
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
 Families often remember an arrest date weeks off; a month is more than that noise."""
 
-_SEX_WORDS = {"M": ("a man", "men"), "F": ("a woman", "women")}
+_BOTH_SEX = {"M": N_("both men"), "F": N_("both women")}
+# (the report's sex, the case's: None when not a man's or a woman's) -> why it excludes.
+_OTHER_SEX = {
+    ("M", "F"): N_("the report is of a man; the case is a woman"),
+    ("F", "M"): N_("the report is of a woman; the case is a man"),
+    ("M", None): N_("the report is of a man; the case is of unknown sex"),
+    ("F", None): N_("the report is of a woman; the case is of unknown sex")}
 _AGE_SAME = np.array([0.70, 0.12, 0.09, 0.06, 0.03])
 _CLIP = (-3.0, 4.0)
 
@@ -98,19 +105,21 @@ class Weighed:
 
 # -- exclusions ------------------------------------------------------------------------------
 
-def exclusions(report: ReportFacts, case: CaseFacts) -> list[tuple[str, str]]:
+def exclusions(report: ReportFacts, case: CaseFacts) -> list[tuple[str, Phrase]]:
     """Why this case cannot be the person: (the factor that excludes it, in words); empty when
     it can be."""
     reasons = []
     if report.sex and case.sex and report.sex != case.sex:
-        reasons.append(("sex", f"the report is of {_SEX_WORDS[report.sex][0]}; the case is"
-                        f" {_SEX_WORDS.get(case.sex, ('of unknown sex',))[0]}"))
+        other = case.sex if case.sex in ("M", "F") else None
+        reasons.append(("sex", Phrase(_OTHER_SEX[(report.sex, other)])))
     if report.arrest_date and case.photographed_on:
         before = (report.arrest_date - case.photographed_on).days
         if before > MARGIN_DAYS:
-            reasons.append(("date", f"photographed on {case.photographed_on}, {before} days"
-                            f" before the reported arrest on {report.arrest_date} (more than"
-                            f" the {MARGIN_DAYS} days a reported date may be off)"))
+            reasons.append(("date", phrase(
+                "photographed on {photographed}, {before} before the reported arrest on"
+                " {arrest} (more than the {margin} a reported date may be off)",
+                photographed=case.photographed_on, before=_days(before),
+                arrest=report.arrest_date, margin=_days(MARGIN_DAYS))))
     return reasons
 
 
@@ -446,13 +455,12 @@ def weigh(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
 
 # -- words ------------------------------------------------------------------------------------
 
-def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | None:
+def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> Phrase | None:
     """What one factor's comparison means for one case, in a caseworker's words (None when
     the case does not know the fact)."""
     f = weighed.factor
     if f == "sex":
-        return (f"both {_SEX_WORDS[report.sex][1]}" if case.sex and report.sex
-                else None)
+        return Phrase(_BOTH_SEX[report.sex]) if case.sex and report.sex else None
     if f == "age":
         return _explain_age(report, case)
     if f == "date":
@@ -461,24 +469,27 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
         if not case.branch or not report.branch:
             return None
         if case.branch == report.branch:
-            return f"the body carries {branch_label(case.branch)}, the branch the family named"
-        return (f"the family named {branch_label(report.branch)}; the body carries"
-                f" {case.branch} (a body may carry the branch where the person died, not the"
-                " one that arrested them)")
+            return phrase("the body carries {branch}, the branch the family named",
+                          branch=branch_label(case.branch))
+        return phrase("the family named {branch}; the body carries {body} (a body may carry"
+                      " the branch where the person died, not the one that arrested them)",
+                      branch=branch_label(report.branch), body=Code(case.branch))
     if f == "detainee_number":
         if not case.detainee or not report.detainee:
             return None
+        family, body = Code(report.detainee), Code(case.detainee)
         if case.detainee == report.detainee:
-            return f"the same detainee number, {case.detainee}"
+            return phrase("the same detainee number, {number}", number=body)
         if Levenshtein.distance(case.detainee, report.detainee) == 1:
-            return (f"the family's detainee number {report.detainee} is one digit from the"
-                    f" body's {case.detainee}")
-        return f"a different detainee number: the family's {report.detainee}, the body's" \
-               f" {case.detainee}"
+            return phrase("the family's detainee number {family} is one digit from the"
+                          " body's {body}", family=family, body=body)
+        return phrase("a different detainee number: the family's {family}, the body's"
+                      " {body}", family=family, body=body)
     if f == "height":
         if case.height_cm is None or report.height_cm is None:
             return None
-        return f"reported {report.height_cm} cm tall; the body measures {case.height_cm} cm"
+        return phrase("reported {family} cm tall; the body measures {body} cm",
+                      family=report.height_cm, body=case.height_cm)
     if f in ("mark", "mark_detail", "mark_inscription"):
         return _explain_mark(weighed, case)
     if f == "name":
@@ -486,39 +497,51 @@ def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> str | Non
     return None
 
 
-def _explain_age(report: ReportFacts, case: CaseFacts) -> str | None:
+def _explain_age(report: ReportFacts, case: CaseFacts) -> Phrase | None:
     birth = report.birth_day
     if birth is None or case.photographed_on is None or case.age_min is None \
             or case.age_max is None:
         return None
     years = (case.photographed_on.toordinal() - birth) / 365.25
-    born = report.birth_date.isoformat() if report.birth_date else str(report.birth_year)
-    text = (f"born {born}: about {years:.0f} when photographed; the case looks"
-            f" {case.age_min}-{case.age_max}")
+    born: date | int = report.birth_date or report.birth_year or 0  # one is known (birth)
+    facts = {"born": born, "age": Number(years, ".0f"), "low": case.age_min,
+             "high": case.age_max}
     outside = max(case.age_min - years, years - case.age_max, 0.0)
-    return text if outside < 1 else f"{text}, {outside:.0f} years apart"
+    if outside < 1:
+        return phrase("born {born}: about {age} when photographed; the case looks"
+                      " {low}-{high}", **facts)
+    return counted("born {born}: about {age} when photographed; the case looks {low}-{high},"
+                   " {apart} years apart", "apart", apart=Number(outside, ".0f"), **facts)
 
 
-def _explain_date(report: ReportFacts, case: CaseFacts) -> str | None:
+def _explain_date(report: ReportFacts, case: CaseFacts) -> Phrase | None:
     if report.arrest_date is None or case.photographed_on is None:
         return None
     gap = (case.photographed_on - report.arrest_date).days
     if gap < 0:
-        return (f"photographed on {case.photographed_on}, {-gap} days before the reported"
-                f" arrest on {report.arrest_date}: reported dates are often off by weeks")
-    return (f"photographed on {case.photographed_on}, {_duration(gap)} after the reported"
-            f" arrest on {report.arrest_date}")
+        return phrase("photographed on {photographed}, {before} before the reported arrest"
+                      " on {arrest}: reported dates are often off by weeks",
+                      photographed=case.photographed_on, before=_days(-gap),
+                      arrest=report.arrest_date)
+    return phrase("photographed on {photographed}, {after} after the reported arrest on"
+                  " {arrest}", photographed=case.photographed_on, after=_duration(gap),
+                  arrest=report.arrest_date)
 
 
-def _duration(days: int) -> str:
+def _days(days: int) -> Phrase:
+    return counted("{n} days", "n", n=days)
+
+
+def _duration(days: int) -> Phrase:
     if days < 60:
-        return f"{days} days"
+        return _days(days)
     if days < 730:
-        return f"{days / 30.44:.0f} months"
-    return f"{days / 365.25:.1f} years"
+        return counted("{n} months", "n", n=Number(days / 30.44, ".0f"))
+    # Tenths of a year: a fraction, which Arabic counts in the singular (no plural form).
+    return phrase("{n} years", n=Number(days / 365.25, ".1f"))
 
 
-def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
+def _explain_mark(weighed: Weighed, case: CaseFacts) -> Phrase | None:
     mark, levels = weighed.subject, weighed.levels
     if mark is None or levels is None or not case.marks:
         return None
@@ -533,18 +556,23 @@ def _explain_mark(weighed: Weighed, case: CaseFacts) -> str | None:
     return explain_mark(mark, body, rel)
 
 
-def _explain_name(report: ReportFacts, case: CaseFacts) -> str | None:
+def _explain_name(report: ReportFacts, case: CaseFacts) -> Phrase | None:
     if report.name is None or case.name is None:
         return None
     parts = compare_names(report.name, case.name)
-    agree = [p for p, v in parts.items() if v >= SAME_NAME and p != "mother"]
-    differ = [p for p, v in parts.items() if v < 0.7 and p != "mother"]
-    text = "the name recorded on the case (from another source)"
-    if agree:
-        text += f" agrees on the {parts_text(agree)}"
-    if differ:
-        text += f"{';' if agree else ''} differs on the {parts_text(differ)}"
-    return text if agree or differ else f"{text} is only close to the report's"
+    agree = parts_words([p for p, v in parts.items() if v >= SAME_NAME and p != "mother"])
+    differ = parts_words([p for p, v in parts.items() if v < 0.7 and p != "mother"])
+    if agree.items and differ.items:
+        return phrase("the name recorded on the case (from another source) agrees on the"
+                      " {agree}; differs on the {differ}", agree=agree, differ=differ)
+    if agree.items:
+        return phrase("the name recorded on the case (from another source) agrees on the"
+                      " {agree}", agree=agree)
+    if differ.items:
+        return phrase("the name recorded on the case (from another source) differs on the"
+                      " {differ}", differ=differ)
+    return phrase("the name recorded on the case (from another source) is only close to the"
+                  " report's")
 
 
 def rows_of(table: CaseTable, case_ids: Sequence[int]) -> Ints:

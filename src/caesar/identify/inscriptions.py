@@ -20,6 +20,7 @@ from typing import Final, Literal
 from rapidfuzz.distance import Levenshtein
 
 from caesar.identify.names import SAME_NAME, Word, is_arabic, similarity, words
+from caesar.identify.wording import Phrase, phrase
 
 Text = Literal["unknown", "agree", "close", "disagree"]
 TEXTS: Final[tuple[Text, ...]] = ("unknown", "agree", "close", "disagree")
@@ -117,19 +118,24 @@ def compare(reported: str | None, body: str | None) -> Text:
     return "agree" if value >= SAME_NAME else "close" if value >= CLOSE else "disagree"
 
 
-def explain(reported: str, body: str, text: Text) -> str | None:
+def explain(reported: str, body: str, text: Text) -> Phrase | None:
     """What the texts alone say, in a caseworker's words (None when one is not known)."""
-    said, reads = f"\u201c{reported}\u201d", f"\u201c{body}\u201d"
     if text == "agree":
         if reported == body:
-            return f"the same words: {said}"
-        how = ("in the other script" if is_arabic(reported) != is_arabic(body)
-               else "spelt another way")
-        return f"the same words, {how}: the family says {said}, the body reads {reads}"
+            return phrase("the same words: \u201c{family}\u201d", family=reported)
+        if is_arabic(reported) != is_arabic(body):
+            return phrase("the same words, in the other script: the family says"
+                          " \u201c{family}\u201d, the body reads \u201c{body}\u201d",
+                          family=reported, body=body)
+        return phrase("the same words, spelt another way: the family says"
+                      " \u201c{family}\u201d, the body reads \u201c{body}\u201d",
+                      family=reported, body=body)
     if text == "close":
-        return (f"close words: the family says {said}, the body reads {reads} (perhaps"
-                " misspelt, or misread on a faded tattoo)")
+        return phrase("close words: the family says \u201c{family}\u201d, the body reads"
+                      " \u201c{body}\u201d (perhaps misspelt, or misread on a faded tattoo)",
+                      family=reported, body=body)
     if text == "disagree":
-        return (f"other words: the family says {said}, the body reads {reads} (families"
-                " sometimes misremember; it weighs against, it does not exclude)")
+        return phrase("other words: the family says \u201c{family}\u201d, the body reads"
+                      " \u201c{body}\u201d (families sometimes misremember; it weighs against,"
+                      " it does not exclude)", family=reported, body=body)
     return None

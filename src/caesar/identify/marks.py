@@ -23,6 +23,7 @@ from caesar.cases.marks import read_mark as read_mark
 from caesar.cases.vocabulary import DETAIL_NOUNS, MARK_DETAILS, mirror_location
 from caesar.identify import inscriptions
 from caesar.identify.inscriptions import TEXTS, Text
+from caesar.identify.wording import N_, Listing, Phrase, Value, phrase
 
 Place = Literal["present", "exact", "mirrored", "elsewhere"]
 Detail = Literal["unknown", "agree", "mirrored", "disagree"]
@@ -99,62 +100,79 @@ def detail_likelihood(reported: Mark, rel: Relation) -> float:
     return (SIDED_DETAIL_SAME if sided else DETAIL_SAME).get(rel.detail, 0.0)
 
 
-def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> str:
+def explain(reported: Mark, body: Mark | None, rel: Relation | None) -> Phrase:
     """The comparison in a caseworker's words; `body` None: no mark of that kind recorded."""
-    said = f"the family describes a {reported.words()}"
     if body is None or rel is None:
-        return f"{said}: none is recorded on the body"
+        return phrase("the family describes a {reported}: none is recorded on the body",
+                      reported=reported)
     if reported.detail is None and body.detail is None and reported.inscription is None \
             and body.inscription is None:
         # Neither side says what the mark shows: the place is all there is to compare.
-        if rel.place in ("exact", "present"):
-            return f"{said}: the body has it{' there' if rel.place == 'exact' else ''}"
+        if rel.place == "exact":
+            return phrase("the family describes a {reported}: the body has it there",
+                          reported=reported)
+        if rel.place == "present":
+            return phrase("the family describes a {reported}: the body has it",
+                          reported=reported)
         if rel.place == "mirrored":
-            return f"{said}: the body has it on the other side"
-        return f"{said}: the body has a {body.words()}"
-    notes = [{"exact": "the same place", "present": "", "mirrored": "sides are often confused",
-              "elsewhere": "elsewhere on the body"}[rel.place]]
+            return phrase("the family describes a {reported}: the body has it on the other"
+                          " side", reported=reported)
+        return phrase("the family describes a {reported}: the body has a {body}",
+                      reported=reported, body=body)
+    notes = [_PLACE_NOTES[rel.place]]
     family_says = reported.detail is not None or reported.inscription is not None
     body_shows = body.detail is not None or body.inscription is not None
     if rel.detail == "unknown" and rel.text == "unknown":
         # Nothing of what the mark shows or says compares (both sides' words show what is known).
-        notes.append("the family did not say what it shows" if not family_says
-                     else "what it shows is not recorded on the body" if not body_shows else "")
+        notes.append(N_("the family did not say what it shows") if not family_says
+                     else N_("what it shows is not recorded on the body") if not body_shows
+                     else None)
     elif rel.text == "unknown" and (reported.inscription or body.inscription):
-        notes.append("its words are not recorded on the body" if body.inscription is None
-                     else "the family did not give its words")
-    note = "; ".join(n for n in notes if n)
-    return f"{said}; the body shows a {body.words()}" + (f" ({note})" if note else "")
+        notes.append(N_("its words are not recorded on the body") if body.inscription is None
+                     else N_("the family did not give its words"))
+    said = [Phrase(n) for n in notes if n]
+    if not said:
+        return phrase("the family describes a {reported}; the body shows a {body}",
+                      reported=reported, body=body)
+    return phrase("the family describes a {reported}; the body shows a {body} ({note})",
+                  reported=reported, body=body, note=Listing(tuple(said), "; "))
 
 
-def explain_text(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:
+_PLACE_NOTES: dict[Place, str | None] = {
+    "exact": N_("the same place"), "present": None, "mirrored": N_("sides are often confused"),
+    "elsewhere": N_("elsewhere on the body")}
+
+
+def explain_text(reported: Mark, body: Mark | None, rel: Relation | None) -> Phrase | None:
     """What the tattoo's text alone says (None when it is not known on both sides)."""
     if body is None or rel is None or reported.inscription is None or body.inscription is None:
         return None
     return inscriptions.explain(reported.inscription, body.inscription, rel.text)
 
 
-def explain_detail(reported: Mark, body: Mark | None, rel: Relation | None) -> str | None:
+def explain_detail(reported: Mark, body: Mark | None, rel: Relation | None) -> Phrase | None:
     """What the detail alone says (None when it is not known on both sides)."""
     if body is None or rel is None or rel.detail == "unknown" or reported.detail is None \
             or body.detail is None:
         return None
-    noun = DETAIL_NOUNS[reported.kind].en if reported.kind in DETAIL_NOUNS else "detail"
+    noun: Value = DETAIL_NOUNS.get(reported.kind) or Phrase(N_("detail"))
     family, seen = _detail_words(reported), _detail_words(body)
     if rel.detail == "agree":
-        return f"the same {noun}: {family}"
+        return phrase("the same {noun}: {family}", noun=noun, family=family)
     if rel.detail == "mirrored":
-        return (f"the family says {family}, the body shows {seen} (left and right are often"
-                " confused)")
-    return (f"another {noun}: the family says {family}, the body shows {seen} (families"
-            " sometimes misremember; it weighs against, it does not exclude)")
+        return phrase("the family says {family}, the body shows {seen} (left and right are"
+                      " often confused)", family=family, seen=seen)
+    return phrase("another {noun}: the family says {family}, the body shows {seen} (families"
+                  " sometimes misremember; it weighs against, it does not exclude)",
+                  noun=noun, family=family, seen=seen)
 
 
-def _detail_words(mark: Mark) -> str:
-    words = MARK_DETAILS.get(mark.kind, {}).get(mark.detail or "")
-    text = words.en if words else (mark.detail or "").replace("_", " ")
+def _detail_words(mark: Mark) -> Value:
+    # Recorded outside the vocabulary: shown as written.
+    text: Value = MARK_DETAILS.get(mark.kind, {}).get(mark.detail or "") \
+        or (mark.detail or "").replace("_", " ")
     # A tooth or a finger is one of the person's own: "the left canine", "the index finger".
-    return f"the {text}" if mark.kind in _OWN else text
+    return phrase("the {detail}", detail=text) if mark.kind in _OWN else text
 
 
 _OWN = frozenset({"gold_tooth", "missing_tooth", "missing_finger"})

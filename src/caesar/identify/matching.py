@@ -24,6 +24,7 @@ from caesar.identify.factors import (MARGIN_DAYS, ReportFacts, Weighed, exclusio
 from caesar.identify.names import compare_names
 from caesar.identify.table import CaseFacts, CaseTable, Floats, Ints
 from caesar.identify.views import FactorView
+from caesar.identify.wording import Phrase, phrase
 
 _NOTABLE_NAME = 1.0  # a name this close makes an excluded case worth listing
 
@@ -122,11 +123,11 @@ def _factors(report: ReportFacts, case: CaseFacts, weighed: list[Weighed], i: in
     for w in weighed:
         if w.factor in skip:
             continue
-        why = explain(w, report, case)
-        if why is not None:
+        words = explain(w, report, case)
+        if words is not None:
             # + 0.0 turns a rounded -0.0 into 0.0: "-0.00" reads as evidence against.
             out.append(FactorView(factor=w.factor, weight=round(float(w.weights[i]), 2) + 0.0,
-                                  why=why))
+                                  why=str(words), words=words))
     return out
 
 
@@ -137,12 +138,13 @@ def _candidate(report: ReportFacts, table: CaseTable, row: int, score: float,
                      factors=_factors(report, case, weighed, i), excluded=False)
 
 
-def _excluded(report: ReportFacts, case: CaseFacts, reasons: list[tuple[str, str]],
+def _excluded(report: ReportFacts, case: CaseFacts, reasons: list[tuple[str, Phrase]],
               weighed: list[Weighed], i: int, lifted: bool) -> Candidate:
     """An excluded case: its reasons first (no weight), then the other evidence."""
-    factors = [FactorView(factor="exclusion", weight=0.0, exclusion=True,
-                          why=why + (" (a reviewer lifted this exclusion)" if lifted else ""))
-               for _, why in reasons]
+    said = [phrase("{reason} (a reviewer lifted this exclusion)", reason=why) if lifted
+            else why for _, why in reasons]
+    factors = [FactorView(factor="exclusion", weight=0.0, exclusion=True, why=str(words),
+                          words=words) for words in said]
     factors += _factors(report, case, weighed, i, skip={factor for factor, _ in reasons})
     score = round(sum(f.weight for f in factors), 2) if lifted else None
     return Candidate(case=case.id, score=score, factors=factors, excluded=not lifted,

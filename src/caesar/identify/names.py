@@ -38,6 +38,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from caesar.identify.wording import N_, Listing, Phrase, english
+
 SAME_NAME = 0.85
 """Word similarity at or above which two spellings are taken for the same name."""
 
@@ -570,9 +572,16 @@ def name_blocks(name: PersonName) -> set[str]:
     return {f"{f}|{o}" for f in first for keys in others for o in keys}
 
 
+_PART_WORDS = {"first": N_("first name"), "father": N_("father's name"),
+               "grandfather": N_("grandfather's name"), "family": N_("family name"),
+               "mother": N_("mother's name")}
+
+
+def parts_words(parts: Iterable[str]) -> Listing:
+    """Name parts in words, for each language: "first name, father's name"."""
+    return Listing(tuple(Phrase(_PART_WORDS[p]) for p in parts))
+
+
 def parts_text(parts: Iterable[str]) -> str:
-    """Name parts in words: "first name, father's name"."""
-    words_for = {"first": "first name", "father": "father's name",
-                 "grandfather": "grandfather's name", "family": "family name",
-                 "mother": "mother's name"}
-    return ", ".join(words_for[p] for p in parts)
+    """Name parts in English words: "first name, father's name"."""
+    return english(parts_words(parts))

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, SkipValidation
+from pydantic.json_schema import SkipJsonSchema
+
+from caesar.identify.wording import Phrase
 
 
 class ImportedReport(BaseModel):
@@ -146,12 +149,17 @@ class DuplicateView(BaseModel):
 
 
 class FactorView(BaseModel):
-    """One piece of evidence: its weight (log10 likelihood ratio) and what it means."""
+    """One piece of evidence: its weight (log10 likelihood ratio) and what it means: `why` in
+    English, `words` the same as a phrase each language words itself (the web's Arabic pages).
+    `words` is never serialised (JSON, sealed decisions), so it is None for a factor read
+    back from a decision."""
 
     factor: str
     weight: float
     why: str
     exclusion: bool = False
+    words: Annotated[Phrase | None, SkipValidation, SkipJsonSchema()] = Field(
+        default=None, exclude=True, repr=False)
 
 
 class CandidateView(BaseModel):

@@ -1,5 +1,5 @@
-"""The gettext catalogue of the web app: every message of its templates and Python, and the
-Arabic of each.
+"""The gettext catalogue of the web app: every message of its templates and Python, and of
+the matcher's phrases (`caesar.identify.wording`), and the Arabic of each.
 
     python -m caesar.web.catalogue      # after changing texts: refresh messages.pot and the .po
 
@@ -25,14 +25,20 @@ KEYWORDS: Final = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "
 OPTIONS: Final = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n",
                                            "trim_blocks": "true", "lstrip_blocks": "true"}}
 ARABIC: Final = LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po"
+# The matcher's explanations are written once, as phrases in `caesar.identify` (which cannot
+# import the web): their templates are these calls' literal first arguments.
+PHRASES: Final = Path(__file__).parent.parent / "identify"
+PHRASE_KEYWORDS: Final = {"N_": None, "phrase": None, "counted": (1, 1)}
 
 
 def extract() -> Catalog:
-    """Every message the web app shows, from its templates and its Python code."""
+    """Every message the web app shows, from its templates, its Python code and the
+    matcher's phrases."""
     catalog = Catalog(project="Caesar Archive", version="", charset="utf-8",
                       msgid_bugs_address="")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            SOURCES, METHODS, OPTIONS, KEYWORDS):
+    found = [*extract_from_dir(SOURCES, METHODS, OPTIONS, KEYWORDS),
+             *extract_from_dir(PHRASES, [("**.py", "python")], {}, PHRASE_KEYWORDS)]
+    for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                     context=context)
     return catalog

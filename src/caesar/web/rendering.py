@@ -1,7 +1,8 @@
 """Pages: Jinja2 templates rendered on the server, in the reader's language.
 
 Templates use `_("...")` for every word a person reads (extracted into the gettext
-catalogue) and `loc` for numbers and dates. Each page gets the menu of the areas the reader's
+catalogue), `loc` for numbers and dates, and `said(phrase)` for the matcher's explanations
+(`caesar.web.phrases`). Each page gets the menu of the areas the reader's
 role may open, the CSRF token for its forms, and the language switch.
 """
 
@@ -15,10 +16,13 @@ from typing import Any, Final
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from caesar.access.roles import Permission
 from caesar.access.views import LANGUAGES, Identity, pick
+from caesar.identify.wording import Phrase
 from caesar.web.i18n import Locale, best_language
+from caesar.web.phrases import said
 from caesar.web.words import label, mark_words
 
 LANGUAGE_COOKIE: Final = "caesar_language"  # before signing in; afterwards the account's
@@ -51,6 +55,10 @@ def _mark(code: str) -> str:
     return mark_words(_current.get().language, code)
 
 
+def _said(words: Phrase) -> Markup:
+    return said(_current.get(), words)
+
+
 class Pages:
     """Renders the app's templates."""
 
@@ -64,6 +72,7 @@ class Pages:
             _gettext, _ngettext, newstyle=True)
         self.env.globals["label"] = _label
         self.env.globals["mark"] = _mark
+        self.env.globals["said"] = _said
 
     def locale(self, request: Request) -> Locale:
         """The reader's language and digits: their account's, else what the browser asks."""
