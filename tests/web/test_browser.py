@@ -152,6 +152,18 @@ MAIN_PAGES = ("/", "/cases", "/cases/{case}", "/cases/{case}/history", "/photos"
               "/reports", "/reports/new", "/matches", "/disclosures", "/exports", "/exports/new")
 
 
+# Left-to-right figures (a number, a hash) in a cell of a right-to-left page must still sit at
+# the cell's right, beside their label, not at its far side: the texts of those that do not.
+_FIGURES_AWAY_FROM_THEIR_LABEL = """() => [...document.querySelectorAll("dd.mono, td.mono")]
+  .filter(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const text = range.getBoundingClientRect(), box = cell.getBoundingClientRect();
+    const padding = parseFloat(getComputedStyle(cell).paddingRight);
+    return text.width > 0 && box.right - padding - text.right > 2;
+  }).map(cell => cell.textContent)"""
+
+
 def test_main_pages_in_english_then_arabic_right_to_left(page: Page, site: Site) -> None:
     case = site.archive.case_index.all()[0].id
     for path in MAIN_PAGES:
@@ -170,6 +182,7 @@ def test_main_pages_in_english_then_arabic_right_to_left(page: Page, site: Site)
     for path in MAIN_PAGES:
         page.goto(path.format(case=case))
         assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.evaluate(_FIGURES_AWAY_FROM_THEIR_LABEL) == [], path
         _shoot(page, "ar", path)
     page.click("button[name=language][value=en]")
     assert page.locator("html").get_attribute("dir") == "ltr"
