@@ -149,7 +149,8 @@ def _views(site: Site) -> list[tuple[str | None, str]]:
 
 MAIN_PAGES = ("/", "/cases", "/cases/{case}", "/cases/{case}/history", "/photos",
               "/transfers", "/custody", "/admin/users", "/admin/security", "/account",
-              "/reports", "/reports/new", "/matches", "/disclosures", "/exports", "/exports/new")
+              "/reports", "/reports/new", "/reports/duplicates", "/matches", "/disclosures",
+              "/exports", "/exports/new")
 
 
 # Left-to-right figures (a number, a hash) in a cell of a right-to-left page must still sit at

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from caesar.identify.names import (SAME_NAME, PersonName, Word, compare_names, name_blocks,
-                                   parts_text, same_name, word)
+                                   parts_words, same_name, word)
 from caesar.identify.records import ReportRecord
 from caesar.identify.views import DuplicateView
+from caesar.identify.wording import Phrase, counted, phrase
 
 THRESHOLD = 2.5
 """A pair is offered for merging at this score (about 300 to 1 for one person)."""
@@ -58,10 +59,11 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
         a, b = reports[i], reports[j]
         if a.record.sex and b.record.sex and a.record.sex != b.record.sex:
             continue
-        score, why = _weigh(a, b, rarity)
+        score, words = _weigh(a, b, rarity)
         if score >= threshold:
             found.append(DuplicateView(reports=[a.record.id, b.record.id],
-                                       score=round(score, 2), why=why))
+                                       score=round(score, 2), why=[str(w) for w in words],
+                                       words=words))
     found.sort(key=lambda d: (-d.score, d.reports))
     return found
 
@@ -88,9 +90,9 @@ def _rarity(reports: Sequence[_Report]) -> dict[tuple[str, str], float]:
 
 
 def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
-           ) -> tuple[float, list[str]]:
+           ) -> tuple[float, list[Phrase]]:
     score = 0.0
-    why: list[str] = []
+    why: list[Phrase] = []
     parts = compare_names(a.name, b.name)
     alike = [p for p, v in parts.items() if v >= SAME_NAME]
     close = [p for p, v in parts.items() if 0.7 <= v < SAME_NAME]
@@ -102,35 +104,39 @@ def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
         score += min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
     score += 0.2 * len(close) - 1.5 * len(differ)
     if alike:
-        why.append(f"the same {parts_text(alike)}")
+        why.append(phrase("the same {parts}", parts=parts_words(alike)))
     if close:
-        why.append(f"a similar {parts_text(close)}")
+        why.append(phrase("a similar {parts}", parts=parts_words(close)))
     if differ:
-        why.append(f"a different {parts_text(differ)}")
+        why.append(phrase("a different {parts}", parts=parts_words(differ)))
     if a.record.arrest_date and b.record.arrest_date:
         days = abs((a.record.arrest_date - b.record.arrest_date).days)
         weight = 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
         score += weight
-        why.append(f"arrested {days} days apart" if days else "arrested on the same day")
+        why.append(counted("arrested {n} days apart", "n", n=days) if days
+                   else phrase("arrested on the same day"))
     years = _birth_years(a.record, b.record)
     if years is not None:
         score += 0.5 if years <= 1 else 0.1 if years <= 3 else -0.3 if years <= 6 else -1.0
-        why.append(f"born {years} years apart" if years else "born the same year")
+        why.append(counted("born {n} years apart", "n", n=years) if years
+                   else phrase("born the same year"))
     if a.place and b.place:
         if same_name(a.place, b.place):
             score += 0.5
-            why.append("arrested in the same place")
+            why.append(phrase("arrested in the same place"))
     if a.record.detainee_number and b.record.detainee_number:
         same = a.record.detainee_number == b.record.detainee_number
         score += 2.0 if same else -1.0
-        why.append("the same detainee number" if same else "different detainee numbers")
+        why.append(phrase("the same detainee number") if same
+                   else phrase("different detainee numbers"))
     if a.record.branch_number and b.record.branch_number:
         same = a.record.branch_number == b.record.branch_number
         score += 0.3 if same else -0.2
-        why.append("the same arresting branch" if same else "different arresting branches")
+        why.append(phrase("the same arresting branch") if same
+                   else phrase("different arresting branches"))
     scripts = {w.arabic for r in (a, b) if (w := r.name.first) is not None}
     if len(scripts) == 2:
-        why.append("one report in Arabic letters, the other in Latin")
+        why.append(phrase("one report in Arabic letters, the other in Latin"))
     return score, why
 
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from caesar.identify.wording import N_, Listing, Phrase, english
+from caesar.identify.wording import N_, Listing, Phrase
 
 SAME_NAME = 0.85
 """Word similarity at or above which two spellings are taken for the same name."""
@@ -580,8 +580,3 @@ _PART_WORDS = {"first": N_("first name"), "father": N_("father's name"),
 def parts_words(parts: Iterable[str]) -> Listing:
     """Name parts in words, for each language: "first name, father's name"."""
     return Listing(tuple(Phrase(_PART_WORDS[p]) for p in parts))
-
-
-def parts_text(parts: Iterable[str]) -> str:
-    """Name parts in English words: "first name, father's name"."""
-    return english(parts_words(parts))

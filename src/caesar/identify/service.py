@@ -139,11 +139,15 @@ class IdentifyService:
             self._w.log(session, events)
         return view
 
-    def duplicates(self) -> list[DuplicateView]:
-        """Pairs of open reports that may be about one person (the reasons name nobody)."""
+    def duplicates(self, report_id: int | None = None) -> list[DuplicateView]:
+        """Pairs of open reports that may be about one person (the reasons name nobody);
+        with `report_id`, only the pairs of that report."""
         with self._w.catalog.reader() as session:
+            if report_id is not None:
+                get_report(session, report_id)
             records = load_reports(session, self._w.cipher, statuses=("open", "resolved"))
-        return find_duplicates(records)
+        return [d for d in find_duplicates(records)
+                if report_id is None or report_id in d.reports]
 
     def merge(self, keep: int, other: int, actor: str) -> ReportView:
         """Merge report `other` into `keep`: its reporters join `keep`, fields `keep` lacks

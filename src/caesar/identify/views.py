@@ -141,11 +141,15 @@ class ReportView(PartnerReport):
 
 
 class DuplicateView(BaseModel):
-    """Two reports that may be about one person (`missing duplicates --json`)."""
+    """Two reports that may be about one person (`missing duplicates --json`): `why` in
+    English, `words` the same reasons as phrases each language words itself (never
+    serialised)."""
 
     reports: list[int]
     score: float
     why: list[str]
+    words: Annotated[list[Phrase], SkipValidation, SkipJsonSchema()] = Field(
+        default_factory=list, exclude=True, repr=False)
 
 
 class FactorView(BaseModel):

@@ -34,7 +34,9 @@ menu = [MenuItem(N_("Families' reports"), "/reports", Permission.reports_read)]
 PER_PAGE: Final = 100
 NOTICES: Final = {"filed": N_("The report was filed. Its view, like every view of a report,"
                               " is recorded in the custody log."),
-                  "saved": N_("Your changes were saved; the values before them are kept.")}
+                  "saved": N_("Your changes were saved; the values before them are kept."),
+                  "merged": N_("The other report was merged into this one: its reporters, photos"
+                               " and matches are here now, and it stays on record as merged.")}
 
 
 @router.get("/reports", response_class=HTMLResponse)
