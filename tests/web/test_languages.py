@@ -106,3 +106,21 @@ def test_the_sign_in_page_follows_the_browser_or_the_choice(site: Site) -> None:
     chosen = client.get("/login?lang=ar", headers={"accept-language": "en-GB"})
     assert 'dir="rtl"' in chosen.text and "تسجيل الدخول" in chosen.text
     assert 'dir="rtl"' in client.get("/login", headers={"accept-language": "en"}).text
+
+
+def test_a_refusal_is_headed_in_the_readers_language(site: Site) -> None:
+    """The service explains a refusal in English; an Arabic page heads it with what the
+    refusal means in Arabic and marks the service's words as English (left to right)."""
+    client = site.as_role(Role.viewer)
+    token = site.csrf(client)
+    english = client.get("/cases/999999")
+    assert english.status_code == 404
+    assert "<h1>No case 999999 in this archive.</h1>" in english.text
+    client.post("/account", data={"language": "ar", "csrf_token": token})
+    try:
+        arabic = client.get("/cases/999999")
+    finally:
+        client.post("/account", data={"language": "en", "csrf_token": token})
+    assert arabic.status_code == 404 and 'dir="rtl"' in arabic.text
+    assert "<h1>لا يوجد سجلّ كهذا.</h1>" in arabic.text
+    assert '<p><span lang="en" dir="ltr">No case 999999 in this archive.</span></p>' in arabic.text

@@ -42,6 +42,15 @@ _STATUS: dict[type[CaesarError], int] = {
 _HTTP_MESSAGES = {404: N_("There is no such page."),
                   405: N_("This page cannot be used that way.")}
 _CANNOT_ANSWER = N_("This request cannot be answered.")
+_STATUS_WORDS = {400: N_("This cannot be done as it was asked."),
+                 401: N_("Sign in first."),
+                 403: N_("Your role does not allow this."),
+                 404: N_("There is no such record."),
+                 409: N_("This step cannot be taken now."),
+                 429: N_("Too many attempts: wait a little, then try again."),
+                 503: N_("The archive is busy with another change: try again in a moment.")}
+"""What an error's status means, heading the service's English words on pages in another
+language."""
 
 
 def create_app(archive: Archive) -> FastAPI:
@@ -89,7 +98,7 @@ async def _caesar_error(request: Request, error: CaesarError) -> Response:
     if isinstance(error, NotSignedIn):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return _error_page(request, status, error.message, error.hint)
+    return _error_page(request, status, error.message, error.hint, service=True)
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:
@@ -112,9 +121,15 @@ async def _invalid(request: Request, error: RequestValidationError) -> Response:
                                                                 " valid.")), None)
 
 
-def _error_page(request: Request, status: int, message: str, hint: str | None) -> Response:
+def _error_page(request: Request, status: int, message: str, hint: str | None, *,
+                service: bool = False) -> Response:
+    """The error page; a `service` message is in the service's English, so a page in another
+    language heads it with what the status means in the reader's words."""
     web: WebState = request.app.state.web
     if not hasattr(request.state, "identity"):
         request.state.identity = None  # the guard did not run (no such route)
-    return web.pages.render(request, "error.html", title=message, status=status,
-                            message=message, hint=hint)
+    title = message
+    if service and web.pages.locale(request).language != "en":
+        title = web.pages.text(request, _STATUS_WORDS.get(status, _STATUS_WORDS[400]))
+    return web.pages.render(request, "error.html", title=title, status=status,
+                            message=message, hint=hint, service=service)
