@@ -116,6 +116,7 @@ def test_a_refusal_is_headed_in_the_readers_language(site: Site) -> None:
     english = client.get("/cases/999999")
     assert english.status_code == 404
     assert "<h1>No case 999999 in this archive.</h1>" in english.text
+    assert "caesar cases list" not in english.text  # the command line's hint, not the web's
     client.post("/account", data={"language": "ar", "csrf_token": token})
     try:
         arabic = client.get("/cases/999999")

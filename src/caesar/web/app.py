@@ -98,7 +98,10 @@ async def _caesar_error(request: Request, error: CaesarError) -> Response:
     if isinstance(error, NotSignedIn):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return _error_page(request, status, error.message, error.hint, service=True)
+    # A hint that names a command (`caesar cases list`) is for the command line; people on
+    # the web have the pages instead.
+    hint = None if error.hint and "`caesar" in error.hint else error.hint
+    return _error_page(request, status, error.message, hint, service=True)
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:
