@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from caesar.cases.vocabulary import (BODY_LOCATIONS, DETAIL_PHRASES, MARK_DETAILS,
                                      MARK_KIND_WORDS, MARK_KINDS, PLACE_WORDS, details_for,
-                                     is_individualising, mirror_location)
+                                     Words, is_individualising, mirror_location)
 
 Language = Literal["en", "ar"]
 FORM = ("kind, kind:place, kind:place:detail or kind::detail, and a tattoo's text last:"
@@ -91,6 +91,21 @@ class Mark:
         return text
 
 
+class BadMark(ValueError):
+    """A mark the vocabulary does not hold, said as an English sentence with
+    ``{placeholders}`` and what fills them: `typed`, what the person wrote (quoted as
+    ``'...'``), and `values`, the vocabulary's (codes, a limit, a kind's words). Who shows it
+    may word it in another language (`caesar.identify.reports` makes it a phrase); the
+    templates are messages of the web's catalogue, which extracts this call's first
+    argument."""
+
+    def __init__(self, template: str, /, typed: Mapping[str, str],
+                 **values: str | int | Words) -> None:
+        self.template, self.typed, self.values = template, dict(typed), values
+        english = {k: v.en if isinstance(v, Words) else v for k, v in values.items()}
+        super().__init__(template.format(**{k: repr(v) for k, v in typed.items()}, **english))
+
+
 def parse_mark(text: str) -> Mark:
     """A mark from its code in the vocabulary; ValueError names the mark and what is allowed.
 
@@ -102,28 +117,33 @@ def parse_mark(text: str) -> Mark:
     parts = [p.strip().lower().replace(" ", "_") for p in split[:3]]
     kind, location, detail = (parts + ["", ""])[:3]
     if kind not in MARK_KINDS:
-        raise ValueError(f"mark {written!r}: unknown kind of mark {kind!r} (known:"
-                         f" {', '.join(MARK_KINDS)})")
+        raise BadMark("mark {mark}: unknown kind of mark {kind} (known: {known})",
+                      {"mark": written, "kind": kind}, known=", ".join(MARK_KINDS))
     inscription = None
     if len(split) == 4:
         if kind not in INSCRIBED:
             shape = f"{kind}:place:detail" if details_for(kind) else f"{kind}:place"
-            raise ValueError(f"mark {written!r}: too many parts (write {kind} or {shape};"
-                             " only a tattoo takes a text, as tattoo:place:detail:text)")
+            raise BadMark("mark {mark}: too many parts (write {kind} or {shape}; only a"
+                          " tattoo takes a text, as tattoo:place:detail:text)",
+                          {"mark": written}, kind=kind, shape=shape)
         inscription = clean_inscription(split[3], written)
     allowed = details_for(kind)
     if len(parts) == 2 and location in allowed:
         location, detail = "", location
     if location and location not in BODY_LOCATIONS:
-        raise ValueError(f"mark {written!r}: unknown place on the body {location!r} (known:"
-                         f" {', '.join(BODY_LOCATIONS)})")
+        raise BadMark("mark {mark}: unknown place on the body {place} (known: {known})",
+                      {"mark": written, "place": location}, known=", ".join(BODY_LOCATIONS))
     if detail and not allowed:
-        raise ValueError(f"mark {written!r}: a {MARK_KIND_WORDS[kind].en} takes no detail"
-                         f" (write {kind} or {kind}:place)")
+        raise BadMark("mark {mark}: a {words} takes no detail (write {kind} or {kind}:place)",
+                      {"mark": written}, words=MARK_KIND_WORDS[kind], kind=kind)
     if detail and detail not in allowed:
-        text = "; what it says goes last: tattoo:place:detail:text" if kind in INSCRIBED else ""
-        raise ValueError(f"mark {written!r}: unknown detail {detail!r} for a"
-                         f" {MARK_KIND_WORDS[kind].en} (known: {', '.join(allowed)}{text})")
+        typed, known = {"mark": written, "detail": detail}, ", ".join(allowed)
+        if kind in INSCRIBED:
+            raise BadMark("mark {mark}: unknown detail {detail} for a {words} (known: {known};"
+                          " what it says goes last: tattoo:place:detail:text)",
+                          typed, words=MARK_KIND_WORDS[kind], known=known)
+        raise BadMark("mark {mark}: unknown detail {detail} for a {words} (known: {known})",
+                      typed, words=MARK_KIND_WORDS[kind], known=known)
     return Mark(kind, location or None, detail or None, inscription)
 
 
@@ -168,12 +188,12 @@ def clean_inscription(text: str, written: str | None = None) -> str | None:
     cleaned = cleaned.strip()
     if not cleaned:
         return None
-    where = f"mark {(written or text)!r}"
+    typed = {"mark": written or text}
     if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise ValueError(f"{where}: the tattoo's text holds control characters")
+        raise BadMark("mark {mark}: the tattoo's text holds control characters", typed)
     if len(cleaned) > INSCRIPTION_MAX:
-        raise ValueError(f"{where}: the tattoo's text is longer than {INSCRIPTION_MAX}"
-                         " characters (record the words that identify it)")
+        raise BadMark("mark {mark}: the tattoo's text is longer than {limit} characters"
+                      " (record the words that identify it)", typed, limit=INSCRIPTION_MAX)
     if not any(c.isalnum() for c in cleaned):
-        raise ValueError(f"{where}: the tattoo's text has no letter or digit")
+        raise BadMark("mark {mark}: the tattoo's text has no letter or digit", typed)
     return cleaned

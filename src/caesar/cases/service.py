@@ -31,6 +31,7 @@ from caesar.cases.grouping import (
 )
 from caesar.cases.marks import FORM, parse_marks
 from caesar.cases.numbers import KINDS, Kind, Observed, Proposal, interpret, propose, skin_only
+from caesar.cases.search import to_western
 from caesar.cases.views import (
     AnalystReadingView,
     BuildReport,
@@ -609,7 +610,7 @@ def _parse_field(name: str, text: str) -> Any:
 
 def _digits(kind: str, text: str) -> str:
     """A number in Western digits; Arabic-Indic (and Persian) digits are accepted."""
-    normal = "".join(str(int(c)) if c.isdecimal() else c for c in text.strip())
+    normal = to_western(text.strip())
     if not normal or not set(normal) <= _DIGITS:
         raise UsageError(f"The {kind} number must be digits, not {text!r}.")
     return normal

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from caesar.cases.search import to_western
 from caesar.cases.vocabulary import Words
 from caesar.identify.names import Word, same_name, words
 from caesar.identify.wording import Code, Phrase, phrase
@@ -50,7 +51,7 @@ def branch_number(text: str | None) -> str | None:
     """The branch number a family's text names, in Western digits, or None if unreadable."""
     if not text or not text.strip():
         return None
-    western = "".join(str(int(c)) if c.isdecimal() else c for c in text)
+    western = to_western(text)
     numbers = _DIGITS.findall(western)
     if len(numbers) == 1 and 2 <= len(numbers[0]) <= 4:
         return numbers[0].lstrip("0") or "0"

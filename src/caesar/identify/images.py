@@ -24,6 +24,7 @@ from typing import Final
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from caesar.access.viewing import render, strip_jpeg
+from caesar.identify.wording import Number, Phrase, phrase
 from caesar.intake.inspect import sniff_media_type
 
 MAX_BYTES: Final = 20_000_000
@@ -51,22 +52,30 @@ class Examined:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a file is refused: one of :data:`REFUSALS`, and words for the person."""
+    """Why a file is refused: one of :data:`REFUSALS`, and words for the person (a phrase
+    each language words itself; what Pillow said is kept as it wrote it)."""
 
     kind: str
-    problem: str
+    words: Phrase
+
+    @property
+    def problem(self) -> str:
+        """The words in English (the command line's, and ``--json``'s)."""
+        return str(self.words)
 
 
 def examine(data: bytes) -> Examined | Refusal:
     """Decode `data` fully (never a decompression bomb) and say what it is."""
     if not data:
-        return Refusal("empty", "the file is empty (0 bytes)")
+        return Refusal("empty", phrase("the file is empty ({size} bytes)", size=0))
     if len(data) > MAX_BYTES:
-        return Refusal("too_large", f"the file is larger than {MAX_BYTES // 1_000_000} MB;"
-                       " give a smaller copy (a JPEG of the photo)")
+        return Refusal("too_large", phrase(
+            "the file is larger than {size} MB; give a smaller copy (a JPEG of the photo)",
+            size=MAX_BYTES // 1_000_000))
     if data[4:8] == b"ftyp" and data[8:12] in _ISO_BRANDS:
-        return Refusal("unsupported", "a HEIC or AVIF image, which is not read here; give"
-                       " the photo as a JPEG (phones can share it as one)")
+        return Refusal("unsupported", phrase(
+            "a HEIC or AVIF image, which is not read here; give the photo as a JPEG (phones"
+            " can share it as one)"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # odd EXIF: the pixels are what counts
@@ -80,20 +89,22 @@ def examine(data: bytes) -> Examined | Refusal:
                 upright = ImageOps.exif_transpose(image)
                 width, height = upright.size
     except Image.DecompressionBombError as exc:
-        return Refusal("decompression_bomb", f"{exc}; never decoded")
+        return Refusal("decompression_bomb", phrase("{error}; never decoded", error=str(exc)))
     except UnidentifiedImageError:
         sniffed = sniff_media_type(data[:16])
         if sniffed is None:
-            return Refusal("not_image", "not an image: no known image format recognised")
+            return Refusal("not_image",
+                           phrase("not an image: no known image format recognised"))
         return Refusal("unsupported" if sniffed not in _MEDIA_TYPES else "corrupt",
-                       f"{sniffed} that cannot be read")
+                       phrase("{media_type} that cannot be read", media_type=sniffed))
     # Pillow's decoders raise many exception types on damaged input (OSError, SyntaxError,
     # ValueError, struct.error, ...); each means the same here: the file is not whole.
     except Exception as exc:  # noqa: BLE001
         if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
-            return Refusal("truncated", "the image data ends early (the file was cut short:"
-                           " ask for it again)")
-        return Refusal("corrupt", f"the image data cannot be decoded ({exc or type(exc)})")
+            return Refusal("truncated", phrase(
+                "the image data ends early (the file was cut short: ask for it again)"))
+        return Refusal("corrupt", phrase("the image data cannot be decoded ({error})",
+                                         error=str(exc or type(exc))))
     return Examined(Image.MIME.get(kind, "application/octet-stream"), width, height)
 
 
@@ -108,6 +119,6 @@ _MEDIA_TYPES: Final = frozenset({"image/jpeg", "image/png", "image/webp", "image
 
 
 def _bomb(width: int, height: int) -> Refusal:
-    return Refusal("decompression_bomb",
-                   f"{width}×{height} pixels is over the safe limit of"
-                   f" {Image.MAX_IMAGE_PIXELS or 0:,}; never decoded")
+    return Refusal("decompression_bomb", phrase(
+        "{width}×{height} pixels is over the safe limit of {limit}; never decoded",
+        width=width, height=height, limit=Number(Image.MAX_IMAGE_PIXELS or 0, ",.0f")))

@@ -87,7 +87,8 @@ def add(w: Workspace, report_id: int, uploads: Sequence[Upload], actor: str,
         verdict = examine(upload.data)
         if isinstance(verdict, Refusal):
             outcomes.append((PhotoOutcome(file=upload.name, outcome=verdict.kind,
-                                          problem=verdict.problem), None))
+                                          problem=verdict.problem, words=verdict.words),
+                              None))
             continue
         sha = hashlib.sha256(upload.data).hexdigest()
         known = sha in held or sha in new

@@ -20,8 +20,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from caesar.cases.marks import FORM, parse_marks
+from caesar.cases.marks import FORM, BadMark, parse_marks
+from caesar.cases.search import to_western
 from caesar.errors import UsageError
+from caesar.identify.wording import Code, Phrase, Typed, counted, phrase
 
 REPORT_KEYS: tuple[str, ...] = (
     "ref", "name", "father", "grandfather", "family_name", "mother", "sex", "birth_year",
@@ -67,68 +69,87 @@ class BadReports(UsageError):
     """Reports that cannot be imported, each problem named by row and field."""
 
 
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one field of a report: ``str()`` is ``"field: what is wrong"`` in
+    English (the command line's words); `words` says it as a phrase each language words
+    itself (the web's report form)."""
+
+    field: str
+    words: Phrase
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.words}"
+
+
+class _Refused(ValueError):
+    """A value a field does not take, with the phrase that says why."""
+
+    def __init__(self, words: Phrase) -> None:
+        super().__init__(str(words))
+        self.words = words
+
+
 # -- values ----------------------------------------------------------------------------------
 
 def _text(limit: int) -> Callable[[Any], str | None]:
     def parse(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise ValueError("must be text")
+            raise _Refused(phrase("must be text"))
         text = " ".join(str(value).split())
         if len(text) > limit:
-            raise ValueError(f"is longer than {limit} characters")
+            raise _Refused(counted("is longer than {limit} characters", "limit", limit=limit))
         return text or None
     return parse
 
 
 def _notes(value: Any) -> str | None:
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise _Refused(phrase("must be text"))
     text = value.strip()
     if len(text) > _MAX_NOTES:
-        raise ValueError(f"is longer than {_MAX_NOTES} characters")
+        raise _Refused(counted("is longer than {limit} characters", "limit", limit=_MAX_NOTES))
     return text or None
 
 
 def _sex(value: Any) -> str:
     sex = _SEX.get(str(value).strip().casefold()) if isinstance(value, str) else None
     if sex is None:
-        raise ValueError(f"must be M or F, not {value!r}")
+        raise _Refused(phrase("must be M or F, not {value}", value=Typed(value)))
     return sex
 
 
-def _whole(low: int, high: int, what: str) -> Callable[[Any], int]:
+def _whole(low: int, high: int, what: Phrase) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
-        if isinstance(value, bool):
-            raise ValueError(f"must be {what}, not {value!r}")
-        text = str(value).strip()
-        text = "".join(str(int(c)) if c.isdecimal() else c for c in text)
-        if not text.isdigit() or not low <= int(text) <= high:
-            raise ValueError(f"must be {what}, not {value!r}")
+        text = to_western(str(value).strip())
+        if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
+            raise _Refused(phrase("must be {what}, not {value}", what=what, value=Typed(value)))
         return int(text)
     return parse
 
 
 def _day(value: Any) -> date:
-    try:
-        day = date.fromisoformat(str(value).strip())
+    try:  # partners' lists may write dates in Arabic-Indic digits, like numbers
+        day = date.fromisoformat(to_western(str(value).strip()))
     except ValueError:
-        raise ValueError(f"must be a date like 2012-04-15, not {value!r}") from None
+        raise _Refused(phrase("must be a date like {example}, not {value}",
+                              example=Code("2012-04-15"), value=Typed(value))) from None
     if day > datetime.now(UTC).date():
-        raise ValueError(f"is in the future ({day.isoformat()})")
+        raise _Refused(phrase("is in the future ({day})", day=day))
     if day.year < 1900:
-        raise ValueError(f"is before 1900 ({day.isoformat()})")
+        raise _Refused(phrase("is before {year} ({day})", year=1900, day=day))
     return day
 
 
 def _number(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError("must be a number written in digits")
-    text = "".join(str(value).split())
-    text = "".join(str(int(c)) if c.isdecimal() else c for c in text)
+        raise _Refused(phrase("must be a number written in digits"))
+    text = to_western("".join(str(value).split()))
     if not text:
         return None
     if not text.isdigit() or len(text) > 12:
-        raise ValueError(f"must be a number written in digits, not {value!r}")
+        raise _Refused(phrase("must be a number written in digits, not {value}",
+                              value=Typed(value)))
     return text
 
 
@@ -139,11 +160,15 @@ def _marks(value: Any) -> list[str]:
     elif isinstance(value, list):
         items = value
     else:
-        raise ValueError(f"must be a list of marks ({FORM})")
+        raise _Refused(phrase("must be a list of marks ({form})", form=FORM))
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"must be a list of marks, not {item!r}")
-    return parse_marks(items)
+            raise _Refused(phrase("must be a list of marks, not {value}", value=Typed(item)))
+    try:
+        return parse_marks(items)
+    except BadMark as error:  # the vocabulary's sentence, worded in each language
+        raise _Refused(Phrase(error.template, {**error.values, **{
+            key: Typed(text) for key, text in error.typed.items()}})) from None
 
 
 def _flag(value: Any) -> bool:
@@ -154,13 +179,13 @@ def _flag(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"must be true or false, not {value!r}")
+    raise _Refused(phrase("must be true or false, not {value}", value=Typed(value)))
 
 
 def _share(value: Any) -> str:
     text = str(value).strip().casefold()
     if text not in SHARE_CHOICES:
-        raise ValueError(f"must be archive or partners, not {value!r}")
+        raise _Refused(phrase("must be archive or partners, not {value}", value=Typed(value)))
     return text
 
 
@@ -168,8 +193,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "ref": _text(128), "name": _text(_MAX_TEXT), "father": _text(_MAX_TEXT),
     "grandfather": _text(_MAX_TEXT), "family_name": _text(_MAX_TEXT),
     "mother": _text(_MAX_TEXT), "sex": _sex,
-    "birth_year": _whole(1900, datetime.now(UTC).year, "a year like 1985"),
-    "birth_date": _day, "height_cm": _whole(50, 250, "a height in centimetres"),
+    "birth_year": _whole(1900, datetime.now(UTC).year,
+                         phrase("a year like {year}", year=1985)),
+    "birth_date": _day, "height_cm": _whole(50, 250, phrase("a height in centimetres")),
     "arrest_date": _day, "arrest_place": _text(_MAX_TEXT),
     "arresting_branch": _text(_MAX_TEXT), "detainee_number": _number, "marks": _marks,
     "reporter_name": _text(_MAX_TEXT), "reporter_relationship": _text(_MAX_TEXT),
@@ -178,22 +204,25 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _check(values: Mapping[str, Any]) -> list[str]:
+def _check(values: Mapping[str, Any]) -> list[FieldProblem]:
     """Problems between fields of one report."""
     problems = []
     born, year = values.get("birth_date"), values.get("birth_year")
     if isinstance(born, date) and isinstance(year, int) and born.year != year:
-        problems.append(f"birth_date: {born.isoformat()} is not in birth_year {year}")
+        problems.append(FieldProblem("birth_date", phrase(
+            "{day} is not in birth_year {year}", day=born, year=year)))
     arrested = values.get("arrest_date")
     birth = born.year if isinstance(born, date) else year
     if isinstance(arrested, date) and isinstance(birth, int) and arrested.year < birth:
-        problems.append(f"arrest_date: {arrested.isoformat()} is before the birth ({birth})")
+        problems.append(FieldProblem("arrest_date", phrase(
+            "{day} is before the birth ({year})", day=arrested, year=birth)))
     return problems
 
 
 def parse_fields(where: str, raw: Mapping[str, Any], *, blank_means_unknown: bool
-                 ) -> tuple[ReportFields, list[str]]:
-    """One report's values, and its problems as ``"field: what is wrong"``.
+                 ) -> tuple[ReportFields, list[FieldProblem]]:
+    """One report's values, and its problems (``str()`` of each: ``"field: what is
+    wrong"``).
 
     With `blank_means_unknown` (CSV cells), an empty value is as if the key were left out.
     """
@@ -202,7 +231,8 @@ def parse_fields(where: str, raw: Mapping[str, Any], *, blank_means_unknown: boo
     for key, value in raw.items():
         key = key.strip() if isinstance(key, str) else key
         if key not in _PARSERS:
-            problems.append(f"{key}: not a report field (fields: {', '.join(KEYS)})")
+            problems.append(FieldProblem(str(key), phrase("not a report field (fields: {keys})",
+                                                          keys=", ".join(KEYS))))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             if not blank_means_unknown:
@@ -210,8 +240,8 @@ def parse_fields(where: str, raw: Mapping[str, Any], *, blank_means_unknown: boo
             continue
         try:
             values[key] = _PARSERS[key](value)
-        except ValueError as error:
-            problems.append(f"{key}: {error}")
+        except _Refused as error:
+            problems.append(FieldProblem(key, error.words))
     if isinstance(values.get("birth_date"), date) and "birth_year" not in values:
         values["birth_year"] = values["birth_date"].year
     problems += _check(values)
@@ -306,6 +336,6 @@ def parse_assignments(pairs: Sequence[str], where: str = "the report") -> Report
         raw[key.strip()] = value
     fields, problems = parse_fields(where, raw, blank_means_unknown=False)
     if problems:
-        raise BadReports("; ".join(problems) + ". Nothing was changed.",
+        raise BadReports("; ".join(map(str, problems)) + ". Nothing was changed.",
                          hint=f"Fields: {', '.join(KEYS)}.")
     return fields

@@ -107,12 +107,16 @@ class FamilyPhotoView(BaseModel):
 
 class PhotoOutcome(BaseModel):
     """What became of one file given to `missing photos add`: ``added``, ``already_held``
-    (the report holds that very photo), or why it was refused (`identify.images.REFUSALS`)."""
+    (the report holds that very photo), or why it was refused (`identify.images.REFUSALS`):
+    `problem` in English, `words` the same as a phrase (the web's Arabic pages; never
+    serialised, and None for a file that could not be read at all)."""
 
     file: str
     outcome: str
     photo: int | None = None
     problem: str | None = None
+    words: Annotated[Phrase | None, SkipValidation, SkipJsonSchema()] = Field(
+        default=None, exclude=True, repr=False)
 
 
 class PhotosAdded(BaseModel):

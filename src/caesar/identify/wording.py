@@ -2,7 +2,8 @@
 
 A :class:`Phrase` is an English sentence with named ``{placeholders}`` and the values that fill
 them: plain values (a count, a measure with its format, a day), text kept as it was written
-(a tattoo's words), numbers that are codes (a detainee number), and values each language has
+(a tattoo's words), what someone typed (a value a report's field refused), numbers that are
+codes (a detainee number), and values each language has
 its own words for (a mark, a term of the cases' vocabulary, a nested phrase, a list of them).
 ``str(phrase)`` is the English the command line prints and ``--json`` carries; the web
 translates the template through its gettext catalogue and writes each value in the reader's
@@ -53,6 +54,18 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Typed:
+    """A value as someone typed or sent it (a report's field, a mark's code), never
+    translated: English quotes it as it always did (``'1850'``); other languages show it as
+    written, between their own quotation marks (in the template)."""
+
+    value: object
+
+    def __str__(self) -> str:
+        return repr(self.value)
+
+
+@dataclass(frozen=True)
 class Listing:
     """Several values said one after the other ("first name, father's name")."""
 
@@ -60,7 +73,7 @@ class Listing:
     separator: Literal[", ", "; "] = ", "
 
 
-Value: TypeAlias = "int | Number | Code | str | date | Mark | Words | Phrase | Listing"
+Value: TypeAlias = "int | Number | Code | Typed | str | date | Mark | Words | Phrase | Listing"
 """What fills a placeholder; a plain `str` is text as written (shown as it is, in any
 language)."""
 
@@ -104,7 +117,7 @@ def english(value: Value) -> str:
         return value.en
     if isinstance(value, Listing):
         return value.separator.join(english(v) for v in value.items)
-    return str(value)  # a phrase, a number, a code, a day (ISO), text as written
+    return str(value)  # a phrase, a number, a code, a day (ISO), what was typed, text
 
 
 def plural_count(value: Value) -> int:

@@ -1,5 +1,6 @@
 """The gettext catalogue of the web app: every message of its templates and Python, and of
-the matcher's phrases (`caesar.identify.wording`), and the Arabic of each.
+the phrases `caesar.identify` words (`caesar.identify.wording`: the matcher's explanations,
+the problems of a report's fields), and the Arabic of each.
 
     python -m caesar.web.catalogue      # after changing texts: refresh messages.pot and the .po
 
@@ -25,10 +26,13 @@ KEYWORDS: Final = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "
 OPTIONS: Final = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n",
                                            "trim_blocks": "true", "lstrip_blocks": "true"}}
 ARABIC: Final = LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po"
-# The matcher's explanations are written once, as phrases in `caesar.identify` (which cannot
-# import the web): their templates are these calls' literal first arguments.
+# The matcher's explanations and the problems of a report's fields are written once, as
+# phrases in `caesar.identify` (which cannot import the web), and a mark's problems as
+# `BadMark` sentences in `caesar.cases.marks`: their templates are these calls' literal first
+# arguments.
 PHRASES: Final = Path(__file__).parent.parent / "identify"
-PHRASE_KEYWORDS: Final = {"N_": None, "phrase": None, "counted": (1, 1)}
+MARKS: Final = Path(__file__).parent.parent / "cases"
+PHRASE_KEYWORDS: Final = {"N_": None, "phrase": None, "counted": (1, 1), "BadMark": None}
 
 
 def extract() -> Catalog:
@@ -36,12 +40,18 @@ def extract() -> Catalog:
     matcher's phrases."""
     catalog = Catalog(project="Caesar Archive", version="", charset="utf-8",
                       msgid_bugs_address="")
-    found = [*extract_from_dir(SOURCES, METHODS, OPTIONS, KEYWORDS),
-             *extract_from_dir(PHRASES, [("**.py", "python")], {}, PHRASE_KEYWORDS)]
+    found = [*extract_from_dir(SOURCES, METHODS, OPTIONS, KEYWORDS), *phrase_messages()]
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                     context=context)
     return catalog
+
+
+def phrase_messages() -> list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
+    """The templates of the phrases `caesar.identify` words (and of `caesar.cases.marks`'
+    problems), as babel extracts them: (file, line, message, comments, context)."""
+    return [*extract_from_dir(PHRASES, [("**.py", "python")], {}, PHRASE_KEYWORDS),
+            *extract_from_dir(MARKS, [("marks.py", "python")], {}, PHRASE_KEYWORDS)]
 
 
 def update() -> int:

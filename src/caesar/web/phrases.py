@@ -5,7 +5,7 @@ catalogue (its plural form by the number it counts), then each value is written 
 reader's language: numbers and codes in their choice of digits, days as the language writes
 dates, marks and vocabulary terms in the cases' own words for that language, nested phrases
 likewise. The translated template is the catalogue's (trusted); every value is escaped, and
-text kept as written (a tattoo's words) is isolated for right-to-left pages.
+text kept as written (a tattoo's words, what someone typed) is isolated for right-to-left pages.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from caesar.cases.marks import Mark
 from caesar.cases.vocabulary import Words
-from caesar.identify.wording import Code, Listing, Number, Phrase, Value, plural_count
+from caesar.identify.wording import Code, Listing, Number, Phrase, Typed, Value, plural_count
 from caesar.web.i18n import Locale
 
 _SEPARATORS: Final[dict[str, dict[str, str]]] = {"ar": {", ": "، ", "; ": "؛ "}}
@@ -44,6 +44,8 @@ def said(loc: Locale, value: Value) -> Markup:
         return escape(loc.date(value))
     if isinstance(value, Code):
         return Markup("<bdi>{}</bdi>").format(loc.figures(value.text))
+    if isinstance(value, Typed):  # as it was typed, digits too: never translated
+        return Markup("<bdi>{}</bdi>").format(str(value.value))
     if isinstance(value, int | Number):
         return escape(loc.figures(str(value)))
     return Markup("<bdi>{}</bdi>").format(value)  # text as written: never translated

@@ -33,7 +33,7 @@ def _fields(body: Fields, where: str, *, editing: bool) -> ReportFields:
     """The body's values checked by the service's parser (each problem named by field)."""
     fields, problems = parse_fields(where, body.values, blank_means_unknown=not editing)
     if problems:
-        raise BadReports("; ".join(problems) + ". Nothing was changed.")
+        raise BadReports("; ".join(map(str, problems)) + ". Nothing was changed.")
     return fields
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, Field, StringConstraints
 
 from caesar.cases.marks import read_mark
-from caesar.identify.reports import ReportFields, parse_fields
+from caesar.identify.reports import FieldProblem, ReportFields, parse_fields
 from caesar.identify.views import ReportView
 
 TEXT_KEYS: Final = ("name", "father", "grandfather", "family_name", "mother", "arrest_place",
@@ -73,8 +73,9 @@ class ReportForm(BaseModel):
         return codes
 
 
-def fields_of(form: ReportForm, *, editing: bool) -> tuple[ReportFields, list[str]]:
-    """The form's values as import keys, and the parser's problems ("field: what is wrong").
+def fields_of(form: ReportForm, *, editing: bool
+              ) -> tuple[ReportFields, list[FieldProblem]]:
+    """The form's values as import keys, and the parser's problems (each by its field).
 
     A new report leaves out what was left empty; an edit clears it (the form showed every
     value it holds), except the reporter's contact, which the form never shows: an empty

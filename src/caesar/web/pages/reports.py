@@ -18,8 +18,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caesar.access.roles import Permission
-from caesar.identify.reports import SHARE_CHOICES
+from caesar.identify.reports import SHARE_CHOICES, FieldProblem
 from caesar.identify.views import ReportView
+from caesar.identify.wording import Phrase
 from caesar.web.diffs import Piece, diff
 from caesar.web.gate import requires
 from caesar.web.i18n import N_, Locale
@@ -150,7 +151,7 @@ def _report(request: Request, web: Web, who: Who, report: ReportView, *, contact
 
 
 def _form(request: Request, web: Web, *, report: ReportView | None, values: dict[str, str],
-          rows: list[tuple[str, str, str]], problems: list[str], status: int = 200
+          rows: list[tuple[str, str, str]], problems: list[FieldProblem], status: int = 200
           ) -> Response:
     loc = web.pages.locale(request)
     title = _title(loc, report) if report else loc.gettext("File a family's report")
@@ -160,12 +161,10 @@ def _form(request: Request, web: Web, *, report: ReportView | None, values: dict
         choices=mark_choices(loc.language), shares=SHARE_CHOICES)
 
 
-def _problem(loc: Locale, problem: str) -> tuple[str, str]:
-    """A parser's problem as (the field's words, what is wrong in the service's words)."""
-    key, _, what = problem.partition(": ")
-    if key in ("the form", "") or not what:
-        return "", problem
-    return label(loc.language, "report_field", key), what
+def _problem(loc: Locale, problem: FieldProblem) -> tuple[str, Phrase]:
+    """A parser's problem as (the field's words, what is wrong as a phrase the page says in
+    its language)."""
+    return label(loc.language, "report_field", problem.field), problem.words
 
 
 def _title(loc: Locale, report: ReportView) -> str:
