@@ -20,7 +20,10 @@ def serve(ctx: typer.Context,
           port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")
                           ] = DEFAULT_PORT,
           workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving"
-                                               " requests: one per core uses them all.")] = 1,
+                                               " requests: one per core uses them all. Each"
+                                               " counts failed sign-ins on its own, so N"
+                                               " workers allow up to N times the tries.")
+                             ] = 1,
           tls_cert: Annotated[Path | None, typer.Option(
               help="TLS certificate chain (PEM): serve https, with Secure cookies.")] = None,
           tls_key: Annotated[Path | None, typer.Option(
