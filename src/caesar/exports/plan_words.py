@@ -80,12 +80,14 @@ def data_words(*, format: DataFormat, cases: int, statistics: int, reports: int,
             "ftm": phrase("FollowTheMoney entities (persons for cases and for the families'"
                           " reports, branches and hospitals as organisations, and their links)")
             }[format]
+    # Nested phrases are made first: babel's extractor loses a call inside another's arguments.
+    records = _both(counted("{n} cases", "n", n=cases),
+                    counted("{n} statistics rows", "n", n=statistics))
+    confirmed = counted("{n} confirmed identifications", "n", n=matches)
     return [
-        phrase("{what} of {records}", what=what, records=_both(
-            counted("{n} cases", "n", n=cases),
-            counted("{n} statistics rows", "n", n=statistics))),
+        phrase("{what} of {records}", what=what, records=records),
         counted("{n} families' reports whose every reporter agreed to share them with partners"
                 " (no reporter, no contact, no notes) and the {matches} among them", "n",
-                n=reports, matches=counted("{n} confirmed identifications", "n", n=matches)),
+                n=reports, matches=confirmed),
         phrase("no photos and no photo hashes, no analysts' notes, no staff names"),
         phrase("the export is recorded in the custody log")]
