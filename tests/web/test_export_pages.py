@@ -106,3 +106,52 @@ def test_restricted_photos_never_reach_an_exhibition_set(site: Site) -> None:
     assert len(mapping) == len(case.photos) - 1
     shown = {site.archive.exports.resolve(item["exhibit_id"], "test").sha256 for item in mapping}
     assert closed not in shown and shown == set(case.photos) - {closed}
+
+
+def test_what_an_export_will_contain_is_said_in_the_readers_language(site: Site) -> None:
+    case = next(c for c in site.archive.case_index.all() if len(c.photos) >= 2)
+    count = len(case.photos)
+    arabic = str(count).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    lina = site.as_role(Role.investigator)
+    token = site.csrf(lina)
+    evidence = {"csrf_token": token, "kind": "evidence", "cases": str(case.id),
+                "requested_by": "محكمة كوبلنتس 1 StE 9/19", "send": "no"}
+    exhibit = {"csrf_token": token, "kind": "exhibit", "cases": str(case.id),
+               "caption": ["ar", "en"], "faces_shown": "yes", "grayscale": "yes",
+               "watermark": "Court's copy", "send": "no"}
+    lina.post("/account", data={"language": "ar", "digits": "arabic", "csrf_token": token})
+    try:
+        page = lina.post("/exports", data=evidence).text
+        assert "ما تقول خدمة التصدير إنه سيحتويه<" in page and "(بالإنجليزية)" not in page
+        assert f"<li>{arabic} ملفات أصلية (" in page or f"<li>{arabic} ملفًا أصليًا (" in page
+        assert "مفكوكة التشفير بتًّا ببت، كل منها مع بياناته الوصفية" in page
+        assert "<li>سجل حالة واحد و" in page  # the one case: Arabic names the number
+        assert ("المشغّلون والمحللون والأجهزة بأسمائهم المستعارة في سجل الحفظ (يكشف"
+                " <bdi>--reveal-operators</bdi> أسماءهم)") in page
+        assert ("يُسجَّل التصدير نفسه في سجل الحفظ، بطلب من «<bdi>محكمة كوبلنتس 1 StE 9/19"
+                "</bdi>»") in page  # what was typed, as typed (its digits too)
+        assert "decrypted bit for bit" not in page and 'lang="en"' not in page.split(
+            'class="plan"')[1]
+
+        page = lina.post("/exports", data=exhibit).text
+        assert "تمويه لا رجعة فيه: المناطق التي حدّدها المحللون</li>" in page
+        assert re.search("<li>لا تُضمَّن أبدًا الصور المقيّدة: (لم يُستبعد منها شيء|استُبعدت منها"
+                         " صورة واحدة) في هذا الاختيار</li>", page)  # the test above marks one
+        assert "بكسل" in page and "لا يتجاوز حجمها ٢٠٤٨ بكسل" in page
+        assert "(<bdi>caesar export resolve ID</bdi>)" in page
+        assert "<li>التعليقات: العربية والإنجليزية</li>" in page
+        assert "<li>بالرمادي</li>" in page
+        assert "<li>بعلامة مائية: «<bdi>Court&#39;s copy</bdi>»</li>" in page
+        assert "blurred beyond recovery" not in page
+    finally:
+        lina.post("/account", data={"language": "en", "digits": "western",
+                                    "csrf_token": token})
+    page = lina.post("/exports", data=evidence).text
+    assert "What the export service says it will contain<" in page
+    assert (f'<span lang="en" dir="ltr">{count} originals (') in page
+    assert ("<li><span lang=\"en\" dir=\"ltr\">the export itself is recorded in the custody log,"
+            " requested by &#39;محكمة كوبلنتس 1 StE 9/19&#39;</span></li>") in page
+    page = lina.post("/exports", data=exhibit).text
+    assert ('<span lang="en" dir="ltr">blurred beyond recovery: regions analysts marked</span>'
+            in page)
+    assert '<span lang="en" dir="ltr">watermarked &#34;Court&#39;s copy&#34;</span>' in page

@@ -32,8 +32,9 @@ from caesar.catalog.models import Sighting, Transfer
 from caesar.catalog.queries import PhotoView, Queries
 from caesar.errors import NotFound, UsageError
 from caesar.identify.service import IdentifyService
+from caesar.identify.wording import Phrase
 from caesar.exports import data as data_export
-from caesar.exports import evidence, folder, marks, selection, stats
+from caesar.exports import evidence, folder, marks, plan_words, selection, stats
 from caesar.exports.evidence import BagWriter, People
 from caesar.exports.report import (
     CaseRow,
@@ -49,6 +50,7 @@ from caesar.exports.views import (
     DataOptions,
     EvidenceOptions,
     ExhibitOptions,
+    ExportKind,
     ExportResult,
     MarkView,
     Plan,
@@ -72,8 +74,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1e6:,.1f} MB"
+def _plan(*, kind: ExportKind, words: list[Phrase], originals: tuple[str, ...] = (),
+          cases: tuple[int, ...] = (), left_out: dict[str, int] | None = None,
+          bytes: int = 0) -> Plan:
+    """A plan whose English summary is its phrases said in English (what the command line
+    prints and `--json` carries, as it always was)."""
+    return Plan(kind=kind, summary=[str(p) for p in words], words=words, originals=originals,
+                cases=cases, left_out=left_out or {}, bytes=bytes)
 
 
 class ExportService:
@@ -110,18 +117,10 @@ class ExportService:
             transfers = session.scalars(select(Transfer.id).where(Transfer.id.in_(
                 select(Sighting.transfer_id).where(
                     Sighting.sha256.in_(found.originals))))).all()
-        people = ("named as recorded" if options.reveal_operators
-                  else "shown as their custody-log pseudonyms (--reveal-operators names them)")
-        return Plan(kind="evidence", originals=found.originals, cases=found.cases,
-                    bytes=found.bytes, summary=[
-            f"{len(found.originals)} originals ({_megabytes(found.bytes)}), decrypted bit for bit,"
-            " each with its metadata (EXIF, transfers, sightings) and its custody-log proof",
-            f"{len(found.cases)} case records and {len(transfers)} transfer records",
-            f"operators, analysts and devices {people}",
-            "the signed checkpoint, the verifier key, the RFC 3161 timestamps, and a"
-            " verification report (HTML and PDF)",
-            "the export itself is recorded in the custody log"
-            + (f", requested by {options.requested_by!r}" if options.requested_by else "")])
+        return _plan(kind="evidence", originals=found.originals, cases=found.cases,
+                     bytes=found.bytes, words=plan_words.evidence_words(
+                         originals=len(found.originals), size=found.bytes,
+                         cases=len(found.cases), transfers=len(transfers), options=options))
 
     def evidence(self, plan: Plan, out: Path, actor: str, options: EvidenceOptions
                  ) -> ExportResult:
@@ -266,28 +265,10 @@ class ExportService:
             closed = selection.restricted(session, found.originals)
             broken = selection.undecodable(session, found.originals) - closed
         kept = tuple(s for s in found.originals if s not in closed and s not in broken)
-        blurred = [w for w, on in (("faces found by the detector", options.blur_faces),
-                                   ("regions analysts marked", options.blur_regions)) if on]
-        summary = [
-            f"{len(kept)} images re-encoded as new JPEGs of at most {options.max_size} px, with"
-            " every metadata field removed (EXIF, XMP, IPTC, ICC profile, comments, thumbnails)",
-            ("blurred beyond recovery: " + " and ".join(blurred)) if blurred
-            else "NOTHING BLURRED: faces and marked regions are shown as they are",
-            f"photos marked restricted are never included: {len(closed)} of this selection"
-            " left out",
-            "random file names; mapping.json gives each image a random exhibit id that only"
-            " this archive can resolve (caesar export resolve ID)"]
-        if broken:
-            summary.append(f"{len(broken)} originals that are not decodable images are left out")
-        if options.caption_langs:
-            summary.append("captions in " + " and ".join(
-                {"ar": "Arabic", "en": "English"}[lang] for lang in options.caption_langs))
-        if options.grayscale:
-            summary.append("in grayscale")
-        if options.watermark:
-            summary.append(f"watermarked {options.watermark!r}")
-        return Plan(kind="exhibit", originals=kept, cases=found.cases, summary=summary,
-                    left_out={"restricted": len(closed), "not_an_image": len(broken)})
+        return _plan(kind="exhibit", originals=kept, cases=found.cases,
+                     left_out={"restricted": len(closed), "not_an_image": len(broken)},
+                     words=plan_words.exhibit_words(kept=len(kept), restricted=len(closed),
+                                                    broken=len(broken), options=options))
 
     def exhibit(self, plan: Plan, out: Path, actor: str, options: ExhibitOptions
                 ) -> ExportResult:
@@ -388,17 +369,9 @@ class ExportService:
     def plan_data(self, options: DataOptions) -> Plan:
         """What a data export will hold."""
         counts = data_export.counts(self._dataset(None))
-        what = {"csv": "CSV tables", "json": "JSON tables",
-                "ftm": "FollowTheMoney entities (persons for cases and for the families'"
-                " reports, branches and hospitals as organisations, and their links)"
-                }[options.format]
-        return Plan(kind="data", summary=[
-            f"{what} of {counts['cases']} cases and {counts['statistics']} statistics rows",
-            f"{counts['reports']} families' reports whose every reporter agreed to share them"
-            f" with partners (no reporter, no contact, no notes) and the"
-            f" {counts['matches']} confirmed identifications among them",
-            "no photos and no photo hashes, no analysts' notes, no staff names",
-            "the export is recorded in the custody log"])
+        return _plan(kind="data", words=plan_words.data_words(
+            format=options.format, cases=counts["cases"], statistics=counts["statistics"],
+            reports=counts["reports"], matches=counts["matches"]))
 
     def data(self, plan: Plan, out: Path, actor: str, options: DataOptions) -> ExportResult:
         """Write the data export into `out`; the custody log records it."""

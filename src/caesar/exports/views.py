@@ -4,11 +4,13 @@ before anyone confirms) and results (what was written, and the custody-log entry
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from caesar.errors import UsageError
+from caesar.identify.wording import Phrase
 
 ExportKind = Literal["evidence", "exhibit", "data"]
 DataFormat = Literal["csv", "json", "ftm"]
@@ -78,10 +80,14 @@ class ExportParams(_Frozen):
 
 
 class Plan(_Frozen):
-    """What an export will contain, said before it is written (and confirmed)."""
+    """What an export will contain, said before it is written (and confirmed): `summary` in
+    English (the command line, `--json`, the web's API), `words` the same sentences as phrases
+    each language words itself (the web's pages; never serialised)."""
 
     kind: ExportKind
     summary: list[str]  # sentences for the person who confirms
+    words: Annotated[list[Phrase], SkipValidation, SkipJsonSchema()] = Field(
+        default_factory=list, exclude=True, repr=False)
     originals: tuple[str, ...] = ()  # SHA-256 of each original it will use
     cases: tuple[int, ...] = ()
     left_out: dict[str, int] = {}  # why originals were left out -> how many

@@ -1,6 +1,7 @@
 """The gettext catalogue of the web app: every message of its templates and Python, and of
 the phrases `caesar.identify` words (`caesar.identify.wording`: the matcher's explanations,
-the problems of a report's fields), and the Arabic of each.
+the problems of a report's fields) and `caesar.exports` words (what an export will contain),
+and the Arabic of each.
 
     python -m caesar.web.catalogue      # after changing texts: refresh messages.pot and the .po
 
@@ -27,10 +28,11 @@ OPTIONS: Final = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n",
                                            "trim_blocks": "true", "lstrip_blocks": "true"}}
 ARABIC: Final = LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po"
 # The matcher's explanations and the problems of a report's fields are written once, as
-# phrases in `caesar.identify` (which cannot import the web), and a mark's problems as
-# `BadMark` sentences in `caesar.cases.marks`: their templates are these calls' literal first
-# arguments.
+# phrases in `caesar.identify` (which cannot import the web), what an export will contain as
+# phrases in `caesar.exports`, and a mark's problems as `BadMark` sentences in
+# `caesar.cases.marks`: their templates are these calls' literal first arguments.
 PHRASES: Final = Path(__file__).parent.parent / "identify"
+EXPORTS: Final = Path(__file__).parent.parent / "exports"
 MARKS: Final = Path(__file__).parent.parent / "cases"
 PHRASE_KEYWORDS: Final = {"N_": None, "phrase": None, "counted": (1, 1), "BadMark": None}
 
@@ -48,9 +50,11 @@ def extract() -> Catalog:
 
 
 def phrase_messages() -> list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
-    """The templates of the phrases `caesar.identify` words (and of `caesar.cases.marks`'
-    problems), as babel extracts them: (file, line, message, comments, context)."""
+    """The templates of the phrases `caesar.identify` and `caesar.exports` word (and of
+    `caesar.cases.marks`' problems), as babel extracts them: (file, line, message, comments,
+    context)."""
     return [*extract_from_dir(PHRASES, [("**.py", "python")], {}, PHRASE_KEYWORDS),
+            *extract_from_dir(EXPORTS, [("plan_words.py", "python")], {}, PHRASE_KEYWORDS),
             *extract_from_dir(MARKS, [("marks.py", "python")], {}, PHRASE_KEYWORDS)]
 
 
