@@ -94,7 +94,7 @@ def test_durations_take_the_arabic_plural_of_their_number() -> None:
     assert "، بعد ١٣ يومًا من" in _date_words("2013-07-20")
     assert "، بعد شهرين من" in _date_words("2013-06-01")
     assert "، بعد ١١ شهرًا من" in _date_words("2012-09-01")
-    assert "، بعد ٣.٦ سنة من الاعتقال الذي ذكره البلاغ في ١ كانون الثاني ٢٠١٠" \
+    assert "، بعد ٣٫٦ سنة من الاعتقال الذي ذكره البلاغ في ١ كانون الثاني ٢٠١٠" \
         in _date_words("2010-01-01")
     assert _date_words("2010-01-01", "en", "western") == (
         "photographed on 2 August 2013, 3.6 years after the reported arrest on 1 January 2010")

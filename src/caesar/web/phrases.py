@@ -21,6 +21,7 @@ from caesar.identify.wording import Code, Listing, Number, Phrase, Typed, Value,
 from caesar.web.i18n import Locale
 
 _SEPARATORS: Final[dict[str, dict[str, str]]] = {"ar": {", ": "، ", "; ": "؛ "}}
+_ARABIC_SIGNS: Final = str.maketrans({".": "\u066b", ",": "\u066c"})
 
 
 def said(loc: Locale, value: Value) -> Markup:
@@ -46,6 +47,10 @@ def said(loc: Locale, value: Value) -> Markup:
         return Markup("<bdi>{}</bdi>").format(loc.figures(value.text))
     if isinstance(value, Typed):  # as it was typed, digits too: never translated
         return Markup("<bdi>{}</bdi>").format(str(value.value))
+    if isinstance(value, Number) and loc.digits == "arabic":
+        # Arabic-Indic digits take the Arabic decimal and thousands signs, as `loc.number`
+        # writes them: ٣٫٦, not ٣.٦.
+        return escape(loc.figures(str(value)).translate(_ARABIC_SIGNS))
     if isinstance(value, int | Number):
         return escape(loc.figures(str(value)))
     return Markup("<bdi>{}</bdi>").format(value)  # text as written: never translated
