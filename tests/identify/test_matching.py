@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,7 @@ def test_match_json_ranks_then_lists_exclusions(matched: tuple[Caesar, list[int]
 
     every = caesar.json("match", "--all")
     assert [r["report"] for r in every] == [1, 2]
+    assert gc.isenabled()  # paused for the batch only (the command runs in this process)
     woman = every[1]["candidates"]
     assert [c["case"] for c in woman if not c["excluded"]] == [cases[2]]
 
