@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+from conftest import Caesar
 from photos import camera_jpeg
 from sqlalchemy import select
 
@@ -74,3 +76,19 @@ def report_with_marks(folder: Path, marks: list[str], name: str = "r.json") -> P
     path.write_text(json.dumps([{"ref": "m-1", "name": "سامر أحمد الحلبي", "sex": "M",
                                  "marks": marks}], ensure_ascii=False), "utf-8")
     return path
+
+
+def ranked_for_mark(caesar: Caesar, folder: Path, mark: str) -> dict[int, dict[str, Any]]:
+    """File a report of one man whose family describes `mark` (its own file in `folder`) and
+    rank the cases for it: each candidate of `match --json`, by case id."""
+    path = folder / f"mark-{len(list(folder.glob('mark-*.json')))}.json"
+    path.write_text(json.dumps([{"ref": mark, "sex": "M", "marks": [mark]}],
+                               ensure_ascii=False), "utf-8")
+    report = caesar.json("missing", "add", "--from", str(path))[0]["id"]
+    candidates = caesar.json("match", "--report", str(report))["candidates"]
+    return {c["case"]: c for c in candidates}
+
+
+def factor_named(candidate: dict[str, Any], name: str) -> dict[str, Any]:
+    """The candidate's factor `name` (`mark`, `mark_detail`, ...)."""
+    return next(f for f in candidate["factors"] if f["factor"] == name)

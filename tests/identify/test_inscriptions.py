@@ -4,12 +4,11 @@ misspelling agrees less, other words weigh against but never exclude."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cases_helper import Body, add_cases, one_case, report_with_marks
+from cases_helper import (Body, add_cases, factor_named, one_case, ranked_for_mark,
+                          report_with_marks)
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark, read_mark
@@ -87,43 +86,30 @@ def cases(archive: Archive, tmp_path: Path) -> list[int]:
                      [Body(marks=b.marks, photos=1, roles=("face",)) for b in BODIES])
 
 
-def _ranked(caesar: Caesar, tmp_path: Path, mark: str) -> dict[int, dict[str, Any]]:
-    path = tmp_path / f"{len(list(tmp_path.glob('*.json')))}.json"
-    path.write_text(json.dumps([{"ref": mark, "sex": "M", "marks": [mark]}],
-                               ensure_ascii=False), "utf-8")
-    report = caesar.json("missing", "add", "--from", str(path))[0]["id"]
-    candidates = caesar.json("match", "--report", str(report))["candidates"]
-    return {c["case"]: c for c in candidates}
-
-
-def _factor(candidate: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(f for f in candidate["factors"] if f["factor"] == name)
-
-
 def test_a_text_in_the_other_script_still_matches(caesar: Caesar, cases: list[int],
                                                   tmp_path: Path) -> None:
     rania, plain, huda, *_ = cases
-    ranked = _ranked(caesar, tmp_path, "tattoo:left_forearm:name:Rania")
+    ranked = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:name:Rania")
     assert max(ranked, key=lambda c: ranked[c]["score"]) == rania
-    same = _factor(ranked[rania], "mark_inscription")
+    same = factor_named(ranked[rania], "mark_inscription")
     assert same["weight"] > 0.5
     assert same["why"] == ("the same words, in the other script: the family says \u201cRania"
                            "\u201d, the body reads \u201cرانيا\u201d")
     assert ("the family describes a tattoo of a name reading \u201cRania\u201d on the left"
             " forearm; the body shows a tattoo of a name reading \u201cرانيا\u201d on the left"
-            " forearm (the same place)") == _factor(ranked[rania], "mark")["why"]
+            " forearm (the same place)") == factor_named(ranked[rania], "mark")["why"]
     assert ranked[rania]["score"] > ranked[plain]["score"] > ranked[huda]["score"]
-    assert "its words are not recorded on the body" in _factor(ranked[plain], "mark")["why"]
+    assert "its words are not recorded on the body" in factor_named(ranked[plain], "mark")["why"]
     assert not any(f["factor"] == "mark_inscription" for f in ranked[plain]["factors"])
 
 
 def test_a_misspelt_text_matches_less_strongly(caesar: Caesar, cases: list[int],
                                                tmp_path: Path) -> None:
     rania, plain, *_ = cases
-    right = _ranked(caesar, tmp_path, "tattoo:left_forearm:name:Rania")
-    misspelt = _ranked(caesar, tmp_path, "tattoo:left_forearm:name:Raina")
-    close = _factor(misspelt[rania], "mark_inscription")
-    assert 0 < close["weight"] < _factor(right[rania], "mark_inscription")["weight"]
+    right = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:name:Rania")
+    misspelt = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:name:Raina")
+    close = factor_named(misspelt[rania], "mark_inscription")
+    assert 0 < close["weight"] < factor_named(right[rania], "mark_inscription")["weight"]
     assert "close words: the family says \u201cRaina\u201d" in close["why"]
     assert "misspelt" in close["why"]
     assert max(misspelt, key=lambda c: misspelt[c]["score"]) == rania
@@ -134,8 +120,8 @@ def test_a_misspelt_text_matches_less_strongly(caesar: Caesar, cases: list[int],
 def test_other_words_lower_a_case_but_never_exclude_it(caesar: Caesar, cases: list[int],
                                                        tmp_path: Path) -> None:
     rania, plain, huda, *_ = cases
-    with_text = _ranked(caesar, tmp_path, "tattoo:left_forearm:name:Huda")
-    without = _ranked(caesar, tmp_path, "tattoo:left_forearm:name")
+    with_text = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:name:Huda")
+    without = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:name")
     # Without the words, the three name tattoos on the left forearm weigh alike.
     assert without[rania]["score"] == without[plain]["score"] == without[huda]["score"]
     # With them, Huda's body leads; Rania's weighs less than a tattoo whose words are not
@@ -143,7 +129,7 @@ def test_other_words_lower_a_case_but_never_exclude_it(caesar: Caesar, cases: li
     assert max(with_text, key=lambda c: with_text[c]["score"]) == huda
     assert with_text[rania]["excluded"] is False and with_text[rania]["score"] is not None
     assert with_text[rania]["score"] < with_text[plain]["score"] < with_text[huda]["score"]
-    against = _factor(with_text[rania], "mark_inscription")
+    against = factor_named(with_text[rania], "mark_inscription")
     assert against["weight"] < 0
     assert ("other words: the family says \u201cHuda\u201d, the body reads \u201cرانيا\u201d"
             in against["why"])

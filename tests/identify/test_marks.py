@@ -3,12 +3,11 @@ codes through `cases edit` and `missing add`, refusals, and what a detail does t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cases_helper import Body, add_cases, one_case, report_with_marks
+from cases_helper import (Body, add_cases, factor_named, one_case, ranked_for_mark,
+                          report_with_marks)
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark
@@ -83,50 +82,38 @@ def cases(archive: Archive, tmp_path: Path) -> list[int]:
                      [Body(marks=b.marks, photos=1, roles=("face",)) for b in BODIES])
 
 
-def _ranked(caesar: Caesar, tmp_path: Path, mark: str) -> dict[int, dict[str, Any]]:
-    path = tmp_path / f"{mark.replace(':', '-')}.json"
-    path.write_text(json.dumps([{"ref": mark, "sex": "M", "marks": [mark]}]), "utf-8")
-    report = caesar.json("missing", "add", "--from", str(path))[0]["id"]
-    candidates = caesar.json("match", "--report", str(report))["candidates"]
-    return {c["case"]: c for c in candidates}
-
-
-def _factor(candidate: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(f for f in candidate["factors"] if f["factor"] == name)
-
-
 def test_a_matching_detail_outranks_a_mark_without_it(caesar: Caesar, cases: list[int],
                                                       tmp_path: Path) -> None:
     eagle, plain, _, other_side, mole, _ = cases
-    ranked = _ranked(caesar, tmp_path, "tattoo:left_forearm:eagle")
+    ranked = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:eagle")
     order = sorted(ranked, key=lambda c: -ranked[c]["score"])
     assert order[0] == eagle
     assert ranked[eagle]["score"] > ranked[plain]["score"] > ranked[mole]["score"]
     assert ranked[other_side]["score"] > ranked[plain]["score"]  # an eagle, sides mixed up
-    same = _factor(ranked[eagle], "mark_detail")
+    same = factor_named(ranked[eagle], "mark_detail")
     assert same["weight"] > 0.5 and same["why"] == "the same design: an eagle"
     assert "the family describes a tattoo of an eagle on the left forearm" in \
-        _factor(ranked[eagle], "mark")["why"]
-    assert "not recorded on the body" in _factor(ranked[plain], "mark")["why"]
+        factor_named(ranked[eagle], "mark")["why"]
+    assert "not recorded on the body" in factor_named(ranked[plain], "mark")["why"]
     assert not any(f["factor"] == "mark_detail" for f in ranked[plain]["factors"])
     assert ("the body shows a tattoo of an eagle on the right forearm (sides are often"
-            " confused)") in _factor(ranked[other_side], "mark")["why"]
-    assert "none is recorded on the body" in _factor(ranked[mole], "mark")["why"]
+            " confused)") in factor_named(ranked[other_side], "mark")["why"]
+    assert "none is recorded on the body" in factor_named(ranked[mole], "mark")["why"]
 
 
 def test_a_disagreeing_detail_lowers_a_case_but_never_excludes_it(
         caesar: Caesar, cases: list[int], tmp_path: Path) -> None:
     eagle, plain, rose, *_ = cases
-    with_detail = _ranked(caesar, tmp_path, "tattoo:left_forearm:eagle")
-    without = _ranked(caesar, tmp_path, "tattoo:left_forearm")
+    with_detail = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm:eagle")
+    without = ranked_for_mark(caesar, tmp_path, "tattoo:left_forearm")
     # Without a detail from the family, the three tattoos on the left forearm weigh alike.
     assert without[eagle]["score"] == without[plain]["score"] == without[rose]["score"]
-    assert "the family did not say what it shows" in _factor(without[rose], "mark")["why"]
+    assert "the family did not say what it shows" in factor_named(without[rose], "mark")["why"]
     # With it, the rose weighs less than a tattoo whose motif is unknown, and is still ranked.
     assert with_detail[rose]["excluded"] is False and with_detail[rose]["score"] is not None
     assert with_detail[rose]["score"] < without[rose]["score"]
     assert with_detail[rose]["score"] < with_detail[plain]["score"]
-    against = _factor(with_detail[rose], "mark_detail")
+    against = factor_named(with_detail[rose], "mark_detail")
     assert against["weight"] < 0
     assert "another design: the family says an eagle, the body shows a rose" in against["why"]
     assert not any(f.get("exclusion") for f in with_detail[rose]["factors"])
