@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -17,6 +18,16 @@ from caesar.demo.generate import generate_collection
 PASSPHRASE = "benchmark passphrase"
 ROOT = Path(__file__).resolve().parent.parent
 CAESAR = [sys.executable, "-m", "caesar"]
+
+
+def photos_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options of a bench over N camera-like photos: --photos, --megapixels, --keep."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=1000)
+    parser.add_argument("--megapixels", type=float, default=2.0)
+    parser.add_argument("--keep", action="store_true", help="keep the files made")
+    return parser
 
 
 def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:

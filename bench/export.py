@@ -10,7 +10,6 @@ The machine's cores are shared, so figures vary with its load by +-20%.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -18,16 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, make_photos, new_archive, timed, workspace  # noqa: E402
+from common import (CAESAR, make_photos, new_archive, photos_parser, timed,  # noqa: E402
+                    workspace)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--photos", type=int, default=1000)
-    parser.add_argument("--megapixels", type=float, default=2.0)
+    parser = photos_parser(__doc__)
     parser.add_argument("--only", choices=("evidence", "exhibit"), help="measure one export")
-    parser.add_argument("--keep", action="store_true", help="keep the files made")
     args = parser.parse_args()
     with workspace(args.keep) as work:
         photos = make_photos(work / "collection", args.photos, args.megapixels)

@@ -10,14 +10,14 @@ Makes N camera-like JPEGs with the synthetic generator, then times, side by side
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, make_photos, new_archive, timed, workspace  # noqa: E402
+from common import (CAESAR, make_photos, new_archive, photos_parser, timed,  # noqa: E402
+                    workspace)
 
 SCRIPT = """
 import sys, pathlib, imagehash
@@ -29,11 +29,7 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--photos", type=int, default=1000)
-    parser.add_argument("--megapixels", type=float, default=2.0)
-    parser.add_argument("--keep", action="store_true", help="keep the files made")
+    parser = photos_parser(__doc__)
     args = parser.parse_args()
     with workspace(args.keep) as work:
         started = time.perf_counter()

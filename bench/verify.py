@@ -5,20 +5,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, make_photos, new_archive, timed, workspace  # noqa: E402
+from common import (CAESAR, make_photos, new_archive, photos_parser, timed,  # noqa: E402
+                    workspace)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--photos", type=int, default=1000)
-    parser.add_argument("--megapixels", type=float, default=2.0)
-    parser.add_argument("--keep", action="store_true", help="keep the files made")
+    parser = photos_parser(__doc__)
     args = parser.parse_args()
     with workspace(args.keep) as work:
         photos = make_photos(work / "collection", args.photos, args.megapixels)
