@@ -37,9 +37,11 @@ class _Report:
     place: Word | None
 
 
-def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD
-                    ) -> list[DuplicateView]:
-    """Pairs of reports that may be about one person, likeliest first."""
+def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD,
+                    involving: int | None = None) -> list[DuplicateView]:
+    """Pairs of reports that may be about one person, likeliest first; with `involving` (a
+    report id), only that report's pairs are weighed (the rarity of names is still that of
+    all `records`)."""
     reports = [_Report(r, r.person, word(r.arrest_place) if r.arrest_place else None)
                for r in records]
     rarity = _rarity(reports)
@@ -53,7 +55,9 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
     for members in blocks.values():
         if len(members) > _MAX_BLOCK:
             members = _narrow(reports, members)
-        pairs.update(combinations(sorted(set(members)), 2))
+        pairs.update(p for p in combinations(sorted(set(members)), 2)
+                     if involving is None or involving in (reports[p[0]].record.id,
+                                                           reports[p[1]].record.id))
     found = []
     for i, j in pairs:
         a, b = reports[i], reports[j]

@@ -147,8 +147,7 @@ class IdentifyService:
             if report_id is not None:
                 get_report(session, report_id)
             records = load_reports(session, self._w.cipher, statuses=("open", "resolved"))
-        return [d for d in find_duplicates(records)
-                if report_id is None or report_id in d.reports]
+        return find_duplicates(records, involving=report_id)
 
     def merge(self, keep: int, other: int, actor: str) -> ReportView:
         """Merge report `other` into `keep`: its reporters join `keep`, fields `keep` lacks
