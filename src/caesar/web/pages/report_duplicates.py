@@ -39,8 +39,8 @@ def duplicates(request: Request, web: Web) -> Response:
 def report_duplicates(request: Request, web: Web, who: Who, report_id: ReportId) -> Response:
     """The report beside each report that may be of the same person (every report shown is a
     logged view), and, for those who edit reports, the choice of which one to keep."""
+    pairs = web.archive.identify.duplicates(report_id)  # logs nothing: no lock needed
     with web.changing():
-        pairs = web.archive.identify.duplicates(report_id)
         report = web.archive.identify.report(report_id, who.name)
         others = {other: web.archive.identify.report(other, who.name)
                   for d in pairs for other in d.reports if other != report_id}
