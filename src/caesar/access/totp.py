@@ -25,11 +25,6 @@ def provisioning_uri(secret: str, name: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=ISSUER)
 
 
-def current_code(secret: str, when: datetime) -> str:
-    """The code an authenticator shows at `when` (for tests and the demo)."""
-    return pyotp.TOTP(secret).at(when)
-
-
 def matching_step(secret: str, code: str, when: datetime, last_step: int | None) -> int | None:
     """The time step `code` belongs to near `when`, or None if it is wrong or already used."""
     code = code.strip().replace(" ", "")
