@@ -11,7 +11,7 @@ SRC = Path(caesar.__file__).parent
 
 # Lower layers never import higher ones. Within a layer, packages may use each other.
 LAYERS: dict[str, int] = {
-    "errors": 0, "settings": 0, "progress": 0,
+    "errors": 0, "settings": 0, "progress": 0, "faults": 0,
     "vault": 1, "catalog": 1, "ledger": 1,
     "intake": 2, "preservation": 2, "seal": 2, "forensics": 2, "cases": 2, "identify": 2,
     "exports": 2, "access": 2,
