@@ -41,6 +41,7 @@ class FoundNumber:
     row: int = 0
     line_order: int = 0
     labelled: bool = False
+    label: str | None = None  # the number a label beside it names
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def analyse(sha256: str) -> Analysis:
     reading = read_photo(rgb)
     return Analysis(sha256, card_found=reading.card_found, numbers=tuple(
         FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where, n.box,
-                    n.row, n.order, n.labelled)
+                    n.row, n.order, n.labelled, n.label)
         for i, n in enumerate(reading.numbers)))
 
 

@@ -161,7 +161,8 @@ class CaseBuilder:
                 session.add_all(NumberReading(
                     sha256=r.sha256, position=n.position, raw=n.raw, digits=n.digits,
                     script=n.script, method=n.method, confidence=n.confidence, place=n.place,
-                    box=list(n.box), row=n.row, line_order=n.line_order, labelled=n.labelled)
+                    box=list(n.box), row=n.row, line_order=n.line_order, labelled=n.labelled,
+                    label=n.label)
                     for n in r.numbers)
 
     def _reconcile(self, session: Session, groups: Sequence[Group], current: dict[str, int],

@@ -198,12 +198,14 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
     priors.lengths = dict(lengths)
     if sum(sum(c.values()) for c in slots.values()) >= 20:
         priors.slots = dict(slots)
-    elif sum(branch_slots.values()) >= 10:
+    elif sum(branch_slots.values()) >= 3:
         # No confirmed cases yet: the conventional card order (detainee, branch, forensic)
-        # counts only as much as the known branches keep to the middle of the cards.
-        regular = branch_slots["middle"] / sum(branch_slots.values())
+        # counts only as much as the known branches keep to the middle of the cards, and
+        # as many cards as show it (up to ten).
+        seen = sum(branch_slots.values())
+        regular = branch_slots["middle"] / seen
         if regular >= 0.85:
-            weight = 10 * regular
+            weight = min(10, seen) * regular
             priors.slots = {"detainee": Counter({"first": weight, "last": 1, "middle": 1}),
                             "branch": Counter({"middle": weight, "first": 1, "last": 1}),
                             "forensic": Counter({"last": weight, "first": 1, "middle": 1})}

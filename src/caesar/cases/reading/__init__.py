@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from caesar.cases.reading import tesseract
+from caesar.cases.reading import labels, tesseract
 from caesar.cases.reading.card import Glyph, Place, split_glyphs, straighten, text_lines
 from caesar.cases.reading.glyphs import CLASSES, GlyphModel, install, model
 from caesar.cases.reading.regions import TextLine, find_lines
@@ -50,6 +50,7 @@ class NumberReading:
     row: int = 0  # the line of writing it is on, top to bottom
     order: int = 0  # its place among the numbers of that line, left to right
     labelled: bool = False  # something that is not a number (a label) stands before it
+    label: labels.Named | None = None  # what the label beside it names, when one was read
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def read_photo(image: Image.Image) -> PhotoReading:
 
 
 def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberReading]:
-    pad_across, pad_along = line.height * 0.45, line.height * 0.5
+    pad_across, pad_along = line.height * 0.45, line.height * 1.0
     place = Place(line.centre, (line.length + 2 * pad_along, line.height + 2 * pad_across),
                   line.angle)
     cut = straighten(rgb, place, inset=0.0)
@@ -99,12 +100,21 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
     found = split_glyphs(mask[top:bottom])
     if not found or len(found) > 40:
         return []
+    line_tokens = tokens(found, bottom - top)
+    word_of: dict[int, labels.Word] = {}
+    if _may_hold_words(line_tokens):
+        margin = (bottom - top) // 3
+        words = labels.words(grey[max(0, top - margin):bottom + margin])
+        word_of = {i: w for i, g in enumerate(found) for w in words
+                   if w.x0 <= g.x + g.image.shape[1] / 2 <= w.x1}
+        if word_of:
+            line_tokens = tokens(found, bottom - top, letters=word_of)
+    named = _labels(line_tokens, word_of)
     readings = []
     labelled = False
-    factor = cut.scale
-    for token in tokens(found, bottom - top):
+    for index, token in enumerate(line_tokens):
         if token.kind != "number":
-            labelled = True
+            labelled = labelled or any(i in word_of for i in token.glyphs)
             continue
         glyphs = [found[i] for i in token.glyphs]
         x0 = glyphs[0].x
@@ -117,8 +127,36 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
         raw = token.raw if digits == token.digits else digits
         readings.append(NumberReading(raw, digits, token.script, confidence, method,
                                       line.material, box, line.row, order + len(readings),
-                                      labelled))
+                                      labelled or index in named, named.get(index)))
     return readings
+
+
+def _may_hold_words(line: list[Token]) -> bool:
+    """Whether a line may carry a label: it is more than one clean number. Reading words is
+    slow (Tesseract's Arabic model), and most lines are one number alone."""
+    numbers = [t for t in line if t.kind == "number"]
+    return (len(line) > 1 or any(t.atypical for t in numbers)
+            or any(not _MIN_DIGITS <= len(t.digits) <= _MAX_DIGITS for t in numbers))
+
+
+def _labels(line: list[Token], word_of: dict[int, labels.Word]) -> dict[int, labels.Named]:
+    """Which number token each label names: the number after it in its own script's reading
+    order (to the right of a Latin label, to the left of an Arabic one), else the number on
+    its other side when that number has no label of its own."""
+    named: dict[int, labels.Named] = {}
+    claims: list[tuple[int, int, labels.Named]] = []  # (label token, number token, kind)
+    for index, token in enumerate(line):
+        word = next((word_of[i] for i in token.glyphs if i in word_of), None)
+        if token.kind == "number" or word is None:
+            continue
+        arabic = any("\u0600" <= ch <= "\u06ff" for ch in word.text)
+        ahead, behind = (index - 1, index + 1) if arabic else (index + 1, index - 1)
+        claims.append((index, ahead, word.names))
+        claims.append((index, behind, word.names))
+    for _, number, kind in claims:  # reading order's side first, for every label
+        if 0 <= number < len(line) and line[number].kind == "number" and number not in named:
+            named[number] = kind
+    return named
 
 
 def _ink(grey: np.ndarray, height: float) -> np.ndarray:
@@ -130,7 +168,14 @@ def _ink(grey: np.ndarray, height: float) -> np.ndarray:
     threshold, mask = cv2.threshold(hat, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if threshold < _MIN_CONTRAST:
         return np.zeros_like(mask)  # nothing clearly darker than its ground
-    return mask
+    # The crop is padded all round: ink reaching its border is what lies beyond the line
+    # (a card's edge, a neighbouring line), and would make the line look taller than it is.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = mask.shape
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    edge[0] = False
+    return np.where(edge[labels], 0, mask).astype(np.uint8)
 
 
 def _band(mask: np.ndarray) -> tuple[int, int] | None:

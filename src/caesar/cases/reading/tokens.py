@@ -9,6 +9,7 @@ before a number on its line is kept as its *label*, for :mod:`caesar.cases.numbe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,7 @@ from caesar.cases.reading.card import Glyph
 from caesar.cases.reading.glyphs import ARABIC_INDIC, WESTERN, model
 
 Script = Literal["western", "arabic_indic"]
+_MIN_NUMBER = 2  # digits in the shortest number a slash stands between
 _SPACE = 0.55  # a gap wider than this share of the line's height (and the usual spacing) splits
 
 
@@ -46,17 +48,41 @@ class _Glyph:
         return self.scores is not None
 
 
-def tokens(found: list[Glyph], line_height: float) -> list[Token]:
-    """The line's tokens, left to right (see the module docstring)."""
+def tokens(found: list[Glyph], line_height: float, letters: Collection[int] = ()
+           ) -> list[Token]:
+    """The line's tokens, left to right (see the module docstring). `letters` are the glyphs
+    of words read as labels (:mod:`.labels`): never digits."""
     if not found:
         return []
     scores, atypical = model().scores(found)
-    classified = [_Glyph(i, g, None if _separator(g) else scores[i, :20], bool(atypical[i]))
+    marks = _separators(found)
+    classified = [_Glyph(i, g, None if marks[i] or i in letters else scores[i, :20],
+                         bool(atypical[i]))
                   for i, g in enumerate(found)]
     return [_token(run) for run in _runs(found, classified, line_height)]
 
 
-def _separator(glyph: Glyph) -> bool:
+def _separators(found: list[Glyph]) -> list[bool]:
+    """Which glyphs are marks between numbers rather than digits.
+
+    A slash is told from a digit by its lean alone, which an italic 1 or 7 shares; so a
+    leaning stroke counts as a slash only where it stands between two numbers (two or more
+    glyphs on either side), the one place a slash is written.
+    """
+    kinds = [_separator(g) for g in found]
+    marks = [k is not None for k in kinds]
+    for i, kind in enumerate(kinds):
+        if kind != "slash":
+            continue
+        before = next((n for n in range(i) if any(marks[i - n - 1:i])), i)
+        after = next((n for n in range(len(found) - i - 1) if any(marks[i + 1:i + 2 + n])),
+                     len(found) - i - 1)
+        if min(before, after) < _MIN_NUMBER:
+            marks[i] = False
+    return marks
+
+
+def _separator(glyph: Glyph) -> Literal["dash", "stop", "slash"] | None:
     """A mark between numbers, by its shape: a slash, a dash, a full stop or a comma.
 
     A dot high in the line is the Arabic-Indic zero, not a full stop, and is left to the
@@ -64,12 +90,14 @@ def _separator(glyph: Glyph) -> bool:
     """
     h, w = glyph.image.shape
     if glyph.height_ratio <= 0.35 and w >= 1.6 * h:
-        return True  # a dash
+        return "dash"
     if glyph.height_ratio <= 0.3 and glyph.middle >= 0.72:
-        return True  # a full stop or comma on the baseline
+        return "stop"  # or a comma, on the baseline
+    if glyph.height_ratio <= 0.5 and h >= 1.3 * w and float(glyph.image.mean()) < 0.6:
+        return "stop"  # a small, thin, upright hook: the Arabic comma (never the zero's dot)
     if glyph.height_ratio >= 0.6 and _slant(glyph.image) >= 0.45:
-        return True  # a slash
-    return False
+        return "slash"
+    return None
 
 
 def _slant(mask: np.ndarray) -> float:
@@ -87,7 +115,15 @@ def _slant(mask: np.ndarray) -> float:
 def _runs(found: list[Glyph], classified: list[_Glyph], line_height: float
           ) -> list[list[_Glyph]]:
     """Consecutive digits, cut at non-digits and at wide spaces."""
-    spans = [(g.x, g.x + g.image.shape[1]) for g in found]
+    # The Arabic-Indic zero is a dot in the middle of a digit's width: measured as its own
+    # width it would leave gaps around it as wide as a space between two numbers.
+    spans = []
+    for g in found:
+        width = g.image.shape[1]
+        if _is_dot(g):
+            width = max(width, round(0.45 * line_height))
+        centre = g.x + g.image.shape[1] / 2
+        spans.append((centre - width / 2, centre + width / 2))
     gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
     usual = float(np.median(gaps)) if gaps else 0.0
     wide = max(_SPACE * line_height, 2.5 * usual)
