@@ -7,8 +7,8 @@ Latin token, its Arabic token (letters separated by spaces) and how many people 
 a line. Kept: pairs borne by at least two people (single ones are mostly misaligned tokens),
 both sides letters only, at least two letters each.
 
-Pairs are joined into groups that share a spelling in either script (محمد with mohamed,
-mohammed, muhammad, ...), and each group goes to one list only, by a hash of its spellings:
+Pairs are joined into groups that share a spelling in either script, as the comparison reads
+letters (محمد with mohamed, mohammed, muhammad, ...; أحمد and احمد alike), and each group goes to one list only, by a hash of its spellings:
 about one group in five to the held-out list. A held-out group may share no spelling with the
 names the project itself is written and tested with (the demo's lists, the spelling tables,
 the tests' pairs); such groups go to the development list instead. So no name of the held-out
@@ -48,7 +48,8 @@ def read_source(path: Path) -> list[Pair]:
 
 
 def groups(pairs: list[Pair]) -> list[list[Pair]]:
-    """Pairs joined when they share a Latin or an Arabic spelling (union-find)."""
+    """Pairs joined when they share a Latin or an Arabic spelling, as the comparison reads
+    letters (case, accents, hamza forms folded), by union-find."""
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -58,12 +59,12 @@ def groups(pairs: list[Pair]) -> list[list[Pair]]:
         return x
 
     for p in pairs:
-        a, b = root("L:" + p.latin), root("A:" + p.arabic)
+        a, b = root(spelling_key(p.latin)), root(spelling_key(p.arabic))
         if a != b:
             parent[a] = b
     joined: dict[str, list[Pair]] = defaultdict(list)
     for p in pairs:
-        joined[root("L:" + p.latin)].append(p)
+        joined[root(spelling_key(p.latin))].append(p)
     return list(joined.values())
 
 

@@ -137,7 +137,9 @@ def latin_reading(text: str) -> Reading:
             letters = text[i:i + size]
             options = tables.latin.get(letters)
             if options and not all(o.entry.vowel for o in options):
-                consonant = tuple(o for o in options if not o.entry.vowel)
+                place = _place(text, i, i + size)
+                consonant = tuple(o for o in options if not o.entry.vowel and (
+                    o.entry.at is None or set(o.entry.at) & set(place)))
                 if units and units[-1].kind == "C" and units[-1].text[-len(letters):] == letters:
                     units[-1] = Unit("C", units[-1].text + letters, False,
                                      options=units[-1].options)  # a doubled consonant
@@ -148,6 +150,18 @@ def latin_reading(text: str) -> Reading:
         else:
             i += 1  # anything else carries no sound
     return tuple(_one(u) for u in units)
+
+
+def _place(text: str, start: int, end: int) -> tuple[str, ...]:
+    """Where letters stand in a word: at its start, its end, between vowels."""
+    place = []
+    if start == 0:
+        place.append("start")
+    if end == len(text):
+        place.append("end")
+    elif start > 0 and text[start - 1] in _LATIN_VOWELS and text[end] in _LATIN_VOWELS:
+        place.append("between vowels")
+    return tuple(place)
 
 
 def _latin_vowel(run: str) -> Unit:

@@ -48,6 +48,7 @@ class LatinLetters(_Entry):
     habit: Habit | None = None
     written: bool = False  # a sound Arabic writes with another letter: "p written as ب"
     cost: float = Field(default=0.0, ge=0.0, le=0.3)
+    at: tuple[Literal["start", "end", "between vowels"], ...] | None = None  # where in a word
 
     @field_validator("letters")
     @classmethod
