@@ -13,6 +13,9 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 from name_pairs import FOLDER, project_spellings, read_pairs, spelling_key  # noqa: E402
 
+from caesar.identify.comparison import SAME_NAME, similarity  # noqa: E402
+from caesar.identify.words import word  # noqa: E402
+
 
 def _spellings(name: str) -> set[str]:
     pairs = read_pairs(FOLDER / name)
@@ -29,3 +32,17 @@ def test_the_held_out_list_shares_no_spelling_with_the_tables_the_demo_or_the_te
     assert {"فيربو", "firpo", "mohammad", "محمد", "sarkissian"} <= known  # it reads them all
     shared = _spellings("heldout.tsv") & known
     assert not shared, f"held-out names the project uses: {sorted(shared)[:20]}"
+
+
+def test_every_pair_taken_for_one_name_shares_a_blocking_key() -> None:
+    # Duplicate reports are only compared within blocks that share a key: on the development
+    # list, no Latin and Arabic spelling the comparison takes for one name is keyed apart.
+    apart, alike = [], 0
+    for pair in read_pairs(FOLDER / "develop.tsv"):
+        latin, arabic = word(pair.latin), word(pair.arabic)
+        if latin and arabic and (similarity(latin, arabic) or 0.0) >= SAME_NAME:
+            alike += 1
+            if not latin.keys & arabic.keys:
+                apart.append((pair.latin, pair.arabic))
+    assert alike > 10000
+    assert not apart, apart[:10]

@@ -18,7 +18,7 @@ from caesar.identify.skeleton import (COMMON, Reading, arabic_reading, latin_rea
                                       sounds)
 from caesar.identify.spellings import ShortForm, table
 
-_MAX_KEYS = 16
+_MAX_KEYS = 32
 _KEY_SOUNDS = 3
 
 
@@ -183,19 +183,38 @@ def _readings(text: str, arabic: bool) -> tuple[Reading, ...]:
 def _keys(text: str, arabic: bool) -> frozenset[str]:
     keys: set[str] = set()
     readings = list(_readings(text, arabic))
-    # A first w or y may be a vowel in the other spelling (Ouassim, وسيم; Iyad, ياد).
-    readings += [r[1:] for r in readings if r and r[0].kind == "C" and r[0].text in "وييw"]
+    # A first w or y may be a vowel in the other spelling (Ouassim, وسيم; Iyad, إياد).
+    readings += [r[1:] for r in readings if r and r[0].kind == "C" and r[0].text in "ويwy"]
     for reading in readings:
-        heads: set[tuple[str, ...]] = {()}
-        for choices in sounds(reading, final_h=True):  # Salah, صلاح
+        # Each head of sounds with its rank (the sum of its choices' places, the usual sound
+        # first): when a word's letters allow too many heads, the likeliest are kept.
+        heads: dict[str, int] = {"": 0}
+        for choices in _key_choices(reading):
             if all(len(h) >= _KEY_SOUNDS for h in heads):
                 break
-            heads = {(h + c)[:_KEY_SOUNDS] if len(h) < _KEY_SOUNDS else h for h in heads
-                     for c in choices}
-            if len(heads) > _MAX_KEYS:
-                heads = set(sorted(heads)[:_MAX_KEYS])
-        keys.update("".join(h) for h in heads if h)
+            grown: dict[str, int] = {}
+            for head, rank in heads.items():
+                for place, sound in enumerate(choices if len(head) < _KEY_SOUNDS else ("",)):
+                    new = (head + sound)[:_KEY_SOUNDS]
+                    grown[new] = min(grown.get(new, rank + place), rank + place)
+            heads = dict(sorted(grown.items(), key=lambda h: (h[1], h[0]))[:_MAX_KEYS])
+        keys.update(heads)  # "" for a name of vowels alone (Aya, آية)
     return frozenset(keys)
+
+
+def _key_choices(reading: Reading) -> list[list[str]]:
+    """Each consonant's sounds for keys, the usual first, with the sounds spellings write for
+    one another merged (`skeleton.COMMON`: ط as ت, ق as ك); a Latin consonant that may write
+    و or ي may also be nothing, as Arabic may write it as a long vowel (Parviz, برويز)."""
+    out = []
+    latin = bool(reading) and not reading[0].arabic
+    for choices in sounds(reading, final_h=True):  # Salah, صلاح
+        merged = ["".join(c).translate(COMMON) for c in choices]
+        if latin:  # Parviz, برويز; Agnelli, أنييلي
+            merged += ["".join(s for s in c if s not in "وي").translate(COMMON)
+                       for c in choices]
+        out.append(list(dict.fromkeys(merged)))
+    return out
 
 
 @lru_cache(maxsize=65536)
