@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from caesar.demo import names as demo_names
+
 from caesar.identify.names import (SAME_NAME, compare_names, normalise_arabic, person_name,
                                    similarity, word)
 
@@ -73,3 +75,17 @@ def test_full_names_are_read_in_their_parts_across_scripts() -> None:
     assert min(parts.values()) >= SAME_NAME
     other = person_name("Mahmoud Ahmad Ali al-Halabi")
     assert compare_names(latin, other)["first"] < SAME_NAME
+
+
+@pytest.mark.parametrize("name", [*demo_names.MALE_NAMES, *demo_names.FEMALE_NAMES,
+                                  *demo_names.FAMILY_NAMES, *demo_names.OTHER_ORIGINS],
+                         ids=lambda n: n.latin[0])
+def test_every_listed_latin_spelling_is_taken_for_its_arabic_spelling(
+        name: demo_names.Name) -> None:
+    # The demo's lists, Syria's Kurdish, Armenian and Assyrian names among them (Şiyar,
+    # Sarkissian, Gewargis), are the spellings partners write: each must find the others.
+    for latin in name.latin:
+        x, y = word(latin), word(name.ar)
+        assert x is not None and y is not None
+        assert similarity(x, y) >= SAME_NAME, (latin, name.ar)
+        assert x.keys & y.keys, (latin, name.ar)

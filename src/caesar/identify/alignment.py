@@ -167,7 +167,8 @@ def _left_out(unit: Unit, other: Reading, *, at_start: bool) -> tuple[float, int
         return VOWEL / 2, 0
     if at_start:  # an Arabic word that starts with a consonant has no vowel before it
         return VOWEL, 0
-    return {False: 0.0, None: VOWEL / 4, True: VOWEL}[unit.long], 0
+    # A long vowel Arabic does not write: often English ee or oo for a short one (Ameena).
+    return {False: 0.0, None: VOWEL / 4, True: 0.75 * VOWEL}[unit.long], 0
 
 
 _PAIRS: dict[tuple[int, int], tuple[float, int, object] | None] = {}

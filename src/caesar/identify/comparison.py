@@ -112,6 +112,7 @@ _HABITS = {"English": N_("English spelling"), "French": N_("French spelling"),
            "German": N_("German spelling"), "Italian": N_("Italian spelling"),
            "Spanish": N_("Spanish spelling"), "Dutch": N_("Dutch spelling"),
            "Turkish": N_("Turkish spelling"), "Kurdish": N_("Kurdish spelling"),
+           "Persian": N_("Persian spelling"),
            "Armenian": N_("Armenian spelling"), "Egyptian": N_("Egyptian spelling"),
            "Russian": N_("Russian spelling"), "chat": N_("the chat alphabet")}
 

@@ -19,7 +19,8 @@ from itertools import combinations
 
 from caesar.identify.comparison import habits
 from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, Word, compare_names,
-                                   name_blocks, parts_words, same_name, spellings_of, word)
+                                   name_blocks, part_weight, parts_words, same_name,
+                                   spellings_of, word)
 from caesar.identify.records import ReportRecord
 from caesar.identify.views import DuplicateView
 from caesar.identify.wording import Listing, Phrase, counted, phrase
@@ -103,13 +104,10 @@ def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
     score = 0.0
     parts = compare_names(a.name, b.name)
     for part, value in parts.items():
-        if value >= SAME_NAME:
-            w = a.name.part(part)
-            share = rarity.get((part, w.key), 0.01) if w else 0.01
-            # Agreeing on a name that 1 report in `1/share` carries: rarer names weigh more.
-            score += min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
-        else:
-            score += 0.2 if value >= CLOSE else -1.5
+        w = a.name.part(part)
+        share = rarity.get((part, w.key), 0.01) if w else 0.01
+        # Agreeing on a name that 1 report in `1/share` carries: rarer names weigh more.
+        score += part_weight(value, min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002)))))
     if a.record.arrest_date and b.record.arrest_date:
         days = abs((a.record.arrest_date - b.record.arrest_date).days)
         score += 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8

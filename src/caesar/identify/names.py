@@ -24,8 +24,8 @@ from caesar.identify.wording import N_, Listing, Phrase
 from caesar.identify.words import Word, word, words
 
 __all__ = ["CLOSE", "PARTS", "SAME_NAME", "PersonName", "Word", "compare_names", "is_arabic",
-           "name_blocks", "normalise", "normalise_arabic", "normalise_latin", "parts_words",
-           "person_name", "same_name", "similarity", "spellings_of", "word", "words"]
+           "name_blocks", "normalise", "normalise_arabic", "normalise_latin", "part_weight",
+           "parts_words", "person_name", "same_name", "similarity", "spellings_of", "word", "words"]
 
 # -- full names --------------------------------------------------------------------------------
 
@@ -87,6 +87,24 @@ def compare_names(a: PersonName, b: PersonName) -> dict[str, float]:
         if value is not None:
             out[part] = round(value, 3)
     return out
+
+
+# How much likelier a part's similarity is for one person's two reports than for two persons'
+# (log10), below the same name: measured on the development list of public name pairs
+# (bench/names.py: a person's Latin and Arabic spellings against random pairs of the list),
+# rounded towards caution. A close spelling (one vowel or habit off) is evidence for one
+# person; one clear consonant of three or four off is as often a spelling the tables miss as
+# another name (Nasser and Yasser), so it weighs nothing; beyond that, two names.
+_PART_WEIGHTS = ((CLOSE, 0.5), (0.6, 0.0), (0.45, -0.8), (0.0, -1.5))
+
+
+def part_weight(value: float, agree: float) -> float:
+    """The weight of one name part's similarity `value` (0 to 1): `agree` (how much a shared
+    name says, which depends on how common it is) when taken for the same name, else what a
+    close or a different spelling says (log10 of how much likelier for one person)."""
+    if value >= SAME_NAME:
+        return agree
+    return next(weight for floor, weight in _PART_WEIGHTS if value >= floor)
 
 
 def name_blocks(name: PersonName) -> set[str]:

@@ -29,7 +29,9 @@ _ARABIC_FOLD = str.maketrans({
     "ؤ": "و", "ئ": "ي", "ء": "",  # hamza on its seats, and alone
 })
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5]")
-_LATIN_MARKS = re.compile("[\u02bb\u02bc\u02be\u02bf'`\u2018\u2019\u00b4]")
+TRANSLITERATION_MARKS = "\u02bb\u02bc\u02be\u02bf'`\u2018\u2019\u00b4"
+"""The marks Latin spellings write for ع and hamza (ʿ ʾ ' `), inside a word: Wa'el, Sa`id."""
+_LATIN_MARKS = re.compile(f"[{re.escape(TRANSLITERATION_MARKS)}]")
 
 
 def is_arabic(text: str) -> bool:

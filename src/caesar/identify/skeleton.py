@@ -79,7 +79,8 @@ def arabic_reading(text: str) -> Reading:
             units.append(Unit("V", letter, True, sounds=glide, quality=quality,
                               long=None if letter == "ە" else True))
         elif letter == "ه" and last and not first:
-            units.append(Unit("H", letter, True, sounds=frozenset("ه"), quality=_A))
+            # Often ة, which Latin spellings write as t where it is said (Najat, نجاة).
+            units.append(Unit("H", letter, True, sounds=frozenset("هت"), quality=_A))
         elif letter in CONSONANTS:
             units.append(Unit("C", letter, True,
                               sounds=tables.arabic.get(letter, frozenset(letter))))
@@ -198,11 +199,12 @@ def consonants(reading: Reading) -> int:
 
 def sounds(reading: Reading, *, final_h: bool = False) -> list[list[tuple[str, ...]]]:
     """Each consonant's possible sounds, as sequences (a Latin x may write كس), the usual one
-    first; with `final_h`, a final h too, as ه, ح or nothing."""
+    first; with `final_h`, a final h too, as ه, ح or nothing (an Arabic one, which may be ة,
+    as ت too)."""
     out: list[list[tuple[str, ...]]] = []
     for unit in reading:
         if unit.kind == "H" and final_h:
-            out.append([("ه",), ("ح",), ()])
+            out.append([("ه",), ("ح",), ()] + ([("ت",)] if unit.arabic else []))
         if unit.kind != "C":
             continue
         if unit.arabic:
@@ -216,17 +218,32 @@ def sounds(reading: Reading, *, final_h: bool = False) -> list[list[tuple[str, .
 # Sounds that spellings write for one another, as one letter each: a name's key, or its
 # consonants' outline, is the same in both scripts as often as it can be.
 COMMON = str.maketrans("حطصثضظذقپڤچژگ", "هتسسدززكبفشجك")
-_MAX_OUTLINES = 4
+_MAX_OUTLINES = 8
+
+
+def likeliest(choices: list[list[str]], limit: int, length: int | None = None) -> list[str]:
+    """Strings made of one choice from each list in turn (cut to `length` when given), the
+    likeliest first: each string ranks by the sum of its choices' places (the usual one first),
+    and only the `limit` likeliest are kept as they grow, so a word whose letters allow many
+    readings keeps its usual ones."""
+    heads: dict[str, int] = {"": 0}
+    for options in choices:
+        if length is not None and all(len(h) >= length for h in heads):
+            break
+        grown: dict[str, int] = {}
+        for head, rank in heads.items():
+            done = length is not None and len(head) >= length
+            for place, sound in enumerate(("",) if done else options):
+                made = head + sound if length is None else (head + sound)[:length]
+                grown[made] = min(grown.get(made, rank + place), rank + place)
+        heads = dict(sorted(grown.items(), key=lambda h: (h[1], h[0]))[:limit])
+    return list(heads)
 
 
 def outlines(reading: Reading) -> frozenset[str]:
     """The consonants of a skeleton as strings of sounds, one for each choice among the
-    sounds a consonant may write (at most a few), with the sounds spellings write for one
+    sounds a consonant may write (the likeliest few), with the sounds spellings write for one
     another merged (ط as ت, ق as ك): for a quick look at how far apart two words are."""
-    found = {""}
-    for choices in sounds(reading):
-        merged = list(dict.fromkeys("".join(c).translate(COMMON) for c in choices))
-        found = {f + c for f in found for c in merged}
-        if len(found) > _MAX_OUTLINES:
-            found = set(sorted(found)[:_MAX_OUTLINES])
-    return frozenset(found)
+    merged = [list(dict.fromkeys("".join(c).translate(COMMON) for c in choices))
+              for choices in sounds(reading)]
+    return frozenset(likeliest(merged, _MAX_OUTLINES))

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from caesar.errors import CaesarError
 
 Habit: TypeAlias = Literal["English", "French", "German", "Italian", "Spanish", "Dutch",
-                           "Turkish", "Kurdish", "Armenian", "Egyptian", "Russian", "chat"]
+                           "Turkish", "Kurdish", "Persian", "Armenian", "Egyptian", "Russian",
+                           "chat"]
 
 # The sounds the tables may name: Arabic consonants, the letters Persian and Kurdish add
 # for sounds Arabic lacks, and vowels (short a i u, long aa ii uu).

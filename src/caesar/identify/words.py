@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from caesar.identify.script import is_arabic, normalise_arabic, normalise_latin
-from caesar.identify.skeleton import (COMMON, Reading, arabic_reading, latin_reading, outlines,
-                                      sounds)
+from caesar.identify.script import (TRANSLITERATION_MARKS, is_arabic, normalise_arabic,
+                                    normalise_latin)
+from caesar.identify.skeleton import (COMMON, Reading, arabic_reading, latin_reading,
+                                      likeliest, outlines, sounds)
 from caesar.identify.spellings import ShortForm, table
 
 _MAX_KEYS = 32
@@ -117,7 +118,9 @@ def _strip(token: str, article: str) -> str:
     return token[len(article):] if token.startswith(article) and len(token) > 3 else token
 
 
-_LATIN_SPLIT = re.compile(r"[^\w]+|_")
+# Words are split at anything but letters, digits and the marks for ع and hamza (Wa'el is one
+# word, not Wa and the article el).
+_LATIN_SPLIT = re.compile(f"[^\\w{re.escape(TRANSLITERATION_MARKS)}]+|_")
 _SERVANT = re.compile(r"^(abd)(?:oul|ul|el|al|il|ol|ur|er|es|us|ar|as|u|e|a|i|o)?"
                       r"(?=[a-z0-9]{2})")
 _RELIGION = re.compile(r"^([a-z0-9]{2,}?)(?:ad|ed|ud|id|al|el|ul|a|e|u)?(din|deen|dine)$")
@@ -168,6 +171,11 @@ def _strip_latin(token: str) -> str:
     return token
 
 
+# The article joined to a name and said as its first letter, as North African French
+# spellings write it: e (or a) and the letter doubled.
+_ASSIMILATED = re.compile(r"^[ae]([tdszrnl])\1")
+
+
 @lru_cache(maxsize=65536)
 def _readings(text: str, arabic: bool) -> tuple[Reading, ...]:
     spellings = [text]
@@ -175,6 +183,8 @@ def _readings(text: str, arabic: bool) -> tuple[Reading, ...]:
         spellings.insert(0, text[2:])
     if not arabic and text.startswith(("al", "el")) and len(text) >= 5:
         spellings.insert(0, text[2:])  # Alhalabi; kept as written too (Alaa, Elias)
+    if not arabic and _ASSIMILATED.match(text) and len(text) >= 5:
+        spellings.insert(0, text[2:])  # Ezzine, Essid, Ennaifer: al-Zain, al-Sid, al-Naifer
     read = arabic_reading if arabic else latin_reading
     return tuple(dict.fromkeys(read(s) for s in spellings))
 
@@ -186,26 +196,14 @@ def _keys(text: str, arabic: bool) -> frozenset[str]:
     # A first w or y may be a vowel in the other spelling (Ouassim, وسيم; Iyad, إياد).
     readings += [r[1:] for r in readings if r and r[0].kind == "C" and r[0].text in "ويwy"]
     for reading in readings:
-        # Each head of sounds with its rank (the sum of its choices' places, the usual sound
-        # first): when a word's letters allow too many heads, the likeliest are kept.
-        heads: dict[str, int] = {"": 0}
-        for choices in _key_choices(reading):
-            if all(len(h) >= _KEY_SOUNDS for h in heads):
-                break
-            grown: dict[str, int] = {}
-            for head, rank in heads.items():
-                for place, sound in enumerate(choices if len(head) < _KEY_SOUNDS else ("",)):
-                    new = (head + sound)[:_KEY_SOUNDS]
-                    grown[new] = min(grown.get(new, rank + place), rank + place)
-            heads = dict(sorted(grown.items(), key=lambda h: (h[1], h[0]))[:_MAX_KEYS])
-        keys.update(heads)  # "" for a name of vowels alone (Aya, آية)
+        keys.update(likeliest(_key_choices(reading), _MAX_KEYS, _KEY_SOUNDS))
     return frozenset(keys)
 
 
 def _key_choices(reading: Reading) -> list[list[str]]:
     """Each consonant's sounds for keys, the usual first, with the sounds spellings write for
     one another merged (`skeleton.COMMON`: ط as ت, ق as ك); a Latin consonant that may write
-    و or ي may also be nothing, as Arabic may write it as a long vowel (Parviz, برويز)."""
+    و or ي may also be without it, as Arabic may write it as a long vowel (Parviz, برويز)."""
     out = []
     latin = bool(reading) and not reading[0].arabic
     for choices in sounds(reading, final_h=True):  # Salah, صلاح
