@@ -26,6 +26,7 @@ SAME = [
     ("Wael", "وائل"), ("Saeed", "سعيد"), ("Mustafa", "مصطفى"), ("Fatima", "فاطمة"),
     ("Yahya", "يحيى"), ("Taha", "طه"), ("Abdulkader", "عبد القادر"), ("al-Zoubi", "الزعبي"),
     ("Nureddin", "نور الدين"), ("Ghiath", "غياث"), ("Radwan", "رضوان"), ("Layla", "ليلى"),
+    ("Brahim", "إبراهيم"), ("Najat", "نجاة"), ("Ezzine", "الزين"), ("Wa'el", "وائل"),
 ]
 
 DIFFERENT = [
@@ -33,6 +34,7 @@ DIFFERENT = [
     ("حسن", "حسين"), ("Hasan", "حسين"), ("Ali", "Wael"), ("علي", "وائل"), ("Nasser", "Yasser"),
     ("سامر", "ماهر"), ("Saad", "سعيد"), ("سعد", "سعيد"), ("Khaled", "Khalil"), ("Fadi", "Rami"),
     ("أحمد", "محمد"), ("Imad", "معاذ"), ("هالة", "هدى"), ("Amal", "Amina"),
+    ("Muath", "عماد"), ("Muath", "Imad"),  # a first ع is written with a vowel
 ]
 
 

@@ -160,9 +160,16 @@ def _left_out(unit: Unit, other: Reading, *, at_start: bool) -> tuple[float, int
         return 0.0, 1
     same_script = bool(other) and other[0].arabic == unit.arabic
     if unit.kind in "WH":
-        return (VOWEL if same_script and unit.arabic else 0.0), 0
+        if same_script and unit.arabic:
+            return VOWEL, 0
+        # A first ع has a vowel in a Latin spelling (Imad, عماد; not Muath); a first alef
+        # mostly does (Brahim, إبراهيم, in North African spellings).
+        if at_start and unit.kind == "W":
+            return (VOWEL if "ع" in unit.text else VOWEL / 2), 0
+        return 0.0, 0
     if same_script:
-        return (VOWEL if unit.arabic or unit.long else VOWEL / 2), 0
+        # A first vowel is a hamza or ع the other spelling lacks (Imad and Muath differ).
+        return (VOWEL if unit.arabic or unit.long or at_start else VOWEL / 2), 0
     if unit.arabic:  # a long vowel the Latin spelling leaves out
         return VOWEL / 2, 0
     if at_start:  # an Arabic word that starts with a consonant has no vowel before it
