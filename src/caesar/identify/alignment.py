@@ -88,11 +88,12 @@ def _align(a: Reading, b: Reading, *, trace: bool) -> Alignment:
     weight = 0.9 / max(longest, 1)
     # The cost of each unit left out, of each pair aligned (None: they cannot be), and of
     # each Latin consonant that writes two units of the other skeleton.
-    out_a = [_left_out(u, b, at_start=False) for u in a]
-    out_b = [_left_out(u, a, at_start=False) for u in b]
-    if n and m:
-        out_a[0] = _left_out(a[0], b, at_start=b[0].kind == "C")
-        out_b[0] = _left_out(b[0], a, at_start=a[0].kind == "C")
+    out_a = [_left_out(u, b, at_start=i == 0 and bool(b) and b[0].kind == "C",
+                       at_end=i == n - 1 and bool(b) and b[-1].kind == "C")
+             for i, u in enumerate(a)]
+    out_b = [_left_out(u, a, at_start=j == 0 and bool(a) and a[0].kind == "C",
+                       at_end=j == m - 1 and bool(a) and a[-1].kind == "C")
+             for j, u in enumerate(b)]
     vowel_a = [u.kind == "V" for u in a] + [False]
     vowel_b = [u.kind == "V" for u in b] + [False]
     pairs = [[_paired(x, y) for y in b] for x in a]
@@ -154,8 +155,10 @@ def _writes_two(unit: Unit) -> bool:
                                                          for o in unit.options)
 
 
-def _left_out(unit: Unit, other: Reading, *, at_start: bool) -> tuple[float, int]:
-    """The cost of `unit` having nothing in the other spelling."""
+def _left_out(unit: Unit, other: Reading, *, at_start: bool, at_end: bool
+              ) -> tuple[float, int]:
+    """The cost of `unit` having nothing in the other spelling (`at_start`, `at_end`: the
+    unit begins or ends its word where the other word has a consonant)."""
     if unit.kind == "C":
         return 0.0, 1
     same_script = bool(other) and other[0].arabic == unit.arabic
@@ -166,13 +169,18 @@ def _left_out(unit: Unit, other: Reading, *, at_start: bool) -> tuple[float, int
         # mostly does (Brahim, إبراهيم, in North African spellings).
         if at_start and unit.kind == "W":
             return (VOWEL if "ع" in unit.text else VOWEL / 2), 0
-        return 0.0, 0
+        # A final ة is written (Fadila, فضيلة; Fadel is فاضل).
+        return (VOWEL if at_end and unit.arabic and unit.kind == "H" else 0.0), 0
+    # A final vowel makes another name: ة of a woman's name (Fadel, Fadela), ي of a family's
+    # (Jaafar, Jaafari); but French writes a silent e (Amine, أمين), and the و of عمرو is
+    # not said (Amr).
+    final = at_end and unit.text not in ("e", "و")
     if same_script:
         # A first vowel is a hamza or ع the other spelling lacks (Imad and Muath differ).
-        return (VOWEL if unit.arabic or unit.long or at_start else VOWEL / 2), 0
+        return (VOWEL if unit.arabic or unit.long or at_start or final else VOWEL / 2), 0
     if unit.arabic:  # a long vowel the Latin spelling leaves out
-        return VOWEL / 2, 0
-    if at_start:  # an Arabic word that starts with a consonant has no vowel before it
+        return (VOWEL if final else VOWEL / 2), 0
+    if at_start or final:  # an Arabic word that starts with a consonant has no vowel before it
         return VOWEL, 0
     # A long vowel Arabic does not write: often English ee or oo for a short one (Ameena).
     return {False: 0.0, None: VOWEL / 4, True: 0.75 * VOWEL}[unit.long], 0
