@@ -169,9 +169,9 @@ def _left_out(unit: Unit, other: Reading, *, at_start: bool, at_end: bool
         # mostly does (Brahim, إبراهيم, in North African spellings).
         if at_start and unit.kind == "W":
             return (VOWEL if "ع" in unit.text else VOWEL / 2), 0
-        # A final ة is written (Fadila, فضيلة; Fadel is فاضل).
+        # A final ة is written (Jamila, جميلة; Jamil is جميل).
         return (VOWEL if at_end and unit.arabic and unit.kind == "H" else 0.0), 0
-    # A final vowel makes another name: ة of a woman's name (Fadel, Fadela), ي of a family's
+    # A final vowel makes another name: ة of a woman's name (Nabil, Nabila), ي of a family's
     # (Jaafar, Jaafari); but French writes a silent e (Amine, أمين), and the و of عمرو is
     # not said (Amr).
     final = at_end and unit.text not in ("e", "و")
