@@ -27,7 +27,7 @@ SAME = [
     ("Yahya", "يحيى"), ("Taha", "طه"), ("Abdulkader", "عبد القادر"), ("al-Zoubi", "الزعبي"),
     ("Nureddin", "نور الدين"), ("Ghiath", "غياث"), ("Radwan", "رضوان"), ("Layla", "ليلى"),
     ("Brahim", "إبراهيم"), ("Najat", "نجاة"), ("Ezzine", "الزين"), ("Wa'el", "وائل"),
-    ("Amine", "أمين"),
+    ("Amine", "أمين"), ("Bojan", "بويان"),  # a vowel and a glide as one long vowel
 ]
 
 DIFFERENT = [

@@ -106,6 +106,16 @@ def _align(a: Reading, b: Reading, *, trace: bool) -> Alignment:
         for i in range(n - 1) if _writes_two(y) else ():
             if (t := _two(y, a[i], a[i + 1])) is not None:
                 twos[i, j].append((2, 1, *t))
+    # A Latin vowel and glide (oj, ej, ov) as one Arabic long vowel that the glide writes:
+    # Bojan, بويان; otherwise the vowels would have to be compared and the glide left out.
+    for i in range(n - 1):
+        for j in range(m):
+            if _vowel_and_glide(a[i], a[i + 1], b[j]):
+                twos[i, j].append((2, 1, _GLIDE, None))
+    for j in range(m - 1):
+        for i in range(n):
+            if _vowel_and_glide(b[j], b[j + 1], a[i]):
+                twos[i, j].append((1, 2, _GLIDE, None))
     cost = [[_INF] * (m + 1) for _ in range(n + 1)]
     soft = [[0.0] * (m + 1) for _ in range(n + 1)]
     hard = [[0] * (m + 1) for _ in range(n + 1)]
@@ -147,6 +157,14 @@ def _align(a: Reading, b: Reading, *, trace: bool) -> Alignment:
             i, j = i - di, j - dj
             notes[:0] = _notes(a[i:i + di], b[j:j + dj], how)
     return Alignment(round(soft[n][m], 6), hard[n][m], longest, tuple(dict.fromkeys(notes)))
+
+
+def _vowel_and_glide(vowel: Unit, glide: Unit, long: Unit) -> bool:
+    """A Latin vowel then a Latin consonant that may write و or ي, against an Arabic long
+    vowel written with that letter."""
+    return (vowel.kind == "V" and not vowel.arabic and glide.kind == "C" and not glide.arabic
+            and long.kind == "V" and long.arabic
+            and any(len(o.sounds) == 1 and o.sounds[0] in long.sounds for o in glide.options))
 
 
 def _writes_two(unit: Unit) -> bool:
