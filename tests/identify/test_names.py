@@ -28,6 +28,7 @@ SAME = [
     ("Nureddin", "نور الدين"), ("Ghiath", "غياث"), ("Radwan", "رضوان"), ("Layla", "ليلى"),
     ("Brahim", "إبراهيم"), ("Najat", "نجاة"), ("Ezzine", "الزين"), ("Wa'el", "وائل"),
     ("Amine", "أمين"), ("Bojan", "بويان"),  # a vowel and a glide as one long vowel
+    ("Kate", "كيت"), ("James", "جيمس"),  # English a before a silent e is ey
 ]
 
 DIFFERENT = [

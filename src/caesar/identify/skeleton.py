@@ -150,7 +150,18 @@ def latin_reading(text: str) -> Reading:
                 break
         else:
             i += 1  # anything else carries no sound
-    return tuple(_one(u) for u in units)
+    return tuple(_one(u) for u in _silent_e(units))
+
+
+def _silent_e(units: list[Unit]) -> list[Unit]:
+    """English a before one consonant and a final silent e (or es) is said ey, which Arabic
+    writes with ي (Kate, كيت; James, جيمس): that a may be an i too."""
+    end = len(units) - (1 if units and units[-1].text == "s" else 0)
+    if end >= 3 and units[end - 1].text == "e" and units[end - 2].kind == "C" and \
+            len(units[end - 2].text) == 1 and units[end - 3].text == "a":
+        a = units[end - 3]
+        units[end - 3] = Unit("V", a.text, False, quality=_A | _I, long=a.long, entry=a.entry)
+    return units
 
 
 def _place(text: str, start: int, end: int) -> tuple[str, ...]:
