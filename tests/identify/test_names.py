@@ -29,6 +29,7 @@ SAME = [
     ("Brahim", "إبراهيم"), ("Najat", "نجاة"), ("Ezzine", "الزين"), ("Wa'el", "وائل"),
     ("Amine", "أمين"), ("Bojan", "بويان"),  # a vowel and a glide as one long vowel
     ("Kate", "كيت"), ("James", "جيمس"),  # English a before a silent e is ey
+    ("John", "جون"), ("Mohsen", "محسن"),  # h after o, silent or said
 ]
 
 DIFFERENT = [
@@ -38,6 +39,7 @@ DIFFERENT = [
     ("أحمد", "محمد"), ("Imad", "معاذ"), ("هالة", "هدى"), ("Amal", "Amina"),
     ("Muath", "عماد"), ("Muath", "Imad"),  # a first ع is written with a vowel
     ("Nabil", "Nabila"), ("Jamil", "جميلة"), ("Jaafar", "Jaafari"), ("Jafar", "جعفري"),
+    ("Rahma", "راما"),  # h after a is said
 ]
 
 

@@ -9,7 +9,8 @@ and has no one standard for the sounds it lacks. So a word becomes a sequence of
   qualities (a, i, u) and whether it is long (Latin doubles it: ee, oo; Arabic writes it);
   و and ي are glides too (a consonant w or y where a Latin spelling writes one);
 - **glottals** (ع, hamza, an Arabic word's first alef) that any vowel may fill or none;
-- a **final h** that may be a consonant or only the end of a vowel (Salameh, سلامه, Salama).
+- a **final h** that may be a consonant or only the end of a vowel (Salameh, سلامه, Salama),
+  and an h after o, e or u before a consonant, which may be silent (John, جون).
 
 Doubled Latin consonants are one (gemination: Hassan, حسن). `caesar.identify.alignment`
 compares two skeletons.
@@ -134,6 +135,13 @@ def latin_reading(text: str) -> Reading:
         if letter == "h" and i == len(text) - 1 and units and units[-1].kind == "V":
             units.append(Unit("H", "h", False))  # Salameh, Hamzah
             break
+        if letter == "h" and units and units[-1].kind == "V" and units[-1].text[-1] in "oeu" \
+                and text[i + 1] not in _LATIN_VOWELS and text[i + 1] != "h":
+            # After o, e or u and before a consonant, h may be silent (John, جون; Lehmann,
+            # ليمان) or said (Mohsen, محسن). Not after a: Rahma and راما are two names.
+            units.append(Unit("H", "h", False))
+            i += 1
+            continue
         for size in range(min(tables.longest, len(text) - i), 0, -1):
             letters = text[i:i + size]
             options = tables.latin.get(letters)
