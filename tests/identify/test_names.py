@@ -39,7 +39,7 @@ DIFFERENT = [
     ("أحمد", "محمد"), ("Imad", "معاذ"), ("هالة", "هدى"), ("Amal", "Amina"),
     ("Muath", "عماد"), ("Muath", "Imad"),  # a first ع is written with a vowel
     ("Nabil", "Nabila"), ("Jamil", "جميلة"), ("Jaafar", "Jaafari"), ("Jafar", "جعفري"),
-    ("Rahma", "راما"),  # h after a is said
+    ("Rahma", "رامة"),  # h after a is said
 ]
 
 

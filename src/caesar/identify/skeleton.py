@@ -138,7 +138,7 @@ def latin_reading(text: str) -> Reading:
         if letter == "h" and units and units[-1].kind == "V" and units[-1].text[-1] in "oeu" \
                 and text[i + 1] not in _LATIN_VOWELS and text[i + 1] != "h":
             # After o, e or u and before a consonant, h may be silent (John, جون; Lehmann,
-            # ليمان) or said (Mohsen, محسن). Not after a: Rahma and راما are two names.
+            # ليمان) or said (Mohsen, محسن). Not after a: Rahma and رامة are two names.
             units.append(Unit("H", "h", False))
             i += 1
             continue
