@@ -30,6 +30,7 @@ SAME = [
     ("Amine", "أمين"), ("Bojan", "بويان"),  # a vowel and a glide as one long vowel
     ("Kate", "كيت"), ("James", "جيمس"),  # English a before a silent e is ey
     ("John", "جون"), ("Mohsen", "محسن"),  # h after o, silent or said
+    ("Butler", "باتلر"),  # English u said a
 ]
 
 DIFFERENT = [

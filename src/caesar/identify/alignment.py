@@ -239,7 +239,10 @@ def _pair_across(lat: Unit, ar: Unit) -> tuple[float, int, object] | None:
         if ar.kind == "W":  # ع or hamza: any vowel, but not a long i or u Arabic would write
             return (VOWEL if lat.marked else 0.0), 0, None
         if ar.kind in "VH":
-            return (0.0 if lat.quality & ar.quality else VOWEL), 0, lat.entry
+            if lat.quality & ar.quality:
+                return 0.0, 0, lat.entry
+            # English u is often said a, which Arabic writes ا (Dunn, دان; Butler, باتلر).
+            return (VOWEL / 2 if lat.text == "u" and ar.text == "ا" else VOWEL), 0, lat.entry
         return (_GLIDE, 0, None) if _glide(lat.quality, ar.sounds) else None
     if lat.kind == "W":
         return (0.0, 0, None) if ar.kind in "VW" else None
