@@ -311,8 +311,9 @@ def main() -> None:
         o = run_kind(kind, args.persons, args.decoys, rng)
         target = f">={kind.target:.0%}" if kind.target else ""
         rate = f"{o.false_pairs} / {o.decoys} decoys"
+        every = f"{o.decoys / max(o.false_pairs, 1):.0f}{'' if o.false_pairs else '+'}"
         print(f"{kind.label:<52}{o.found / o.persons:>8.1%} ({o.found:>3}) {target:>7}"
-              f" {rate:>22} (1 per {o.decoys / max(o.false_pairs, 1):.0f}{'+' if not o.false_pairs else ''})")
+              f" {rate:>22} (1 per {every})")
         for cause, n in o.misses.most_common():
             print(f"    missed, {cause}: {n}  e.g. {'; '.join(o.examples[cause][:3])}")
     words_alone(pairs, rng)
