@@ -10,8 +10,9 @@ both sides letters only, at least two letters each.
 Pairs are joined into groups that share a spelling in either script, as the comparison reads
 letters (محمد with mohamed, mohammed, muhammad, ...; أحمد and احمد alike), and each group
 goes to one list only, by a hash of its spellings: about one group in five to the held-out
-list. A held-out group may share no spelling with the names the project itself is written and tested with (the demo's lists, the spelling tables,
-the tests' pairs); such groups go to the development list instead. So no name of the held-out
+list. A held-out group may share no spelling with the names the project itself is written
+and tested with (the demo's lists, the spelling tables, the tests' pairs); such groups go to
+the development list instead. So no name of the held-out
 list, in either script, is one the tables and rules were written from.
 
 The development list is what the tables and rules may be tuned on; the held-out list is for
