@@ -120,3 +120,11 @@ def test_persons_reported_in_both_scripts_with_other_habits_are_found(
     assert "dj for ج (French spelling)" in said
     assert "a short form of a name" in said
     assert not {"Belhadj", "بلحاج", "Chiyar", "شيار", "Youssef"} & set(said.split())
+
+    # The same comparison finds them by name, in the other script and another habit.
+    def listed(name: str) -> set[int]:
+        return {r["id"] for r in caesar.json("missing", "list", "--name", name)}
+    assert listed("Hovig Boghossian") == {by_ref["h-1"], by_ref["h-2"]}
+    assert listed("شيار") == {by_ref["k-1"], by_ref["k-2"], by_ref["k-3"]}
+    assert listed("Mohammad Belhaj") == {by_ref["m-1"], by_ref["m-2"]}
+    assert listed("Younes") == {by_ref["y-3"]}
