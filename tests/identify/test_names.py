@@ -4,9 +4,12 @@ synthetic generator's lists."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from caesar.demo import names as demo_names
+from caesar.identify.factors import name_weight
 
 from caesar.identify.names import (SAME_NAME, compare_names, normalise_arabic, person_name,
                                    similarity, word)
@@ -97,3 +100,15 @@ def test_every_listed_latin_spelling_is_taken_for_its_arabic_spelling(
         assert x is not None and y is not None
         assert similarity(x, y) >= SAME_NAME, (latin, name.ar)
         assert x.keys & y.keys, (latin, name.ar)
+
+
+def test_matching_weighs_a_case_name_with_the_same_comparison() -> None:
+    # A case whose name is known from another source: the name factor of matching reads it
+    # as duplicates do, whatever the script or habit.
+    report = person_name("Chiyar Boghossian")
+    same = name_weight(compare_names(report, person_name("شيار بوغوصيان")))
+    other_family = name_weight(compare_names(report, person_name("شيار كيفوركيان")))
+    other_person = name_weight(compare_names(report, person_name("خالد الحلبي")))
+    assert same == pytest.approx(2 * math.log10(18))
+    assert other_person == pytest.approx(-2.0)  # each part at most ten times less likely
+    assert other_person < other_family < same
