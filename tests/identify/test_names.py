@@ -44,6 +44,7 @@ DIFFERENT = [
     ("Muath", "عماد"), ("Muath", "Imad"),  # a first ع is written with a vowel
     ("Nabil", "Nabila"), ("Jamil", "جميلة"), ("Jaafar", "Jaafari"), ("Jafar", "جعفري"),
     ("Rahma", "رامة"),  # h after a is said
+    ("الاحمد", "المحمد"),  # the article is no consonant they share
 ]
 
 

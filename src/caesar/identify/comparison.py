@@ -68,9 +68,16 @@ def _near(a: Word, b: Word) -> float:
 
 
 def best_alignment(a: Word, b: Word) -> tuple[Alignment, int, int]:
-    """The best alignment of any two readings of two words, and which readings."""
-    found = [(align(ra, rb), i, j) for i, ra in enumerate(a.readings)
-             for j, rb in enumerate(b.readings)]
+    """The best alignment of any two readings of two words, and which readings.
+
+    Two words that both may carry the article are compared with it on both only where they
+    agree (Alberto, ألبرتو): else the article would count as a consonant they share and soften
+    a real difference (الاحمد and المحمد are as far apart as احمد and محمد)."""
+    both = len(a.readings) > 1 and len(b.readings) > 1
+    last = (len(a.readings) - 1, len(b.readings) - 1)
+    found = [(aligned, i, j) for i, ra in enumerate(a.readings)
+             for j, rb in enumerate(b.readings)
+             if not ((aligned := align(ra, rb)).hard and both and (i, j) == last)]
     return max(found, key=lambda f: f[0].similarity)
 
 
