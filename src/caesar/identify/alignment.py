@@ -109,13 +109,15 @@ def _align(a: Reading, b: Reading, *, trace: bool) -> Alignment:
     # A Latin vowel and glide (oj, ej, ov) as one Arabic long vowel that the glide writes:
     # Bojan, بويان; otherwise the vowels would have to be compared and the glide left out.
     for i in range(n - 1):
-        for j in range(m):
-            if _vowel_and_glide(a[i], a[i + 1], b[j]):
-                twos[i, j].append((2, 1, _GLIDE, None))
+        if glides := _vowel_and_glide(a[i], a[i + 1]):
+            for j, y in enumerate(b):
+                if y.kind == "V" and y.arabic and glides & y.sounds:
+                    twos[i, j].append((2, 1, _GLIDE, None))
     for j in range(m - 1):
-        for i in range(n):
-            if _vowel_and_glide(b[j], b[j + 1], a[i]):
-                twos[i, j].append((1, 2, _GLIDE, None))
+        if glides := _vowel_and_glide(b[j], b[j + 1]):
+            for i, x in enumerate(a):
+                if x.kind == "V" and x.arabic and glides & x.sounds:
+                    twos[i, j].append((1, 2, _GLIDE, None))
     cost = [[_INF] * (m + 1) for _ in range(n + 1)]
     soft = [[0.0] * (m + 1) for _ in range(n + 1)]
     hard = [[0] * (m + 1) for _ in range(n + 1)]
@@ -159,12 +161,13 @@ def _align(a: Reading, b: Reading, *, trace: bool) -> Alignment:
     return Alignment(round(soft[n][m], 6), hard[n][m], longest, tuple(dict.fromkeys(notes)))
 
 
-def _vowel_and_glide(vowel: Unit, glide: Unit, long: Unit) -> bool:
-    """A Latin vowel then a Latin consonant that may write و or ي, against an Arabic long
-    vowel written with that letter."""
-    return (vowel.kind == "V" and not vowel.arabic and glide.kind == "C" and not glide.arabic
-            and long.kind == "V" and long.arabic
-            and any(len(o.sounds) == 1 and o.sounds[0] in long.sounds for o in glide.options))
+def _vowel_and_glide(vowel: Unit, glide: Unit) -> frozenset[str]:
+    """The Arabic letters (و, ي) that a Latin vowel then a Latin consonant may write as one
+    long vowel (none if they cannot)."""
+    if vowel.kind != "V" or vowel.arabic or glide.kind != "C" or glide.arabic:
+        return frozenset()
+    return frozenset(o.sounds[0] for o in glide.options
+                     if len(o.sounds) == 1 and o.sounds[0] in "وي")
 
 
 def _writes_two(unit: Unit) -> bool:

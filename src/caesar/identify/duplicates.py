@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from caesar.identify.comparison import habits
-from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, Word, compare_names,
+from caesar.identify.names import (CLOSE, PARTS, SAME_NAME, PersonName, Word, compare_names,
                                    name_blocks, part_weight, parts_words, same_name,
                                    spellings_of, word)
 from caesar.identify.records import ReportRecord
@@ -29,7 +29,6 @@ THRESHOLD = 2.5
 """A pair is offered for merging at this score (about 300 to 1 for one person)."""
 
 _MAX_BLOCK = 400  # a block this large (the commonest first and family names) is split further
-_NAME_PARTS = ("first", "father", "grandfather", "family", "mother")
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ class _Report:
     record: ReportRecord
     name: PersonName
     place: Word | None
+    agree: dict[str, float]  # what agreeing on each of its name parts weighs (by rarity)
 
 
 def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD,
@@ -44,9 +44,10 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
     """Pairs of reports that may be about one person, likeliest first; with `involving` (a
     report id), only that report's pairs are weighed (the rarity of names is still that of
     all `records`)."""
-    reports = [_Report(r, r.person, word(r.arrest_place) if r.arrest_place else None)
-               for r in records]
-    rarity = _rarity(reports)
+    names = [r.person for r in records]
+    rarity = _rarity(names)
+    reports = [_Report(r, name, word(r.arrest_place) if r.arrest_place else None,
+                       _agreement(name, rarity)) for r, name in zip(records, names, strict=True)]
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, report in enumerate(reports):
         for key in name_blocks(report.name):
@@ -67,7 +68,7 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
         a, b = reports[i], reports[j]
         if a.record.sex and b.record.sex and a.record.sex != b.record.sex:
             continue
-        score, parts = _weigh(a, b, rarity)
+        score, parts = _weigh(a, b)
         if score >= threshold:
             words = _why(a, b, parts)
             found.append(DuplicateView(reports=[a.record.id, b.record.id],
@@ -86,28 +87,33 @@ def _narrow(reports: Sequence[_Report], members: list[int]) -> list[int]:
     return [i for group in by_decade.values() if len(group) <= _MAX_BLOCK for i in group]
 
 
-def _rarity(reports: Sequence[_Report]) -> dict[tuple[str, str], float]:
+def _rarity(names: Sequence[PersonName]) -> dict[tuple[str, str], float]:
     """How often each name part's consonant key occurs among the reports (its share)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for report in reports:
-        for part in _NAME_PARTS:
-            w = report.name.part(part)
+    for name in names:
+        for part in PARTS:
+            w = name.part(part)
             if w is not None:
                 counts[(part, w.key)] += 1
-    total = max(len(reports), 1)
+    total = max(len(names), 1)
     return {key: n / total for key, n in counts.items()}
 
 
-def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
-           ) -> tuple[float, dict[str, float]]:
-    """The pair's score, and how each name part both give compares."""
-    score = 0.0
-    parts = compare_names(a.name, b.name)
-    for part, value in parts.items():
-        w = a.name.part(part)
+def _agreement(name: PersonName, rarity: dict[tuple[str, str], float]) -> dict[str, float]:
+    """What agreeing on each part of `name` weighs: a name that 1 report in `1/share` carries
+    weighs more the rarer it is (once per report, not per pair)."""
+    out = {}
+    for part in PARTS:
+        w = name.part(part)
         share = rarity.get((part, w.key), 0.01) if w else 0.01
-        # Agreeing on a name that 1 report in `1/share` carries: rarer names weigh more.
-        score += part_weight(value, min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002)))))
+        out[part] = min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
+    return out
+
+
+def _weigh(a: _Report, b: _Report) -> tuple[float, dict[str, float]]:
+    """The pair's score, and how each name part both give compares."""
+    parts = compare_names(a.name, b.name)
+    score = sum(part_weight(value, a.agree[part]) for part, value in parts.items())
     if a.record.arrest_date and b.record.arrest_date:
         days = abs((a.record.arrest_date - b.record.arrest_date).days)
         score += 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
