@@ -28,17 +28,18 @@ from rapidfuzz.distance import Levenshtein
 from caesar.cases.marks import Mark, parse_mark, read_mark
 from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
+from caesar.identify.comparison import spelt
 from caesar.identify.inscriptions import TEXTS
 from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
                                    TEXT_SAME, Relation, detail_likelihood, explain_detail,
                                    explain_text, relation)
 from caesar.identify.marks import explain as explain_mark
 from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, compare_names, part_weight,
-                                   parts_words)
+                                   parts_words, spellings_of)
 from caesar.identify.records import ReportRecord
 from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
                                    age_band, age_distance)
-from caesar.identify.wording import N_, Code, Number, Phrase, counted, phrase
+from caesar.identify.wording import N_, Code, Listing, Number, Phrase, counted, phrase
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
@@ -560,7 +561,19 @@ def _explain_mark(weighed: Weighed, case: CaseFacts) -> Phrase | None:
 def _explain_name(report: ReportFacts, case: CaseFacts) -> Phrase | None:
     if report.name is None or case.name is None:
         return None
-    parts = compare_names(report.name, case.name)
+    said = _said_name(report.name, case.name)
+    # Why parts spelt differently agree: "Firpo ↔ فيربو: p written as ب".
+    spellings = spellings_of(report.name, case.name, parts=[
+        p for p, v in compare_names(report.name, case.name).items()
+        if v >= SAME_NAME and p != "mother"])
+    if not spellings:
+        return said
+    return phrase("{said}; {how}", said=said,
+                  how=Listing(tuple(spelt(s) for s in spellings.values()), "; "))
+
+
+def _said_name(report_name: PersonName, case_name: PersonName) -> Phrase:
+    parts = compare_names(report_name, case_name)
     agree = parts_words([p for p, v in parts.items() if v >= SAME_NAME and p != "mother"])
     differ = parts_words([p for p, v in parts.items() if v < CLOSE and p != "mother"])
     if agree.items and differ.items:
