@@ -34,6 +34,7 @@ SAME = [
     ("Kate", "كيت"), ("James", "جيمس"),  # English a before a silent e is ey
     ("John", "جون"), ("Mohsen", "محسن"),  # h after o, silent or said
     ("Butler", "باتلر"),  # English u said a
+    ("Laurent", "لوران"), ("Renaud", "رينو"),  # French endings not said
 ]
 
 DIFFERENT = [
@@ -45,6 +46,7 @@ DIFFERENT = [
     ("Nabil", "Nabila"), ("Jamil", "جميلة"), ("Jaafar", "Jaafari"), ("Jafar", "جعفري"),
     ("Rahma", "رامة"),  # h after a is said
     ("الاحمد", "المحمد"),  # the article is no consonant they share
+    ("Ramiz", "رامي"), ("Rashid", "راشي"),  # a final z or d is said in Arabic names
 ]
 
 

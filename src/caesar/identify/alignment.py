@@ -181,7 +181,7 @@ def _left_out(unit: Unit, other: Reading, *, at_start: bool, at_end: bool
     """The cost of `unit` having nothing in the other spelling (`at_start`, `at_end`: the
     unit begins or ends its word where the other word has a consonant)."""
     if unit.kind == "C":
-        return 0.0, 1
+        return (VOWEL / 2, 0) if unit.silent else (0.0, 1)
     same_script = bool(other) and other[0].arabic == unit.arabic
     if unit.kind in "WH":
         if same_script and unit.arabic:

@@ -18,6 +18,7 @@ compares two skeletons.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, TypeAlias
@@ -40,6 +41,7 @@ class Unit:
     long: bool | None = False  # None: either (French "ou")
     glottal: bool = False  # an Arabic vowel run that holds ع or a hamza
     marked: bool = False  # a Latin run that writes a long i or u unmistakably (ee, oo)
+    silent: bool = False  # a Latin final consonant French spellings do not say (Renaud)
     entry: LatinLetters | None = field(default=None, compare=False)  # a vowel run's habit
 
 
@@ -158,7 +160,22 @@ def latin_reading(text: str) -> Reading:
                 break
         else:
             i += 1  # anything else carries no sound
-    return tuple(_one(u) for u in _silent_e(units))
+    return tuple(_one(u) for u in _silent_end(text, _silent_e(units)))
+
+
+# French endings whose last letter is not said, which Arabic does not write (Renaud, رينو;
+# Laurent, لوران; Gérard, جيرار; Didier, ديدييه). Only these: a final d or z of an Arabic name
+# is said (Rashid and راشي, Ramiz and رامي differ).
+_FRENCH_SILENT = re.compile(
+    "(?:aud|aut|eau[xs]|ot|ert|ard|art|ois|oit|eux|oux|aux|ier|iez|ent|ond|ont|and|ais)$")
+
+
+def _silent_end(text: str, units: list[Unit]) -> list[Unit]:
+    if units and units[-1].kind == "C" and len(units[-1].text) == 1 and \
+            _FRENCH_SILENT.search(text):
+        last = units[-1]
+        units[-1] = Unit("C", last.text, False, options=last.options, silent=True)
+    return units
 
 
 def _silent_e(units: list[Unit]) -> list[Unit]:
@@ -230,7 +247,8 @@ def sounds(reading: Reading, *, final_h: bool = False) -> list[list[tuple[str, .
             own: list[tuple[str, ...]] = [(unit.text[0],)]
             out.append(own + [(s,) for s in sorted(unit.sounds - {unit.text[0]})])
         else:
-            out.append(list(dict.fromkeys(o.sounds for o in unit.options)))
+            said = list(dict.fromkeys(o.sounds for o in unit.options))
+            out.append(said + [()] if unit.silent else said)
     return out
 
 
