@@ -12,7 +12,8 @@ and has no one standard for the sounds it lacks. So a word becomes a sequence of
 - a **final h** that may be a consonant or only the end of a vowel (Salameh, سلامه, Salama),
   and an h after o, e or u before a consonant, which may be silent (John, جون).
 
-Doubled Latin consonants are one (gemination: Hassan, حسن). `caesar.identify.alignment`
+Doubled Latin consonants are one (gemination: Hassan, حسن); the last letter of some French
+endings may be silent (Renaud, رينو). `caesar.identify.alignment`
 compares two skeletons.
 """
 
