@@ -109,7 +109,9 @@ class CaseBuilder:
     def _rules(self) -> GroupingSettings:
         s = self._settings
         return GroupingSettings(copy_distance=s.copy_distance, copy_quality=s.copy_quality,
-                                sequence_gap_seconds=s.sequence_gap_seconds)
+                                sequence_gap_seconds=s.sequence_gap_seconds,
+                                min_gap_seconds=s.min_gap_seconds,
+                                max_gap_seconds=s.max_gap_seconds, min_photos=s.min_photos)
 
     def _analyse_new(self, reread: bool, progress: ProgressCallback | None) -> tuple[int, int]:
         with self._catalog.reader() as session:
