@@ -20,7 +20,8 @@ from PIL import Image
 from caesar.cases.reading import tesseract
 from caesar.cases.reading.card import (Glyph, Place, find_card, ink_mask, locate,
                                        split_glyphs, straighten, text_lines)
-from caesar.cases.reading.glyphs import ARABIC_INDIC, CLASSES, WESTERN, GlyphModel, install, model
+from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, WESTERN, GlyphModel,
+                                         install, model)
 
 Script = Literal["western", "arabic_indic"]
 _DISAGREE = 0.6  # confidence of a line the two readers read differently
@@ -51,7 +52,7 @@ class PhotoReading:
 
 
 def prepare() -> GlyphModel:
-    """The glyph classifier, trained now: hand it to worker processes with :func:`install`."""
+    """The glyph classifier, loaded now: hand it to worker processes with :func:`install`."""
     return model()
 
 
@@ -95,7 +96,7 @@ def _read_line(grey: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int
     if not found or len(found) > 12:
         return None
     scores, atypical = model().scores(found)
-    best = scores.argmax(axis=1)
+    best = scores[:, :len(DIGITS)].argmax(axis=1)
     script: Script = "arabic_indic" if (best >= 10).sum() * 2 > len(best) else "western"
     columns = slice(10, 20) if script == "arabic_indic" else slice(0, 10)
     within = scores[:, columns]
