@@ -142,7 +142,7 @@ class CaseService:
 
         if progress:
             progress("start", len(todo), 0)
-        glyphs = prepare()  # loaded once, here, and handed to every worker
+        glyphs = prepare()  # trained once, here, and handed to every worker
         workers = self._settings.workers or os.cpu_count() or 1
         unreadable = 0
         batch: list[Analysis] = []

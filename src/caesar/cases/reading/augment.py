@@ -52,14 +52,15 @@ def cut(drawing: Drawing, rng: np.random.Generator) -> list[Glyph]:
 
 def _perspective(drawing: Drawing, rng: np.random.Generator) -> Drawing:
     h, w = drawing.image.shape
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     moved = (corners + rng.uniform(-0.07, 0.07, (4, 2)) * (w, h)).astype(np.float32)
     matrix = cv2.getPerspectiveTransform(corners, moved)
     image = cv2.warpPerspective(drawing.image, matrix, (w, h), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)
     # The band follows the warp where the glyph is: at the picture's middle column.
-    ends = cv2.perspectiveTransform(np.float32([[[w / 2, drawing.band[0]],
-                                                 [w / 2, drawing.band[1]]]]), matrix)[0]
+    ends = cv2.perspectiveTransform(np.array([[[w / 2, drawing.band[0]],
+                                              [w / 2, drawing.band[1]]]], np.float32),
+                                    matrix)[0]
     return Drawing(image, (round(float(ends[0, 1])), round(float(ends[1, 1]))))
 
 
@@ -107,6 +108,5 @@ def _noise(drawing: Drawing, rng: np.random.Generator) -> Drawing:
 def _jpeg(drawing: Drawing, rng: np.random.Generator) -> Drawing:
     quality = int(rng.integers(15, 80))
     ok, data = cv2.imencode(".jpg", drawing.image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        return drawing
-    return Drawing(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE), drawing.band)
+    decoded = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if ok else None
+    return drawing if decoded is None else Drawing(decoded, drawing.band)

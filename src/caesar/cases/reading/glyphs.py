@@ -107,7 +107,8 @@ class GlyphModel:
 
     def standardise(self, matrix: np.ndarray) -> np.ndarray:
         """Features as the network takes them."""
-        return ((matrix - self.mean) / self.scale).astype(np.float32)
+        standardised: np.ndarray = ((matrix - self.mean) / self.scale).astype(np.float32)
+        return standardised
 
     def scores_of(self, standardised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`scores` for standardised feature rows."""
@@ -134,7 +135,8 @@ class GlyphModel:
         # |a-b|² = |a|² - 2a·b + |b|²: one matrix product instead of a loop over pairs.
         squared = ((hidden ** 2).sum(axis=1)[:, None] - 2 * hidden @ ref.T
                    + (ref ** 2).sum(axis=1)[None, :])
-        return np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+        distance: np.ndarray = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+        return distance
 
     def to_bytes(self) -> bytes:
         """The model as a compressed NumPy archive of plain arrays (no pickled objects)."""

@@ -61,7 +61,8 @@ def typeset(path: Path, text: str, digits: str, height: int,
     """`text` in the font at `path`, its `digits` `height` pixels tall, dark on paper."""
     size = max(6, round(height / _digit_height(path, digits)))
     font = ImageFont.truetype(str(path), size)
-    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    # Pillow types the box as floats; with the basic layout they are whole pixels.
+    left, top, right, bottom = (round(v) for v in font.getbbox(text, anchor="ls"))
     margin = height // 2 + 4
     above = max(-top, height) + margin  # rows above the baseline
     canvas_size = (right - left + 2 * margin, above + max(bottom, 0) + margin)

@@ -233,7 +233,8 @@ def _balanced(labels: np.ndarray) -> np.ndarray:
     counts = np.bincount(labels, minlength=len(CLASSES)).astype(float)
     share = np.where(np.arange(len(CLASSES)) == CLASSES.index(OTHER), 2.0, 1.0)
     weights = (share / np.maximum(counts, 1))[labels]
-    return weights * len(labels) / weights.sum()
+    balanced: np.ndarray = weights * len(labels) / weights.sum()
+    return balanced
 
 
 def _model(mean: np.ndarray, spread: np.ndarray, net: MLPClassifier, reference: np.ndarray,
