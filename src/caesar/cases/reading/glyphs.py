@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -49,6 +50,37 @@ _SIDE = 24
 _HOG = cv2.HOGDescriptor((_SIDE, _SIDE), (12, 12), (6, 6), (6, 6), 9)
 _PIXELS = 12
 FEATURES = 324 + _PIXELS * _PIXELS + 5
+
+
+Kind = Literal["digit", "separator", "other"]
+Script = Literal["western", "arabic_indic"]
+
+
+@dataclass(frozen=True)
+class GlyphClass:
+    """What the classifier makes of one glyph."""
+
+    char: str  # one of CLASSES: a digit of either script, a separator, or OTHER
+    kind: Kind
+    value: int | None  # a digit's value (0-9), whichever script; None for anything else
+    script: Script | None  # a digit's script; None for separators and OTHER
+    confidence: float  # the network's probability of `char`, 0 to 1
+    atypical: bool  # unlike anything trained on: a person should look, whatever `confidence`
+
+
+def as_glyph(mask: np.ndarray) -> Glyph:
+    """A bare ink mask (nonzero is ink, any size) as a glyph filling its line's height.
+
+    Where a glyph sits in its line is part of what it is (a dot in the middle is the
+    Arabic-Indic zero, on the baseline a full stop), so a reader that has the line should use
+    :func:`caesar.cases.reading.card.split_glyphs` on it instead."""
+    if mask.ndim != 2 or not mask.any():
+        raise CaesarError(f"a glyph crop must be a 2-D mask with some ink; got shape "
+                          f"{mask.shape} with {int(np.count_nonzero(mask))} inked pixels",
+                          hint="pass the glyph's binary ink mask (nonzero where ink is)")
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    inked = (mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] != 0).astype(np.uint8)
+    return Glyph(inked, 0, 1.0, 0.5)
 
 
 class GlyphModelError(CaesarError):
@@ -104,6 +136,24 @@ class GlyphModel:
         if not found:
             return np.zeros((0, len(CLASSES))), np.zeros(0, dtype=bool)
         return self.scores_of(self.standardise(feature_matrix(found)))
+
+    def classify(self, found: Sequence[Glyph | np.ndarray]) -> list[GlyphClass]:
+        """The likeliest class of each glyph (a bare mask is taken by :func:`as_glyph`), all
+        classes open; a reader that knows a line's script compares :meth:`scores` columns
+        of that script's digits instead."""
+        glyphs = [g if isinstance(g, Glyph) else as_glyph(g) for g in found]
+        scores, atypical = self.scores(glyphs)
+        out = []
+        for row, odd in zip(scores, atypical, strict=True):
+            best = int(row.argmax())
+            char = CLASSES[best]
+            digit = best < len(DIGITS)
+            kind: Kind = "digit" if digit else "separator" if char in SEPARATORS else "other"
+            script: Script | None = None if not digit else (
+                "western" if best < len(WESTERN) else "arabic_indic")
+            out.append(GlyphClass(char, kind, best % 10 if digit else None, script,
+                                  float(np.exp(row[best])), bool(odd)))
+        return out
 
     def standardise(self, matrix: np.ndarray) -> np.ndarray:
         """Features as the network takes them."""

@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 from caesar.cases.reading.augment import cut, degrade
 from caesar.cases.reading.card import Glyph
 from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER, SEPARATORS,
-                                         WESTERN, GlyphModel, feature_matrix)
+                                         WESTERN, GlyphModel, as_glyph, feature_matrix)
 from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
 from caesar.cases.reading.junk import junk
 from caesar.cases.reading.printed import draws, installed_fonts, scanned, typeset
@@ -252,10 +252,11 @@ def _model(mean: np.ndarray, spread: np.ndarray, net: MLPClassifier, reference: 
                       float(np.quantile(nearest, ATYPICAL_QUANTILE)))
 
 
-def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph, str]], *, epochs: int = 12,
-            seed: int = SEED) -> GlyphModel:
-    """`base` fine-tuned on an archive's confirmed glyphs (each a glyph and the character it
-    is, a digit of either script, a separator or :data:`OTHER`).
+def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph | np.ndarray, str]], *,
+            epochs: int = 12, seed: int = SEED) -> GlyphModel:
+    """`base` fine-tuned on an archive's confirmed glyphs (each a glyph, or a bare ink mask
+    taken by :func:`.glyphs.as_glyph`, and the character it is: a digit of either script, a
+    separator or :data:`OTHER`).
 
     The confirmed glyphs are weighted up against the base model's reference glyphs, which are
     trained on again beside them so that the rest is not forgotten; they join the reference
@@ -268,7 +269,8 @@ def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph, str]], *, epochs: 
                                f"{SEPARATORS!r}, or {OTHER!r} for anything else")
     if not examples:
         return base
-    new = base.standardise(feature_matrix([glyph for glyph, _ in examples]))
+    found = [g if isinstance(g, Glyph) else as_glyph(g) for g, _ in examples]
+    new = base.standardise(feature_matrix(found))
     new_classes = np.array([CLASSES.index(label) for _, label in examples])
     matrix = np.vstack([base.reference, new])
     classes = np.concatenate([base.reference_classes, new_classes])
@@ -279,7 +281,9 @@ def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph, str]], *, epochs: 
                         alpha=1e-4, batch_size=128, learning_rate_init=3e-4,
                         random_state=seed)
     # partial_fit builds the network; the base's weights then replace its random start.
-    net.partial_fit(matrix[:1], classes[:1], classes=np.arange(len(CLASSES)))
+    # (A whole batch, so that scikit-learn does not warn of a batch larger than the data.)
+    start = net.batch_size
+    net.partial_fit(matrix[:start], classes[:start], classes=np.arange(len(CLASSES)))
     for mine, theirs in zip(net.coefs_ + net.intercepts_, base.weights + base.biases,
                             strict=True):
         mine[...] = theirs
