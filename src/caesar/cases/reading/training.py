@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from caesar.cases.reading.augment import cut, degrade
 from caesar.cases.reading.card import Glyph
@@ -287,8 +288,11 @@ def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph | np.ndarray, str]]
     for mine, theirs in zip(net.coefs_ + net.intercepts_, base.weights + base.biases,
                             strict=True):
         mine[...] = theirs
-    for _ in range(epochs):
-        net.partial_fit(matrix, classes, sample_weight=weights)
+    # One BLAS thread: matrices this small gain nothing from more, and on a busy machine
+    # (a server also reading photos) threads that wait for cores made it 7x slower, measured.
+    with threadpool_limits(1):
+        for _ in range(epochs):
+            net.partial_fit(matrix, classes, sample_weight=weights)
     return _model(base.mean, base.scale, net, matrix, classes)
 
 
