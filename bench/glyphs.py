@@ -5,8 +5,9 @@
 Held out (never trained or tuned on):
   scanned     scikit-learn's load_digits beyond the first SCANNED_FOR_TRAINING (other writers),
               as they are and through the photo spoiling of training
-  fonts       every installed font that draws a script's digits and is not in TRAINING_FONTS
-              (listed), digits, separators and Latin label letters
+  fonts       HELD_OUT_FONTS (faces setup.sh installs), then every other installed font that
+              draws a script's digits and is not in TRAINING_FONTS (listed): digits,
+              separators and Latin label letters
   hands       the HELD_OUT_HANDS stroke styles
 Training-like: the same kinds of material from TRAINING_FONTS, TRAINING_HANDS and the scanned
 digits trained on, drawn afresh (another seed).
@@ -40,17 +41,14 @@ from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER,  
                                          SEPARATORS, WESTERN, GlyphModel, load, shipped)
 from caesar.cases.reading.hands import HANDS, Hand  # noqa: E402
 from caesar.cases.reading.printed import digit_fonts, draws  # noqa: E402
-from caesar.cases.reading.training import (HELD_OUT_HANDS, LATIN_LETTERS,  # noqa: E402
-                                           SCANNED_FOR_TRAINING, TRAINING_FONTS,
-                                           TRAINING_HANDS, handwritten, printed,
-                                           scanned_digits, training_fonts)
+from caesar.cases.reading.training import (HELD_OUT_FONTS, HELD_OUT_HANDS,  # noqa: E402
+                                           LATIN_LETTERS, SCANNED_FOR_TRAINING,
+                                           TRAINING_FONTS, TRAINING_HANDS, handwritten,
+                                           printed, scanned_digits, training_fonts)
 from caesar.cases.reading.strokes import LETTER_HANDS  # noqa: E402
 
 Sample = tuple[Glyph, str]
 SEED = 2027  # not the training seed: fresh draws even of training-like material
-# Font folders of the Debian packages setup.sh installs that training leaves out
-# (fonts-liberation, fonts-freefont-ttf, fonts-sil-scheherazade).
-SETUP_FOLDERS = {"liberation", "freefont", "scheherazade"}
 
 
 def main() -> None:
@@ -65,8 +63,8 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     unseen = sorted({p for paths in digit_fonts().values() for p in paths
                      if p.name not in TRAINING_FONTS})
-    ours = [p for p in unseen if p.parent.name in SETUP_FOLDERS]
-    others = [p for p in unseen if p.parent.name not in SETUP_FOLDERS]
+    ours = [p for p in unseen if p.name in HELD_OUT_FONTS]
+    others = [p for p in unseen if p.name not in HELD_OUT_FONTS]
     for title, paths in (("unseen fonts that setup.sh installs", ours),
                          ("other fonts installed here", others)):
         print(f"{title} ({len(paths)}): {', '.join(p.name for p in paths)}")

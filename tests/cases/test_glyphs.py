@@ -14,12 +14,12 @@ from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER, S
                                          WESTERN, GlyphModel, GlyphModelError, model, shipped)
 from caesar.cases.reading.hands import HANDS, Hand
 from caesar.cases.reading.printed import installed_fonts
-from caesar.cases.reading.training import (HELD_OUT_HANDS, LATIN_LETTERS, SCANNED_FOR_TRAINING,
+from caesar.cases.reading.training import (HELD_OUT_FONTS, HELD_OUT_HANDS, LATIN_LETTERS, SCANNED_FOR_TRAINING,
                                            TRAINING_FONTS, TRAINING_HANDS, handwritten, printed,
                                            retrain, scanned_digits, training_fonts)
 from caesar.errors import CaesarError
 
-# Faces of packages setup.sh installs that training never uses (see training.TRAINING_FONTS).
+# Faces of packages setup.sh installs that training never uses (training.HELD_OUT_FONTS).
 UNSEEN = {"western": "LiberationSans-Regular.ttf", "arabic_indic": "Scheherazade-Regular.ttf"}
 
 
@@ -43,7 +43,10 @@ def _font(name: str) -> Path:
 def test_held_out_material_is_kept_apart_from_training() -> None:
     assert not set(TRAINING_HANDS) & set(HELD_OUT_HANDS)
     assert set(TRAINING_HANDS) | set(HELD_OUT_HANDS) <= set(HANDS)
-    assert not set(UNSEEN.values()) & set(TRAINING_FONTS)
+    assert not set(HELD_OUT_FONTS) & set(TRAINING_FONTS)
+    assert set(UNSEEN.values()) <= set(HELD_OUT_FONTS)
+    # Every held-out face setup.sh installs is there to be measured on.
+    assert set(HELD_OUT_FONTS) <= set(installed_fonts())
     assert len(DIGITS) == 20 and CLASSES[:20] == WESTERN + ARABIC_INDIC
     assert CLASSES[20:] == SEPARATORS + OTHER
 

@@ -61,8 +61,21 @@ TRAINING_FONTS: tuple[str, ...] = (
     "KacstPoster.ttf", "KacstQurn.ttf", "KacstScreen.ttf", "KacstTitle.ttf",
     "KacstTitleL.ttf", "mry_KacstQurn.ttf",
 )
-# Never used for training: fonts-liberation, fonts-freefont-ttf and fonts-sil-scheherazade
-# (installed by setup.sh too) are the unseen printed faces the reader is measured on.
+# Never used for training or tuning: the faces of fonts-liberation, fonts-freefont-ttf and
+# fonts-sil-scheherazade (setup.sh installs them too), the unseen printed faces the reader is
+# measured on (other fonts that happen to be installed are measured as well, apart).
+HELD_OUT_FONTS: tuple[str, ...] = (
+    "FreeMono.ttf", "FreeMonoBold.ttf", "FreeMonoBoldOblique.ttf", "FreeMonoOblique.ttf",
+    "FreeSans.ttf", "FreeSansBold.ttf", "FreeSansBoldOblique.ttf", "FreeSansOblique.ttf",
+    "FreeSerif.ttf", "FreeSerifBold.ttf", "FreeSerifBoldItalic.ttf", "FreeSerifItalic.ttf",
+    "LiberationMono-Bold.ttf", "LiberationMono-BoldItalic.ttf", "LiberationMono-Italic.ttf",
+    "LiberationMono-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-BoldItalic.ttf",
+    "LiberationSans-Italic.ttf", "LiberationSans-Regular.ttf", "LiberationSansNarrow-Bold.ttf",
+    "LiberationSansNarrow-BoldItalic.ttf", "LiberationSansNarrow-Italic.ttf",
+    "LiberationSansNarrow-Regular.ttf", "LiberationSerif-Bold.ttf",
+    "LiberationSerif-BoldItalic.ttf", "LiberationSerif-Italic.ttf", "LiberationSerif-Regular.ttf",
+    "Scheherazade-Bold.ttf", "Scheherazade-Regular.ttf",
+)
 
 TRAINING_HANDS: tuple[str, ...] = ("ballpoint", "felt_tip", "marker", "hurried", "careful")
 HELD_OUT_HANDS: tuple[str, ...] = ("backhand", "shaky")
