@@ -49,6 +49,7 @@ class CameraProfile:
     huffman: Counter[str] = field(default_factory=Counter)
     makernote: int = 0
     thumbnail: int = 0
+    serials: int = 0  # photos that name their body's serial
     shots: list[Shot] = field(default_factory=list)
 
     @property
@@ -104,6 +105,7 @@ def _add(p: CameraProfile, facts: OriginalFacts, shot: Shot) -> None:
     p.huffman[str(facts.standard_huffman)] += 1
     p.makernote += facts.makernote
     p.thumbnail += facts.thumbnail
+    p.serials += bool(facts.serial)
     p.shots.append(shot)
 
 
