@@ -22,7 +22,13 @@ from caesar.catalog.database import Catalog
 from caesar.catalog.examination import ExaminationFacts, ExaminationRecord
 from caesar.catalog.models import Photo, Sighting, Transfer
 from caesar.errors import NotFound, UsageError
-from caesar.forensics.compare import PAIR_DISTANCE, Difference, describe, hamming
+from caesar.forensics.compare import (
+    PAIR_DISTANCE,
+    SAME_PICTURE,
+    Difference,
+    describe,
+    hamming,
+)
 from caesar.forensics.examine import Subject, examine_all
 from caesar.forensics.facts import FACTS_VERSION, OriginalFacts, gather
 from caesar.forensics.findings import (
@@ -85,6 +91,9 @@ class Comparison(BaseModel):
     sha256: str  # of the outside file
     pdq: str | None
     nearest: list[Nearest]
+
+
+_CANDIDATES = 8  # originals nearest by PDQ compared picture to picture with an outside one
 
 
 def _now() -> datetime:
@@ -323,11 +332,13 @@ class ExaminationService:
                 rows = session.execute(select(Photo.sha256, Photo.pdq)
                                        .where(Photo.pdq.is_not(None))).all()
             ranked = sorted((hamming(inspection.pdq, pdq), sha) for sha, pdq in rows)
-            for distance, sha in ranked[:limit]:
-                if distance > PAIR_DISTANCE * 2:
-                    break
-                nearest.append(Nearest(sha256=sha, difference=describe(
-                    self._read(sha), data, distance)))
+            # PDQ does not survive a crop of a tenth: the nearest few by PDQ are compared
+            # picture to picture, and kept when the pictures correlate.
+            for distance, sha in ranked[:_CANDIDATES]:
+                difference = describe(self._read(sha), data, distance)
+                if distance <= PAIR_DISTANCE or (difference.similarity or 0) >= SAME_PICTURE:
+                    nearest.append(Nearest(sha256=sha, difference=difference))
+            nearest = sorted(nearest, key=lambda n: -(n.difference.similarity or 0))[:limit]
         with self._catalog.session() as session:
             self._ledger.append(session, [Event(type="photo.compared", time=_now(),
                                                 actor=actor,
