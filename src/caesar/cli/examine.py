@@ -73,7 +73,7 @@ def examine(ctx: typer.Context,
         _print_comparison(result)
     elif result and isinstance(result[0], CameraReport):
         for report in result:
-            _print_camera(report)  # type: ignore[arg-type]
+            _print_camera(report)
     else:
         for exam in result:
             _print_examination(exam)  # type: ignore[arg-type]

@@ -102,7 +102,7 @@ def _tables(facts: OriginalFacts, profile: CameraProfile) -> Finding:
 
 def _size(facts: OriginalFacts, profile: CameraProfile) -> Finding | None:
     size = size_of(facts)
-    declared = facts.exif_width, facts.exif_height
+    declared = facts.exif_width or 0, facts.exif_height or 0
     if declared[0] and declared[1] and sorted(declared) != sorted((facts.width, facts.height)):
         return finding(
             "metadata.dimensions", "inconsistent",

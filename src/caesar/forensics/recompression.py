@@ -53,10 +53,9 @@ def luminance(data: bytes, max_side: int | None = None) -> Floats:
     """The decoded Y channel of a JPEG as libjpeg gives it (no colour conversion)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        image = Image.open(io.BytesIO(data))
-        image.draft("YCbCr", image.size)  # keep JPEG's own YCbCr: Y is exactly the decoder's
-        if image.mode != "YCbCr":
-            image = image.convert("YCbCr")
+        opened = Image.open(io.BytesIO(data))
+        opened.draft("YCbCr", opened.size)  # keep JPEG's own YCbCr: Y is exactly the decoder's
+        image = opened if opened.mode == "YCbCr" else opened.convert("YCbCr")
         y = image.getchannel(0)
     array = np.asarray(y, dtype=np.float64)
     if max_side is not None and max(array.shape) > max_side:
@@ -72,7 +71,8 @@ def block_dct(y: Floats, dx: int = 0, dy: int = 0) -> Floats:
     h = (y.shape[0] - dy) // 8 * 8
     w = (y.shape[1] - dx) // 8 * 8
     blocks = (y[dy:dy + h, dx:dx + w] - 128.0).reshape(h // 8, 8, w // 8, 8).swapaxes(1, 2)
-    return np.einsum("ij,rcjk,lk->rcil", _C, blocks, _C, optimize=True)
+    result: Floats = np.einsum("ij,rcjk,lk->rcil", _C, blocks, _C, optimize=True)
+    return result
 
 
 def lattice_frequencies(q1: tuple[int, ...], q2: tuple[int, ...]) -> list[int]:

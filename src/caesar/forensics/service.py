@@ -35,6 +35,7 @@ from caesar.forensics.findings import (
     METHOD_VERSION,
     N_,
     Examination,
+    Strength,
     Finding,
     finding,
     strongest,
@@ -214,7 +215,7 @@ class ExaminationService:
     def _collection(self, session: Session) -> tuple[dict[str, Subject],
                                                      dict[str, CameraProfile]]:
         """Every original as a subject, and every camera's profile."""
-        first = {}
+        first: dict[str, tuple[str, int | None]] = {}
         for sha, path, transfer in session.execute(
                 select(Sighting.sha256, Sighting.path, Sighting.transfer_id)
                 .order_by(Sighting.id)):
@@ -242,7 +243,7 @@ class ExaminationService:
         if len(rows) < 2:
             return
         shas = [r[0] for r in rows]
-        bits = np.frombuffer(b"".join(bytes.fromhex(r[1]) for r in rows), np.uint8)
+        bits = np.frombuffer(b"".join(bytes.fromhex(r[1] or "") for r in rows), np.uint8)
         bits = bits.reshape(len(rows), 32)
         pixels = {r[0]: (r[2] or 0) * (r[3] or 0) for r in rows}
         index = {s: i for i, s in enumerate(shas)}
@@ -267,7 +268,7 @@ class ExaminationService:
         mine, its = pixels.get(sha, 0), pixels.get(other, 0)
         if mine > its or (mine == its and not departs):
             difference = describe(ours, theirs, distance)
-            strength = "consistent"
+            strength: Strength = "consistent"
             template = N_("Original {other} is a near-identical variant of this photo (PDQ"
                           " {distance} bits apart): {how}. It shows the same moment, not"
                           " another body.")
@@ -331,7 +332,7 @@ class ExaminationService:
             with self._catalog.reader() as session:
                 rows = session.execute(select(Photo.sha256, Photo.pdq)
                                        .where(Photo.pdq.is_not(None))).all()
-            ranked = sorted((hamming(inspection.pdq, pdq), sha) for sha, pdq in rows)
+            ranked = sorted((hamming(inspection.pdq, pdq or "0"), sha) for sha, pdq in rows)
             # PDQ does not survive a crop of a tenth: the nearest few by PDQ are compared
             # picture to picture, and kept when the pictures correlate.
             for distance, sha in ranked[:_CANDIDATES]:
