@@ -216,10 +216,10 @@ class ExaminationService:
                                                      dict[str, CameraProfile]]:
         """Every original as a subject, and every camera's profile."""
         first: dict[str, tuple[str, int | None]] = {}
-        for sha, path, transfer in session.execute(
+        for sha, where, arrived in session.execute(
                 select(Sighting.sha256, Sighting.path, Sighting.transfer_id)
                 .order_by(Sighting.id)):
-            first.setdefault(sha, (path, transfer))
+            first.setdefault(sha, (where, arrived))
         received = {i: t for i, t in session.execute(select(Transfer.id, Transfer.started_at))}
         media = {s: m for s, m in session.execute(select(Photo.sha256, Photo.media_type))}
         subjects = {}
