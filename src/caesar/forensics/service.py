@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -149,10 +150,19 @@ class ExaminationService:
                 ExaminationRecord.method_version == METHOD_VERSION)).all()
             return {r.sha256: Examination.model_validate(r.result) for r in rows}
 
-    def outdated(self, sha256s: Sequence[str]) -> list[str]:
-        """Those of these originals with no findings by the current method."""
-        have = self.stored(sha256s)
-        return [s for s in sha256s if s not in have]
+    def documents(self, sha256s: Sequence[str], actor: str) -> dict[str, dict[str, Any]]:
+        """Per original, its findings and the facts they rest on (an evidence package's
+        ``examination/SHA256.json``); originals not yet examined by the current method are
+        examined first (the caller holds the write lock)."""
+        missing = [s for s in sha256s if s not in self.stored(sha256s)]
+        if missing:
+            self.examine(Choice(sha256s=tuple(missing)), actor)
+        found = self.stored(sha256s)
+        with self._catalog.reader() as session:
+            facts = {row.sha256: row.facts for row in session.scalars(
+                select(ExaminationFacts).where(ExaminationFacts.sha256.in_(list(sha256s))))}
+        return {sha: {"examination": found[sha].model_dump(mode="json"),
+                      "facts": facts.get(sha)} for sha in sha256s if sha in found}
 
     def _chosen(self, session: Session, choice: Choice) -> list[str]:
         if choice.everything:

@@ -1,5 +1,8 @@
 """What a JPEG's tables say about the encoder that wrote them.
 
+Like `jpeg.py`, it runs on Python's standard library alone: an evidence package carries both
+files, byte for byte, beside `reproduce.py`, so that an expert recomputes the findings.
+
 The Independent JPEG Group's library (libjpeg, libjpeg-turbo: Pillow, GIMP, ImageMagick,
 OpenCV and most editors) scales the two example tables of T.81 Annex K by a quality from 1 to
 100; many cameras write tables of their own. The Annex K Huffman tables are what an encoder
@@ -9,8 +12,10 @@ uses unless it optimises them for the image (``optimize=True`` in Pillow, most w
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-from caesar.forensics.jpeg import JpegStructure
+if TYPE_CHECKING:  # at run time this module needs the standard library alone: an evidence
+    from caesar.forensics.jpeg import JpegStructure  # package ships it to reproduce findings
 
 # T.81 Annex K, tables K.1 and K.2, natural order.
 ANNEX_K_LUMINANCE = (
