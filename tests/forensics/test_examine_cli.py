@@ -121,6 +121,19 @@ def test_examine_refuses_what_it_cannot_do(caesar: Caesar) -> None:
     assert caesar("examine", "--transfer", "99").exit_code == 2
 
 
+def test_an_outside_file_that_is_no_picture_is_refused_by_name(caesar: Caesar,
+                                                                tmp_path: Path) -> None:
+    whole = next(p for p in small_set() if p.kind == "original").data
+    for name, data in (("notes.jpg", b"a letter, not a photo\n"),
+                       ("cut-short.jpg", whole[: len(whole) // 3]), ("empty.jpg", b"")):
+        (tmp_path / name).write_bytes(data)
+        run = caesar("examine", "--compare", str(tmp_path / name), "--json")
+        assert run.exit_code == 2, (name, run.stdout)
+        assert f"{name} cannot be compared" in run.stderr and run.stdout == ""
+    # Refused with nothing changed: no comparison was recorded.
+    assert "photo.compared" not in caesar("ledger", "entries", "--json").stdout
+
+
 def test_an_outside_photo_is_compared_and_never_stored(examined, shared: Archive,  # type: ignore[no-untyped-def]
                                                       tmp_path: Path) -> None:
     caesar, kinds, _ = examined

@@ -58,7 +58,7 @@ def examine(ctx: typer.Context,
     with archive.writing():
         if compare is not None:
             result: list[Examination] | list[CameraReport] | Comparison = service.compare(
-                compare.read_bytes(), actor)
+                compare.read_bytes(), actor, name=str(compare))
         elif cameras:
             result = service.cameras()
         else:

@@ -245,11 +245,11 @@ class ExportService:
                 continue
             bag.tag(f"examination/{photo.sha256}.json", evidence.json_bytes(document))
             exam = document["examination"]
+            departures = [f["summary"] for f in exam["findings"] if f["strength"] != "consistent"]
+            departures += [f"Not examined: {why}" for why in exam["not_examined"]]
             rows.append(ExaminedRow(
                 file=evidence.original_path(photo.sha256, photo.media_type),
-                camera=exam.get("camera"), strongest=exam["strongest"],
-                departures=[f["summary"] for f in exam["findings"]
-                            if f["strength"] != "consistent"] + list(exam["not_examined"])))
+                camera=exam.get("camera"), strongest=exam["strongest"], departures=departures))
         forensics = importlib.resources.files("caesar.forensics")
         for script in ("reproduce.py", "jpeg.py", "tables.py"):
             bag.tag(f"examination/{script}", forensics.joinpath(script).read_bytes())

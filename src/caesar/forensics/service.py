@@ -329,27 +329,33 @@ class ExaminationService:
 
     # -- a photo from outside --------------------------------------------------------------
 
-    def compare(self, data: bytes, actor: str, limit: int = 3) -> Comparison:
+    def compare(self, data: bytes, actor: str, limit: int = 3, name: str = "The photo"
+                ) -> Comparison:
         """The originals nearest a photo from outside and how it differs from each; the
-        photo itself is never stored, and the comparison is logged."""
+        photo itself is never stored, and the comparison is logged. A file that cannot be
+        decoded as a picture is refused (`UsageError`, naming it) before anything is logged."""
         import hashlib
 
         from caesar.intake.inspect import inspect_file
 
         inspection = inspect_file(io.BytesIO(data), len(data), thumbnail_px=64)
+        if inspection.pdq is None:
+            why = "; ".join(f.problem for f in inspection.flags) or \
+                f"{inspection.media_type} is not a picture"
+            raise UsageError(f"{name} cannot be compared: {why}.",
+                             hint="Give the photo itself (JPEG, PNG, TIFF or WebP), whole.")
         nearest: list[Nearest] = []
-        if inspection.pdq is not None:
-            with self._catalog.reader() as session:
-                rows = session.execute(select(Photo.sha256, Photo.pdq)
-                                       .where(Photo.pdq.is_not(None))).all()
-            ranked = sorted((hamming(inspection.pdq, pdq or "0"), sha) for sha, pdq in rows)
-            # PDQ does not survive a crop of a tenth: the nearest few by PDQ are compared
-            # picture to picture, and kept when the pictures correlate.
-            for distance, sha in ranked[:_CANDIDATES]:
-                difference = describe(self._read(sha), data, distance)
-                if distance <= PAIR_DISTANCE or (difference.similarity or 0) >= SAME_PICTURE:
-                    nearest.append(Nearest(sha256=sha, difference=difference))
-            nearest = sorted(nearest, key=lambda n: -(n.difference.similarity or 0))[:limit]
+        with self._catalog.reader() as session:
+            rows = session.execute(select(Photo.sha256, Photo.pdq)
+                                   .where(Photo.pdq.is_not(None))).all()
+        ranked = sorted((hamming(inspection.pdq, pdq or "0"), sha) for sha, pdq in rows)
+        # PDQ does not survive a crop of a tenth: the nearest few by PDQ are compared
+        # picture to picture, and kept when the pictures correlate.
+        for distance, sha in ranked[:_CANDIDATES]:
+            difference = describe(self._read(sha), data, distance)
+            if distance <= PAIR_DISTANCE or (difference.similarity or 0) >= SAME_PICTURE:
+                nearest.append(Nearest(sha256=sha, difference=difference))
+        nearest = sorted(nearest, key=lambda n: -(n.difference.similarity or 0))[:limit]
         with self._catalog.session() as session:
             self._ledger.append(session, [Event(type="photo.compared", time=_now(),
                                                 actor=actor,
