@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,19 @@ def test_trailing_bytes_and_hostile_exif_are_reported() -> None:
     hostile = original[:start] + b"MM\x00*\xff\xff\xff\xff" + original[start + 8:]
     facts = gather(hostile)
     assert facts.exif_present and facts.camera_key is None
+
+
+def test_a_lone_photo_resized_is_found_without_its_cameras_fingerprint() -> None:
+    # A single photo of a camera the archive holds nothing else of has no fingerprint to be
+    # weighed against; the size its own EXIF declares still tells of a resize.
+    from caesar.forensics.evalset import doctoring
+    from caesar.forensics.evalset.measure import subject
+    from caesar.forensics.examine import examine_one
+
+    original = next(p for p in small_set() if p.kind == "original")
+    smaller = doctoring.resized(original.data, doctoring.EditorSave("ijg", 90), 0.5)
+    for photo, expected in ((original, "consistent"), (replace(original, data=smaller),
+                                                       "inconsistent")):
+        found = examine_one(subject(photo), None, [], lambda _: photo.data)
+        sizes = [f.strength for f in found.findings if f.signal == "metadata.dimensions"]
+        assert (sizes or ["consistent"]) == [expected], found.findings

@@ -47,18 +47,23 @@ def structure_findings(facts: OriginalFacts) -> list[Finding]:
 
 def camera_findings(facts: OriginalFacts, profile: CameraProfile | None) -> list[Finding]:
     """The photo against what its camera's other photos share."""
+    # The size the EXIF declares needs no fingerprint: a camera writes its own image's size.
+    declared = _declared_size(facts)
+    also = [declared] if declared else []
     if facts.camera_key is None:
         text = "" if not facts.exif_present else " (EXIF without a camera)"
         return [finding("metadata.camera", "unusual",
                         N_("No camera is named in the metadata: it was stripped, or the file"
-                           " was not written by a camera."), f"Make, Model: absent{text}")]
+                           " was not written by a camera."), f"Make, Model: absent{text}"),
+                *also]
     if profile is None or not profile.learned:
         count = profile.photos if profile else 1
         return [finding("metadata.camera", "consistent",
                         N_("{camera}: too few photos of this camera ({count}) to learn its"
                            " fingerprint."), f"camera key {facts.camera_key}",
-                        camera=facts.camera_words, count=count)]
-    found = [_tables(facts, profile), _size(facts, profile), *_layout(facts, profile)]
+                        camera=facts.camera_words, count=count), *also]
+    found = [_tables(facts, profile), declared or _size(facts, profile),
+             *_layout(facts, profile)]
     if facts.serial:
         model = " ".join(filter(None, (facts.make, facts.model)))
         main, seen = profile.models.most_common(1)[0]
@@ -100,8 +105,7 @@ def _tables(facts: OriginalFacts, profile: CameraProfile) -> Finding:
         usual=profile.tables_words.get(main, main), details={"usual_tables": main})
 
 
-def _size(facts: OriginalFacts, profile: CameraProfile) -> Finding | None:
-    size = size_of(facts)
+def _declared_size(facts: OriginalFacts) -> Finding | None:
     declared = facts.exif_width or 0, facts.exif_height or 0
     if declared[0] and declared[1] and sorted(declared) != sorted((facts.width, facts.height)):
         return finding(
@@ -111,6 +115,11 @@ def _size(facts: OriginalFacts, profile: CameraProfile) -> Finding | None:
             f"SOF {facts.width}x{facts.height}; EXIF PixelXDimension/PixelYDimension"
             f" {declared[0]}x{declared[1]}", actual=f"{facts.width}×{facts.height}",
             declared=f"{declared[0]}×{declared[1]}")
+    return None
+
+
+def _size(facts: OriginalFacts, profile: CameraProfile) -> Finding | None:
+    size = size_of(facts)
     if not profile.usual(profile.sizes, size):
         usual = ", ".join(s for s, _ in profile.sizes.most_common(3))
         return finding(

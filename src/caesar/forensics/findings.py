@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-METHOD_VERSION: Final = "examine-1"
+METHOD_VERSION: Final = "examine-2"
 """Named in every finding; results of another version are recomputed."""
 
 Strength = Literal["consistent", "unusual", "inconsistent"]
