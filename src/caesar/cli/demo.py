@@ -14,6 +14,7 @@ import typer
 from caesar.cli.context import state
 from caesar.cli.output import err, out, progress_bar
 from caesar.core import Archive
+from caesar.demo import doctored
 from caesar.demo.generate import generate_collection
 from caesar.demo.tour import (DEFAULT_DEMO, DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS,
                               TourResult, prepare_archive, run_tour)
@@ -111,6 +112,8 @@ def _summary(r: TourResult) -> None:
         f" {r.true_case_top10} of {r.reports_of_cases}; {r.duplicate_pairs} possible duplicate"
         " report(s).",
     ]
+    if r.examination:
+        lines.append(doctored.summary(r.examination))
     if r.exported:
         case, where, files = r.exported
         lines.append(f"  Exports of case {case} in {where}: an evidence package for a court"
