@@ -18,6 +18,11 @@ from pydantic import BaseModel, ConfigDict
 from caesar.cases.marks import Mark
 from caesar.demo.vocab import Category, Damage, NumberKind, Role, Script, Sex
 
+Where = Literal["own_line", "shared_line", "skin", "absent"]
+Illegible = Literal["no_card", "out_of_frame", "blurred", "skin_far"]
+Surface = Literal["card", "slip", "tape", "skin"]
+WritingKind = Literal["typeset", "handwriting_font", "hand"]
+
 FORMAT: Literal["caesar-demo-truth/1"] = "caesar-demo-truth/1"
 TRUTH_FILE = "truth.json"
 
@@ -34,6 +39,8 @@ class CameraTruth(_Model):
     make: str
     model: str
     serial: str
+    pace: str | None = None  # the photographer's pace (variety.py), None: the first generator's
+    jpeg_quality: int | None = None
 
 
 class CardTruth(_Model):
@@ -58,6 +65,72 @@ class SkinTruth(_Model):
     box: tuple[int, int, int, int]
 
 
+class WrittenNumber(_Model):
+    """One number as written on a line."""
+
+    kind: NumberKind
+    value: str  # Western digits
+    text: str  # as written
+
+
+class WrittenLine(_Model):
+    """One line as written: its text in reading order, and as it stands left to right."""
+
+    text: str  # reading order (as Unicode stores it): labels, numbers, separators
+    visual: str  # the same tokens from left to right (differs from text for "rtl")
+    direction: Literal["ltr", "rtl"]
+    labels: tuple[str, ...]  # the label words on the line, in reading order
+    numbers: tuple[WrittenNumber, ...]  # in reading order; none on a line with only a label
+
+
+class LineTruth(WrittenLine):
+    """One line of writing in one photo."""
+
+    box: tuple[int, int, int, int]  # its ink, in this file's pixels (may reach outside it)
+    legible: bool  # inside the frame, not covered, digits large and sharp enough to read
+
+
+class RegionTruth(_Model):
+    """Something that carries written numbers, as it appears in one photo."""
+
+    material: str  # variety.py's material name, or "white_card"/"skin" for plain cases
+    surface: Surface
+    layout: str  # the layout's name ("one_number" for a number on the skin beside a card)
+    writing: str  # the font's file name or the hand's name
+    writing_kind: WritingKind
+    script: Script
+    lines: tuple[LineTruth, ...]
+    box: tuple[int, int, int, int]  # clipped to the frame
+    corners: tuple[tuple[int, int], ...]  # its four corners, clockwise from its top left
+    visible: float  # share of it inside the frame
+    legible: bool  # every line legible
+    digit_px: float  # height of its digits in this photo
+    blur: float  # Gaussian radius it is blurred by, pixels
+
+
+class NumberPlaces(_Model):
+    """Where each of a body's three numbers is written."""
+
+    detainee: Where
+    branch: Where
+    forensic: Where
+
+
+class CaseWriting(_Model):
+    """How a body's numbers were written (the same in every photo of the case)."""
+
+    variety: Literal["plain", "seen", "held_out"]
+    material: str
+    layout: str
+    writing: str  # the font's file name or the hand's name
+    writing_kind: WritingKind
+    labelled: bool
+    lines: tuple[WrittenLine, ...]  # on the material, top to bottom
+    skin: tuple[WrittenLine, ...]  # on the skin beside the material
+    where: NumberPlaces
+    illegible: Illegible | None  # why it was made so that no photo shows a number legibly
+
+
 class FileTruth(_Model):
     """One file on one drive."""
 
@@ -77,6 +150,7 @@ class FileTruth(_Model):
     card: CardTruth | None = None
     skin: tuple[SkinTruth, ...] = ()
     damage: Damage | None = None
+    regions: tuple[RegionTruth, ...] = ()  # everything carrying written numbers in this photo
 
     @property
     def location(self) -> str:
@@ -154,6 +228,11 @@ class CaseTruth(_Model):
     photos: tuple[str, ...]  # sha256 of the case's originals, in the order they were taken
     folder_numbers: bool  # the case's photos sit in a folder named with its numbers
     person: Person
+    writing: CaseWriting | None = None  # None only from cases_and_reports, for plain cases
+    # The numbers a person can read in at least one of the case's originals, and whether
+    # there is any: what a reader should find (None: not known, for cases_and_reports).
+    legible_numbers: tuple[NumberKind, ...] | None = None
+    legible: bool = True
 
 
 class ReportNoise(_Model):
