@@ -10,12 +10,18 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
-# script), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
+# script; then typeset and handwriting-like faces of the synthetic collection's seen and
+# held-out varieties, src/caesar/demo/variety.py), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
 # driven by Playwright: never a downloaded browser), wrk (the web benchmark).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
+  fonts-comic-neue fonts-dancingscript fonts-humor-sans fonts-dkg-handwriting fonts-bwht
+  fonts-breip fonts-kacst-one fonts-sil-lateef fonts-sil-harmattan fonts-arabeyes
+  fonts-kaushanscript fonts-kristi fonts-sjfonts fonts-yusei-magic fonts-rufscript
+  fonts-gnutypewriter fonts-hosny-thabit fonts-lemonada fonts-freefarsi fonts-paktype
+  fonts-sil-alkalami libfribidi0
   tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
   chromium wrk)
 

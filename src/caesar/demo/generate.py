@@ -33,7 +33,15 @@ from caesar.demo.render import (
     render_view,
 )
 from caesar.demo.reports import build_reports, reports_csv, reports_json
-from caesar.demo.truth import TRUTH_FILE, CaseTruth, CaseWriting, FileTruth, ReportTruth, Truth
+from caesar.demo.truth import (
+    TRUTH_FILE,
+    CaseNumbers,
+    CaseTruth,
+    CaseWriting,
+    FileTruth,
+    ReportTruth,
+    Truth,
+)
 from caesar.demo.vocab import DAMAGES, NUMBER_KINDS, NumberKind
 from caesar.errors import UsageError
 
@@ -251,21 +259,23 @@ def _truth(spec: CollectionSpec, size: tuple[int, int], plan: Plan,
         if f.case is not None and f.copy_of is None and f.role != "published_copy":
             photos.setdefault(f.case, []).append(f)
     cases = []
+    numbers: list[CaseNumbers] = []
     for s in plan.subjects:
         c = s.case
         if c is None:
             continue
         taken = sorted(photos.get(c.id, []), key=lambda f: (f.taken_at, f.path))
-        legible = _legible_numbers(taken) if files else None
+        if files:
+            legible = _legible_numbers(taken)
+            numbers.append(CaseNumbers(case=c.id, writing=_writing_truth(c, taken),
+                                       legible_numbers=legible, legible=bool(legible)))
         cases.append(CaseTruth(
             id=c.id, detainee=c.detainee, branch=c.branch, forensic=c.forensic,
             script=c.script, skin_number=c.skin_number, hospital=c.hospital,
             photographed_on=c.photographed_on, sex=c.sex, age=c.age, age_min=c.age_min,
             age_max=c.age_max, height_cm=c.height_cm, height_measured=c.height_measured,
             marks=c.marks, camera=s.camera.id, photos=tuple(f.sha256 for f in taken),
-            folder_numbers=c.folder_format is not None, person=c.person,
-            writing=_writing_truth(c, taken), legible_numbers=legible,
-            legible=bool(legible) if legible is not None else True))
+            folder_numbers=c.folder_format is not None, person=c.person))
     reports: list[dict[str, Any]] = []
     truths: list[ReportTruth] = []
     if spec.reports:
@@ -276,7 +286,7 @@ def _truth(spec: CollectionSpec, size: tuple[int, int], plan: Plan,
             texts=random.Random(f"{spec.seed}:report-inscriptions"))
     return Truth(seed=spec.seed, spec=spec.as_json(), size=size, drives=tuple(plan.drives),
                  cameras=tuple(c.truth() for c in plan.cameras), files=tuple(files),
-                 cases=tuple(cases), reports=tuple(truths)), reports
+                 cases=tuple(cases), reports=tuple(truths), numbers=tuple(numbers)), reports
 
 
 def _legible_numbers(photos: list[FileTruth]) -> tuple[NumberKind, ...]:
@@ -286,12 +296,11 @@ def _legible_numbers(photos: list[FileTruth]) -> tuple[NumberKind, ...]:
     return tuple(k for k in NUMBER_KINDS if k in seen)
 
 
-def _writing_truth(case: CasePlan, photos: list[FileTruth]) -> CaseWriting | None:
+def _writing_truth(case: CasePlan, photos: list[FileTruth]) -> CaseWriting:
     if case.writing is not None:
         return writing_truth(case.writing)
-    card = next((f.card for f in photos if f.card is not None), None)
-    if card is None:
-        return None  # cases_and_reports: the card's face is chosen as it is drawn
+    # A plain case always has a card photo; its face was chosen as it was drawn.
+    card = next(f.card for f in photos if f.card is not None)
     numbers: dict[NumberKind, str] = {"detainee": case.detainee, "branch": case.branch,
                                       "forensic": case.forensic}
     return plain_truth(card.lines, card.font, case.script, case.skin_number, numbers)

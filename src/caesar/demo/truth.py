@@ -228,11 +228,16 @@ class CaseTruth(_Model):
     photos: tuple[str, ...]  # sha256 of the case's originals, in the order they were taken
     folder_numbers: bool  # the case's photos sit in a folder named with its numbers
     person: Person
-    writing: CaseWriting | None = None  # None only from cases_and_reports, for plain cases
-    # The numbers a person can read in at least one of the case's originals, and whether
-    # there is any: what a reader should find (None: not known, for cases_and_reports).
-    legible_numbers: tuple[NumberKind, ...] | None = None
-    legible: bool = True
+
+
+class CaseNumbers(_Model):
+    """What a reader should find of one body's numbers: how they were written, and which of
+    them a person can read in at least one of the case's originals."""
+
+    case: int
+    writing: CaseWriting
+    legible_numbers: tuple[NumberKind, ...]  # in the order detainee, branch, forensic
+    legible: bool  # any number at all
 
 
 class ReportNoise(_Model):
@@ -307,6 +312,7 @@ class Truth(_Model):
     files: tuple[FileTruth, ...]
     cases: tuple[CaseTruth, ...]
     reports: tuple[ReportTruth, ...]
+    numbers: tuple[CaseNumbers, ...] = ()  # by case id; none from cases_and_reports
 
     @cached_property
     def _by_location(self) -> dict[str, FileTruth]:
@@ -335,6 +341,14 @@ class Truth(_Model):
     def case(self, case_id: int) -> CaseTruth:
         """The case with this id."""
         return self._cases[case_id]
+
+    @cached_property
+    def _numbers(self) -> dict[int, CaseNumbers]:
+        return {n.case: n for n in self.numbers}
+
+    def numbers_of(self, case_id: int) -> CaseNumbers:
+        """How the case's numbers were written and which of them can be read."""
+        return self._numbers[case_id]
 
     def case_files(self, case_id: int) -> list[FileTruth]:
         """Every file of a case: originals, repeats and published copies."""

@@ -128,7 +128,7 @@ SEEN = Variety(
         Hand("thick_marker", "upright", (0.13, 0.16), (-4, 4), 0.018, 0.07, 0.03,
              (0.08, 0.15), 0.05, 0.1, 0.2, 0.04),
     ),
-    paces=(Pace("brisk", (4, 20), (90, 420)), Pace("steady", (10, 38), (150, 900)),
+    paces=(Pace("brisk", (3, 14), (55, 300)), Pace("steady", (10, 38), (150, 900)),
            Pace("slow", (35, 60), (180, 600))),
     writing_weights=(0.35, 0.25, 0.4),
     labelled_share=0.35,
