@@ -46,7 +46,7 @@ from caesar.demo.vocab import DAMAGES, NUMBER_KINDS, NumberKind
 from caesar.errors import UsageError
 
 __all__ = ["CollectionSpec", "SmallDrive", "cases_and_reports", "generate_collection",
-           "generate_from_spec", "make_drive"]
+           "generate_from_spec", "make_drive", "plan_from_spec"]
 
 Progress = Callable[[int, int], None]
 REPORTS_JSON = "reports.json"
@@ -130,7 +130,7 @@ def generate_from_spec(out: Path, spec: CollectionSpec, *, progress: Progress | 
                          hint="give a new or empty folder for the synthetic collection")
     available_fonts("western")  # fail early, naming the font packages, before any work
     available_fonts("arabic_indic")
-    plan = _plan(spec)  # a varied collection's fonts are looked up, and checked, as it is planned
+    plan = plan_from_spec(spec)  # a varied collection's fonts are found (or missed) here
     size = output_size(spec.megapixels)
     out.mkdir(parents=True, exist_ok=True)
     for drive in plan.drives:
@@ -156,7 +156,7 @@ def cases_and_reports(*, cases: int, seed: int = 0,
     """
     spec = CollectionSpec(cases=cases, seed=seed, **_options(options))
     spec.check()
-    truth, reports = _truth(spec, output_size(spec.megapixels), _plan(spec), [])
+    truth, reports = _truth(spec, output_size(spec.megapixels), plan_from_spec(spec), [])
     return truth, reports
 
 
@@ -169,7 +169,8 @@ def _options(options: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _plan(spec: CollectionSpec) -> Plan:
+def plan_from_spec(spec: CollectionSpec) -> Plan:
+    """The structure of the collection `spec` describes, before any pixel is drawn."""
     return plan_collection(
         cases=spec.cases, seed=spec.seed, drives=spec.drives, photographers=spec.photographers,
         cases_per_day=spec.cases_per_day, start=spec.start, end=spec.end,
