@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import Caesar
+
 from caesar.demo.generate import (
     CollectionSpec,
     cases_and_reports,
@@ -195,3 +197,21 @@ def test_photographers_paces_overlap_across_photographers() -> None:
     # Two groups, yet no single pause tells them apart.
     assert max(within) > min(between)
     assert np.median(within) * 5 < np.median(between)
+
+
+def test_demo_generate_held_out_on_the_command_line(tmp_path: Path) -> None:
+    caesar = Caesar(None)
+    small = ("--cases", "3", "--megapixels", "0.1", "--drives", "1")
+    run = caesar("demo", "generate", str(tmp_path / "unseen"), *small, "--held-out")
+    assert run.exit_code == 0, run.stderr
+    truth = load_truth(tmp_path / "unseen")
+    assert truth.spec["held_out"] is True
+    assert {n.writing.variety for n in truth.numbers} == {"held_out"}
+    run = caesar("demo", "generate", str(tmp_path / "seen"), *small, "--seed", "3")
+    assert run.exit_code == 0, run.stderr
+    assert "held_out" not in {n.writing.variety for n in load_truth(tmp_path / "seen").numbers}
+    # A folder already holding a collection is refused, and left as it was.
+    before = (tmp_path / "unseen" / "truth.json").read_bytes()
+    again = caesar("demo", "generate", str(tmp_path / "unseen"), *small, "--held-out")
+    assert again.exit_code == 2 and "empty folder" in again.stderr
+    assert (tmp_path / "unseen" / "truth.json").read_bytes() == before
