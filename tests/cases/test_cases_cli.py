@@ -19,7 +19,10 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
     """Twelve cases on two drives, with published copies and scenes between the cases."""
     folder = tmp_path_factory.mktemp("collection")
     truth = generate_collection(folder, cases=12, seed=5, drives=2, reports=False,
-                                published_share=0.15, non_case_share=0.3, arabic_share=0.5)
+                                published_share=0.15, non_case_share=0.3, arabic_share=0.5,
+                                # Typeset cards, as the first generator drew them: these tests
+                                # follow the pipeline; bench/cases.py measures varied writing.
+                                varied_share=0.0)
     return folder, truth
 
 
@@ -46,10 +49,15 @@ def test_build_gives_every_body_a_case_and_never_mixes_two(
     for expected in truth.cases:
         homes = {found.get(sha) for sha in expected.photos}
         assert len(homes) == 1 and None not in homes, f"body {expected.id} split or lost"
+    strays = 0
     for case in cases:
         members = {truth.by_sha256(sha).case for sha in case["photos"]}
-        assert len(members) == 1, "a case mixes two bodies, or a body and something else"
+        assert len(members - {None}) <= 1, "a case mixes two bodies"
+        # A photo of something else taken within the learned pause after a body joins its
+        # case (docs/cases.md): an analyst moves it; bench/cases.py counts how often.
+        strays += len(members) > 1
         assert case["status"] == "draft" and case["identification"] == "unidentified"
+    assert strays <= len(truth.cases) // 4
     # What is in no case is there for a stated reason.
     build = caesar.json("cases", "build")
     assert build["ungrouped"] == sum(build["out_of_cases"].values())

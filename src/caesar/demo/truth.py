@@ -330,6 +330,10 @@ class Truth(_Model):
         """The file at ``drive/path``."""
         return self._by_location[location]
 
+    def knows(self, sha256: str) -> bool:
+        """Whether the collection holds a file with this SHA-256."""
+        return sha256 in self._by_sha
+
     def by_sha256(self, sha256: str) -> FileTruth:
         """The first sighting of the file with this SHA-256."""
         return self._by_sha[sha256]
