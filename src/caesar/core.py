@@ -10,7 +10,7 @@ import fcntl
 import shlex
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from caesar.access.service import Access
 from caesar.cases.search import CaseIndex
 from caesar.cases.service import CaseService
-from caesar.catalog.database import Catalog, make_engine, migrate
+from caesar.catalog.database import Catalog, make_engine, migrate, sqlite_file
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
@@ -32,8 +32,12 @@ from caesar.intake.service import Intake, IngestRequest
 from caesar.ledger.errors import TimestampError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
+from caesar.ledger.state import advance, generation, set_generation
 from caesar.ledger.views import LedgerReport, TimestampView
-from caesar.preservation.verify import VerifyReport, verify_originals
+from caesar.preservation.anchor import Anchor, StateCheck, refusal
+from caesar.preservation.replicate import Holdings
+from caesar.preservation.service import Preservation
+from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.fields import FieldCipher
@@ -62,6 +66,10 @@ class Archive:
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
         self.queries = Queries(self.catalog)
         self.ledger = CustodyLog(self.catalog, keys)
+        # Every commit that writes is followed by the state it committed, signed.
+        self.anchor = Anchor(self.store, keys)
+        self.catalog.watch_commits(advance, self.anchor.publish)
+        self.state = StateCheck()  # how the catalogue stood against that state when opened
         self._writers = threading.Lock()  # threads of one process (the web app) take turns
 
     # -- opening -------------------------------------------------------------------------
@@ -110,12 +118,43 @@ class Archive:
         return load_settings(path)
 
     @classmethod
-    def open(cls, path: Path, passphrase: str) -> Archive:
-        """Unlock the archive in `path` with `passphrase`."""
-        settings = cls.locate(path)
-        archive = cls(path, settings, unlock_keys(path, passphrase))
-        migrate(archive.catalog.engine)
+    def open(cls, path: Path, passphrase: str, *, inspect: bool = False) -> Archive:
+        """Unlock the archive in `path` with `passphrase`.
+
+        A catalogue that does not match the archive's signed state (missing, emptied,
+        unreadable, rolled back, of another log) is refused with :class:`CatalogueRefused`,
+        and nothing is created or changed; with `inspect` (commands that only read or repair)
+        the archive opens anyway and :attr:`state` says what is wrong.
+        """
+        return cls.unlocked(path, cls.locate(path), unlock_keys(path, passphrase),
+                            inspect=inspect)
+
+    @classmethod
+    def unlocked(cls, path: Path, settings: Settings, keys: Keys, *, inspect: bool = False
+                 ) -> Archive:
+        """Open the archive in `path` whose keys are already unlocked (see :meth:`open`)."""
+        archive = cls(path, settings, keys)
+        try:
+            archive.state = archive.anchor.check(
+                archive.catalog, sqlite_file(settings.database_url, path))
+            if archive.state.ok:
+                migrate(archive.catalog.engine)
+                archive._settle()
+            elif not inspect:
+                raise refusal(archive.state)
+        except BaseException:
+            archive.close()
+            raise
         return archive
+
+    def _settle(self) -> None:
+        """Sign the state of a catalogue one commit ahead of it, or of an archive made before
+        states were signed."""
+        if self.state.resign and self.state.current is not None:
+            self.anchor.write(self.state.current)
+        elif self.state.adopt:
+            with self.catalog.session() as session:  # the commit signs the first state
+                set_generation(session, generation(session) or 0)
 
     def close(self) -> None:
         """Write out what is kept in memory and release the database connections."""
@@ -229,13 +268,27 @@ class Archive:
         with self.writing():
             return intake.ingest(request, progress)
 
-    def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None
-               ) -> VerifyReport:
-        """Decrypt and re-hash every original, check the custody log, and log the run."""
-        with self.writing():
-            return verify_originals(self.catalog, self.keys, self.path, self.settings, progress,
-                                    ledger=self.ledger, actor=actor or self.owner,
-                                    tsa_certificates=self._tsa_certificates())
+    @property
+    def preservation(self) -> Preservation:
+        """Verification, replicas and replication (repairs: :meth:`repair`)."""
+        return Preservation(self._holdings(), self.state, self.writing)
+
+    def _holdings(self) -> Holdings:
+        return Holdings(path=self.path, settings=self.settings, keys=self.keys,
+                        catalog=self.catalog, ledger=self.ledger, store=self.store,
+                        anchor=self.anchor)
+
+    def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None,
+               checkpoints: Sequence[Path] = ()) -> VerifyReport:
+        """Decrypt and re-hash every original, check thumbnails, the store against the
+        catalogue, the custody log and the signed state, and log the run."""
+        return self.preservation.verify(
+            progress, actor=actor or self._fallback_actor(), checkpoints=checkpoints,
+            tsa_certificates=self._tsa_certificates())
+
+    def _fallback_actor(self) -> str:
+        """The owner, or a stand-in while the catalogue that names the owner cannot be read."""
+        return self.owner if self.state.readable else "owner"
 
     def verify_ledger(self) -> LedgerReport:
         """Check the custody log alone (`ledger verify`); changes nothing."""
