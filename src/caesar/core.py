@@ -35,13 +35,22 @@ from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import advance, generation, set_generation
 from caesar.ledger.views import LedgerReport, TimestampView
 from caesar.preservation.anchor import Anchor, StateCheck, refusal
+from caesar.preservation.repair import Repairer, RepairReport
+from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import Holdings
 from caesar.preservation.service import Preservation
 from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.fields import FieldCipher
-from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
+from caesar.vault.keys import (
+    KdfCost,
+    Keys,
+    create_keys,
+    rewrap_master,
+    unlock_keys,
+)
+from caesar.vault.shares import ShareSet, split
 from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.store import LocalStore, RemovableStore, open_store
 
@@ -79,9 +88,7 @@ class Archive:
                kdf_cost: KdfCost = KdfCost.normal, database_url: str | None = None,
                store_url: str | None = None, demo: bool = False) -> Archive:
         """Make a new archive in `path`, which must not exist or be empty."""
-        _refuse_occupied(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / _INIT_MARKER).touch()
+        begin_folder(path)
         defaults = Settings()
         settings = Settings(
             database_url=database_url or defaults.database_url,
@@ -106,8 +113,7 @@ class Archive:
             ])
             archive.ledger.checkpoint(session)
         (path / PUBLIC_KEY_FILE).write_text(keys.age_recipient + "\n", "ascii")
-        settings.dump(path)  # last: its presence says the archive is whole
-        (path / _INIT_MARKER).unlink()
+        finish_folder(path, settings)
         return archive
 
     @staticmethod
@@ -156,6 +162,48 @@ class Archive:
             with self.catalog.session() as session:  # the commit signs the first state
                 set_generation(session, generation(session) or 0)
 
+    # -- keys, repair and restore ---------------------------------------------------------
+
+    def record(self, event_type: str, actor: str, details: dict[str, int | str | None]
+               | None = None, people: dict[str, str] | None = None) -> bool:
+        """Log one step and sign a checkpoint (under the write lock); False when the
+        catalogue is not sound enough to record anything."""
+        if not self.state.ok:
+            return False
+        with self.writing(), self.catalog.session() as session:
+            self.ledger.append(session, [Event(type=event_type, time=datetime.now(UTC),
+                                               actor=actor, details=details or {},
+                                               people=people or {})])
+            self.ledger.checkpoint(session)
+        return True
+
+    def change_passphrase(self, new: str, *, actor: str) -> KdfCost:
+        """Wrap the master key under a new passphrase (atomically) and log it."""
+        with self.writing():
+            cost = rewrap_master(self.path, self.keys.master, new)
+        self.record("key.passphrase_changed", actor)
+        return cost
+
+    def split_key(self, *, shares: int, threshold: int, share_passphrase: str = "",
+                  actor: str) -> ShareSet:
+        """Split the master key among trustees (SLIP-39); logs how, never the shares."""
+        made = split(self.keys.master, shares=shares, threshold=threshold,
+                     passphrase=share_passphrase)
+        self.record("key.split", actor, {"shares": shares, "threshold": threshold})
+        return made
+
+    def repair(self, sources: list[Replica], *, actor: str, accept_loss: bool = False,
+               accept_catalogue: bool = False, progress: ProgressCallback | None = None
+               ) -> RepairReport:
+        """Put back from `sources` (every registered replica when empty) what is lost or
+        damaged: the catalogue, its signed state, originals and thumbnails."""
+        chosen = sources or self.preservation.replicas.all()
+        repairer = Repairer(self._holdings(), chosen, actor=actor)
+        with self.writing():
+            self.state = repairer.run(self.state, accept_loss=accept_loss,
+                                      accept_catalogue=accept_catalogue, progress=progress)
+        return repairer.report
+
     def close(self) -> None:
         """Write out what is kept in memory and release the database connections."""
         if "access" in self.__dict__:
@@ -198,6 +246,8 @@ class Archive:
     @property
     def owner(self) -> str:
         """The name given to `init --owner`: who acts when nobody else is named."""
+        if not self.state.readable:
+            return "owner"  # only while a broken catalogue is inspected or repaired
         with self.catalog.reader() as session:
             meta = session.get(Meta, "owner")
             return meta.value if meta else "owner"
@@ -283,16 +333,21 @@ class Archive:
         """Decrypt and re-hash every original, check thumbnails, the store against the
         catalogue, the custody log and the signed state, and log the run."""
         return self.preservation.verify(
-            progress, actor=actor or self._fallback_actor(), checkpoints=checkpoints,
+            progress, actor=actor or self.owner, checkpoints=checkpoints,
             tsa_certificates=self._tsa_certificates())
 
-    def _fallback_actor(self) -> str:
-        """The owner, or a stand-in while the catalogue that names the owner cannot be read."""
-        return self.owner if self.state.readable else "owner"
-
     def verify_ledger(self) -> LedgerReport:
-        """Check the custody log alone (`ledger verify`); changes nothing."""
-        return self.ledger.verify(self._tsa_certificates())
+        """Check the custody log alone (`ledger verify`), and the catalogue that holds it
+        against the archive's signed state; changes nothing."""
+        if not self.state.readable:
+            return LedgerReport(ok=False, size=0, first_bad_index=None,
+                                problems=[str(self.state.problem)])
+        report = self.ledger.verify(self._tsa_certificates())
+        if self.state.ok:
+            return report
+        return report.model_copy(update={"ok": False,
+                                         "problems": [str(self.state.problem),
+                                                      *report.problems]})
 
     def timestamp(self, tsa_url: str | None = None) -> TimestampView:
         """Get an RFC 3161 timestamp over the latest checkpoint from the TSA and keep it."""
@@ -314,6 +369,19 @@ class Archive:
         except OSError as error:
             raise CaesarError(f"The TSA certificates {path} cannot be read: {error.strerror}.",
                               hint="Fix tsa_certificates in the settings file.") from None
+
+
+def begin_folder(path: Path) -> None:
+    """Start making an archive in `path` (new or empty): marked half-made until finished."""
+    _refuse_occupied(path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / _INIT_MARKER).touch()
+
+
+def finish_folder(path: Path, settings: Settings) -> None:
+    """Write the settings, whose presence says the archive is whole, and drop the mark."""
+    settings.dump(path)
+    (path / _INIT_MARKER).unlink()
 
 
 def _refuse_occupied(path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from caesar import __version__
@@ -27,6 +28,7 @@ from caesar.cli import (
     transfers,
     users,
 )
+from caesar.catalog.database import describe_database_error
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -39,7 +41,10 @@ class _Group(TyperGroup):
     # private vendored click Context, hence the ignore.
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except DBAPIError as exc:  # not a database, damaged, locked, disk full
+                raise describe_database_error(exc) from None
         except CaesarError as exc:
             err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
             if exc.hint:

@@ -116,7 +116,8 @@ class Verdict:
 
     problem: str | None  # None: the catalogue is where the state says, or one commit on
     resign: bool = False  # one commit ahead and consistent: sign its state now
-    behind: bool = False  # rolled back, emptied or cut short: a replica can put it back
+    behind: bool = False  # rolled back, emptied, cut short or rewritten: put a replica's back
+    ahead: bool = False  # consistent, but further ahead than a crash explains
 
 
 def judge(signed: AnchorState, current: AnchorState | None,
@@ -141,12 +142,13 @@ def judge(signed: AnchorState, current: AnchorState | None,
         if current == signed:
             return Verdict(None)
         return Verdict(f"the catalogue differs from the archive's signed state at the same"
-                       f" generation {signed.generation}: it was altered")
+                       f" generation {signed.generation}: it was altered", behind=True)
     if root_of(signed.size) != signed.root:
         return Verdict(f"the catalogue's custody log does not extend the one the archive's"
-                       f" signed state vouches for ({signed.size} entries): it was rewritten")
+                       f" signed state vouches for ({signed.size} entries): it was rewritten",
+                       behind=True)
     if current.generation == signed.generation + 1:
         return Verdict(None, resign=True)
     return Verdict(f"the catalogue is {current.generation - signed.generation} commits ahead"
                    f" of the archive's signed state ({signed.describe()}): the state was"
-                   " put back from an older copy")
+                   " put back from an older copy", ahead=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 
 from caesar.errors import CaesarError, NotFound, UsageError
-from caesar.vault.keys import KEYS_DIR, Keys, seal, unseal, write_atomic
+from caesar.vault.keys import KEYS_DIR, seal, subkey, unseal, write_atomic
 from caesar.vault.store import LocalStore, ObjectStore, open_store
 
 REGISTRY_FILE = "replicas.enc"
@@ -49,9 +49,9 @@ class Replica:
 class Replicas:
     """The archive's list of replicas."""
 
-    def __init__(self, archive: Path, keys: Keys) -> None:
+    def __init__(self, archive: Path, master: bytes) -> None:
         self._file = archive / KEYS_DIR / REGISTRY_FILE
-        self._key = keys.subkey("replicas")
+        self._key = subkey(master, "replicas")  # readable with the master key alone
 
     def all(self) -> list[Replica]:
         """Every registered replica, in the order they were added."""
@@ -97,6 +97,15 @@ class Replicas:
         write_atomic(self._file, seal(self._key, _AAD, payload))
 
 
+def registry_opens(data: bytes, master: bytes) -> bool:
+    """Whether the bytes of a list of replicas (a replica's copy) open with `master`."""
+    try:
+        unseal(subkey(master, "replicas"), _AAD, data)
+    except InvalidTag:
+        return False
+    return True
+
+
 def local_replica(path: Path) -> Replica:
     """A replica named by its folder rather than by a registered name."""
     return Replica(path.name or str(path), f"file:{path.expanduser().absolute()}")
@@ -110,5 +119,4 @@ def prepare_folder(path: Path, archive: Path) -> LocalStore:
                          hint="Choose a folder on another drive.")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder.")
-    store = LocalStore(folder)
-    return store
+    return LocalStore(folder)

@@ -58,7 +58,7 @@ class Preservation:
     @property
     def replicas(self) -> Replicas:
         """The archive's list of replicas."""
-        return Replicas(self._held.path, self._held.keys)
+        return Replicas(self._held.path, self._held.keys.master)
 
     def _current(self) -> AnchorState | None:
         if not self._state.readable:
@@ -182,6 +182,7 @@ class Preservation:
         """The replica's signed state and its catalogue snapshot (copied into `work`), with
         what is wrong with them."""
         store = replica.store()
+        problem: str | None = None
         try:
             theirs = Anchor(store, self._held.keys).read()
         except StateDamaged as error:

@@ -72,7 +72,8 @@ def _derive_kek(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     )
 
 
-def _hkdf(master: bytes, purpose: str) -> bytes:
+def subkey(master: bytes, purpose: str) -> bytes:
+    """A 256-bit key for one purpose, derived from the master key (HKDF-SHA256)."""
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"caesar/" + purpose.encode()
     ).derive(master)
@@ -114,7 +115,7 @@ class Keys:
 
     def subkey(self, purpose: str) -> bytes:
         """A 256-bit key for one purpose, derived from the master key."""
-        return _hkdf(self.master, purpose)
+        return subkey(self.master, purpose)
 
     @property
     def object_names(self) -> bytes:
@@ -187,8 +188,12 @@ def unseal(key: bytes, aad: bytes, blob: bytes) -> bytes:
     return AESGCM(key).decrypt(blob[:12], blob[12:], aad)
 
 
-def _damaged_keys(path: Path, what: str) -> CaesarError:
-    return CaesarError(
+class DamagedKeys(CaesarError):
+    """A file of the archive's keys is missing or damaged."""
+
+
+def _damaged_keys(path: Path, what: str) -> DamagedKeys:
+    return DamagedKeys(
         f"The archive's {what} {path} is {'missing' if not path.exists() else 'damaged'}.",
         hint="Nothing was changed. `caesar repair --from REPLICA` puts the keys back from a"
         " replica (docs/recovery.md).")
@@ -197,12 +202,15 @@ def _damaged_keys(path: Path, what: str) -> CaesarError:
 def _master_record(folder: Path) -> tuple[dict[str, int], bytes, bytes, bytes]:
     path = folder / KEYS_DIR / MASTER_FILE
     try:
-        record: dict[str, Any] = json.loads(path.read_text("ascii"))
-        params = {k: int(record[k]) for k in ("time_cost", "memory_kib", "parallelism")}
-        return params, _unb64(record["salt"]), _unb64(record["nonce"]), \
-            _unb64(record["wrapped_key"])
+        return _parse_master(path.read_bytes())
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _damaged_keys(path, "key file") from exc
+
+
+def _parse_master(data: bytes) -> tuple[dict[str, int], bytes, bytes, bytes]:
+    record: dict[str, Any] = json.loads(data.decode("ascii"))
+    params = {k: int(record[k]) for k in ("time_cost", "memory_kib", "parallelism")}
+    return params, _unb64(record["salt"]), _unb64(record["nonce"]), _unb64(record["wrapped_key"])
 
 
 def kdf_cost(folder: Path) -> KdfCost:
@@ -213,7 +221,20 @@ def kdf_cost(folder: Path) -> KdfCost:
 
 def unwrap_master(folder: Path, passphrase: str) -> bytes:
     """The master key, unwrapped with `passphrase`."""
-    params, salt, nonce, wrapped = _master_record(folder)
+    return _unwrap(_master_record(folder), passphrase)
+
+
+def unwrap_master_file(data: bytes, passphrase: str) -> bytes | None:
+    """The master key from the bytes of a key file (a replica's); None if they are damaged."""
+    try:
+        record = _parse_master(data)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return _unwrap(record, passphrase)
+
+
+def _unwrap(record: tuple[dict[str, int], bytes, bytes, bytes], passphrase: str) -> bytes:
+    params, salt, nonce, wrapped = record
     try:
         return AESGCM(_derive_kek(passphrase, salt, params)).decrypt(nonce, wrapped, _MASTER_AAD)
     except InvalidTag:
@@ -221,6 +242,15 @@ def unwrap_master(folder: Path, passphrase: str) -> bytes:
             "Wrong passphrase: it does not unlock this archive.",
             hint="Check CAESAR_PASSPHRASE or type the passphrase again. Nothing was changed.",
         ) from None
+
+
+def secrets_open(data: bytes, master: bytes) -> bool:
+    """Whether the bytes of a secrets file (a replica's) open with `master`."""
+    try:
+        unseal(subkey(master, "secrets"), _SECRETS_AAD, data)
+    except InvalidTag:
+        return False
+    return True
 
 
 def open_keys(folder: Path, master: bytes) -> Keys:
@@ -234,7 +264,7 @@ def open_keys(folder: Path, master: bytes) -> Keys:
     except OSError as exc:
         raise _damaged_keys(path, "secrets file") from exc
     try:
-        payload = json.loads(unseal(_hkdf(master, "secrets"), _SECRETS_AAD, blob))
+        payload = json.loads(unseal(subkey(master, "secrets"), _SECRETS_AAD, blob))
         return Keys(master=master, age_identity=payload["age_identity"],
                     signing_seed=_unb64(payload["signing_seed"]))
     except InvalidTag:
