@@ -21,7 +21,7 @@ from caesar.vault.shares import combine
 
 
 def recover(path: Path, shares: list[str], new_passphrase: str, *, share_passphrase: str = "",
-            actor: str = "owner") -> Archive:
+            actor: str | None = None) -> Archive:
     """Rebuild access from trustees' shares and set a new passphrase (the old one stops
     working); the archive opens for inspection, its :attr:`~Archive.state` says whether the
     catalogue is sound. Logged when it is; the shares never are."""
@@ -30,7 +30,7 @@ def recover(path: Path, shares: list[str], new_passphrase: str, *, share_passphr
     keys = open_keys(path, master)
     rewrap_master(path, master, new_passphrase)
     archive = Archive.unlocked(path, settings, keys, inspect=True)
-    archive.record("key.recovered", actor, {"shares": len(shares)})
+    archive.record("key.recovered", actor or archive.owner, {"shares": len(shares)})
     return archive
 
 
@@ -43,7 +43,7 @@ def open_for_repair(path: Path, passphrase: str, sources: list[Replica]
     return Archive.unlocked(path, settings, keys, inspect=True), restored
 
 
-def restore(source: Path, target: Path, unlock: Unlock, *, actor: str = "owner",
+def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = None,
             progress: ProgressCallback | None = None) -> tuple[Archive, RestoreReport]:
     """Make a working archive in `target` (new or empty) from the replica in `source`,
     unlocked with the passphrase or trustees' shares; record the restore and verify it."""
@@ -67,6 +67,7 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str = "owner",
         # snapshot was written): the snapshot, which only this archive's key can make, counts.
         archive.anchor.write(current, force=True)
         archive.state = StateCheck(current=current)
+    actor = actor or archive.owner
     archive.record("archive.restored", actor,
                    {"originals": current.originals if current else None})
     if unlock.shares:

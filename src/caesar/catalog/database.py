@@ -20,11 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from caesar.catalog.commits import CommitWatch, track_writes
-from caesar.errors import CaesarError
+from caesar.errors import REPAIR_CATALOGUE, CaesarError
 
 T = TypeVar("T")
-REPAIR_CATALOGUE = ("Nothing was changed. `caesar verify` says more; `caesar repair` puts the"
-                    " catalogue back from a replica (docs/recovery.md).")
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

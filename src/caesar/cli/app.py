@@ -18,10 +18,12 @@ from caesar.cli import (
     disclosure,
     export,
     ingest,
+    keys,
     ledger,
     match,
     missing,
     photos,
+    replicas,
     review,
     seal,
     serve,
@@ -102,6 +104,11 @@ app.add_typer(disclosure.app, name="disclosure")
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(users.app, name="users")
+app.add_typer(keys.app, name="keys")
+app.add_typer(replicas.app, name="replica")
+app.command()(replicas.replicate)
+app.command()(replicas.repair)
+app.command()(replicas.restore)
 app.command()(serve.serve)
 app.add_typer(demo.app, name="demo")
 

@@ -19,13 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.exc import DBAPIError
 
 from caesar import faults
-from caesar.catalog.database import (
-    REPAIR_CATALOGUE,
-    Catalog,
-    current_revision,
-    describe_database_error,
-)
-from caesar.errors import CaesarError
+from caesar.catalog.database import Catalog, current_revision, describe_database_error
+from caesar.errors import REPAIR_CATALOGUE, CaesarError
 from caesar.ledger.errors import LedgerError
 from caesar.ledger.state import (
     AnchorState,

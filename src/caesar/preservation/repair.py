@@ -121,7 +121,7 @@ class Repairer:
         lost = max(0, signed.generation - newest.state.generation) if signed else 0
         if lost and not accept_loss:
             return _still(state, f"the newest replica ({newest.replica.name!r}) is {lost}"
-                          " commits behind the archive's signed state; putting it back loses"
+                          f" commit{'s' if lost > 1 else ''} behind the archive's signed state; putting it back loses"
                           " their records (originals stored since stay in the store). Run"
                           " `caesar repair --accept-loss` to do so anyway")
         self._install(newest.snapshot)
@@ -204,11 +204,11 @@ class Repairer:
             raise CaesarError("Only an embedded (SQLite) catalogue can be put back yet.")
         held.catalog.engine.dispose()
         aside = held.path / SET_ASIDE
-        aside.mkdir(exist_ok=True)
         token = secrets.token_hex(4)
         for suffix in ("", "-wal", "-shm"):
             broken = target.with_name(target.name + suffix)
             if broken.exists():
+                aside.mkdir(exist_ok=True)
                 os.replace(broken, aside / f"{target.name}{suffix}.{token}")
         os.replace(snapshot, target)
         fsync_dir(target.parent)

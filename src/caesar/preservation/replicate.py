@@ -110,33 +110,74 @@ def replica_state(replica: Replica, keys: Keys) -> AnchorState | None:
     return Anchor(replica.store(), keys).read()
 
 
-def replicate(held: Holdings, replica: Replica, *, actor: str,
-              progress: ProgressCallback | None = None) -> ReplicateReport:
-    """Bring `replica` up to date with the archive (the caller holds the write lock)."""
-    target = reach(replica)
+@dataclass
+class _Plan:
+    replica: Replica
+    store: ObjectStore
+    todo: list[str]
+    held: int
+
+
+def replicate(held: Holdings, replicas: list[Replica], *, actor: str,
+              progress: ProgressCallback | None = None
+              ) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:
+    """Bring `replicas` up to date with one snapshot of the archive (the caller holds the
+    write lock); returns what each got, and each replica that failed with why.
+
+    One snapshot serves them all, so that every replica holds the same custody log: the
+    checkpoint published after replicating is then one that each of them extends.
+    """
     if sqlite_file(held.settings.database_url, held.path) is None:
         raise ReplicaError("Only an embedded (SQLite) catalogue can be replicated yet.",
                            hint="PostgreSQL catalogues join with the scale-out backends.")
     with held.catalog.reader() as session:
         current = capture(session)
-    _refuse_newer(replica, held.keys, current)
-    target.ensure()
-    target.clean_pending()
     ours = held.store.sizes()
-    theirs = target.sizes()
-    todo = sorted(name for name, size in ours.items() if theirs.get(name) != size)
+    plans: list[_Plan] = []
+    failed: list[tuple[str, str]] = []
+    for replica in replicas:
+        try:
+            plans.append(_plan(replica, held.keys, current, ours))
+        except (CaesarError, OSError) as error:
+            failed.append((replica.name, _said(replica, error)))
+    if not plans:
+        return [], failed
     with held.catalog.session() as session:
         held.ledger.append(session, [Event(
             type="replica.updated", time=datetime.now(UTC), actor=actor,
-            details={"objects": len(todo)}, people={"replica": replica.name})])
+            details={"objects": len(plan.todo)}, people={"replica": plan.replica.name})
+            for plan in plans])
         held.ledger.checkpoint(session)
+    done: list[ReplicateReport] = []
     with scratch(held.path) as work:
         snap = work / "catalog.db"
         snapshot(held.catalog.engine, snap, held.keys.catalog)
         state = _state_of(snap, held.keys)
-        copied = _copy_objects(held.store, target, todo, ours, progress)
-        with open(snap, "rb") as f:
-            target.write_document(CATALOGUE, f)
+        for plan in plans:
+            try:
+                done.append(_fill(held, plan, snap, state, ours, progress))
+            except (CaesarError, OSError) as error:
+                failed.append((plan.replica.name, _said(plan.replica, error)))
+    return done, failed
+
+
+def _plan(replica: Replica, keys: Keys, current: AnchorState | None, ours: dict[str, int]
+          ) -> _Plan:
+    target = reach(replica)
+    _refuse_newer(replica, keys, current)
+    target.ensure()
+    target.clean_pending()
+    theirs = target.sizes()
+    todo = sorted(name for name, size in ours.items() if theirs.get(name) != size)
+    return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()))
+
+
+def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dict[str, int],
+          progress: ProgressCallback | None) -> ReplicateReport:
+    target = plan.store
+    copied = _copy_objects(held.store, target, plan.todo, ours, progress)
+    with open(snap, "rb") as f:
+        target.write_document(CATALOGUE, f)
     faults.point(SNAPSHOT_WRITTEN)
     for name, relative in FILES.items():
         source = held.path / relative
@@ -144,9 +185,17 @@ def replicate(held: Holdings, replica: Replica, *, actor: str,
             with open(source, "rb") as f:
                 target.write_document(name, f)
     Anchor(target, held.keys).write(state, force=True)
-    return ReplicateReport(replica=replica.name, copied=len(todo), bytes=copied,
-                           objects=len(theirs.keys() | ours.keys()), originals=state.originals,
+    return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo), bytes=copied,
+                           objects=plan.held, originals=state.originals,
                            generation=state.generation, log_size=state.size)
+
+
+def _said(replica: Replica, error: CaesarError | OSError) -> str:
+    if isinstance(error, CaesarError):
+        return error.diagnostics()
+    return (f"The replica {replica.name!r} could not be written at {replica.where}:"
+            f" {error.strerror}. Its previous snapshot is still whole; run `caesar replicate`"
+            " again once the drive is fixed.")
 
 
 def _refuse_newer(replica: Replica, keys: Keys, current: AnchorState | None) -> None:

@@ -258,27 +258,21 @@ class Preservation:
         return replica
 
     def replicate(self, names: Sequence[str] = (), progress: ProgressCallback | None = None,
-                  *, actor: str) -> tuple[list[ReplicateReport], list[CaesarError]]:
+                  *, actor: str) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:
         """Bring the named replicas (all when none is named) up to date; a replica that
-        fails does not stop the others."""
+        fails (unreachable, its drive full or failing) does not stop the others, and is
+        returned with what went wrong."""
         chosen = [self.replicas.get(n) for n in names] if names else self.replicas.all()
         if not chosen:
             raise ReplicaError("This archive has no replica yet.",
                                hint="Add one: `caesar replica add NAME PATH`.")
-        done: list[ReplicateReport] = []
-        failed: list[CaesarError] = []
         with self._lock():
             if not self._state.ok:
                 raise CaesarError(f"The archive is not sound, so it is not copied: "
                                   f"{self._state.problem}.",
                                   hint="Run `caesar repair` first: a replica must never take"
                                   " a broken catalogue over a good one.")
-            for replica in chosen:
-                try:
-                    done.append(replicate(self._held, replica, actor=actor, progress=progress))
-                except ReplicaError as error:
-                    failed.append(error)
-        return done, failed
+            return replicate(self._held, chosen, actor=actor, progress=progress)
 
 
 def _root(catalog: Catalog, size: int) -> bytes:
