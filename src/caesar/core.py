@@ -50,6 +50,7 @@ from caesar.vault.keys import (
     rewrap_master,
     unlock_keys,
 )
+from caesar.vault.passphrase import require_strong
 from caesar.vault.shares import ShareSet, split
 from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.store import LocalStore, RemovableStore, open_store
@@ -87,7 +88,11 @@ class Archive:
     def create(cls, path: Path, passphrase: str, *, owner: str = "owner",
                kdf_cost: KdfCost = KdfCost.normal, database_url: str | None = None,
                store_url: str | None = None, demo: bool = False) -> Archive:
-        """Make a new archive in `path`, which must not exist or be empty."""
+        """Make a new archive in `path`, which must not exist or be empty.
+
+        A weak passphrase is refused at the normal KDF cost, before anything is made.
+        """
+        require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
         begin_folder(path)
         defaults = Settings()
         settings = Settings(

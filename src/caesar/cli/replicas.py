@@ -56,6 +56,31 @@ def add(
                   f" replicate {replica.name}` to fill it.", markup=False)
 
 
+@app.command("set-path")
+def set_path(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The replica's name.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="Where the replica is now.",
+                                         show_default=False)],
+    json_: JsonOption = False,
+) -> None:
+    """Say where a replica is reached now (its drive is mounted elsewhere, or was copied to
+    a new place); the folder must hold that replica.
+
+    With --json: {"name", "path"}.
+    """
+    cli = state(ctx)
+    archive = cli.open()
+    try:
+        replica = archive.preservation.move_replica(name, path, actor=cli.actor(archive))
+    finally:
+        archive.close()
+    if json_:
+        emit_json({"name": replica.name, "path": replica.where})
+    else:
+        err.print(f"The replica {replica.name!r} is now at {replica.where}.", markup=False)
+
+
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the replicas, whether each can be reached now, and what its last replication

@@ -41,6 +41,7 @@ EVENT_TYPES: dict[str, str] = {
     "key.recovered": ("Trustees' shares rebuilt the master key and a new passphrase was set;"
                       " details: how many shares were given (never a share)."),
     "replica.added": "A replica was registered; details: its name (a pseudonym).",
+    "replica.moved": "A replica is reached at a new place (its drive was mounted elsewhere).",
     "replica.updated": ("`caesar replicate` brought a replica up to date; details: the replica"
                         " (a pseudonym), objects to copy. Written before the catalogue's"
                         " snapshot, so that the replica holds it."),

@@ -92,6 +92,12 @@ class Replicas:
         self._save([*existing, replica])
         return replica
 
+    def move(self, name: str, path: Path) -> Replica:
+        """Say that the replica `name` is now reached at `path` (its drive mounted elsewhere)."""
+        moved = Replica(self.get(name).name, f"file:{path.expanduser().absolute()}")
+        self._save([moved if r.name == name else r for r in self.all()])
+        return moved
+
     def _save(self, replicas: list[Replica]) -> None:
         payload = json.dumps([asdict(r) for r in replicas]).encode()
         write_atomic(self._file, seal(self._key, _AAD, payload))

@@ -36,6 +36,7 @@ from caesar.preservation.verify import (
     worker_count,
 )
 from caesar.progress import ProgressCallback
+from caesar.vault.store import LocalStore
 
 
 class ReplicaReport(VerifyReport):
@@ -256,6 +257,23 @@ class Preservation:
             self._record(Event(type="replica.added", time=datetime.now(UTC), actor=actor,
                                people={"replica": name}))
         return replica
+
+    def move_replica(self, name: str, path: Path, *, actor: str) -> Replica:
+        """Say where the replica `name` is reached now; `path` must hold that replica."""
+        self.replicas.get(name)
+        try:
+            theirs = Anchor(LocalStore(path.expanduser().absolute()), self._held.keys).read()
+        except StateDamaged:
+            theirs = None
+        current = self._current()
+        if theirs is None or (current is not None and theirs.origin != current.origin):
+            raise ReplicaError(f"{path} does not hold a replica of this archive.",
+                               hint="Give the folder that `caesar replicate` filled.")
+        with self._lock():
+            moved = self.replicas.move(name, path)
+            self._record(Event(type="replica.moved", time=datetime.now(UTC), actor=actor,
+                               people={"replica": name}))
+        return moved
 
     def replicate(self, names: Sequence[str] = (), progress: ProgressCallback | None = None,
                   *, actor: str) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:

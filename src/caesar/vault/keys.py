@@ -149,9 +149,9 @@ class Keys:
 def create_keys(folder: Path, passphrase: str, cost: KdfCost) -> Keys:
     """Make a new master key, wrap it under `passphrase`, and store the archive's secrets.
 
-    A weak passphrase is refused at the normal cost (see :mod:`caesar.vault.passphrase`).
+    The caller has refused a weak passphrase (:func:`caesar.vault.passphrase.require_strong`)
+    before making anything.
     """
-    require_strong(passphrase, enforce=cost is KdfCost.normal)
     keys = Keys(
         master=secrets.token_bytes(32),
         age_identity=str(x25519.Identity.generate()),
@@ -287,6 +287,11 @@ REWRAP_WRITTEN = faults.declare(
     " temporary name; the old wrapping is still in place")
 
 
+REWRAPPED = faults.declare(
+    "keys.rewrapped", "the wrapping under the new passphrase replaced the old one; the change"
+    " is not yet in the custody log")
+
+
 def rewrap_master(folder: Path, master: bytes, passphrase: str) -> KdfCost:
     """Wrap the master key under a new `passphrase`, replacing the old wrapping atomically.
 
@@ -302,6 +307,7 @@ def rewrap_master(folder: Path, master: bytes, passphrase: str) -> KdfCost:
     key_dir = folder / KEYS_DIR
     key_dir.mkdir(mode=0o700, exist_ok=True)
     write_atomic(key_dir / MASTER_FILE, _wrap(master, passphrase, cost), fault=REWRAP_WRITTEN)
+    faults.point(REWRAPPED)
     return cost
 
 
