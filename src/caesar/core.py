@@ -47,6 +47,7 @@ from caesar.vault.keys import (
     KdfCost,
     Keys,
     create_keys,
+    kdf_cost,
     rewrap_master,
     unlock_keys,
 )
@@ -184,6 +185,7 @@ class Archive:
 
     def change_passphrase(self, new: str, *, actor: str) -> KdfCost:
         """Wrap the master key under a new passphrase (atomically) and log it."""
+        require_strong(new, enforce=kdf_cost(self.path) is KdfCost.normal)  # before the lock
         with self.writing():
             cost = rewrap_master(self.path, self.keys.master, new)
         self.record("key.passphrase_changed", actor)

@@ -16,7 +16,7 @@ from caesar.preservation.keyfiles import unlock_with_repair
 from caesar.preservation.replicas import Replica, local_replica
 from caesar.preservation.restore import RestoreReport, Unlock, lay_out, settings_of
 from caesar.progress import ProgressCallback
-from caesar.vault.keys import open_keys, rewrap_master
+from caesar.vault.keys import WrongMasterKey, open_keys, rewrap_master
 from caesar.vault.shares import combine
 
 
@@ -27,7 +27,13 @@ def recover(path: Path, shares: list[str], new_passphrase: str, *, share_passphr
     catalogue is sound. Logged when it is; the shares never are."""
     settings = Archive.locate(path)
     master = combine(shares, passphrase=share_passphrase)
-    keys = open_keys(path, master)
+    try:
+        keys = open_keys(path, master)
+    except WrongMasterKey:
+        raise WrongMasterKey("The trustees' shares do not open this archive: they belong to"
+                             " another archive, or the shares' passphrase is wrong.",
+                             hint="Check the shares' passphrase with the trustees. Nothing"
+                             " was changed.") from None
     rewrap_master(path, master, new_passphrase)
     archive = Archive.unlocked(path, settings, keys, inspect=True)
     archive.record("key.recovered", actor or archive.owner, {"shares": len(shares)})

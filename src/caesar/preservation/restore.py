@@ -123,8 +123,10 @@ def master_from_replica(store: ObjectStore, passphrase: str) -> bytes:
 def check_master(store: ObjectStore, master: bytes) -> None:
     """Refuse a master key (rebuilt from shares) that does not open the replica's secrets."""
     if not secrets_open(document(store, "secrets"), master):
-        raise WrongMasterKey("The trustees' shares do not open this archive's secrets.",
-                             hint="Check the shares and their passphrase. Nothing was made.")
+        raise WrongMasterKey("The trustees' shares do not open this archive: they belong to"
+                             " another archive, or the shares' passphrase is wrong.",
+                             hint="Check the shares' passphrase with the trustees. Nothing"
+                             " was made.")
 
 
 @dataclass(frozen=True, kw_only=True)
