@@ -207,7 +207,10 @@ class Archive:
         chosen = sources or self.preservation.replicas.all()
         repairer = Repairer(self._holdings(), chosen, actor=actor)
         with self.writing():
-            self.state = repairer.run(self.state, accept_loss=accept_loss,
+            # A sound-looking archive may still be behind a replica (rolled back together
+            # with its signed state): the replica's newer state is what it must reach.
+            found = self.preservation.rolled_back() if self.state.ok else self.state
+            self.state = repairer.run(found, accept_loss=accept_loss,
                                       accept_catalogue=accept_catalogue, progress=progress)
         return repairer.report
 

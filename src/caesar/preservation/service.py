@@ -123,11 +123,18 @@ class Preservation:
                                  problem=problem)
 
     def _against_replicas(self) -> StateView:
-        """A replica holding a newer state than the archive means the archive was rolled back
-        together with its signed state; replicas that cannot be reached are skipped."""
+        """Whether a replica holds a newer state than the archive (see :meth:`rolled_back`)."""
+        check = self.rolled_back()
+        return StateView(ok=check.ok, problem=check.problem)
+
+    def rolled_back(self) -> StateCheck:
+        """How the archive stands against its replicas: one holding a newer state of the same
+        log means the archive was rolled back together with its signed state (which the
+        archive alone cannot tell). Replicas that cannot be reached are skipped."""
         current = self._current()
         if current is None:
-            return StateView()
+            return self._state
+        newest: tuple[Replica, AnchorState] | None = None
         for replica in self.replicas.all():
             if not replica.reachable():
                 continue
@@ -136,13 +143,17 @@ class Preservation:
             except StateDamaged:
                 continue  # `verify --replica` names it
             if (theirs is not None and theirs.origin == current.origin
-                    and theirs.generation > current.generation):
-                return StateView(ok=False, problem=(
-                    f"the replica {replica.name!r} holds a newer state of this archive"
-                    f" ({theirs.describe()}) than its catalogue ({current.describe()}): the"
-                    f" archive was rolled back; `caesar repair --from {replica.name}` puts it"
-                    " back"))
-        return StateView()
+                    and theirs.generation > current.generation
+                    and (newest is None or theirs.generation > newest[1].generation)):
+                newest = (replica, theirs)
+        if newest is None:
+            return self._state
+        replica, theirs = newest
+        return StateCheck(
+            problem=f"the replica {replica.name!r} holds a newer state of this archive"
+            f" ({theirs.describe()}) than its catalogue ({current.describe()}): the archive"
+            f" was rolled back; `caesar repair --from {replica.name}` puts it back",
+            behind=True, signed=theirs, current=current)
 
     def verify_replica(self, name: str, progress: ProgressCallback | None = None, *,
                        actor: str) -> ReplicaReport:
