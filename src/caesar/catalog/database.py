@@ -29,6 +29,9 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # A damaged or foreign file is reported once, as a CaesarError; SQLCipher would also
+    # print its own lines about failed page checks on stderr.
+    cursor.execute("PRAGMA cipher_log_level = NONE")
     # WAL lets readers go on while intake writes; FULL makes every commit survive power loss.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")

@@ -126,6 +126,10 @@ def replicate(
     name: Annotated[str | None, typer.Argument(help="The replica to bring up to date"
                                                " (default: every replica).",
                                                show_default=False)] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Also compare every object the replica holds with the archive's, byte"
+        " for byte, and copy again those that differ (after `verify --replica` found damage)."
+        )] = False,
     json_: JsonOption = False,
 ) -> None:
     """Bring replicas up to date: new objects copied as they are (never decrypted), a
@@ -145,7 +149,7 @@ def replicate(
     try:
         with progress_bar("replicating") as progress:
             done, failed = archive.preservation.replicate(
-                [name] if name else [], progress, actor=cli.actor(archive))
+                [name] if name else [], progress, actor=cli.actor(archive), full=full)
     finally:
         archive.close()
     if json_:

@@ -118,11 +118,13 @@ class _Plan:
     held: int
 
 
-def replicate(held: Holdings, replicas: list[Replica], *, actor: str,
+def replicate(held: Holdings, replicas: list[Replica], *, actor: str, full: bool = False,
               progress: ProgressCallback | None = None
               ) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:
     """Bring `replicas` up to date with one snapshot of the archive (the caller holds the
-    write lock); returns what each got, and each replica that failed with why.
+    write lock); returns what each got, and each replica that failed with why. With `full`,
+    objects the replica already holds are compared byte for byte and copied again where
+    they differ (a replica that `verify --replica` found damaged).
 
     One snapshot serves them all, so that every replica holds the same custody log: the
     checkpoint published after replicating is then one that each of them extends.
@@ -137,7 +139,7 @@ def replicate(held: Holdings, replicas: list[Replica], *, actor: str,
     failed: list[tuple[str, str]] = []
     for replica in replicas:
         try:
-            plans.append(_plan(replica, held.keys, current, ours))
+            plans.append(_plan(replica, held, current, ours, full))
         except (CaesarError, OSError) as error:
             failed.append((replica.name, _said(replica, error)))
     if not plans:
@@ -161,15 +163,25 @@ def replicate(held: Holdings, replicas: list[Replica], *, actor: str,
     return done, failed
 
 
-def _plan(replica: Replica, keys: Keys, current: AnchorState | None, ours: dict[str, int]
-          ) -> _Plan:
+def _plan(replica: Replica, held: Holdings, current: AnchorState | None,
+          ours: dict[str, int], full: bool) -> _Plan:
     target = reach(replica)
-    _refuse_newer(replica, keys, current)
+    _refuse_newer(replica, held.keys, current)
     target.ensure()
     target.clean_pending()
     theirs = target.sizes()
-    todo = sorted(name for name, size in ours.items() if theirs.get(name) != size)
+    todo = sorted(name for name, size in ours.items() if theirs.get(name) != size
+                  or full and not _same(held.store, target, name))
     return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()))
+
+
+def _same(ours: ObjectStore, theirs: ObjectStore, name: str) -> bool:
+    """Whether an object is byte for byte the same in both stores (a damaged copy is not)."""
+    with ours.open(name) as mine, theirs.open(name) as other:
+        while block := mine.read(1 << 20):
+            if other.read(len(block)) != block:
+                return False
+        return not other.read(1)
 
 
 def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dict[str, int],

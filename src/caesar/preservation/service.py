@@ -165,7 +165,8 @@ class Preservation:
         report = ReplicaReport(replica=name)
         with self._lock(), scratch(held.path) as work:
             problem, theirs, snapshot = self._replica_catalogue(replica, work)
-            originals = []
+            # Without a readable snapshot, the replica is checked for what the archive lists.
+            originals = catalogued(held.catalog) if self._state.readable else []
             if snapshot is not None:
                 catalog = catalogue_file(snapshot, held.keys.catalog)
                 try:
@@ -287,7 +288,8 @@ class Preservation:
         return moved
 
     def replicate(self, names: Sequence[str] = (), progress: ProgressCallback | None = None,
-                  *, actor: str) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:
+                  *, actor: str, full: bool = False
+                  ) -> tuple[list[ReplicateReport], list[tuple[str, str]]]:
         """Bring the named replicas (all when none is named) up to date; a replica that
         fails (unreachable, its drive full or failing) does not stop the others, and is
         returned with what went wrong."""
@@ -301,7 +303,7 @@ class Preservation:
                                   f"{self._state.problem}.",
                                   hint="Run `caesar repair` first: a replica must never take"
                                   " a broken catalogue over a good one.")
-            return replicate(self._held, chosen, actor=actor, progress=progress)
+            return replicate(self._held, chosen, actor=actor, full=full, progress=progress)
 
 
 def _root(catalog: Catalog, size: int) -> bytes:
