@@ -7,6 +7,9 @@ import json
 from itertools import combinations
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
 from conftest import PASSPHRASE, Caesar, archive_bytes
 
 from caesar.cli.app import app
