@@ -135,23 +135,23 @@ class Catalog:
 
 def describe_database_error(error: DBAPIError, catalog_file: Path | None = None) -> CaesarError:
     """One clear message for a database error: not a database, damaged, locked, disk full."""
-    where = f"The catalogue {catalog_file}" if catalog_file else "The catalogue"
+    name = f"catalogue {catalog_file}" if catalog_file else "catalogue"
     said = str(error.orig).lower() if error.orig is not None else str(error).lower()
     if "not a database" in said or "malformed" in said or "encrypted" in said:
-        return CaesarError(f"{where} cannot be read: it is damaged, cut short, or not this"
+        return CaesarError(f"The {name} cannot be read: it is damaged, cut short, or not this"
                            " archive's catalogue.", hint=REPAIR_CATALOGUE)
     if "locked" in said or "busy" in said:
-        return CaesarError(f"{where} is locked by another program.",
+        return CaesarError(f"The {name} is locked by another program.",
                            hint="Wait for it to finish, then run this command again. Nothing"
                            " was changed.")
     if "full" in said:
-        return CaesarError(f"The disk holding {where.lower().removeprefix('the ')} is full.",
+        return CaesarError(f"The disk holding the {name} is full.",
                            hint="Free some space, then run this command again. What was"
                            " being written was rolled back.")
     if "i/o" in said or "disk" in said:
-        return CaesarError(f"{where} could not be read or written: the disk failed"
+        return CaesarError(f"The {name} could not be read or written: the disk failed"
                            f" ({error.orig}).", hint="Check the disk; " + REPAIR_CATALOGUE)
-    return CaesarError(f"{where} cannot be used: {error.orig or error}.",
+    return CaesarError(f"The {name} cannot be used: {error.orig or error}.",
                        hint=REPAIR_CATALOGUE)
 
 
