@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from caesar.vault.keys import KEYS_DIR, MASTER_FILE, SECRETS_FILE, Keys
 from caesar.vault.store import ObjectStore
 
 CATALOGUE = "catalog"
+_COPIERS = 4
 PUBLIC_KEY = "archive.pub"
 # Documents copied as they are from the archive folder, and where they live in it.
 FILES: dict[str, str] = {
@@ -244,13 +246,20 @@ def _copy_objects(source: ObjectStore, target: ObjectStore, todo: list[str],
                   sizes: dict[str, int], progress: ProgressCallback | None) -> int:
     if progress:
         progress("start", len(todo), 0)
-    copied = 0
-    for name in todo:
+
+    def copy(name: str) -> int:
         with source.open(name) as f:
             target.put(name, f)
         faults.point(OBJECT_COPIED)
-        copied += sizes[name]
-        if progress:
-            progress("advance", 1, sizes[name])
+        return sizes[name]
+
+    copied = 0
+    # A few copies at once: each waits mostly on the file system (creating, renaming, the
+    # kernel's sendfile), not on Python, so they overlap where one at a time would queue.
+    with ThreadPoolExecutor(_COPIERS, thread_name_prefix="replicate") as pool:
+        for size in pool.map(copy, todo):
+            copied += size
+            if progress:
+                progress("advance", 1, size)
     target.sync()
     return copied

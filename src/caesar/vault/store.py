@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from caesar.errors import CaesarError, MissingObject
-from caesar.vault.keys import fsync_dir
+from caesar.vault.keys import fsync_dir, sync_file_system
 
 NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z: the one time every object and folder shows
 DOCUMENTS = "documents"
@@ -108,7 +108,7 @@ class LocalStore:
         self.root = root
         self._pending = root / ".pending"
         self._documents = root / DOCUMENTS
-        self._unsynced: list[Path] = []
+        self._unsynced = False  # objects were put since the last sync
 
     def ensure(self) -> None:
         """Create the folders a new store needs."""
@@ -200,18 +200,12 @@ class LocalStore:
             raise
         final = self._path(name)
         self._place(tmp, final)
-        self._unsynced.append(final)
+        self._unsynced = True
 
     def sync(self) -> None:
-        # One fsync per object after they are all written, rather than one as each is
-        # written: the kernel has flushed most of them meanwhile, as `cp` then `sync` does.
-        folders = {path.parent for path in self._unsynced}
-        for path in self._unsynced:
-            with open(path, "rb") as f:
-                os.fsync(f.fileno())
-        for folder in sorted(folders):
-            fsync_dir(folder)
-        self._unsynced.clear()
+        if self._unsynced:
+            sync_file_system(self.root)
+        self._unsynced = False
 
     def set_aside(self, name: str) -> bool:
         path = self._path(name)
