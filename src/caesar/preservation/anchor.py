@@ -133,6 +133,9 @@ class Anchor:
                 anchored = generation(session) is not None
         except DBAPIError as error:
             return self._unusable(describe_database_error(error, catalog_file).message)
+        except LedgerError as error:
+            # Its rows can still be read: `verify` and `ledger verify` say what was altered.
+            return StateCheck(problem=f"the custody log in the catalogue is damaged ({error})")
         try:
             signed = self.read()
         except StateDamaged as error:
