@@ -117,10 +117,20 @@ def test_an_older_replica_is_put_back_only_when_a_person_accepts_the_loss(
     add_photos(caesar, tmp_path / "later", 2, first=80)
     (caesar.archive / "catalog.db").unlink()
     refused = caesar("repair", "--json")
-    assert refused.exit_code == 1 and "--accept-loss" in refused.json()["state"]["problem"]
+    said = refused.json()["state"]["problem"]
+    assert refused.exit_code == 1 and "--accept-loss" in said
+    assert "2 originals stored since stay in the store" in said  # what a person weighs
     run = caesar("repair", "--accept-loss", "--json")
     assert run.exit_code == 0, run.stdout
     assert run.json()["catalogue"]["lost_commits"] > 0
     _sound(site)  # the log still extends what was published before the disaster
     # The originals stored after the replication stay in the store, named, never deleted.
     assert len(caesar.json("verify")["unreferenced"]) == 4
+
+
+def test_a_loss_of_records_only_is_said_so(site: Site) -> None:
+    caesar = site.caesar
+    assert caesar("verify").exit_code == 0  # one more commit than the replicas hold
+    (caesar.archive / "catalog.db").unlink()
+    said = caesar("repair", "--json").json()["state"]["problem"]
+    assert "no original was stored since" in said and "1 log entry" in said

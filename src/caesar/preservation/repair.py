@@ -119,10 +119,11 @@ class Repairer:
                           + self._why_none())
         signed = state.signed
         lost = max(0, signed.generation - newest.state.generation) if signed else 0
-        if lost and not accept_loss:
+        if lost and signed and not accept_loss:
+            since = _since(signed, newest.state)
             return _still(state, f"the newest replica ({newest.replica.name!r}) is {lost}"
-                          f" commit{'s' if lost > 1 else ''} behind the archive's signed state; putting it back loses"
-                          " their records (originals stored since stay in the store). Run"
+                          f" commit{'s' if lost > 1 else ''} behind the archive's signed"
+                          f" state; putting it back loses their records ({since}). Run"
                           " `caesar repair --accept-loss` to do so anyway")
         self._install(newest.snapshot)
         with self._held.catalog.session() as session:
@@ -284,3 +285,14 @@ def _snapshot_problem(snapshot: Path, theirs: AnchorState, held: Holdings) -> st
     if verdict.problem and not verdict.ahead:
         return f"its catalogue snapshot does not match its signed state ({verdict.problem})"
     return None
+
+
+def _since(signed: AnchorState, snapshot: AnchorState) -> str:
+    """What a person needs to decide on an older snapshot: were originals stored since?"""
+    added = signed.originals - snapshot.originals
+    if added <= 0:
+        entries = signed.size - snapshot.size
+        return ("no original was stored since, only the custody log's entries and other"
+                f" records of those commits: {entries} log entr{'ies' if entries != 1 else 'y'}")
+    return (f"{added} original{'s' if added > 1 else ''} stored since stay in the store, but"
+            " not the records of where they came from; re-ingest those drives afterwards")
