@@ -39,9 +39,10 @@ class Caesar:
         self.env = {"CAESAR_PASSPHRASE": PASSPHRASE, "CAESAR_USER": None,
                     "CAESAR_ARCHIVE": None, "COLUMNS": "200"}
 
-    def __call__(self, *args: str, env: dict[str, str | None] | None = None) -> Run:
+    def __call__(self, *args: str, env: dict[str, str | None] | None = None,
+                 input: str | None = None) -> Run:
         where = ["--archive", str(self.archive)] if self.archive else []
-        result = CliRunner().invoke(app, [*where, *args],
+        result = CliRunner().invoke(app, [*where, *args], input=input,
                                     env={**self.env, **(env or {})}, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 

@@ -155,3 +155,30 @@ def test_bad_edits_are_refused_and_change_nothing(
     shown = caesar.json("cases", "show", case)
     assert shown["history"] == [] and shown["age_min"] is None
     assert caesar("cases", "show", "99999").exit_code == 2
+
+
+def test_review_settles_numbers_with_one_keystroke_each(
+        built: tuple[Caesar, Truth, list[dict[str, Any]]]) -> None:
+    caesar, _, cases = built
+    # Two bodies merged by mistake: their numbers now disagree, and wait for a person.
+    first, second = [c["id"] for c in cases if all(
+        source == "reading" for source in c["numbers_source"].values())][:2]
+    assert caesar("cases", "merge", str(first), str(second)).exit_code == 0
+    queue = caesar.json("cases", "queue")
+    assert len(queue) >= 2
+    head = queue[0]
+    proposed = (head["proposal"] or {}).get("digits")
+    # Enter on the first (accepting what is proposed, or passing it by when nothing is),
+    # Arabic-Indic digits typed for the second, then stop.
+    run = caesar("cases", "review", input="\n٧١٠٤\nq\n")
+    assert run.exit_code == 0, run.stderr
+    assert f"Case {head['case']}" in run.stdout and "▀" in run.stdout
+    after = {c["id"]: c for c in caesar.json("cases", "list")}
+    second_item = queue[1]
+    assert after[second_item["case"]]["numbers"][second_item["kind"]] == "7104"
+    if proposed:
+        assert after[head["case"]]["numbers"][head["kind"]] == proposed
+        assert after[head["case"]]["numbers_source"][head["kind"]] == "analyst"
+    settled = 2 if proposed else 1
+    assert f"Set {settled} number(s)" in run.stderr
+    assert len(caesar.json("cases", "queue")) == len(queue) - settled

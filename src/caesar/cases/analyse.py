@@ -75,20 +75,31 @@ def analyse(sha256: str) -> Analysis:
     except (CorruptObject, FileNotFoundError) as exc:
         return Analysis(sha256, problem=f"the original cannot be read: {exc}")
     try:
-        rgb = _decoded(data, _DECODE_PX)
+        rgb, scale = _decoded(data, _DECODE_PX)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError) as exc:
         return Analysis(sha256, problem=f"not readable as an image: {exc}")
     reading = read_photo(rgb)
     return Analysis(sha256, card_found=reading.card_found, numbers=tuple(
-        FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where, n.box,
-                    n.row, n.order, n.labelled, n.label)
+        FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where,
+                    _in_original(n.box, scale), n.row, n.order, n.labelled, n.label)
         for i, n in enumerate(reading.numbers)))
 
 
-def _decoded(data: bytes, size: tuple[int, int]) -> Image.Image:
+def _decoded(data: bytes, size: tuple[int, int]) -> tuple[Image.Image, float]:
+    """The image decoded at about `size` (JPEG's reduced-scale decoding), and how many of the
+    original's pixels one of its pixels stands for."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # odd EXIF: the pixels are what matter here
         image = Image.open(io.BytesIO(data))
+        width = image.width
         image.draft("RGB", size)
-        return image.convert("RGB")
+        rgb = image.convert("RGB")
+        return rgb, width / max(1, rgb.width)
+
+
+def _in_original(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
+    """A box in the original's own pixels, as a viewer crops it (the original's frame, before
+    any EXIF orientation)."""
+    x0, y0, x1, y1 = box
+    return (int(x0 * scale), int(y0 * scale), round(x1 * scale), round(y1 * scale))

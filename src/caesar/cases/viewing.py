@@ -75,21 +75,52 @@ class CaseViews:
 
 
 def queue(session: Session) -> list[QueueItem]:
-    """The review queue, read in an open session (builds count it too)."""
+    """The review queue, read in an open session (builds count it too).
+
+    Ordered so that an hour of one person's work settles the most cases: cases with the fewest
+    numbers left to read first, and within them the numbers the software is surest of (a
+    keystroke to accept) before those it cannot read at all.
+    """
     cases = session.scalars(CASES.where(Case.id.in_(select(CasePhoto.case_id)))
                             .order_by(Case.id)).all()
     context = _Context.load(session, [c.id for c in cases])
-    items = []
+    by_case: list[list[QueueItem]] = []
     for case in cases:
         proposals = context.proposals(case)
+        items = []
         for kind in KINDS:
             if getattr(case, kind) or context.analysts.get((case.id, kind)):
                 continue
             proposal = proposals.get(kind)
             if proposal is None or proposal.needs_review:
                 items.append(QueueItem(case=case.id, kind=kind,
-                                       proposal=_proposal_view(proposal)))
-    return items
+                                       proposal=_proposal_view(proposal),
+                                       unsure=_unsure(proposal),
+                                       evidence=context.evidence(case, proposal)))
+        if items:
+            by_case.append(items)
+    by_case.sort(key=lambda items: (len(items), -min(_ease(i) for i in items)))
+    return [item for items in by_case
+            for item in sorted(items, key=lambda i: (-_ease(i), KINDS.index(i.kind)))]
+
+
+def _unsure(proposal: Proposal | None) -> str:
+    """Why a person should read this number (a code of :data:`caesar.cases.vocabulary.UNSURE`)."""
+    if proposal is None:
+        return "not_read"
+    if proposal.ambiguous:
+        return "ambiguous"
+    if proposal.against > 0:
+        return "contradicted"
+    return "faint"
+
+
+def _ease(item: QueueItem) -> float:
+    """How quickly a person can settle the item: a strong proposal is one keystroke."""
+    proposal = item.proposal
+    if proposal is None:
+        return 0.0
+    return proposal.support - proposal.against + (0.0 if proposal.digits is None else 1.0)
 
 
 class _Context:
@@ -119,6 +150,18 @@ class _Context:
                 CaseChange.case_id.in_(case_ids)).order_by(CaseChange.id)):
             context.changes[change.case_id].append(change)
         return context
+
+    def evidence(self, case: Case, proposal: Proposal | None, limit: int = 3
+                 ) -> list[ReadingView]:
+        """The readings a person should look at for one number: those of the values it may
+        have, clearest first (every reading of the case when nothing was proposed)."""
+        values = set()
+        if proposal is not None:
+            values = {proposal.digits, *(d for d, _ in proposal.candidates)} - {None}
+        rows = [r for p in case.photos for r in self.readings.get(p.sha256, ())
+                if not values or r.digits in values]
+        rows.sort(key=lambda r: -r.confidence)
+        return [_reading_view(r) for r in rows[:limit]]
 
     def proposals(self, case: Case) -> dict[Kind, Proposal]:
         return propose([observed(self.readings.get(p.sha256, ())) for p in case.photos],
@@ -166,7 +209,7 @@ def _reading_view(r: Row[Any]) -> ReadingView:
     return ReadingView(sha256=r.sha256, raw=r.raw, digits=r.digits, script=r.script,
                        method=r.method, confidence=r.confidence, place=r.place,
                        box=list(r.box), row=r.row, line_order=r.line_order,
-                       labelled=r.labelled)
+                       labelled=r.labelled, label=r.label)
 
 
 def _proposal_view(proposal: Proposal | None) -> ProposalView | None:

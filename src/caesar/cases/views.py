@@ -30,6 +30,7 @@ class ReadingView(BaseModel):
     row: int = 0  # the line of writing it is on, top to bottom
     line_order: int = 0  # its place on that line
     labelled: bool = False  # something that is not a number was written before it
+    label: str | None = None  # the number a label beside it names, when one was read
 
 
 class ProposalView(BaseModel):
@@ -120,3 +121,5 @@ class QueueItem(BaseModel):
     case: int
     kind: str
     proposal: ProposalView | None
+    unsure: str = ""  # why a person should read it: a code of vocabulary.UNSURE
+    evidence: list[ReadingView] = []  # the readings to look at, clearest first

@@ -255,3 +255,11 @@ def mirror_location(location: str) -> str:
     if location.startswith("right_"):
         return "left_" + location[len("right_"):]
     return location
+
+UNSURE: Final[dict[str, str]] = {
+    "not_read": "not read in any photo",
+    "ambiguous": "read, but which of the numbers it is cannot be told",
+    "contradicted": "another photo reads it differently",
+    "faint": "read faintly",
+}
+"""Why a number is in the review queue (`QueueItem.unsure`), in words for the command line."""

@@ -116,7 +116,8 @@ EVENT_TYPES: dict[str, str] = {
     "user.disabled": "An account was disabled (its sessions end); subject: the user.",
     "user.enabled": "A disabled account was enabled again; subject: the user.",
     "user.reset": "An account got a new password (and second factor); subject: it.",
-    "photo.viewed": "A person was shown a photo; subject: it; details: the rendition.",
+    "photo.viewed": ("A person was shown a photo; subject: it; details: the rendition "
+                     "(blurred, grayscale, original, or number: the region of one number)."),
     "access.denied": "A signed-in person was refused; details: the permission missing.",
 }
 """Every type an entry may have, and what it records (docs/custody-log.md lists them for

@@ -62,7 +62,7 @@ class PhotoReading:
 
 
 def prepare() -> GlyphModel:
-    """The glyph classifier, ready: hand it to worker processes with :func:`install`."""
+    """The glyph classifier, loaded now: hand it to worker processes with :func:`install`."""
     return model()
 
 
@@ -110,7 +110,7 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
         if word_of:
             line_tokens = tokens(found, bottom - top, letters=word_of)
     named = _labels(line_tokens, word_of)
-    readings = []
+    readings: list[NumberReading] = []
     labelled = False
     for index, token in enumerate(line_tokens):
         if token.kind != "number":
