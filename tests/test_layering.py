@@ -15,7 +15,7 @@ LAYERS: dict[str, int] = {
     "vault": 1, "catalog": 1, "ledger": 1,
     "intake": 2, "preservation": 2, "seal": 2, "forensics": 2, "cases": 2, "identify": 2,
     "exports": 2, "access": 2,
-    "core": 3,
+    "core": 3, "recovery": 3,
     "cli": 4, "web": 4, "demo": 4, "__main__": 4,
 }
 

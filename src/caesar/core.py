@@ -10,7 +10,7 @@ import fcntl
 import shlex
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from caesar.access.service import Access
 from caesar.cases.search import CaseIndex
 from caesar.cases.service import CaseService
-from caesar.catalog.database import Catalog, make_engine, migrate
+from caesar.catalog.database import Catalog, make_engine, migrate, sqlite_file
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
@@ -32,12 +32,27 @@ from caesar.intake.service import Intake, IngestRequest
 from caesar.ledger.errors import TimestampError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
+from caesar.ledger.state import advance, generation, set_generation
 from caesar.ledger.views import LedgerReport, TimestampView
-from caesar.preservation.verify import VerifyReport, verify_originals
+from caesar.preservation.anchor import Anchor, StateCheck, refusal
+from caesar.preservation.repair import Repairer, RepairReport
+from caesar.preservation.replicas import Replica
+from caesar.preservation.replicate import Holdings
+from caesar.preservation.service import Preservation
+from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.fields import FieldCipher
-from caesar.vault.keys import KdfCost, Keys, create_keys, unlock_keys
+from caesar.vault.keys import (
+    KdfCost,
+    Keys,
+    create_keys,
+    kdf_cost,
+    rewrap_master,
+    unlock_keys,
+)
+from caesar.vault.passphrase import require_strong
+from caesar.vault.shares import ShareSet, split
 from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.store import LocalStore, RemovableStore, open_store
 
@@ -63,6 +78,10 @@ class Archive:
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
         self.queries = Queries(self.catalog)
         self.ledger = CustodyLog(self.catalog, keys)
+        # Every commit that writes is followed by the state it committed, signed.
+        self.anchor = Anchor(self.store, keys)
+        self.catalog.watch_commits(advance, self.anchor.publish)
+        self.state = StateCheck()  # how the catalogue stood against that state when opened
         self._writers = threading.Lock()  # threads of one process (the web app) take turns
 
     # -- opening -------------------------------------------------------------------------
@@ -71,10 +90,12 @@ class Archive:
     def create(cls, path: Path, passphrase: str, *, owner: str = "owner",
                kdf_cost: KdfCost = KdfCost.normal, database_url: str | None = None,
                store_url: str | None = None, demo: bool = False) -> Archive:
-        """Make a new archive in `path`, which must not exist or be empty."""
-        _refuse_occupied(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / _INIT_MARKER).touch()
+        """Make a new archive in `path`, which must not exist or be empty.
+
+        A weak passphrase is refused at the normal KDF cost, before anything is made.
+        """
+        require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
+        begin_folder(path)
         defaults = Settings()
         settings = Settings(
             database_url=database_url or defaults.database_url,
@@ -99,8 +120,7 @@ class Archive:
             ])
             archive.ledger.checkpoint(session)
         (path / PUBLIC_KEY_FILE).write_text(keys.age_recipient + "\n", "ascii")
-        settings.dump(path)  # last: its presence says the archive is whole
-        (path / _INIT_MARKER).unlink()
+        finish_folder(path, settings)
         return archive
 
     @staticmethod
@@ -111,12 +131,89 @@ class Archive:
         return load_settings(path)
 
     @classmethod
-    def open(cls, path: Path, passphrase: str) -> Archive:
-        """Unlock the archive in `path` with `passphrase`."""
-        settings = cls.locate(path)
-        archive = cls(path, settings, unlock_keys(path, passphrase))
-        migrate(archive.catalog.engine)
+    def open(cls, path: Path, passphrase: str, *, inspect: bool = False) -> Archive:
+        """Unlock the archive in `path` with `passphrase`.
+
+        A catalogue that does not match the archive's signed state (missing, emptied,
+        unreadable, rolled back, of another log) is refused with :class:`CatalogueRefused`,
+        and nothing is created or changed; with `inspect` (commands that only read or repair)
+        the archive opens anyway and :attr:`state` says what is wrong.
+        """
+        return cls.unlocked(path, cls.locate(path), unlock_keys(path, passphrase),
+                            inspect=inspect)
+
+    @classmethod
+    def unlocked(cls, path: Path, settings: Settings, keys: Keys, *, inspect: bool = False
+                 ) -> Archive:
+        """Open the archive in `path` whose keys are already unlocked (see :meth:`open`)."""
+        archive = cls(path, settings, keys)
+        try:
+            archive.state = archive.anchor.check(
+                archive.catalog, sqlite_file(settings.database_url, path))
+            if archive.state.ok:
+                migrate(archive.catalog.engine)
+                archive._settle()
+            elif not inspect:
+                raise refusal(archive.state)
+        except BaseException:
+            archive.close()
+            raise
         return archive
+
+    def _settle(self) -> None:
+        """Sign the state of a catalogue one commit ahead of it, or of an archive made before
+        states were signed."""
+        if self.state.resign and self.state.current is not None:
+            self.anchor.write(self.state.current)
+        elif self.state.adopt:
+            with self.catalog.session() as session:  # the commit signs the first state
+                set_generation(session, generation(session) or 0)
+
+    # -- keys, repair and restore ---------------------------------------------------------
+
+    def record(self, event_type: str, actor: str, details: dict[str, int | str | None]
+               | None = None, people: dict[str, str] | None = None) -> bool:
+        """Log one step and sign a checkpoint (under the write lock); False when the
+        catalogue is not sound enough to record anything."""
+        if not self.state.ok:
+            return False
+        with self.writing(), self.catalog.session() as session:
+            self.ledger.append(session, [Event(type=event_type, time=datetime.now(UTC),
+                                               actor=actor, details=details or {},
+                                               people=people or {})])
+            self.ledger.checkpoint(session)
+        return True
+
+    def change_passphrase(self, new: str, *, actor: str) -> KdfCost:
+        """Wrap the master key under a new passphrase (atomically) and log it."""
+        require_strong(new, enforce=kdf_cost(self.path) is KdfCost.normal)  # before the lock
+        with self.writing():
+            cost = rewrap_master(self.path, self.keys.master, new)
+        self.record("key.passphrase_changed", actor)
+        return cost
+
+    def split_key(self, *, shares: int, threshold: int, share_passphrase: str = "",
+                  actor: str) -> ShareSet:
+        """Split the master key among trustees (SLIP-39); logs how, never the shares."""
+        made = split(self.keys.master, shares=shares, threshold=threshold,
+                     passphrase=share_passphrase)
+        self.record("key.split", actor, {"shares": shares, "threshold": threshold})
+        return made
+
+    def repair(self, sources: list[Replica], *, actor: str, accept_loss: bool = False,
+               accept_catalogue: bool = False, progress: ProgressCallback | None = None
+               ) -> RepairReport:
+        """Put back from `sources` (every registered replica when empty) what is lost or
+        damaged: the catalogue, its signed state, originals and thumbnails."""
+        chosen = sources or self.preservation.replicas.all()
+        repairer = Repairer(self._holdings(), chosen, actor=actor)
+        with self.writing():
+            # A sound-looking archive may still be behind a replica (rolled back together
+            # with its signed state): the replica's newer state is what it must reach.
+            found = self.preservation.rolled_back() if self.state.ok else self.state
+            self.state = repairer.run(found, accept_loss=accept_loss,
+                                      accept_catalogue=accept_catalogue, progress=progress)
+        return repairer.report
 
     def close(self) -> None:
         """Write out what is kept in memory and release the database connections."""
@@ -160,6 +257,8 @@ class Archive:
     @property
     def owner(self) -> str:
         """The name given to `init --owner`: who acts when nobody else is named."""
+        if not self.state.readable:
+            return "owner"  # only while a broken catalogue is inspected or repaired
         with self.catalog.reader() as session:
             meta = session.get(Meta, "owner")
             return meta.value if meta else "owner"
@@ -238,17 +337,36 @@ class Archive:
         with self.writing():
             return intake.ingest(request, progress)
 
-    def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None
-               ) -> VerifyReport:
-        """Decrypt and re-hash every original, check the custody log, and log the run."""
-        with self.writing():
-            return verify_originals(self.catalog, self.keys, self.path, self.settings, progress,
-                                    ledger=self.ledger, actor=actor or self.owner,
-                                    tsa_certificates=self._tsa_certificates())
+    @property
+    def preservation(self) -> Preservation:
+        """Verification, replicas and replication (repairs: :meth:`repair`)."""
+        return Preservation(self._holdings(), self.state, self.writing)
+
+    def _holdings(self) -> Holdings:
+        return Holdings(path=self.path, settings=self.settings, keys=self.keys,
+                        catalog=self.catalog, ledger=self.ledger, store=self.store,
+                        anchor=self.anchor)
+
+    def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None,
+               checkpoints: Sequence[Path] = ()) -> VerifyReport:
+        """Decrypt and re-hash every original, check thumbnails, the store against the
+        catalogue, the custody log and the signed state, and log the run."""
+        return self.preservation.verify(
+            progress, actor=actor or self.owner, checkpoints=checkpoints,
+            tsa_certificates=self._tsa_certificates())
 
     def verify_ledger(self) -> LedgerReport:
-        """Check the custody log alone (`ledger verify`); changes nothing."""
-        return self.ledger.verify(self._tsa_certificates())
+        """Check the custody log alone (`ledger verify`), and the catalogue that holds it
+        against the archive's signed state; changes nothing."""
+        if not self.state.readable:
+            return LedgerReport(ok=False, size=0, first_bad_index=None,
+                                problems=[str(self.state.problem)])
+        report = self.ledger.verify(self._tsa_certificates())
+        if self.state.ok:
+            return report
+        return report.model_copy(update={"ok": False,
+                                         "problems": [str(self.state.problem),
+                                                      *report.problems]})
 
     def timestamp(self, tsa_url: str | None = None) -> TimestampView:
         """Get an RFC 3161 timestamp over the latest checkpoint from the TSA and keep it."""
@@ -270,6 +388,19 @@ class Archive:
         except OSError as error:
             raise CaesarError(f"The TSA certificates {path} cannot be read: {error.strerror}.",
                               hint="Fix tsa_certificates in the settings file.") from None
+
+
+def begin_folder(path: Path) -> None:
+    """Start making an archive in `path` (new or empty): marked half-made until finished."""
+    _refuse_occupied(path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / _INIT_MARKER).touch()
+
+
+def finish_folder(path: Path, settings: Settings) -> None:
+    """Write the settings, whose presence says the archive is whole, and drop the mark."""
+    settings.dump(path)
+    (path / _INIT_MARKER).unlink()
 
 
 def _refuse_occupied(path: Path) -> None:

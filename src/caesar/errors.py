@@ -6,6 +6,9 @@ whose ``hint`` says what to do about it. Only the command line and the web app c
 
 from __future__ import annotations
 
+REPAIR_CATALOGUE = ("Nothing was changed. `caesar verify` says more; `caesar repair` puts the"
+                    " catalogue back from a replica (docs/recovery.md).")
+
 
 class CaesarError(Exception):
     """Root of every error Caesar Archive raises on purpose.

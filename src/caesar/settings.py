@@ -94,7 +94,8 @@ def load_settings(folder: Path) -> Settings:
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise CaesarError(
             f"The settings file {path} cannot be read: {exc}",
-            hint="Fix the file by hand or restore it from a backup.",
+            hint="Fix the file by hand, or take a replica's copy (its"
+            " documents/settings; docs/recovery.md).",
         ) from exc
     if settings.format != FORMAT_VERSION:
         raise CaesarError(

@@ -83,6 +83,8 @@ class Photo(Base):
     pdq: Mapped[str | None] = mapped_column(String(64))
     pdq_quality: Mapped[int | None]
     has_thumbnail: Mapped[bool] = mapped_column(default=False)
+    # The thumbnail's own SHA-256, which names its object (None before it was recorded).
+    thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
     first_transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"))
     stored_at: Mapped[datetime]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from caesar import __version__
@@ -18,16 +19,19 @@ from caesar.cli import (
     examine,
     export,
     ingest,
+    keys,
     ledger,
     match,
     missing,
     photos,
+    replicas,
     review,
     seal,
     serve,
     transfers,
     users,
 )
+from caesar.catalog.database import describe_database_error
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
@@ -40,7 +44,10 @@ class _Group(TyperGroup):
     # private vendored click Context, hence the ignore.
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except DBAPIError as exc:  # not a database, damaged, locked, disk full
+                raise describe_database_error(exc) from None
         except CaesarError as exc:
             err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
             if exc.hint:
@@ -99,6 +106,11 @@ app.command()(examine.examine)
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(users.app, name="users")
+app.add_typer(keys.app, name="keys")
+app.add_typer(replicas.app, name="replica")
+app.command()(replicas.replicate)
+app.command()(replicas.repair)
+app.command()(replicas.restore)
 app.command()(serve.serve)
 app.add_typer(demo.app, name="demo")
 

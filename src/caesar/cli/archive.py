@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +10,11 @@ import typer
 from caesar.cli.context import passphrase, state
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.core import Archive
+from caesar.preservation.verify import VerifyReport
 from caesar.vault.keys import KdfCost
+from caesar.vault.passphrase import generate, require_strong
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 def init(
@@ -25,50 +30,107 @@ def init(
     kdf_cost: Annotated[KdfCost, typer.Option(help="Passphrase hardening: normal, or test"
                                               " (fast and weak, for test suites only).")
                         ] = KdfCost.normal,
+    generate_: Annotated[bool, typer.Option("--generate", help="Make up a passphrase of six"
+                                            " random words and print it (on stderr), instead"
+                                            " of asking for one.")] = False,
 ) -> None:
     """Create a new, empty archive and print its public key.
 
-    Asks for a passphrase twice (or reads $CAESAR_PASSPHRASE). The public key printed (also
-    written to archive.pub) is what documenters seal field bundles to.
+    Asks for a passphrase twice (or reads $CAESAR_PASSPHRASE). A weak passphrase (fewer than
+    14 characters, or easy to guess) is refused; --generate makes up a strong one. The
+    passphrase is the only everyday way in: write it down, and split the master key among
+    trustees with `caesar keys split` so that a lost passphrase is not a lost archive. The
+    public key printed (also written to archive.pub) is what documenters seal field bundles
+    to.
     """
     cli = state(ctx)
     if kdf_cost is KdfCost.test:
         err.print("warning: --kdf-cost test makes the passphrase fast to guess;"
                   " use it only in test suites.")
-    archive = Archive.create(cli.archive, passphrase(confirm=True), owner=owner,
-                             kdf_cost=kdf_cost, database_url=db, store_url=store)
+    chosen = generate() if generate_ else passphrase(confirm=True)
+    weak = require_strong(chosen, enforce=kdf_cost is KdfCost.normal)
+    if weak:
+        err.print(f"warning: this passphrase is weak ({weak}); allowed only at --kdf-cost"
+                  " test.", markup=False)
+    archive = Archive.create(cli.archive, chosen, owner=owner, kdf_cost=kdf_cost,
+                             database_url=db, store_url=store)
     archive.close()
     err.print(f"Created an archive at {cli.archive} (owner: {owner}).")
+    if generate_:
+        err.print(f"Its passphrase (write it down now; it is shown only once): {chosen}",
+                  markup=False)
     err.print("Its public key, for sealing field bundles (also in archive.pub):")
     out.print(archive.public_key, soft_wrap=True)
 
 
 def verify(
     ctx: typer.Context,
-    json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    replica: Annotated[str | None, typer.Option(
+        "--replica", help="Check this replica instead of the archive: its catalogue snapshot"
+        " against its signed state and the archive's custody log, and every original it"
+        " holds.", show_default=False)] = None,
+    checkpoint: Annotated[list[Path] | None, typer.Option(
+        "--checkpoint", help="A checkpoint published earlier (`caesar ledger"
+        " export-checkpoint`); the custody log must still extend it. Repeatable.",
+        show_default=False)] = None,
+    json_: JsonOption = False,
 ) -> None:
-    """Decrypt and re-hash every original and check the custody log; exit 1 if anything is
-    damaged or missing or the log fails its check. The run is recorded in the log."""
+    """Decrypt and re-hash every original and thumbnail, compare the store with the catalogue
+    both ways, and check the custody log and the archive's signed state; exit 1 if anything
+    is damaged or missing, or a check fails. The run is recorded in the log.
+
+    With --json: {"checked", "ok", "damaged": [H...], "missing": [H...], "ledger_ok":
+    true|false|null, "state": {"ok", "problem"}, "unreferenced": [OBJECT NAME...],
+    "thumbnails_damaged": [H...], "checkpoints": [{"file", "size", "ok", "problem"}]}.
+    "unreferenced" objects (stored, but no catalogue row names them) do not fail the check:
+    a crash can leave them, and the next ingest of the same files adopts them. A catalogue
+    that is missing, empty, unreadable, rolled back or of another log is reported in "state"
+    (exit 1), and nothing is changed. With --replica NAME the document is the replica's, with
+    "replica" and "behind" (commits behind the archive) added.
+    """
     cli = state(ctx)
-    archive = cli.open()
-    with progress_bar("verifying") as progress:
-        report = archive.verify(progress, actor=cli.actor(archive))
-    archive.close()
+    archive = cli.open(inspect=True)
+    try:
+        actor = cli.actor(archive)
+        with progress_bar("verifying") as progress:
+            if replica is not None:
+                report: VerifyReport = archive.preservation.verify_replica(
+                    replica, progress, actor=actor)
+            else:
+                report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [])
+    finally:
+        archive.close()
     if json_:
         emit_json(report)
     else:
-        err.print(f"{report.ok} of {report.checked} originals intact.")
-        for sha in report.damaged:
-            err.print(f"  damaged: {sha}")
-        for sha in report.missing:
-            err.print(f"  missing: {sha}")
-        if report.ledger_ok is not None:
-            err.print("The custody log checks out." if report.ledger_ok else
-                      "The custody log fails its check: `caesar ledger verify` says where.")
-        if report.damaged or report.missing:
-            err.print("Restore the originals named above from a replica.")
+        _tell(report, replica)
     if report.needs_attention:
         raise typer.Exit(1)
+
+
+def _tell(report: VerifyReport, replica: str | None) -> None:
+    where = f" in the replica {replica!r}" if replica else ""
+    err.print(f"{report.ok} of {report.checked} originals intact{where}.", markup=False)
+    for sha in report.damaged:
+        err.print(f"  damaged: {sha}")
+    for sha in report.missing:
+        err.print(f"  missing: {sha}")
+    for sha in report.thumbnails_damaged:
+        err.print(f"  thumbnail damaged or missing: {sha}")
+    if report.unreferenced:
+        err.print(f"{len(report.unreferenced)} stored objects have no catalogue row (left by an"
+                  " interrupted ingest, or by a lost catalogue); nothing is deleted.")
+    if not report.state.ok:
+        err.print(f"The catalogue FAILS its check: {report.state.problem}.", markup=False)
+    if report.ledger_ok is not None:
+        err.print("The custody log checks out." if report.ledger_ok else
+                  "The custody log fails its check: `caesar ledger verify` says where.")
+    for found in report.checkpoints:
+        err.print(f"Checkpoint {found.file}: " + ("the log extends it." if found.ok else
+                                                   f"FAILS: {found.problem}."), markup=False)
+    if report.damaged or report.missing or report.thumbnails_damaged or not report.state.ok:
+        err.print("`caesar repair` puts back what is damaged or missing from a replica"
+                  " (docs/recovery.md).")
 
 
 def register(app: typer.Typer) -> None:

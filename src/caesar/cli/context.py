@@ -21,10 +21,11 @@ class CliState:
     acting_as: str | None
     archive_given: bool = False  # --archive or CAESAR_ARCHIVE, rather than the default
 
-    def open(self) -> Archive:
-        """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt."""
+    def open(self, *, inspect: bool = False) -> Archive:
+        """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt (`inspect`: also when its
+        catalogue does not match its signed state, for commands that only read or repair)."""
         Archive.locate(self.archive)  # no archive there: say so before asking for a passphrase
-        return Archive.open(self.archive, passphrase(confirm=False))
+        return Archive.open(self.archive, passphrase(confirm=False), inspect=inspect)
 
     def actor(self, archive: Archive) -> str:
         """`--as`, else `CAESAR_USER`, else the archive's owner."""

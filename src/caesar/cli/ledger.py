@@ -127,8 +127,10 @@ def consistency(
 
 @app.command()
 def verify(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Recompute the log from its entries and check every checkpoint; exit 1 if it fails."""
-    archive = state(ctx).open()
+    """Recompute the log from its entries and check every checkpoint, and the catalogue
+    against the archive's signed state (a log cut short, rolled back or started anew is
+    named); exit 1 if anything fails. Changes nothing."""
+    archive = state(ctx).open(inspect=True)
     report = archive.verify_ledger()
     archive.close()
     if json_:

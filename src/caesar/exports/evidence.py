@@ -110,8 +110,9 @@ class BagWriter:
                 size += len(block)
         if digest.hexdigest() != sha256:
             raise CorruptObject(f"The stored original {sha256} does not decrypt to itself.",
-                                hint="Run `caesar verify`, restore it from a replica, then"
-                                " export again. No package was written.")
+                                hint="Run `caesar verify`, then `caesar repair` to put it"
+                                " back from a replica, then export again. No package was"
+                                " written.")
         self.payload[rel] = sha256  # the archive's hash, which the copy was checked against
         self.payload_bytes += size
         return rel

@@ -8,7 +8,6 @@ half-written package that looks complete: it is built in a hidden sibling folder
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import tempfile
@@ -17,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from caesar.errors import UsageError
-from caesar.vault.keys import fsync_dir
+from caesar.vault.keys import fsync_dir, sync_file_system
 
 PARTIAL = ".partial-"
 
@@ -54,7 +53,7 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL}", dir=parent))
     try:
         yield stage
-        _flush(stage)
+        sync_file_system(stage)
         if out.is_dir():
             out.rmdir()  # empty, as prepare() checked; rename cannot replace a folder
         os.rename(stage, out)
@@ -62,23 +61,6 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-
-
-_LIBC = ctypes.CDLL(None, use_errno=True)
-
-
-def _flush(folder: Path) -> None:
-    """Make everything written under `folder` durable before it is renamed into place.
-
-    One syncfs(2) for the folder's file system instead of an fsync per file: a package of a
-    thousand originals would otherwise wait for a thousand journal commits.
-    """
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if getattr(_LIBC, "syncfs", None) is None or _LIBC.syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)
 
 
 # Where a package may be built that must never reach a disk in plaintext (a web export request:

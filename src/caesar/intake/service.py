@@ -331,7 +331,9 @@ class _Recorder:
             camera_make=inspection.camera_make, camera_model=inspection.camera_model,
             camera_serial=inspection.camera_serial, captured_at=inspection.captured_at,
             exif=inspection.exif, pdq=inspection.pdq, pdq_quality=inspection.pdq_quality,
-            has_thumbnail=item.thumbnail is not None, first_transfer_id=transfer_id,
+            has_thumbnail=item.thumbnail is not None,
+            thumbnail_sha256=item.thumbnail.sha256 if item.thumbnail else None,
+            first_transfer_id=transfer_id,
             stored_at=now(),
         ))
         for note in inspection.flags:

@@ -35,6 +35,26 @@ EVENT_TYPES: dict[str, str] = {
     "archive.created": "The archive was made: the log's first entry.",
     "log.started": "The log began in an archive made before it: what it held then.",
     "key.created": "A key was made; details: which key.",
+    "key.passphrase_changed": "The master key was wrapped under a new passphrase.",
+    "key.split": ("The master key was split into trustees' shares; details: how many, and how"
+                  " many rebuild it (never a share)."),
+    "key.recovered": ("Trustees' shares rebuilt the master key and a new passphrase was set;"
+                      " details: how many shares were given (never a share)."),
+    "replica.added": "A replica was registered; details: its name (a pseudonym).",
+    "replica.moved": "A replica is reached at a new place (its drive was mounted elsewhere).",
+    "replica.updated": ("`caesar replicate` brought a replica up to date; details: the replica"
+                        " (a pseudonym), objects to copy. Written before the catalogue's"
+                        " snapshot, so that the replica holds it."),
+    "replica.verified": ("A replica was checked (`verify --replica`); details: the replica, its"
+                         " counts."),
+    "repair.run": ("`caesar repair` put back damaged or missing objects from replicas; details:"
+                   " counts, and what stays broken."),
+    "catalogue.restored": ("The catalogue was put back from a replica's snapshot; details: the"
+                           " replica, and the commits lost if it was older."),
+    "state.signed": ("The archive's signed state was signed again by `caesar repair` (it was"
+                     " missing, damaged or older than the catalogue)."),
+    "archive.restored": ("This archive was made from a replica (`caesar restore`); details: the"
+                         " originals it holds."),
     "transfer.received": "A transfer opened; subject: the transfer.",
     "transfer.interrupted": "A transfer left running by a crash was closed as interrupted.",
     "transfer.completed": "A transfer ended; details: its counts.",

@@ -43,6 +43,7 @@ from caesar.ledger.events import (
     pseudonym,
 )
 from caesar.ledger.note import generate_vkey
+from caesar.ledger.state import root_at
 from caesar.ledger.timestamp import request_timestamp, verify_timestamp
 from caesar.ledger.views import (
     ConsistencyView,
@@ -293,6 +294,33 @@ class CustodyLog:
         with self._catalog.reader() as session:
             vkey = self.vkey(session)
             return audit(session, vkey, tsa_certificates)
+
+    def check_published(self, note: str) -> tuple[int | None, str | None]:
+        """Whether the log still holds what a checkpoint published earlier vouches for: its
+        size and what is wrong (None when the log extends it)."""
+        with self._catalog.reader() as session:
+            log_origin = storage.origin(session)
+            vkey = self.vkey(session)
+            if log_origin is None or vkey is None:
+                return None, "the catalogue holds no custody log"
+            try:
+                published = open_checkpoint(note, vkey, origin=log_origin)
+            except LedgerError as error:
+                return None, f"it is not a checkpoint of this archive's log ({error.message})"
+            size = storage.log_size(session)
+            if published.size > size:
+                return published.size, (
+                    f"the custody log holds {size} entries, fewer than the {published.size}"
+                    " this checkpoint vouches for: entries were removed")
+            try:
+                root = root_at(session, published.size)
+            except LedgerError:
+                root = b""
+            if root != published.root_hash:
+                return published.size, (
+                    f"the custody log's first {published.size} entries do not hash to this"
+                    " checkpoint's root: the log was rewritten")
+        return published.size, None
 
     # -- timestamps --------------------------------------------------------------------------
 

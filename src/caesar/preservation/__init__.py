@@ -1,1 +1,1 @@
-"""Keeping the archive intact: verification now, repair from a replica later."""
+"""Keeping the archive intact: its signed state, verification, replicas, repair, restore."""

@@ -1,10 +1,17 @@
-"""`verify`: decrypt and re-hash every original, and report what is damaged or missing."""
+"""`verify`: decrypt and re-hash every original, check thumbnails, compare store and catalogue
+both ways, and report what is damaged, missing or unaccounted for.
+
+The same object check serves the archive and its replicas (`verify --replica`): it reads the
+objects of any store through its URL, in one worker process per core.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -12,13 +19,26 @@ from sqlalchemy import select
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo
-from caesar.ledger.events import Event
-from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
-from caesar.settings import Settings
 from caesar.vault.keys import Keys
-from caesar.vault.objects import ObjectVault
+from caesar.vault.objects import Kind, ObjectVault
 from caesar.vault.store import open_store
+
+
+class StateView(BaseModel):
+    """`"state"` in `verify --json`: does the catalogue match the archive's signed state?"""
+
+    ok: bool = True
+    problem: str | None = None
+
+
+class CheckpointFinding(BaseModel):
+    """One checkpoint published earlier (`verify --checkpoint FILE`), checked against the log."""
+
+    file: str
+    size: int | None
+    ok: bool
+    problem: str | None
 
 
 class VerifyReport(BaseModel):
@@ -29,11 +49,57 @@ class VerifyReport(BaseModel):
     damaged: list[str] = []
     missing: list[str] = []
     ledger_ok: bool | None = None
+    state: StateView = StateView()
+    unreferenced: list[str] = []
+    thumbnails_damaged: list[str] = []
+    checkpoints: list[CheckpointFinding] = []
 
     @property
     def needs_attention(self) -> bool:
-        """Exit 1: damage, loss, or a custody log that does not check out."""
-        return bool(self.damaged or self.missing or self.ledger_ok is False)
+        """Exit 1: damage, loss, a custody log or catalogue that does not check out.
+
+        Objects without a row (`unreferenced`) do not count: a crash can leave them, and the
+        next ingest of the same files adopts them.
+        """
+        return bool(self.damaged or self.missing or self.ledger_ok is False
+                    or not self.state.ok or self.thumbnails_damaged
+                    or any(not c.ok for c in self.checkpoints))
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """An original as the catalogue lists it."""
+
+    sha256: str
+    size: int
+    thumbnail: str | None  # the SHA-256 of its thumbnail, which names the thumbnail's object
+
+
+def catalogued(catalog: Catalog) -> list[Catalogued]:
+    """Every original the catalogue lists, in SHA-256 order."""
+    with catalog.reader() as session:
+        rows = session.execute(select(Photo.sha256, Photo.size, Photo.thumbnail_sha256)
+                               .order_by(Photo.sha256)).all()
+    return [Catalogued(sha, size, thumb) for sha, size, thumb in rows]
+
+
+@dataclass
+class ObjectFindings:
+    """What a store holds against what a catalogue lists."""
+
+    checked: int = 0
+    ok: int = 0
+    damaged: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    thumbnails_damaged: list[str] = field(default_factory=list)
+    unreferenced: list[str] = field(default_factory=list)
+
+    def into(self, report: VerifyReport) -> None:
+        """Copy the findings into a `verify` report."""
+        report.checked, report.ok = self.checked, self.ok
+        report.damaged, report.missing = self.damaged, self.missing
+        report.thumbnails_damaged = self.thumbnails_damaged
+        report.unreferenced = self.unreferenced
 
 
 _vault: ObjectVault | None = None
@@ -44,48 +110,56 @@ def _init(keys: Keys, store_url: str, archive: Path) -> None:
     _vault = ObjectVault(open_store(store_url, archive), keys)
 
 
-def _check(sha256: str) -> tuple[str, str]:
+def _check(task: tuple[Kind, str, str]) -> tuple[Kind, str, str]:
+    """(kind, the content's SHA-256, the original's SHA-256) -> (kind, original, status)."""
     if _vault is None:
         raise RuntimeError("verify worker used before it was initialised")
-    return sha256, _vault.check("original", sha256)
+    kind, content, original = task
+    return kind, original, _vault.check(kind, content)
 
 
-def verify_originals(catalog: Catalog, keys: Keys, archive: Path, settings: Settings,
-                     progress: ProgressCallback | None = None, *, ledger: CustodyLog,
-                     actor: str, tsa_certificates: bytes | None = None) -> VerifyReport:
-    """Check every catalogued original, using every core, then the custody log; log the run.
-
-    The caller holds the archive's write lock: the run is recorded as a `verify.run` entry and
-    a new checkpoint. A log that fails its check gets nothing appended and nothing signed, so
-    a signature never vouches for a log that was tampered with.
-    """
-    with catalog.reader() as session:
-        photos = session.execute(select(Photo.sha256, Photo.size).order_by(Photo.sha256)).all()
-    sizes = dict(photos)
-    report = VerifyReport()
+def check_objects(keys: Keys, store_url: str, archive: Path, originals: list[Catalogued], *,
+                  workers: int, progress: ProgressCallback | None = None) -> ObjectFindings:
+    """Decrypt and check every listed original and thumbnail in the store at `store_url`, and
+    name the objects it holds that nothing lists."""
+    vault = ObjectVault(open_store(store_url, archive), keys)
+    listed: dict[str, tuple[Kind, str, str]] = {}
+    for original in originals:
+        listed[vault.name("original", original.sha256)] = (
+            "original", original.sha256, original.sha256)
+        if original.thumbnail:
+            listed[vault.name("thumbnail", original.thumbnail)] = (
+                "thumbnail", original.thumbnail, original.sha256)
+    held = vault.store.sizes()
+    findings = ObjectFindings(unreferenced=sorted(set(held) - set(listed)))
+    sizes = {o.sha256: o.size for o in originals}
     if progress:
-        progress("start", len(photos), 0)
-    workers = settings.intake.workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, initializer=_init,
-                             initargs=(keys, settings.store_url, archive)) as pool:
-        for sha256, status in pool.map(_check, sizes, chunksize=8):
-            report.checked += 1
-            if status == "ok":
-                report.ok += 1
-            elif status == "missing":
-                report.missing.append(sha256)
-            else:
-                report.damaged.append(sha256)
+        progress("start", len(originals), 0)
+    present = [task for name, task in listed.items() if name in held]
+    absent = [task for name, task in listed.items() if name not in held]
+    with ProcessPoolExecutor(max(1, workers), initializer=_init,
+                             initargs=(keys, store_url, archive)) as pool:
+        outcomes: Iterable[tuple[Kind, str, str]] = chain(
+            ((kind, original, "missing") for kind, _, original in absent),
+            pool.map(_check, present, chunksize=8))
+        for kind, sha, status in outcomes:
+            if kind == "thumbnail":
+                if status != "ok":
+                    findings.thumbnails_damaged.append(sha)
+                continue
+            findings.checked += 1
+            findings.ok += status == "ok"
+            if status == "missing":
+                findings.missing.append(sha)
+            elif status == "damaged":
+                findings.damaged.append(sha)
             if progress:
-                progress("advance", 1, sizes[sha256])
-    ledger_report = ledger.verify(tsa_certificates)
-    report.ledger_ok = None if ledger_report.empty else ledger_report.ok
-    if report.ledger_ok is not False:
-        with catalog.session() as session:
-            ledger.append(session, [Event(
-                type="verify.run", time=datetime.now(UTC), actor=actor,
-                details={"checked": report.checked, "ok": report.ok,
-                         "damaged": len(report.damaged), "missing": len(report.missing),
-                         "ledger_ok": report.ledger_ok})])
-            ledger.checkpoint(session)
-    return report
+                progress("advance", 1, sizes[sha])
+    for found in (findings.damaged, findings.missing, findings.thumbnails_damaged):
+        found.sort()
+    return findings
+
+
+def worker_count(configured: int) -> int:
+    """Worker processes for checking objects: as configured, else one per core."""
+    return configured or os.cpu_count() or 1

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from caesar.seal.format import part_name
 from caesar.vault.keys import fsync_dir
-
-NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z, the same for every part of every bundle
+from caesar.vault.store import NEUTRAL_TIME  # the same for every part of every bundle
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

@@ -112,7 +112,8 @@ def open_bundle(ref: BundleRef, age_identity: str) -> Bundle:
         identity = x25519.Identity.from_str(age_identity)
     except IdentityError:
         raise CaesarError("The archive's age identity is not valid.",
-                          hint="Restore the archive's keys/ folder from a backup.") from None
+                          hint="`caesar repair --from REPLICA` puts the keys back"
+                          " from a replica (docs/recovery.md).") from None
     missing = sorted(set(range(1, max(ref.numbers) + 1)) - set(ref.numbers))
     if missing:
         names = ", ".join(fmt.part_name(ref.bundle_id, n) for n in missing)

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from caesar.errors import CaesarError, CorruptObject
 from caesar.vault.padding import padme
+from caesar.vault.store import REPAIR_HINT
 
 MAGIC = b"CAESAR\x00\x01"
 SALT_LEN = 32
@@ -126,7 +127,7 @@ def decrypt(root_key: bytes, source: BinaryIO, name: str = "object") -> Iterator
     def damaged(why: str) -> CorruptObject:
         return CorruptObject(
             f"Stored object {name} is damaged: {why}.",
-            hint="Run `caesar verify` and restore the object from a replica.",
+            hint=REPAIR_HINT,
         )
 
     header = source.read(HEADER_LEN)

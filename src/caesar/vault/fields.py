@@ -19,7 +19,7 @@ import struct
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from caesar.errors import CorruptObject
+from caesar.errors import REPAIR_CATALOGUE, CorruptObject
 from caesar.vault.keys import Keys
 
 _VERSION = b"\x01"
@@ -49,14 +49,14 @@ class FieldCipher:
         """The text sealed by :meth:`seal` under the same ``context``."""
         if len(sealed) < 1 + _NONCE + 16 or sealed[:1] != _VERSION:
             raise CorruptObject(f"an encrypted field ({_what(context)}) is not in a known "
-                                "format", hint="Restore the catalogue from a backup.")
+                                "format", hint=REPAIR_CATALOGUE)
         nonce, ciphertext = sealed[1:1 + _NONCE], sealed[1 + _NONCE:]
         try:
             body = self._aead.decrypt(nonce, ciphertext, _aad(context))
         except InvalidTag:
             raise CorruptObject(f"an encrypted field ({_what(context)}) fails to open: it was "
                                 "altered or moved from another record",
-                                hint="Restore the catalogue from a backup.") from None
+                                hint=REPAIR_CATALOGUE) from None
         (length,) = _LENGTH.unpack_from(body)
         return body[_LENGTH.size:_LENGTH.size + length].decode("utf-8")
 

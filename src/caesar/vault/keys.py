@@ -11,6 +11,7 @@ encrypted under a key derived from the master key.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import os
 import secrets
@@ -26,7 +27,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pyrage import x25519
 
+from caesar import faults
 from caesar.errors import CaesarError, WrongPassphrase
+from caesar.vault.passphrase import require_strong
 
 KEYS_DIR = "keys"
 MASTER_FILE = "master.json"
@@ -70,19 +73,26 @@ def _derive_kek(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     )
 
 
-def _hkdf(master: bytes, purpose: str) -> bytes:
+def subkey(master: bytes, purpose: str) -> bytes:
+    """A 256-bit key for one purpose, derived from the master key (HKDF-SHA256)."""
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"caesar/" + purpose.encode()
     ).derive(master)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old file or the new one."""
+def write_atomic(path: Path, data: bytes, *, fault: str | None = None) -> None:
+    """Write `data` to `path` so that a crash leaves either the old file or the new one.
+
+    `fault` names the moment (see :mod:`caesar.faults`) between the new file being durable
+    under its temporary name and its replacing the old one.
+    """
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+    if fault:
+        faults.point(fault)
     os.replace(tmp, path)
     fsync_dir(path.parent)
 
@@ -92,6 +102,24 @@ def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def sync_file_system(folder: Path) -> None:
+    """Make everything written on `folder`'s file system durable: one syncfs(2).
+
+    For many new files at once (a package, a replica's new objects), instead of an fsync per
+    file: each fsync waits for a journal commit of its own, a thousand of them for a thousand
+    files. Falls back to sync(2) where syncfs is missing.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if getattr(_LIBC, "syncfs", None) is None or _LIBC.syncfs(fd) != 0:
+            os.sync()
     finally:
         os.close(fd)
 
@@ -106,7 +134,7 @@ class Keys:
 
     def subkey(self, purpose: str) -> bytes:
         """A 256-bit key for one purpose, derived from the master key."""
-        return _hkdf(self.master, purpose)
+        return subkey(self.master, purpose)
 
     @property
     def object_names(self) -> bytes:
@@ -138,73 +166,169 @@ class Keys:
 
 
 def create_keys(folder: Path, passphrase: str, cost: KdfCost) -> Keys:
-    """Make a new master key, wrap it under `passphrase`, and store the archive's secrets."""
-    if not passphrase:
-        raise CaesarError("The passphrase is empty.", hint="Choose a long passphrase.")
+    """Make a new master key, wrap it under `passphrase`, and store the archive's secrets.
+
+    The caller has refused a weak passphrase (:func:`caesar.vault.passphrase.require_strong`)
+    before making anything.
+    """
     keys = Keys(
         master=secrets.token_bytes(32),
         age_identity=str(x25519.Identity.generate()),
         signing_seed=secrets.token_bytes(32),
     )
-    params = _KDF_PARAMS[cost]
-    salt = secrets.token_bytes(16)
-    nonce = secrets.token_bytes(12)
-    wrapped = AESGCM(_derive_kek(passphrase, salt, params)).encrypt(nonce, keys.master, _MASTER_AAD)
     key_dir = folder / KEYS_DIR
     key_dir.mkdir(mode=0o700)
-    record = {
-        "kdf": "argon2id",
-        **params,
-        "salt": _b64(salt),
-        "nonce": _b64(nonce),
-        "wrapped_key": _b64(wrapped),
-    }
-    write_atomic(key_dir / MASTER_FILE, json.dumps(record, indent=2).encode())
-    _write_secrets(key_dir, keys)
+    write_atomic(key_dir / MASTER_FILE, _wrap(keys.master, passphrase, cost))
+    write_atomic(key_dir / SECRETS_FILE, seal(keys.subkey("secrets"), _SECRETS_AAD, json.dumps(
+        {"age_identity": keys.age_identity, "signing_seed": _b64(keys.signing_seed)}).encode()))
     return keys
 
 
-def _write_secrets(key_dir: Path, keys: Keys) -> None:
-    payload = json.dumps(
-        {"age_identity": keys.age_identity, "signing_seed": _b64(keys.signing_seed)}
-    ).encode()
+def _wrap(master: bytes, passphrase: str, cost: KdfCost) -> bytes:
+    params = _KDF_PARAMS[cost]
+    salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(keys.subkey("secrets")).encrypt(nonce, payload, _SECRETS_AAD)
-    write_atomic(key_dir / SECRETS_FILE, nonce + sealed)
+    wrapped = AESGCM(_derive_kek(passphrase, salt, params)).encrypt(nonce, master, _MASTER_AAD)
+    record = {"kdf": "argon2id", **params, "salt": _b64(salt), "nonce": _b64(nonce),
+              "wrapped_key": _b64(wrapped)}
+    return json.dumps(record, indent=2).encode()
 
 
-def unlock_keys(folder: Path, passphrase: str) -> Keys:
-    """Unwrap the master key with `passphrase` and open the archive's secrets."""
-    key_dir = folder / KEYS_DIR
+def seal(key: bytes, aad: bytes, payload: bytes) -> bytes:
+    """``payload`` encrypted and authenticated under ``key`` (AES-256-GCM, random nonce)."""
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(key).encrypt(nonce, payload, aad)
+
+
+def unseal(key: bytes, aad: bytes, blob: bytes) -> bytes:
+    """What :func:`seal` sealed; raises ``InvalidTag`` if it was altered or is another's."""
+    if len(blob) < 12 + 16:
+        raise InvalidTag
+    return AESGCM(key).decrypt(blob[:12], blob[12:], aad)
+
+
+class DamagedKeys(CaesarError):
+    """A file of the archive's keys is missing or damaged."""
+
+
+def _damaged_keys(path: Path, what: str) -> DamagedKeys:
+    return DamagedKeys(
+        f"The archive's {what} {path} is {'missing' if not path.exists() else 'damaged'}.",
+        hint="Nothing was changed. `caesar repair --from REPLICA` puts the keys back from a"
+        " replica (docs/recovery.md).")
+
+
+def _master_record(folder: Path) -> tuple[dict[str, int], bytes, bytes, bytes]:
+    path = folder / KEYS_DIR / MASTER_FILE
     try:
-        record: dict[str, Any] = json.loads((key_dir / MASTER_FILE).read_text("ascii"))
-        params = {k: int(record[k]) for k in ("time_cost", "memory_kib", "parallelism")}
-        salt, nonce = _unb64(record["salt"]), _unb64(record["nonce"])
-        wrapped = _unb64(record["wrapped_key"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise CaesarError(
-            f"The archive's key file {key_dir / MASTER_FILE} is missing or damaged.",
-            hint="Restore the archive's keys/ folder from a backup or a replica.",
-        ) from exc
+        return _parse_master(path.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _damaged_keys(path, "key file") from exc
+
+
+def _parse_master(data: bytes) -> tuple[dict[str, int], bytes, bytes, bytes]:
+    record: dict[str, Any] = json.loads(data.decode("ascii"))
+    params = {k: int(record[k]) for k in ("time_cost", "memory_kib", "parallelism")}
+    return params, _unb64(record["salt"]), _unb64(record["nonce"]), _unb64(record["wrapped_key"])
+
+
+def kdf_cost(folder: Path) -> KdfCost:
+    """How hard the archive's passphrase is made to guess (what a new wrapping keeps)."""
+    params = _master_record(folder)[0]
+    return KdfCost.test if params == _KDF_PARAMS[KdfCost.test] else KdfCost.normal
+
+
+def unwrap_master(folder: Path, passphrase: str) -> bytes:
+    """The master key, unwrapped with `passphrase`."""
+    return _unwrap(_master_record(folder), passphrase)
+
+
+def unwrap_master_file(data: bytes, passphrase: str) -> bytes | None:
+    """The master key from the bytes of a key file (a replica's); None if they are damaged."""
     try:
-        master = AESGCM(_derive_kek(passphrase, salt, params)).decrypt(nonce, wrapped, _MASTER_AAD)
+        record = _parse_master(data)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return _unwrap(record, passphrase)
+
+
+def _unwrap(record: tuple[dict[str, int], bytes, bytes, bytes], passphrase: str) -> bytes:
+    params, salt, nonce, wrapped = record
+    try:
+        return AESGCM(_derive_kek(passphrase, salt, params)).decrypt(nonce, wrapped, _MASTER_AAD)
     except InvalidTag:
         raise WrongPassphrase(
             "Wrong passphrase: it does not unlock this archive.",
             hint="Check CAESAR_PASSPHRASE or type the passphrase again. Nothing was changed.",
         ) from None
-    blob = (key_dir / SECRETS_FILE).read_bytes()
+
+
+def secrets_open(data: bytes, master: bytes) -> bool:
+    """Whether the bytes of a secrets file (a replica's) open with `master`."""
     try:
-        payload = json.loads(
-            AESGCM(_hkdf(master, "secrets")).decrypt(blob[:12], blob[12:], _SECRETS_AAD)
-        )
-    except (InvalidTag, ValueError) as exc:
-        raise CaesarError(
-            f"The archive's secrets file {key_dir / SECRETS_FILE} is damaged.",
-            hint="Restore the archive's keys/ folder from a backup or a replica.",
-        ) from exc
-    return Keys(
-        master=master,
-        age_identity=payload["age_identity"],
-        signing_seed=_unb64(payload["signing_seed"]),
-    )
+        unseal(subkey(master, "secrets"), _SECRETS_AAD, data)
+    except InvalidTag:
+        return False
+    return True
+
+
+def open_keys(folder: Path, master: bytes) -> Keys:
+    """The archive's keys, given its master key (unwrapped, or rebuilt from trustees' shares).
+
+    Raises :class:`WrongMasterKey` when `master` is not this archive's.
+    """
+    path = folder / KEYS_DIR / SECRETS_FILE
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise _damaged_keys(path, "secrets file") from exc
+    try:
+        payload = json.loads(unseal(subkey(master, "secrets"), _SECRETS_AAD, blob))
+        return Keys(master=master, age_identity=payload["age_identity"],
+                    signing_seed=_unb64(payload["signing_seed"]))
+    except InvalidTag:
+        raise WrongMasterKey(
+            f"The key given does not open this archive's secrets ({path}).",
+            hint="If it came from trustees' shares, check the shares and their passphrase;"
+            " otherwise the secrets file was replaced: `caesar repair --from REPLICA`.",
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _damaged_keys(path, "secrets file") from exc
+
+
+def unlock_keys(folder: Path, passphrase: str) -> Keys:
+    """Unwrap the master key with `passphrase` and open the archive's secrets."""
+    return open_keys(folder, unwrap_master(folder, passphrase))
+
+
+REWRAP_WRITTEN = faults.declare(
+    "keys.rewrap_written", "the master key wrapped under a new passphrase is durable under a"
+    " temporary name; the old wrapping is still in place")
+
+
+REWRAPPED = faults.declare(
+    "keys.rewrapped", "the wrapping under the new passphrase replaced the old one; the change"
+    " is not yet in the custody log")
+
+
+def rewrap_master(folder: Path, master: bytes, passphrase: str) -> KdfCost:
+    """Wrap the master key under a new `passphrase`, replacing the old wrapping atomically.
+
+    A crash leaves the old passphrase or the new one working, never neither. The archive keeps
+    its KDF cost, at which a weak passphrase is refused (or only warned about: the returned
+    cost says which applied).
+    """
+    try:
+        cost = kdf_cost(folder)
+    except CaesarError:
+        cost = KdfCost.normal  # the old wrapping is lost: the new one is made at full cost
+    require_strong(passphrase, enforce=cost is KdfCost.normal)
+    key_dir = folder / KEYS_DIR
+    key_dir.mkdir(mode=0o700, exist_ok=True)
+    write_atomic(key_dir / MASTER_FILE, _wrap(master, passphrase, cost), fault=REWRAP_WRITTEN)
+    faults.point(REWRAPPED)
+    return cost
+
+
+class WrongMasterKey(CaesarError):
+    """A master key (from trustees' shares) that does not open this archive."""

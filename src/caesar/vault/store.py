@@ -3,19 +3,39 @@
 A store only ever sees sealed bytes and opaque names. Writing goes through a *pending* object
 (a temporary file or key) that becomes visible under its name in one atomic step, so that a
 crash never leaves a half-written object under a real name.
+
+Besides objects, a store keeps a few named *documents* (the archive's signed state; in a
+replica also the catalogue's snapshot and the wrapped keys), each replaced whole and
+atomically. A replica is a store too, so that an S3 bucket can later serve as the archive's
+store or as a replica behind this one interface.
+
+The archive's object store dates nothing: every object, and every folder that holds them,
+shows one fixed modification time, so the disk does not tell when each intake happened or how
+many objects it brought (a file system may still keep a change time, which no program sets).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import secrets
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from caesar.errors import CaesarError, MissingObject
-from caesar.vault.keys import fsync_dir
+from caesar.vault.keys import fsync_dir, sync_file_system
+
+NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z: the one time every object and folder shows
+DOCUMENTS = "documents"
+REPAIR_HINT = "Run `caesar verify`, then `caesar repair` to put it back from a replica."
+_FAN = re.compile(r"[0-9a-f]{2}")
+_DOCUMENT = re.compile(r"[a-z][a-z0-9-]{0,40}")
+_SET_ASIDE = ".damaged"
+_COPY_BLOCK = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,9 @@ class Pending:
 
 class ObjectStore(Protocol):
     """What the archive needs of a place that holds encrypted objects."""
+
+    def ensure(self) -> None:
+        """Create what a new store needs (nothing, where there is nothing to create)."""
 
     def create(self) -> tuple[Pending, BinaryIO]:
         """A new pending object and a file to write its sealed bytes to."""
@@ -46,25 +69,61 @@ class ObjectStore(Protocol):
     def names(self) -> Iterator[str]:
         """Every stored object's name."""
 
+    def sizes(self) -> dict[str, int]:
+        """Every stored object's name with its size in bytes (one listing, nothing read)."""
+
     def clean_pending(self) -> int:
         """Remove pending objects left by a crash; returns how many."""
 
+    def put(self, name: str, source: BinaryIO) -> None:
+        """Store the sealed bytes of `source` as they are under `name` (a copy from another
+        store), replacing any object of that name; durable only after :meth:`sync`."""
+
+    def sync(self) -> None:
+        """Make every object :meth:`put` so far durable."""
+
+    def set_aside(self, name: str) -> bool:
+        """Move a damaged object out of the way (kept, never deleted) so that a good copy can
+        be put back under its name; False if there was none."""
+
+    def write_document(self, name: str, source: BinaryIO) -> None:
+        """Replace the document `name` with the bytes of `source`, atomically and durably."""
+
+    def open_document(self, name: str) -> BinaryIO | None:
+        """Read the document `name`; None if there is none."""
+
+    def lock_documents(self) -> AbstractContextManager[None]:
+        """Held while a document is read, compared and replaced, so that writers take turns."""
+
 
 class LocalStore:
-    """Objects as files under one folder: `ab/abcdef…`, written via `.pending/`."""
+    """Objects as files under one folder: `ab/abcdef…`, written via `.pending/`; documents in
+    `documents/`."""
+
+    # Dates nothing (see the module's docstring); a store that expires what it holds by age
+    # keeps real times.
+    neutral_times = True
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._pending = root / ".pending"
+        self._documents = root / DOCUMENTS
+        self._unsynced = False  # objects were put since the last sync
 
     def ensure(self) -> None:
         """Create the folders a new store needs."""
         self._pending.mkdir(parents=True, exist_ok=True)
+        self._neutral(self._pending, self.root)
 
     def _path(self, name: str) -> Path:
         if len(name) < 3 or not name.isalnum():
             raise CaesarError(f"{name!r} is not a valid object name.")
         return self.root / name[:2] / name
+
+    def _neutral(self, *paths: Path) -> None:
+        if self.neutral_times:
+            for path in paths:
+                os.utime(path, (NEUTRAL_TIME, NEUTRAL_TIME))
 
     def create(self) -> tuple[Pending, BinaryIO]:
         token = secrets.token_hex(16)
@@ -75,13 +134,20 @@ class LocalStore:
         final = self._path(name)
         if final.exists():
             tmp.unlink()
+            self._neutral(self._pending)
             return False
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        final.parent.mkdir(exist_ok=True)
-        os.replace(tmp, final)
+        self._place(tmp, final)
         fsync_dir(final.parent)
         return True
+
+    def _place(self, tmp: Path, final: Path) -> None:
+        fan_is_new = not final.parent.exists()
+        final.parent.mkdir(exist_ok=True)
+        self._neutral(tmp)
+        os.replace(tmp, final)
+        self._neutral(final.parent, self._pending, *([self.root] if fan_is_new else []))
 
     def discard(self, pending: Pending) -> None:
         (self._pending / pending.token).unlink(missing_ok=True)
@@ -93,28 +159,120 @@ class LocalStore:
         try:
             return open(self._path(name), "rb")
         except FileNotFoundError:
-            raise MissingObject(
-                f"Stored object {name} is missing.",
-                hint="Run `caesar verify` and restore the object from a replica.",
-            ) from None
+            raise MissingObject(f"Stored object {name} is missing.", hint=REPAIR_HINT) from None
+
+    def _fans(self) -> Iterator[Path]:
+        if not self.root.is_dir():
+            return
+        for fan in sorted(self.root.iterdir()):
+            if _FAN.fullmatch(fan.name) and fan.is_dir():
+                yield fan
 
     def names(self) -> Iterator[str]:
-        for fan in sorted(self.root.iterdir()):
-            if fan.is_dir() and not fan.name.startswith("."):
-                for obj in sorted(fan.iterdir()):
-                    yield obj.name
+        for fan in self._fans():
+            for obj in sorted(fan.iterdir()):
+                yield obj.name
+
+    def sizes(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for fan in self._fans():
+            with os.scandir(fan) as entries:
+                for entry in entries:
+                    found[entry.name] = entry.stat(follow_symlinks=False).st_size
+        return found
 
     def clean_pending(self) -> int:
         leftovers = list(self._pending.iterdir())
         for leftover in leftovers:
             leftover.unlink()
+        if leftovers:
+            self._neutral(self._pending)
         return len(leftovers)
+
+    def put(self, name: str, source: BinaryIO) -> None:
+        pending, out = self.create()
+        tmp = self._pending / pending.token
+        try:
+            with out:
+                _copy(source, out)
+        except BaseException:
+            self.discard(pending)
+            raise
+        final = self._path(name)
+        self._place(tmp, final)
+        self._unsynced = True
+
+    def sync(self) -> None:
+        if self._unsynced:
+            sync_file_system(self.root)
+        self._unsynced = False
+
+    def set_aside(self, name: str) -> bool:
+        path = self._path(name)
+        if not path.exists():
+            return False
+        aside = self.root / _SET_ASIDE
+        aside.mkdir(exist_ok=True)
+        os.replace(path, aside / f"{name}.{secrets.token_hex(4)}")
+        fsync_dir(aside)
+        fsync_dir(path.parent)
+        self._neutral(aside, path.parent)
+        return True
+
+    def _document(self, name: str) -> Path:
+        if not _DOCUMENT.fullmatch(name):
+            raise CaesarError(f"{name!r} is not a valid document name.")
+        return self._documents / name
+
+    def write_document(self, name: str, source: BinaryIO) -> None:
+        final = self._document(name)
+        self._ensure_documents()
+        tmp = final.with_name(f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            with open(tmp, "xb") as out:
+                _copy(source, out)
+                out.flush()
+                os.fsync(out.fileno())
+            self._neutral(tmp)
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        fsync_dir(self._documents)
+        self._neutral(self._documents)
+
+    def open_document(self, name: str) -> BinaryIO | None:
+        try:
+            return open(self._document(name), "rb")
+        except FileNotFoundError:
+            return None
+
+    def _ensure_documents(self) -> None:
+        if not self._documents.is_dir():
+            self._documents.mkdir(parents=True, exist_ok=True)
+            self._neutral(self._documents, self.root)
+
+    @contextmanager
+    def lock_documents(self) -> Iterator[None]:
+        self._ensure_documents()
+        lock = self._documents / ".lock"
+        with open(lock, "a+b") as handle:
+            if self.neutral_times:
+                os.utime(handle.fileno(), (NEUTRAL_TIME, NEUTRAL_TIME))
+                self._neutral(self._documents)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class RemovableStore(LocalStore):
     """A local store whose objects can be deleted: packages held for a download, and the
     photos families give (withdrawn when a family asks). Never the store of originals, which
     has no way to delete anything, by design."""
+
+    neutral_times = False  # held packages expire by the time they were committed
 
     def remove(self, name: str) -> bool:
         """Delete the object `name`; False if there was none."""
@@ -129,6 +287,22 @@ class RemovableStore(LocalStore):
     def modified(self, name: str) -> float:
         """When the object `name` was committed (seconds since the epoch)."""
         return self._path(name).stat().st_mtime
+
+
+def _copy(source: BinaryIO, out: BinaryIO) -> None:
+    """Copy all of `source` into `out`, in the kernel where both are files."""
+    try:
+        fds = (source.fileno(), out.fileno())
+    except (AttributeError, OSError):
+        fds = None
+    if fds is not None:
+        # sendfile keeps the bytes out of Python: replication runs at the disk's speed.
+        offset = os.lseek(fds[0], 0, os.SEEK_CUR)
+        while sent := os.sendfile(fds[1], fds[0], offset, _COPY_BLOCK):
+            offset += sent
+        return
+    while block := source.read(1 << 20):
+        out.write(block)
 
 
 def open_store(url: str, archive: Path) -> LocalStore:

@@ -1,0 +1,97 @@
+"""Replication beside `cp -r` + `sync` and `rsync -a` of the same archive folder; an incremental
+replication after 10 new originals; `verify --replica` beside `verify`.
+
+    .venv/bin/python bench/replicate.py [--photos 1000] [--megapixels 2] [--rounds 2] [--keep]
+
+Every copy starts from the same warm page cache and is made durable (`caesar replicate` makes
+each object durable before the replica's catalogue and signed state, so the fair floor is a copy
+followed by `sync`); `rsync -a` is printed both alone (as the issue names it) and with `sync`.
+Each command is run in its own process, its start-up included (about a second: imports and
+unlocking). The machine's cores are shared, so figures vary with its load (printed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (CAESAR, env, make_photos, new_archive, photos_parser,  # noqa: E402
+                    timed, workspace)
+
+
+def _sync() -> None:
+    subprocess.run(["sync"], check=True)
+
+
+def _durable(command: list[str]) -> float:
+    """Seconds for `command` and then `sync` (nothing dirty is left from before)."""
+    _sync()
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env())
+    _sync()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = photos_parser(__doc__)
+    parser.add_argument("--rounds", type=int, default=2, help="each measurement, best of N")
+    args = parser.parse_args()
+    with workspace(args.keep) as work:
+        photos = make_photos(work / "collection", args.photos, args.megapixels)
+        archive = new_archive(work / "archive")
+        caesar = [*CAESAR, "--archive", str(archive)]
+        timed([*caesar, "ingest", str(work / "collection" / "drive-01"), "--json"])
+        size = sum(p.stat().st_size for p in archive.rglob("*") if p.is_file()) / 1e6
+        first, cp, rsync, rsync_sync = [], [], [], []
+        for round_ in range(args.rounds):
+            replica = work / f"replica-{round_}"
+            timed([*caesar, "replica", "add", f"r{round_}", str(replica)])
+            first.append(_durable([*caesar, "replicate", f"r{round_}", "--json"]))
+            cp.append(_durable(["cp", "-r", str(archive), str(work / f"cp-{round_}")]))
+            _sync()
+            started = time.perf_counter()
+            subprocess.run(["rsync", "-a", f"{archive}/", str(work / f"rsync-{round_}")],
+                           check=True)
+            rsync.append(time.perf_counter() - started)
+            _sync()
+            rsync_sync.append(time.perf_counter() - started)
+            for copy in (work / f"cp-{round_}", work / f"rsync-{round_}"):
+                shutil.rmtree(copy)
+        more = work / "more"
+        more.mkdir()
+        extra = make_photos(work / "extra", 10, args.megapixels)[:10]
+        for path in extra:
+            shutil.copy(path, more / path.name)
+        added = subprocess.run([*caesar, "ingest", str(more), "--json"], env=env(), check=True,
+                               capture_output=True, text=True)
+        assert json.loads(added.stdout)["stored"] == 10, "the 10 photos must be new originals"
+        incremental = [_durable([*caesar, "replicate", "r0", "--json"])]
+        incremental.append(_durable([*caesar, "replicate", "r0", "--json"]))  # nothing new
+        check_replica = timed([*caesar, "verify", "--replica", "r0", "--json"])
+        check_archive = timed([*caesar, "verify", "--json"])
+        best = min(first)
+        floor = min(min(cp), min(rsync))
+        print(f"{len(photos)} originals of {args.megapixels:g} MP; archive folder {size:,.0f} MB"
+              f"; load average {os.getloadavg()[0]:.1f}")
+        print(f"caesar replicate (first)  {best:7.2f} s  {size / best:7.1f} MB/s"
+              f"  (runs: {', '.join(f'{t:.2f}' for t in first)})")
+        print(f"cp -r + sync              {min(cp):7.2f} s  {size / min(cp):7.1f} MB/s")
+        print(f"rsync -a                  {min(rsync):7.2f} s  {size / min(rsync):7.1f} MB/s")
+        print(f"rsync -a + sync           {min(rsync_sync):7.2f} s")
+        print(f"caesar / faster of cp and rsync = {best / floor:.2f}x  (target: within 1.5x)")
+        print(f"caesar replicate after 10 new originals  {incremental[0]:5.2f} s"
+              f"  (target: under 2 s); with nothing new {incremental[1]:5.2f} s")
+        print(f"caesar verify --replica   {check_replica:7.2f} s")
+        print(f"caesar verify             {check_archive:7.2f} s"
+              f"  (replica / archive = {check_replica / check_archive:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
