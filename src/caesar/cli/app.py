@@ -45,6 +45,14 @@ class _Group(TyperGroup):
             if exc.hint:
                 err.print(exc.hint, markup=False, highlight=False)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a disk that fails or is full, under any command
+            where = f" ({exc.filename})" if exc.filename else ""
+            err.print(f"[bold red]error:[/] {exc.strerror or exc}{where}.", markup=True,
+                      highlight=False)
+            err.print("What was done before this is kept. Free some space or check the drive,"
+                      " then run the same command again: it finishes the job.", markup=False,
+                      highlight=False)
+            ctx.exit(2)
 
 
 app = typer.Typer(

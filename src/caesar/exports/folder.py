@@ -9,6 +9,7 @@ half-written package that looks complete: it is built in a hidden sibling folder
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import shutil
 import tempfile
@@ -16,10 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from caesar import faults
 from caesar.errors import UsageError
 from caesar.vault.keys import fsync_dir
 
 PARTIAL = ".partial-"
+WRITTEN_POINT = faults.declare(
+    "export.written", "an export's package is written in its hidden partial folder and not yet"
+    " made durable or renamed into place")
 
 
 def prepare(out: Path, *, archive: Path | None = None, store: Path | None = None) -> Path:
@@ -51,9 +56,11 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     prepare(out, archive=archive, store=store)
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(parent, out.name)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL}", dir=parent))
     try:
         yield stage
+        faults.point(WRITTEN_POINT)
         _flush(stage)
         if out.is_dir():
             out.rmdir()  # empty, as prepare() checked; rename cannot replace a folder
@@ -62,6 +69,15 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Remove partial folders of `name` left by an export that died (its plaintext must not
+    stay on the drive). Exports of one archive take turns (the write lock), so none of them
+    is being written now."""
+    for leftover in parent.glob(f".{glob.escape(name)}{PARTIAL}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
