@@ -54,7 +54,8 @@ def ingested(caesar: Caesar, tmp_path: Path) -> dict[str, bytes]:
     files["cut.jpg"] = files[f"{FILENAME}_0.jpg"][:4000]
     (src / "cut.jpg").write_bytes(files["cut.jpg"])
     (src / "again.jpg").write_bytes(files[f"{FILENAME}_1.jpg"])
-    run = caesar("--as", ACTOR, "ingest", str(src), "--operator", OPERATOR, "--json")
+    caesar.account(ACTOR, "archivist")
+    run = caesar.as_(ACTOR, "ingest", str(src), "--operator", OPERATOR, "--json")
     assert run.exit_code == 0, run.stderr
     return files
 
@@ -180,7 +181,7 @@ def test_consistency_between_checkpoints_before_and_after_an_ingest(
 
 
 def test_verify_is_logged_with_its_result(caesar: Caesar, ingested: dict[str, bytes]) -> None:
-    run = caesar("--as", ACTOR, "verify", "--json")
+    run = caesar.as_(ACTOR, "verify", "--json")
     assert run.exit_code == 0 and run.json()["ledger_ok"] is True
     entries = caesar.json("ledger", "entries")
     last = entries[-1]["entry"]
