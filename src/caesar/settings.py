@@ -44,7 +44,13 @@ class CaseSettings(BaseModel):
     copy_quality: int = Field(default=50, ge=0, le=100, description="PDQ quality both hashes"
                               " need for a copy to be linked (HMA recommends 50)")
     sequence_gap_seconds: float = Field(default=40.0, gt=0, description="a longer pause"
-                                        " between two photos of one camera starts a new body")
+                                        " between two photos of one camera starts a new body,"
+                                        " where the camera's own pause cannot be learned")
+    min_gap_seconds: float = Field(default=10.0, gt=0, description="the learned pause between"
+                                   " bodies is never shorter")
+    max_gap_seconds: float = Field(default=900.0, gt=0, description="... nor longer")
+    min_photos: int = Field(default=3, ge=1, description="a sequence with fewer photos and no"
+                            " number read is not taken for a body")
     workers: int | None = Field(default=None, ge=1, description="processes reading the"
                                 " numbers (default: one per core)")
 

@@ -1,12 +1,12 @@
-"""Grouping and number interpretation on facts alone: the rules, one by one."""
+"""Grouping photos into cases on facts alone: the rules, one by one."""
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
 
-from caesar.cases.grouping import GroupingSettings, PhotoFacts, find_copies, group_photos
-from caesar.cases.numbers import Numbers, Observed, interpret, propose
+from caesar.cases.grouping import (GroupingSettings, PhotoFacts, find_copies, group_photos,
+                                   learn_pauses)
 
 SETTINGS = GroupingSettings()
 T0 = datetime(2013, 8, 2, 10, 0, 0)
@@ -20,16 +20,33 @@ def _pdq(seed: int, flip: int = 0) -> str:
 
 
 def _photo(name: str, seconds: float | None, *, camera: str | None = "SN1",
-           folder: str = "2013-08-02", numbers: Numbers | None = None, pdq: str | None = None,
-           card: bool = False) -> PhotoFacts:
+           folder: str = "2013-08-02", values: tuple[str, ...] = (), pdq: str | None = None,
+           writing: bool | None = None) -> PhotoFacts:
     return PhotoFacts(sha256=name, camera=camera,
                       taken_at=None if seconds is None else T0 + timedelta(seconds=seconds),
                       folder=folder, pdq=pdq or _pdq(hash(name) % 10**6), pdq_quality=90,
-                      card_found=card or bool(numbers), numbers=numbers or Numbers())
+                      card_found=bool(values), values=frozenset(values),
+                      writing=bool(values) if writing is None else writing)
 
 
-def _names(photos: list[PhotoFacts]) -> list[str]:
-    return [p.sha256 for p in photos]
+def _names(groups: list) -> list[list[str]]:  # type: ignore[type-arg]
+    return sorted([p.sha256 for p in g.photos] for g in groups)
+
+
+def _bodies(rng: random.Random, count: int, within: tuple[float, float],
+            between: tuple[float, float], per_body: int = 4) -> tuple[list[PhotoFacts],
+                                                                      list[list[str]]]:
+    """A photographer's day: `count` bodies, photos `within` seconds apart, bodies `between`."""
+    photos, truth, t = [], [], 0.0
+    for body in range(count):
+        names = []
+        for k in range(per_body):
+            names.append(f"b{body}p{k}")
+            photos.append(_photo(names[-1], t))
+            t += rng.uniform(*within)
+        truth.append(names)
+        t += rng.uniform(*between)
+    return photos, truth
 
 
 def test_a_reencoded_copy_is_linked_to_its_original_never_two_exposures() -> None:
@@ -45,52 +62,79 @@ def test_a_reencoded_copy_is_linked_to_its_original_never_two_exposures() -> Non
     assert find_copies([original, low], SETTINGS) == []
 
 
-def test_pauses_cameras_and_folders_start_new_groups() -> None:
-    photos = [_photo("a1", 0, card=True), _photo("a2", 12), _photo("a3", 50),  # 38 s: same
-              _photo("b1", 95),                                              # 45 s pause
-              _photo("c1", 100, camera="SN2"),                               # other camera
-              _photo("d1", 110, folder="2013-08-02/7100-215"),
-              _photo("e1", None, camera=None)]                               # no EXIF
+def test_every_body_is_a_case_whether_or_not_a_number_was_read() -> None:
+    photos = [_photo("a1", 0), _photo("a2", 12), _photo("a3", 30),        # no number at all
+              _photo("b1", 200, values=("7100", "2562")), _photo("b2", 210)]
     groups = group_photos(photos, SETTINGS)
-    assert sorted(_names(g.photos) for g in groups) == [
-        ["a1", "a2", "a3"], ["b1"], ["c1"], ["d1"], ["e1"]]
-    assert [g.is_case for g in groups if g.photos[0].sha256 == "a1"] == [True]
-    assert not any(g.is_case for g in groups if g.photos[0].sha256 == "b1")
+    assert _names([g for g in groups if g.is_case]) == [["a1", "a2", "a3"], ["b1", "b2"]]
 
 
-def test_different_cards_split_a_sequence_at_the_longest_pause() -> None:
-    first, second = Numbers("7100", "215", "2562"), Numbers("7345", "215", "2563")
-    photos = [_photo("a1", 0, numbers=first), _photo("a2", 10), _photo("a3", 20),
-              _photo("b1", 55), _photo("b2", 60, numbers=second), _photo("b3", 70)]
+def test_a_photo_leaves_the_cases_only_for_a_stated_reason() -> None:
+    photos = [_photo("a1", 0), _photo("a2", 10), _photo("a3", 20),
+              _photo("lone", 400),                                # one photo, nothing read
+              _photo("stray", None, camera=None),                 # no EXIF, nothing read
+              _photo("c1", 900, camera="SN2"), _photo("c2", 905, camera="SN2"),
+              _photo("c3", 912, camera="SN2")]
+    groups = {tuple(p.sha256 for p in g.photos): g.reason for g in group_photos(photos,
+                                                                                  SETTINGS)}
+    assert groups == {("a1", "a2", "a3"): None, ("lone",): "short_without_number",
+                      ("stray",): "not_in_sequence", ("c1", "c2", "c3"): None}
+
+
+def test_cameras_and_folders_start_new_groups() -> None:
+    photos = [_photo("a1", 0), _photo("a2", 5), _photo("a3", 10),
+              _photo("c1", 12, camera="SN2"), _photo("c2", 14, camera="SN2"),
+              _photo("c3", 15, camera="SN2"),
+              _photo("d1", 16, folder="2013-08-02/7100-215"),
+              _photo("d2", 17, folder="2013-08-02/7100-215"),
+              _photo("d3", 18, folder="2013-08-02/7100-215")]
+    assert _names(group_photos(photos, SETTINGS)) == [
+        ["a1", "a2", "a3"], ["c1", "c2", "c3"], ["d1", "d2", "d3"]]
+
+
+def test_the_pause_between_bodies_is_learned_from_the_camera_not_fixed() -> None:
+    rng = random.Random(4)
+    # A slow photographer: 35-60 s between photos of one body, 3-10 minutes between bodies.
+    slow, slow_truth = _bodies(rng, 12, (35, 60), (180, 600))
+    pauses = learn_pauses(slow, SETTINGS)
+    assert 60 < pauses.of("SN1") < 180
+    assert _names(group_photos(slow, SETTINGS)) == sorted(slow_truth)
+    # A fast one: 3-8 s within a body, 25-35 s between bodies (a fixed 40 s would join them).
+    fast, fast_truth = _bodies(rng, 12, (3, 8), (25, 35))
+    assert _names(group_photos(fast, SETTINGS)) == sorted(fast_truth)
+
+
+def test_a_camera_without_two_kinds_of_interval_keeps_the_configured_pause() -> None:
+    even = [_photo(f"p{k}", k * 30.0) for k in range(20)]
+    assert learn_pauses(even, SETTINGS).of("SN1") == SETTINGS.sequence_gap_seconds
+    limits = GroupingSettings(max_gap_seconds=900)
+    rng = random.Random(1)
+    slow, _ = _bodies(rng, 12, (600, 800), (2500, 3500))
+    assert learn_pauses(slow, limits).of("SN1") == 900  # bounded by the settings
+
+
+def test_different_numbers_split_a_sequence_at_the_longest_pause() -> None:
+    photos = [_photo("a1", 0, values=("7100", "2562")), _photo("a2", 10), _photo("a3", 20),
+              _photo("b1", 55), _photo("b2", 60, values=("7345", "2563")), _photo("b3", 70)]
     groups = group_photos(photos, GroupingSettings(sequence_gap_seconds=60))
-    assert [_names(g.photos) for g in groups] == [["a1", "a2", "a3"], ["b1", "b2", "b3"]]
+    assert _names(groups) == [["a1", "a2", "a3"], ["b1", "b2", "b3"]]
 
 
-def test_one_misread_digit_does_not_split_a_case() -> None:
-    photos = [_photo("a1", 0, numbers=Numbers("7100", "215", "2562")),
-              _photo("a2", 10, numbers=Numbers("7108", "215", "2562"))]
-    assert [_names(g.photos) for g in group_photos(photos, SETTINGS)] == [["a1", "a2"]]
+def test_one_misread_digit_or_a_shared_branch_does_not_split_a_case() -> None:
+    photos = [_photo("a1", 0, values=("7100", "215", "2562")),
+              _photo("a2", 10, values=("7108", "215", "2562")),
+              _photo("a3", 12)]
+    assert _names(group_photos(photos, SETTINGS)) == [["a1", "a2", "a3"]]
 
 
-def _read(*lines: str, skin: str | None = None) -> list[Observed]:
-    found = [Observed(text, "card", i, 0.9) for i, text in enumerate(lines)]
-    return found + ([Observed(skin, "skin", 9, 0.9)] if skin else [])
+def test_a_long_pause_within_one_body_is_bridged_by_its_numbers() -> None:
+    photos = [_photo("a1", 0, values=("7100", "2562")), _photo("a2", 10), _photo("a3", 20),
+              _photo("a4", 200, values=("7100", "2562")), _photo("a5", 210)]
+    assert _names(group_photos(photos, SETTINGS)) == [["a1", "a2", "a3", "a4", "a5"]]
 
 
-def test_numbers_by_their_place_on_the_card() -> None:
-    assert interpret(_read("7100", "215", "2562")) == Numbers("7100", "215", "2562")
-    # one number on the skin: the branch on the card tells which one
-    assert interpret(_read("215", "2562", skin="7100")) == Numbers("7100", "215", "2562")
-    assert interpret(_read("7100", "215", skin="2562")) == Numbers("7100", "215", "2562")
-    assert interpret(_read("215")) == Numbers(branch="215")
-    assert not interpret([])
-
-
-def test_proposals_weigh_photos_and_flag_contradictions() -> None:
-    proposals = propose([(Numbers("7100", "215", "2562"), 0.95),
-                         (Numbers("7100", "215", "2582"), 0.9),
-                         (Numbers("7100", "215", "2562"), 0.9)])
-    assert proposals["detainee"].digits == "7100" and not proposals["detainee"].needs_review
-    assert proposals["forensic"].digits == "2562" and proposals["forensic"].needs_review
-    weak = propose([(Numbers(branch="216"), 0.5)])
-    assert weak["branch"].needs_review and "detainee" not in weak
+def test_a_photo_without_exif_joins_the_case_whose_number_it_shows() -> None:
+    photos = [_photo("a1", 0, values=("7100", "2562")), _photo("a2", 10), _photo("a3", 20),
+              _photo("card", None, camera=None, values=("7100",))]
+    assert _names([g for g in group_photos(photos, SETTINGS) if g.is_case]) == [
+        ["a1", "a2", "a3", "card"]]

@@ -35,7 +35,8 @@ class Collection:
 
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
-    """Three synthetic cases on one drive, ingested and built into cases."""
+    """Three synthetic cases on one drive, ingested, built into cases, the photos that are not
+    of those bodies categorised."""
     work = tmp_path_factory.mktemp("exports")
     archive = Archive.create(work / "archive", PASSPHRASE, kdf_cost=KdfCost.test,
                              owner="owner")
@@ -43,6 +44,13 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]
     truth = generate_collection(work / "collection", cases=3, seed=5, drives=1, reports=False,
                                 damaged_per_drive=1)
     caesar.json("ingest", str(work / "collection" / truth.drives[0]), "--operator", OPERATOR)
+    caesar.json("cases", "build")
+    # As an analyst would, the photos of scenes and of other deaths are categorised: the
+    # collection's three bodies are then its three cases.
+    for category in ("scene", "other_death"):
+        photos = [f.sha256 for f in truth.originals() if f.category == category]
+        if photos:
+            caesar.json("cases", "categorise", *photos, "--category", category)
     caesar.json("cases", "build")
     yield Collection(archive, caesar, work)
     archive.close()

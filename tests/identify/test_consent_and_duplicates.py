@@ -82,3 +82,49 @@ def test_a_previous_contact_is_not_in_the_history_unless_contacts_are_shown(
     with_contacts = caesar.json("missing", "show", str(report), "--contact")
     (change,) = [c for c in with_contacts["history"] if c["action"] == "edited"]
     assert change["before"] == {"reporter_contact": "+999 3"}  # the reporter consented
+
+
+def _person(ref: str, name: str, year: int, arrested: str) -> dict[str, object]:
+    return {"ref": ref, "name": name, "sex": "M", "birth_year": year,
+            "arrest_date": arrested, "consent_share": "archive"}
+
+
+def test_persons_reported_in_both_scripts_with_other_habits_are_found(
+        caesar: Caesar, tmp_path: Path) -> None:
+    # Each person twice, once in each script, as partners with other habits write the name
+    # (Kurdish, Armenian, a short form, French dj and ou); with decoys who share the birth
+    # year, the arrest date and one of the names.
+    ids = _import(caesar, tmp_path, [
+        _person("k-1", "Chiyar Sheikho", 1990, "2013-03-02"),
+        _person("k-2", "شيار شيخو", 1990, "2013-03-02"),
+        _person("k-3", "Chiyar Sarkissian", 1990, "2013-03-02"),
+        _person("h-1", "Hovig Boghossian", 1975, "2012-07-15"),
+        _person("h-2", "هوفيك بوغوصيان", 1975, "2012-07-15"),
+        _person("h-3", "هوفيك كيفوركيان", 1975, "2012-07-15"),
+        _person("m-1", "Mhd Khaled Belhadj", 1988, "2014-01-20"),
+        _person("m-2", "محمد خالد بلحاج", 1988, "2014-01-20"),
+        _person("y-1", "Youssef Darwiche", 1982, "2012-11-03"),
+        _person("y-2", "يوسف درويش", 1982, "2012-11-03"),
+        _person("y-3", "يونس درويش", 1982, "2012-11-03"),
+    ])
+    by_ref = dict(zip(["k-1", "k-2", "k-3", "h-1", "h-2", "h-3", "m-1", "m-2", "y-1", "y-2",
+                       "y-3"], ids, strict=True))
+    found = caesar.json("missing", "duplicates")
+    pairs = {tuple(d["reports"]): d["why"] for d in found}
+    for one, other in (("k-1", "k-2"), ("h-1", "h-2"), ("m-1", "m-2"), ("y-1", "y-2")):
+        assert (by_ref[one], by_ref[other]) in pairs, (one, other, found)
+    assert set(pairs) == {(by_ref[a], by_ref[b]) for a, b in
+                          (("k-1", "k-2"), ("h-1", "h-2"), ("m-1", "m-2"), ("y-1", "y-2"))}
+    # Why, in letters and habits, never the names.
+    said = " ".join(" ".join(w) for w in pairs.values())
+    assert "dj for ج (French spelling)" in said
+    assert "a short form of a name" in said
+    assert not {"Belhadj", "بلحاج", "Chiyar", "شيار", "Youssef"} & set(said.split())
+
+    # The same comparison finds them by name, in the other script and another habit.
+    def listed(name: str) -> set[int]:
+        return {r["id"] for r in caesar.json("missing", "list", "--name", name)}
+    assert listed("Hovig Boghossian") == {by_ref["h-1"], by_ref["h-2"]}
+    assert listed("شيار") == {by_ref["k-1"], by_ref["k-2"], by_ref["k-3"]}
+    assert listed("Mohammad Belhaj") == {by_ref["m-1"], by_ref["m-2"]}
+    assert listed("Younes") == {by_ref["y-3"]}

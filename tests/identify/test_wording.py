@@ -315,3 +315,17 @@ def test_a_translation_missing_or_adding_a_placeholder_is_caught() -> None:
     days = ("{n} يوم", "يوم واحد", "يومين", "{n} أيام", "{n} يومًا", "{n} يوم")
     assert _wrong_placeholders("{n} days", days, True) == []
     assert _wrong_placeholders("{n} days", (*days[:3], "أيام", *days[4:]), True) != []
+
+
+def test_a_case_name_in_the_other_script_says_why_its_spelling_agrees() -> None:
+    report = ReportFacts(1, name=person_name("Firpo Chiyar", family="Belhadj"))
+    case = CaseFacts(1, name=person_name("فيربو شيار بلحاج"))
+    (name,) = [f for f in explanations(report, case) if f.factor == "name"]
+    assert name.why.startswith("the name recorded on the case (from another source) agrees on"
+                               " the first name, father's name, family name; ")
+    assert "Firpo ↔ فيربو: p written as ب" in name.why
+    assert "Belhadj ↔ بلحاج: dj for ج (French spelling)" in name.why
+    # Each template it used has its Arabic.
+    arabic = _arabic()
+    assert name.words is not None
+    assert all(arabic.get(t) for t in _templates(name.words))

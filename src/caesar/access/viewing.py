@@ -29,6 +29,12 @@ Rendition = Literal["blurred", "grayscale", "original"]
 RENDITIONS: tuple[Rendition, ...] = ("blurred", "grayscale", "original")
 MAX_SIDE = 1600  # pixels: enough to read a number on a card, far less than the original
 _NEVER_DECODED = frozenset({"decompression_bomb", "not_image", "empty"})
+REGION_WIDTH = 480  # pixels: a number and its surroundings, legible, little else
+_ORIENTATION = 0x0112  # EXIF's orientation tag: how the camera was held
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+          4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
 
 
 class NotShowable(CaesarError):
@@ -67,6 +73,57 @@ class PhotoViewer:
                 type="photo.viewed", time=self._clock(), actor=actor,
                 subject=Subject.original(sha), details={"rendition": rendition})])
         return image
+
+
+    def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str, *,
+                    writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+        """A JPEG of one region of the original (a number as the reader found it, `box` in
+        the original's pixels), grayscale and sharp enough to read, after its view is logged."""
+        sha = sha256.lower()
+        with self._catalog.reader() as session:
+            photo = session.get(Photo, sha)
+            if photo is None:
+                raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
+        if not photo.media_type.startswith("image/"):
+            raise NotShowable("This original cannot be shown as an image.",
+                              hint="Its details list what is wrong with it.")
+        image = region(self._vault.read_bytes("original", sha), box)
+        with writing(), self._catalog.session() as session:
+            self._ledger.append(session, [Event(
+                type="photo.viewed", time=self._clock(), actor=actor,
+                subject=Subject.original(sha), details={"rendition": "number"})])
+        return image
+
+
+def region(data: bytes, box: tuple[int, int, int, int], width: int = REGION_WIDTH) -> bytes:
+    """The part of an image in `box` (the image's stored pixels), with a margin of half its
+    height all round, grayscale, as a JPEG `width` pixels wide at most, no metadata."""
+    x0, y0, x1, y1 = box
+    if not (0 <= x0 < x1 and 0 <= y0 < y1):
+        raise NotShowable(f"No region {list(box)} in this original.",
+                          hint="The box is x0, y0, x1, y1 in the original's pixels.")
+    margin = (y1 - y0) // 2
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            if x1 > source.width or y1 > source.height:
+                raise NotShowable(f"The region {list(box)} lies outside this original.",
+                                  hint="Read the photo's numbers again: caesar cases build"
+                                       " --reread.")
+            orientation = source.getexif().get(_ORIENTATION, 1)
+            part = source.convert("L").crop((max(0, x0 - margin), max(0, y0 - margin),
+                                              min(source.width, x1 + margin),
+                                              min(source.height, y1 + margin)))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise NotShowable("This original cannot be decoded as an image.",
+                          hint="It is kept as received; its details list its flags.") from None
+    if orientation in _TURNS:
+        part = part.transpose(_TURNS[orientation])  # as the whole photo is shown
+    if part.width > width:
+        part = part.resize((width, max(1, round(part.height * width / part.width))),
+                           Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    part.save(out, "JPEG", quality=90)
+    return out.getvalue()
 
 
 def render(data: bytes, rendition: Rendition, max_side: int = MAX_SIDE,

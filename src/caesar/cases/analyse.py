@@ -1,7 +1,7 @@
-"""Looking at one original for `cases build`: is there a card, and which numbers does it carry.
+"""Looking at one original for `cases build`: which numbers does it carry, and where.
 
 Runs in worker processes: each decrypts an original from the vault, decodes it and hands it to
-the number readers. Plaintext never leaves the worker; what comes back is only the readings.
+the number reader. Plaintext never leaves the worker; what comes back is only the readings.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from pathlib import Path
 import cv2
 from PIL import Image, UnidentifiedImageError
 
-from caesar.cases.reading import GlyphModel, install, look, read_photo
+from caesar.cases.reading import GlyphModel, install, read_photo
 from caesar.cases.vocabulary import READER_VERSION
 from caesar.errors import CorruptObject
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import open_store
 
-# Readers need a card's digits a few dozen pixels high; beyond ~3 MP decoding only costs time.
+# Writing must be a few dozen pixels high to be read; beyond ~3 MP decoding only costs time
+# (JPEG decodes straight to a fraction of its size).
 _DECODE_PX = (2048, 1536)
-_LOOK_PX = (640, 480)  # enough to see a card covering 1% of the photo
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class FoundNumber:
     confidence: float
     place: str
     box: tuple[int, int, int, int]
+    row: int = 0
+    line_order: int = 0
+    labelled: bool = False
+    label: str | None = None  # the number a label beside it names
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ _vault: ObjectVault | None = None
 
 
 def init_worker(keys: Keys, store_url: str, archive: Path, glyphs: GlyphModel) -> None:
-    """Open the vault once per worker process and take the parent's trained classifier."""
+    """Open the vault once per worker process and take the parent's classifier."""
     global _vault
     _vault = ObjectVault(open_store(store_url, archive), keys)
     cv2.setNumThreads(1)  # one process per core already
@@ -71,25 +75,31 @@ def analyse(sha256: str) -> Analysis:
     except (CorruptObject, FileNotFoundError) as exc:
         return Analysis(sha256, problem=f"the original cannot be read: {exc}")
     try:
-        # Most photos show no card: a small decode (JPEG scales while decoding) tells, and
-        # only a photo with a card is decoded again at a size its digits can be read at.
-        small = _decoded(data, _LOOK_PX)
-        place = look(small)
-        if place is None:
-            return Analysis(sha256)
-        rgb = _decoded(data, _DECODE_PX)
+        rgb, scale = _decoded(data, _DECODE_PX)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError) as exc:
         return Analysis(sha256, problem=f"not readable as an image: {exc}")
-    reading = read_photo(rgb, place.scaled(rgb.width / small.width))
+    reading = read_photo(rgb)
     return Analysis(sha256, card_found=reading.card_found, numbers=tuple(
-        FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where, n.box)
+        FoundNumber(i, n.raw, n.digits, n.script, n.method, n.confidence, n.where,
+                    _in_original(n.box, scale), n.row, n.order, n.labelled, n.label)
         for i, n in enumerate(reading.numbers)))
 
 
-def _decoded(data: bytes, size: tuple[int, int]) -> Image.Image:
+def _decoded(data: bytes, size: tuple[int, int]) -> tuple[Image.Image, float]:
+    """The image decoded at about `size` (JPEG's reduced-scale decoding), and how many of the
+    original's pixels one of its pixels stands for."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # odd EXIF: the pixels are what matter here
         image = Image.open(io.BytesIO(data))
+        width = image.width
         image.draft("RGB", size)
-        return image.convert("RGB")
+        rgb = image.convert("RGB")
+        return rgb, width / max(1, rgb.width)
+
+
+def _in_original(box: tuple[int, int, int, int], scale: float) -> tuple[int, int, int, int]:
+    """A box in the original's own pixels, as a viewer crops it (the original's frame, before
+    any EXIF orientation)."""
+    x0, y0, x1, y1 = box
+    return (int(x0 * scale), int(y0 * scale), round(x1 * scale), round(y1 * scale))

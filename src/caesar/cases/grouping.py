@@ -8,27 +8,42 @@ photos takes seconds and is easy to test. The cues, in the order they are applie
    ``copy_quality`` (the thresholds Meta's HMA recommends: 31 and 50), is a copy of the nearest
    such original, never a case of its own. Two camera originals are never copies of each other,
    however alike: they are two exposures.
-2. **Sequences.** A photographer takes a body's photos seconds apart with one camera, then moves
-   on: photos are ordered by camera and capture time, and a new group starts at a gap longer
-   than ``sequence_gap_seconds``, a change of camera, or a change of folder (collections are
-   organised by day, photographer and sometimes by case).
-3. **Numbers.** Where a group holds cards carrying different numbers (two of the three numbers
-   differ, so that one misread digit never splits a case), it is split at the longest pause
-   between the last photo of one card and the first of the next.
+2. **Sequences.** A photographer takes a body's photos one after another with one camera, then
+   moves on: photos are ordered by camera and capture time, and a new group starts at a pause
+   longer than the camera's own *body pause*, a change of camera, or a change of folder. The
+   pause is learned from the collection: a camera's intervals between photos fall into two
+   groups (within a body: seconds; between bodies: minutes), and the pause is set in the gap
+   between them, within ``min_gap_seconds`` and ``max_gap_seconds``; where a camera's
+   intervals show no such gap, ``sequence_gap_seconds`` is used.
+3. **Numbers.** Where one group holds photos whose numbers name two different bodies (each
+   shows two numbers that identify a body, and they share none), it is split at the longest
+   pause between them; two neighbouring groups of one camera that show the same identifying
+   number are one body photographed with a long pause, and are joined. A number read in many
+   groups (a branch) identifies no body.
 
-A group is a case when any of its photos shows a card or a number; the others (scenes, other
-deaths, unclear) stay out of cases, for analysts to categorise.
+Every group is a case: a body is a case whether or not its numbers could be read. A group stays
+out of the cases only for a reason it states (:data:`REASONS`): too short to be a body's
+sequence with no number read, a photo that cannot be placed in any sequence (no camera or
+capture time) and carries no number of a case, or an analyst's category (the caller leaves
+those photos out and gives them their reason).
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from caesar.cases.numbers import Numbers
+REASONS: dict[str, str] = {
+    "short_without_number": "too few photos for a body's sequence, and no number read",
+    "not_in_sequence": "no camera or capture time to place it, and no number of a case",
+    "categorised": "an analyst said it shows no detainee's body (a scene, another death)",
+}
+"""Why a photo is in no case: the codes grouping gives, and what they mean."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,10 @@ class GroupingSettings:
 
     copy_distance: int = 31
     copy_quality: int = 50
-    sequence_gap_seconds: float = 40.0
+    sequence_gap_seconds: float = 40.0  # when a camera's own pauses cannot be learned
+    min_gap_seconds: float = 10.0  # the learned pause is never shorter
+    max_gap_seconds: float = 900.0  # ... nor longer
+    min_photos: int = 3  # a body is photographed at least this many times
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,8 @@ class PhotoFacts:
     pdq: str | None
     pdq_quality: int | None
     card_found: bool = False
-    numbers: Numbers = field(default_factory=Numbers)
+    values: frozenset[str] = frozenset()  # numbers read clearly in it
+    writing: bool = False  # whether any number was read in it, clearly or not
 
 
 @dataclass(frozen=True)
@@ -65,14 +84,27 @@ class Copy:
 
 @dataclass
 class Group:
-    """Photos that show one subject, in order of capture."""
+    """Photos that show one subject, in order of capture; `reason` says why it is no case."""
 
     photos: list[PhotoFacts]
+    reason: str | None = None
 
     @property
     def is_case(self) -> bool:
-        """Whether this group shows a body with numbers (a card, or a number on the skin)."""
-        return any(p.card_found or p.numbers for p in self.photos)
+        """Whether this group is a body's case."""
+        return self.reason is None
+
+
+@dataclass
+class Pauses:
+    """The pause that starts a new body, per camera, as learned (see :func:`learn_pauses`)."""
+
+    by_camera: dict[str, float] = field(default_factory=dict)
+    default: float = 40.0
+
+    def of(self, camera: str | None) -> float:
+        """The body pause of `camera`, in seconds."""
+        return self.by_camera.get(camera or "", self.default)
 
 
 def find_copies(photos: Sequence[PhotoFacts], settings: GroupingSettings) -> list[Copy]:
@@ -100,50 +132,136 @@ def _bits(photos: Sequence[PhotoFacts]) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint64).reshape(len(photos), 4)
 
 
-def group_photos(photos: Sequence[PhotoFacts], settings: GroupingSettings) -> list[Group]:
-    """Sequences split by pauses, cameras, folders and numbers (see the module docstring).
+def learn_pauses(photos: Sequence[PhotoFacts], settings: GroupingSettings) -> Pauses:
+    """Each camera's body pause: the gap between its two groups of intervals.
 
-    ``photos`` are the originals to group: copies and photos an analyst placed are left out by
-    the caller. Photos without a camera or capture time each form a group of their own.
+    Intervals are compared on a log scale (a pause of minutes is to seconds what seconds are to
+    a tenth of one), split where the two groups are best separated (Otsu's criterion), and the
+    pause is put in the middle of the empty stretch between them. A camera whose intervals do
+    not fall into two clear groups keeps ``sequence_gap_seconds``.
     """
+    pauses = Pauses(default=settings.sequence_gap_seconds)
+    for camera, intervals in _intervals(photos, settings).items():
+        learned = _split(intervals)
+        if learned is not None:
+            pauses.by_camera[camera] = min(settings.max_gap_seconds,
+                                           max(settings.min_gap_seconds, learned))
+    return pauses
+
+
+def _intervals(photos: Sequence[PhotoFacts], settings: GroupingSettings
+               ) -> dict[str, list[float]]:
+    by_camera: dict[str, list[datetime]] = {}
+    for p in photos:
+        if p.camera is not None and p.taken_at is not None:
+            by_camera.setdefault(p.camera, []).append(p.taken_at)
+    out: dict[str, list[float]] = {}
+    for camera, times in by_camera.items():
+        times.sort()
+        gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+        # Overnight and longer breaks say nothing about a photographer's rhythm.
+        out[camera] = [g for g in gaps if 0 < g <= 4 * settings.max_gap_seconds]
+    return out
+
+
+def _split(intervals: list[float]) -> float | None:
+    if len(intervals) < 8:
+        return None
+    logs = np.sort(np.log(np.asarray(intervals)))
+    n = len(logs)
+    # Otsu's between-class variance for every cut of the sorted logs (two or more each side).
+    k = np.arange(2, n - 1)
+    below = np.cumsum(logs)[k - 1]
+    between = k * (n - k) * (below / k - (logs.sum() - below) / (n - k)) ** 2
+    cut = int(k[int(np.argmax(between))])
+    low, high = logs[:cut], logs[cut:]
+    # Two groups only when far apart (a factor of three) with a clear gap between them.
+    if high.mean() - low.mean() < math.log(3) or high[0] - low[-1] < math.log(1.3):
+        return None
+    return float(math.exp((low[-1] + high[0]) / 2))
+
+
+def group_photos(photos: Sequence[PhotoFacts], settings: GroupingSettings,
+                 pauses: Pauses | None = None) -> list[Group]:
+    """Cases and the photos in none, by pauses, cameras, folders and numbers (see the module
+    docstring). ``photos`` are the originals to group: copies and photos an analyst placed are
+    left out by the caller."""
+    pauses = pauses or learn_pauses(photos, settings)
     timed = sorted((p for p in photos if p.taken_at is not None and p.camera is not None),
                    key=lambda p: (p.camera or "", p.taken_at or datetime.min, p.sha256))
-    groups: list[Group] = []
-    current: list[PhotoFacts] = []
+    runs: list[list[PhotoFacts]] = []
     for photo in timed:
-        if current and _breaks(current[-1], photo, settings):
-            groups += _split_by_numbers(current)
-            current = []
-        current.append(photo)
-    if current:
-        groups += _split_by_numbers(current)
-    groups += [Group([p]) for p in photos if p.taken_at is None or p.camera is None]
+        if runs and not _breaks(runs[-1][-1], photo, pauses):
+            runs[-1].append(photo)
+        else:
+            runs.append([photo])
+    common = _recurring(runs)
+    split = [part for run in runs for part in _split_by_numbers(run, common)]
+    groups = [Group(g) for g in _join_by_numbers(split, common)]
+    placed = {v: g for g in groups for p in g.photos for v in p.values - common}
+    for photo in (p for p in photos if p.taken_at is None or p.camera is None):
+        home = next((placed[v] for v in sorted(photo.values - common) if v in placed), None)
+        if home is not None:
+            home.photos.append(photo)
+        else:
+            groups.append(Group([photo], None if photo.writing else "not_in_sequence"))
+    for group in groups:
+        if group.reason is None and len(group.photos) < settings.min_photos \
+                and not any(p.writing for p in group.photos):
+            group.reason = "short_without_number"
     return groups
 
 
-def _breaks(before: PhotoFacts, after: PhotoFacts, settings: GroupingSettings) -> bool:
+def _breaks(before: PhotoFacts, after: PhotoFacts, pauses: Pauses) -> bool:
     assert before.taken_at is not None and after.taken_at is not None
     gap = (after.taken_at - before.taken_at).total_seconds()
-    return (before.camera != after.camera or gap > settings.sequence_gap_seconds
+    return (before.camera != after.camera or gap > pauses.of(after.camera)
             or before.folder != after.folder)
 
 
-def _split_by_numbers(photos: list[PhotoFacts]) -> list[Group]:
-    groups: list[Group] = []
+def _recurring(runs: Sequence[Sequence[PhotoFacts]]) -> frozenset[str]:
+    """Values read in three or more sequences: a branch, not one body's number."""
+    counts: Counter[str] = Counter()
+    for run in runs:
+        counts.update({v for p in run for v in p.values})
+    return frozenset(v for v, n in counts.items() if n >= 3)
+
+
+def _split_by_numbers(photos: list[PhotoFacts], common: frozenset[str]) -> list[list[PhotoFacts]]:
+    parts: list[list[PhotoFacts]] = []
     start = 0
-    seen = Numbers()
+    seen: set[str] = set()
     last_keyed: int | None = None
     for i, photo in enumerate(photos):
-        if not photo.numbers:
+        own = photo.values - common
+        if not own:
             continue
-        if last_keyed is not None and seen.conflicts(photo.numbers):
+        if last_keyed is not None and len(own) >= 2 and len(seen) >= 2 and not own & seen:
             cut = max(range(last_keyed + 1, i + 1), key=lambda k: _pause(photos, k))
-            groups.append(Group(photos[start:cut]))
-            start, seen = cut, Numbers()
-        seen = seen.merged(photo.numbers)
+            parts.append(photos[start:cut])
+            start, seen = cut, set()
+        seen |= own
         last_keyed = i
-    groups.append(Group(photos[start:]))
-    return groups
+    parts.append(photos[start:])
+    return parts
+
+
+def _join_by_numbers(parts: list[list[PhotoFacts]], common: frozenset[str]
+                     ) -> list[list[PhotoFacts]]:
+    joined: list[list[PhotoFacts]] = []
+    for part in parts:
+        if joined and joined[-1][-1].camera == part[0].camera \
+                and joined[-1][-1].folder == part[0].folder and _shared(joined[-1], part, common):
+            joined[-1] = joined[-1] + part
+        else:
+            joined.append(part)
+    return joined
+
+
+def _shared(a: list[PhotoFacts], b: list[PhotoFacts], common: frozenset[str]) -> bool:
+    mine = {v for p in a for v in p.values} - common
+    theirs = {v for p in b for v in p.values} - common
+    return bool(mine & theirs)
 
 
 def _pause(photos: list[PhotoFacts], k: int) -> float:

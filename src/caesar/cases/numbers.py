@@ -1,17 +1,31 @@
-"""Which number is which: from numbers read in photos to a case's detainee, branch and forensic
-report numbers.
+"""Which number is which: from the numbers read in a case's photos to its detainee, branch and
+forensic report numbers, with how sure that is.
 
-A card carries the numbers one per line in a fixed order (detainee, security branch, forensic
-report); when one of them is written on the skin instead, the card has two lines, and the branch
-(a short list of known unit numbers) tells which one is missing. This module only proposes: the
-analyst's interpretation, stored on the case, always wins.
+Numbers were written in no fixed layout: one a line in any order, two on a line, with or without
+a label, some on the skin. So a number's place on the card is only one piece of evidence, and it
+counts only as much as the collection shows layouts to be regular. The evidence, weighed for
+every way of giving the case's candidate values to the three numbers:
+
+- **the branch** is one of few units: a known unit number (:data:`KNOWN_BRANCHES`, those analysts
+  confirmed, and any value that recurs across many bodies, as only a branch does);
+- **labels** written before a number (رقم، فرع، ط.ش، No., Branch) name it, when read;
+- **lengths** of detainee and forensic numbers, learned from the archive's confirmed cases;
+- **place** on the card (first, middle, last), weighed by how regular the collection's layouts
+  are: learned from where the known branches sit, and from confirmed cases;
+- **agreement** over the case's photos: each value weighs by its readings' confidence.
+
+The best assignment wins; a number whose value changes in the runner-up assignment by less than
+:data:`AMBIGUOUS_BELOW` is *ambiguous*: left empty, its candidates listed, for a person to decide.
+This module only proposes: an analyst's value, stored on the case, always wins.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import permutations
 from typing import Literal
 
 Kind = Literal["detainee", "branch", "forensic"]
@@ -24,88 +38,48 @@ KNOWN_BRANCHES: frozenset[str] = frozenset(
 REVIEW_BELOW = 0.8
 """A reading less confident than this goes to the analysts' review queue."""
 
+AMBIGUOUS_BELOW = 1.0
+"""An assignment that wins by less than this (in log-odds) is left to a person."""
+
+_SLOTS = ("first", "middle", "last")
+_CANDIDATES = 6  # the strongest values of a case that are weighed
+_MISSING = -0.5  # a number the case does not show (it may be on a photo not taken)
+_UNUSED = -1.0  # per unit of plausibility of a value left unassigned (it was read, after all)
+
 
 @dataclass(frozen=True)
 class Observed:
-    """A number read in one photo: Western digits, where it was, how sure the reader is."""
+    """A number read in one photo: Western digits, where it stood, how sure the reader is."""
 
     digits: str
     place: str  # card, skin
-    position: int
+    row: int
+    order: int
     confidence: float
+    label: Kind | None = None  # what a label written before it names, when read
 
 
 @dataclass(frozen=True)
-class Numbers:
-    """The three numbers of one body, each None when unknown."""
+class Candidate:
+    """One value read in a case's photos, with everything that says which number it is."""
 
-    detainee: str | None = None
-    branch: str | None = None
-    forensic: str | None = None
+    digits: str
+    support: float  # summed best confidence per photo that read it
+    photos: int
+    slots: Counter[str]  # first / middle / last among the numbers of a photo
+    labels: Counter[str]
+    skin: int  # photos where it was on the skin
+    against: float = 0.0  # support of readings one digit away (the same number misread?)
+    best: float = 0.0  # its clearest reading's confidence
+    full_cards: int = 0  # photos where it is one of three numbers on a card
 
-    def __bool__(self) -> bool:
-        return any(self.get(k) for k in KINDS)
-
-    def get(self, kind: Kind) -> str | None:
-        """One of the three numbers."""
-        value: str | None = getattr(self, kind)
-        return value
-
-    def conflicts(self, other: Numbers) -> bool:
-        """Whether two of the numbers known on both sides differ: another body, not a misread
-        digit."""
-        return sum(1 for k in KINDS if self.get(k) and other.get(k)
-                   and self.get(k) != other.get(k)) >= 2
-
-    def merged(self, other: Numbers) -> Numbers:
-        """These numbers, with the gaps filled from `other`."""
-        return Numbers(*(self.get(k) or other.get(k) for k in KINDS))
-
-
-def interpret(readings: Iterable[Observed]) -> Numbers:
-    """The numbers one photo shows, by their place on the card (see the module docstring)."""
-    ordered = sorted(readings, key=lambda r: r.position)
-    card = [r.digits for r in ordered if r.place == "card" and r.digits][:3]
-    skin = [r.digits for r in ordered if r.place == "skin" and r.digits]
-    numbers = _from_card(card)
-    if card:
-        for value in skin[:1]:
-            numbers = _fill_missing(numbers, value)
-    return numbers
-
-
-def skin_only(readings: Iterable[Observed]) -> list[str]:
-    """Numbers on the skin in a photo without a card: which number they are shows only once
-    the case's cards are known (see :func:`propose`)."""
-    found = list(readings)
-    if any(r.place == "card" for r in found):
-        return []
-    return [r.digits for r in sorted(found, key=lambda r: r.position) if r.digits]
-
-
-def _fill_missing(numbers: Numbers, value: str) -> Numbers:
-    """A number on the skin is the one the card leaves out: the detainee number when the card
-    starts with the branch, else the forensic report number."""
-    if numbers.detainee is None and numbers.branch is not None:
-        return replace(numbers, detainee=value)
-    if numbers.forensic is None:
-        return replace(numbers, forensic=value)
-    return numbers
-
-
-def _from_card(lines: Sequence[str]) -> Numbers:
-    if len(lines) == 3:
-        return Numbers(*lines)
-    if len(lines) == 2:
-        first, second = lines
-        if first in KNOWN_BRANCHES and second not in KNOWN_BRANCHES:
-            return Numbers(None, first, second)  # the detainee number is on the skin
-        if second in KNOWN_BRANCHES:
-            return Numbers(first, second, None)  # the forensic number is on the skin
-        return Numbers(first, None, second)
-    if len(lines) == 1 and lines[0] in KNOWN_BRANCHES:
-        return Numbers(branch=lines[0])
-    return Numbers()
+    @property
+    def plausible(self) -> float:
+        """Log-odds that this is a number written on the body rather than a misreading: read
+        clearly (many faint readings of a mark are still faint), again in other photos, and
+        one of three numbers on a card."""
+        score = 4.0 * (self.best - REVIEW_BELOW) + 0.25 * min(self.photos - 1, 2)
+        return max(-2.0, min(2.0, score + (1.0 if self.full_cards else 0.0)))
 
 
 @dataclass(frozen=True)
@@ -113,46 +87,286 @@ class Proposal:
     """The best reading of one number over a case's photos, and how much it can be trusted."""
 
     kind: Kind
-    digits: str
+    digits: str | None  # None when the assignment is ambiguous
     support: float  # summed confidence of the photos that read this value
-    against: float  # summed confidence of the photos that read another value
+    against: float  # summed confidence of readings of other values for this number
+    margin: float  # how much better the best assignment is than one giving another value
+    candidates: tuple[tuple[str, float], ...] = ()  # (digits, score), best first, when unsure
+    why: str = ""
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether the software cannot say which value this number has."""
+        return self.digits is None
 
     @property
     def needs_review(self) -> bool:
-        """Whether a person should look: weak, or contradicted by another photo."""
-        return self.support < REVIEW_BELOW or self.against > 0
+        """Whether a person should look: ambiguous, weak, or contradicted by another photo."""
+        return self.ambiguous or self.support < REVIEW_BELOW or self.against > 0
 
 
-def propose(per_photo: Iterable[tuple[Numbers, float]],
-            skin: Iterable[tuple[str, float]] = ()) -> dict[Kind, Proposal]:
-    """Vote over the photos of a case; each photo's numbers weigh by its reading confidence.
+@dataclass
+class Priors:
+    """What the collection and its confirmed cases say about numbers (see :func:`learn`)."""
 
-    ``skin`` holds numbers read on the skin in photos without a card; they go to the number
-    that the case's cards leave out.
+    branches: Counter[str] = field(default_factory=Counter)
+    lengths: dict[Kind, Counter[int]] = field(default_factory=dict)
+    slots: dict[Kind, Counter[str]] = field(default_factory=dict)
+    written: Counter[int] = field(default_factory=Counter)  # lengths of numbers on full cards
+
+    def usual_length(self, digits: str) -> float:
+        """Log-odds that a number of this length is one of the three, from the lengths of
+        the numbers on full cards (0 without enough of them)."""
+        total = sum(self.written.values())
+        if total < 20:
+            return 0.0
+        share = (self.written[len(digits)] + 0.5) / (total + 4)
+        return max(-1.5, min(0.5, math.log(share / 0.2)))
+
+    def branch(self, digits: str) -> float:
+        """How strongly a value reads as a branch: known units, by how often they occur."""
+        if digits in KNOWN_BRANCHES or self.branches.get(digits, 0) > 0:
+            total = sum(self.branches.values()) or 1
+            return 3.0 + 0.5 * math.log(0.1 + self.branches.get(digits, 0) / total * 10)
+        return -3.0
+
+    def length(self, kind: Kind, digits: str) -> float:
+        """Log-odds of this length for `kind` against the other numbers (0 without data)."""
+        seen = self.lengths.get(kind)
+        if not seen or sum(seen.values()) < 5:
+            return 0.0
+        others: Counter[int] = Counter()
+        for other, counts in self.lengths.items():
+            if other != kind:
+                others.update(counts)
+        mine = (seen[len(digits)] + 0.5) / (sum(seen.values()) + 4)
+        theirs = (others[len(digits)] + 0.5) / (sum(others.values()) + 4)
+        return max(-2.5, min(2.5, math.log(mine / theirs)))
+
+    def slot(self, kind: Kind, slot: str) -> float:
+        """Log-odds of this place on a card for `kind` (0 where layouts are not regular)."""
+        seen = self.slots.get(kind)
+        if not seen:
+            return 0.0
+        share = (seen[slot] + 0.5) / (sum(seen.values()) + 1.5)
+        return max(-2.0, min(2.0, math.log(share * 3)))
+
+
+def learn(cases: Iterable[Sequence[Sequence[Observed]]],
+          confirmed: Iterable[Mapping[Kind, str | None]] = (),
+          confirmed_photos: Iterable[tuple[Mapping[Kind, str | None],
+                                           Sequence[Sequence[Observed]]]] = ()) -> Priors:
+    """The collection's priors.
+
+    ``cases`` are the observations of every case's photos; ``confirmed`` the numbers analysts
+    set; ``confirmed_photos`` the same with the photos' observations, to learn places.
+    A value read in many different cases is a branch (no other number recurs); where the known
+    branches sit on cards shows how regular layouts are.
     """
-    votes: dict[Kind, dict[str, float]] = {k: defaultdict(float) for k in KINDS}
-    for numbers, confidence in per_photo:
+    priors = Priors()
+    seen_in: Counter[str] = Counter()
+    branch_slots: Counter[str] = Counter()
+    count = 0
+    for photos in cases:
+        count += 1
+        values = {o.digits for photo in photos for o in photo if o.confidence >= REVIEW_BELOW}
+        seen_in.update(values)
+        for photo in photos:
+            for observed, slot in _slots(photo):
+                priors.written[len(observed.digits)] += 1
+                if observed.digits in KNOWN_BRANCHES:
+                    branch_slots[slot] += 1
+    recurring = max(3, count // 50)
+    for digits, n in seen_in.items():
+        if (digits in KNOWN_BRANCHES or n >= recurring) and 2 <= len(digits) <= 4:
+            priors.branches[digits] = n
+    lengths: dict[Kind, Counter[int]] = defaultdict(Counter)
+    slots: dict[Kind, Counter[str]] = defaultdict(Counter)
+    for numbers in confirmed:
         for kind in KINDS:
             value = numbers.get(kind)
             if value:
-                votes[kind][value] += confidence
-    proposals = _best(votes)
-    skin_votes: dict[str, float] = defaultdict(float)
-    for value, confidence in skin:
-        skin_votes[value] += confidence
-    if skin_votes:
-        known = Numbers(*(proposals[k].digits if k in proposals else None for k in KINDS))
-        filled = _fill_missing(known, "?")
-        for kind in (k for k in KINDS if filled.get(k) == "?"):
-            proposals.update(_best({kind: skin_votes}))
-    return proposals
+                lengths[kind][len(value)] += 1
+                if kind == "branch":
+                    priors.branches[value] += 1
+    for numbers, photos in confirmed_photos:
+        by_value = {v: k for k in KINDS if (v := numbers.get(k))}
+        for photo in photos:
+            for observed, slot in _slots(photo):
+                if observed.digits in by_value:
+                    slots[by_value[observed.digits]][slot] += 1
+    priors.lengths = dict(lengths)
+    if sum(sum(c.values()) for c in slots.values()) >= 20:
+        priors.slots = dict(slots)
+    elif sum(branch_slots.values()) >= 3:
+        # No confirmed cases yet: the conventional card order (detainee, branch, forensic)
+        # counts only as much as the known branches keep to the middle of the cards, and
+        # as many cards as show it (up to ten).
+        seen = sum(branch_slots.values())
+        regular = branch_slots["middle"] / seen
+        if regular >= 0.85:
+            weight = min(10, seen) * regular
+            priors.slots = {"detainee": Counter({"first": weight, "last": 1, "middle": 1}),
+                            "branch": Counter({"middle": weight, "first": 1, "last": 1}),
+                            "forensic": Counter({"last": weight, "first": 1, "middle": 1})}
+    return priors
 
 
-def _best(votes: dict[Kind, dict[str, float]]) -> dict[Kind, Proposal]:
+def _slots(photo: Sequence[Observed]) -> list[tuple[Observed, str]]:
+    """Each number clearly read on a card with its place in the conventional order (detainee,
+    branch, forensic): by position on a card of three; on a card of two with a known branch,
+    before the branch is first and after it last (the third number is elsewhere)."""
+    on_card = sorted((o for o in photo if o.place == "card" and o.confidence >= REVIEW_BELOW),
+                     key=lambda o: (o.row, o.order))
+    if len(on_card) == 3:
+        return list(zip(on_card, _SLOTS, strict=True))
+    branches = [i for i, o in enumerate(on_card) if o.digits in KNOWN_BRANCHES]
+    if len(on_card) == 2 and len(branches) == 1:
+        at = branches[0]
+        return [(o, "middle" if i == at else "first" if i < at else "last")
+                for i, o in enumerate(on_card)]
+    return []
+
+
+def candidates(photos: Sequence[Sequence[Observed]]) -> list[Candidate]:
+    """The values a case's photos show, strongest first. A value read only as part of a
+    better-supported one (a digit lost at the edge), or one digit away from it (a digit
+    misread), is folded into it: the latter counts against it."""
+    support: dict[str, float] = defaultdict(float)
+    count: Counter[str] = Counter()
+    slots: dict[str, Counter[str]] = defaultdict(Counter)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    skin: Counter[str] = Counter()
+    clearest: dict[str, float] = defaultdict(float)
+    full: Counter[str] = Counter()
+    for photo in photos:
+        best: dict[str, float] = {}
+        for observed in photo:
+            best[observed.digits] = max(best.get(observed.digits, 0.0), observed.confidence)
+            if observed.label:
+                labels[observed.digits][observed.label] += 1
+            if observed.place == "skin":
+                skin[observed.digits] += 1
+        placed = _slots(photo)
+        for observed, slot in placed:
+            slots[observed.digits][slot] += 1
+            full[observed.digits] += len(placed) == 3
+        for digits, confidence in best.items():
+            support[digits] += confidence
+            count[digits] += 1
+            clearest[digits] = max(clearest[digits], confidence)
+    kept: list[str] = []
+    against: dict[str, float] = defaultdict(float)
+    for digits in sorted(support, key=lambda d: (-support[d], -len(d), d)):
+        home = next((k for k in kept if digits in k or _one_apart(digits, k)), None)
+        if home is None:
+            kept.append(digits)
+        elif digits not in home:
+            against[home] += support[digits]
+    return [Candidate(d, support[d], count[d], slots[d], labels[d], skin[d], against[d],
+                      clearest[d], full[d]) for d in kept[:_CANDIDATES]]
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None
+            ) -> dict[Kind, Proposal]:
+    """The three numbers of one case from its photos' observations (see the module docstring).
+
+    A number the photos do not show is absent from the result.
+    """
+    priors = priors or Priors()
+    found = candidates(photos)
+    if not found:
+        return {}
+    plausible = {c.digits: c.plausible + priors.usual_length(c.digits) for c in found}
+    scores = {(c.digits, k): _score(c, k, priors) + plausible[c.digits]
+              for c in found for k in KINDS}
+    options = [*found, None]
+    ranked: list[tuple[float, tuple[Candidate | None, ...]]] = []
+    for chosen in _assignments(options):
+        total = sum(scores[(c.digits, k)] if c else _MISSING for c, k in
+                    zip(chosen, KINDS, strict=True))
+        used = {c.digits for c in chosen if c}
+        total += sum(_UNUSED * max(0.0, plausible[c.digits]) for c in found
+                     if c.digits not in used)
+        ranked.append((total, chosen))
+    ranked.sort(key=lambda r: -r[0])
+    best_total, best = ranked[0]
     proposals: dict[Kind, Proposal] = {}
-    for kind, counts in votes.items():
-        if counts:
-            best = max(counts, key=lambda v: (counts[v], v))
-            proposals[kind] = Proposal(kind, best, counts[best],
-                                       sum(c for v, c in counts.items() if v != best))
+    for index, kind in enumerate(KINDS):
+        winner = best[index]
+        rival = next(((t, a) for t, a in ranked[1:] if a[index] != winner), None)
+        margin = best_total - rival[0] if rival else math.inf
+        if winner is None and (rival is None or margin >= AMBIGUOUS_BELOW):
+            continue
+        against = winner.against if winner is not None else 0.0
+        if margin >= AMBIGUOUS_BELOW and winner is not None:
+            proposals[kind] = Proposal(kind, winner.digits, winner.support, against, margin,
+                                       why=_why(winner, kind, priors))
+            continue
+        ranked_values: dict[str, float] = {}
+        for total, chosen in ranked:
+            value = chosen[index]
+            if value is not None and value.digits not in ranked_values:
+                ranked_values[value.digits] = round(total - best_total, 2)
+        proposals[kind] = Proposal(
+            kind, None, winner.support if winner else 0.0, against, margin,
+            tuple(list(ranked_values.items())[:4]),
+            why="the numbers read could be this one or another: a person should say which")
     return proposals
+
+
+def _assignments(options: list[Candidate | None]) -> Iterable[tuple[Candidate | None, ...]]:
+    """Every way of giving the three numbers distinct values, or none."""
+    values = [o for o in options if o is not None]
+    for size in range(min(3, len(values)), -1, -1):
+        for picked in permutations(values, size):
+            for places in permutations(range(3), size):
+                chosen: list[Candidate | None] = [None, None, None]
+                for value, place in zip(picked, places, strict=True):
+                    chosen[place] = value
+                yield tuple(chosen)
+
+
+def _score(candidate: Candidate, kind: Kind, priors: Priors) -> float:
+    digits = candidate.digits
+    score = 0.0
+    is_branch = priors.branch(digits)
+    if kind == "branch":
+        score += is_branch
+    elif is_branch > 0:
+        score -= 1.5  # a known unit's number is most likely the unit
+    if not 2 <= len(digits) <= 7:
+        score -= 3.0
+    score += priors.length(kind, digits)
+    slots = sum(candidate.slots.values())
+    if slots:
+        score += sum(n * priors.slot(kind, s) for s, n in candidate.slots.items()) / slots
+    named = sum(candidate.labels.values())
+    if named:
+        score += 4.0 * (2 * candidate.labels.get(kind, 0) - named) / named
+    return score
+
+
+def _why(candidate: Candidate, kind: Kind, priors: Priors) -> str:
+    reasons = []
+    if candidate.labels.get(kind):
+        reasons.append("labelled so")
+    if kind == "branch" and priors.branch(candidate.digits) > 0:
+        reasons.append("a known unit")
+    if candidate.slots and priors.slots:
+        slot = candidate.slots.most_common(1)[0][0]
+        reasons.append(f"written {slot} on the card")
+    if priors.length(kind, candidate.digits) > 0.5:
+        reasons.append(f"{len(candidate.digits)} digits, as this archive's {kind} numbers")
+    photos = f"read in {candidate.photos} photo{'s' if candidate.photos != 1 else ''}"
+    return ", ".join([photos, *reasons])
+
+
+def strong_values(photo: Iterable[Observed]) -> frozenset[str]:
+    """The numbers a photo shows clearly, for telling one body's photos from another's."""
+    return frozenset(o.digits for o in photo
+                     if o.confidence >= REVIEW_BELOW and 2 <= len(o.digits) <= 7)

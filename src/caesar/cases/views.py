@@ -26,15 +26,23 @@ class ReadingView(BaseModel):
     method: str
     confidence: float
     place: str
+    box: list[int] = []  # the number's own box in the photo: x0, y0, x1, y1
+    row: int = 0  # the line of writing it is on, top to bottom
+    line_order: int = 0  # its place on that line
+    labelled: bool = False  # something that is not a number was written before it
+    label: str | None = None  # the number a label beside it names, when one was read
 
 
 class ProposalView(BaseModel):
-    """The best software reading of one number over the case's photos."""
+    """The best software reading of one number over the case's photos; `digits` is null when
+    the software cannot say which value this number has, and `candidates` lists them."""
 
-    digits: str
+    digits: str | None
     support: float
     against: float
     needs_review: bool
+    candidates: list[str] = []
+    why: str = ""
 
 
 class AnalystReadingView(BaseModel):
@@ -94,8 +102,9 @@ class BuildReport(BaseModel):
     cases: int  # cases holding photos after the build
     created: int
     changed: int  # existing cases whose photos changed
-    ungrouped: int  # originals in no case (scenes, other deaths, unclear)
+    ungrouped: int  # originals in no case, each for a reason
     needs_review: int  # cases with a number the software is unsure of and no analyst reading
+    out_of_cases: dict[str, int] = {}  # reason code (caesar.cases.grouping.REASONS) -> photos
 
 
 class Disagreement(BaseModel):
@@ -112,3 +121,5 @@ class QueueItem(BaseModel):
     case: int
     kind: str
     proposal: ProposalView | None
+    unsure: str = ""  # why a person should read it: a code of vocabulary.UNSURE
+    evidence: list[ReadingView] = []  # the readings to look at, clearest first

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-READER_VERSION: Final[str] = "numbers-1"
+READER_VERSION: Final[str] = "numbers-3"
 """Recorded with each photo's analysis; raise it when the number readers change what they find,
 and `cases build` reads every photo again."""
 
@@ -18,6 +18,9 @@ CATEGORIES: Final[tuple[str, ...]] = (
     "detention_death", "other_death", "scene", "card_only", "unclear")
 """What a photo shows. The software suggests `detention_death` for photos grouped into a case
 and `unclear` for the rest; analysts decide."""
+
+NOT_A_CASE: Final[frozenset[str]] = frozenset({"other_death", "scene"})
+"""Categories that keep a photo out of the cases once an analyst sets them."""
 
 PHOTO_ROLES: Final[tuple[str, ...]] = ("card", "face", "body", "detail")
 STATUSES: Final[tuple[str, ...]] = ("draft", "reviewed")
@@ -252,3 +255,11 @@ def mirror_location(location: str) -> str:
     if location.startswith("right_"):
         return "left_" + location[len("right_"):]
     return location
+
+UNSURE: Final[dict[str, str]] = {
+    "not_read": "not read in any photo",
+    "ambiguous": "read, but which of the numbers it is cannot be told",
+    "contradicted": "another photo reads it differently",
+    "faint": "read faintly",
+}
+"""Why a number is in the review queue (`QueueItem.unsure`), in words for the command line."""

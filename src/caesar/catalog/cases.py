@@ -78,6 +78,7 @@ class PhotoCategory(Base):
     category: Mapped[str] = mapped_column(String(24))
     set_by: Mapped[str | None]  # None: a suggestion
     set_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(String(32))  # why a suggestion keeps it out of cases
 
 
 class PhotoAnalysis(Base):
@@ -104,7 +105,21 @@ class NumberReading(Base):
     method: Mapped[str] = mapped_column(String(32))
     confidence: Mapped[float] = mapped_column(Float)
     place: Mapped[str] = mapped_column(String(8))  # card, skin
-    box: Mapped[list[Any]] = mapped_column(JSON)
+    box: Mapped[list[Any]] = mapped_column(JSON)  # the number's own box in the photo
+    row: Mapped[int] = mapped_column(default=0)  # the line of writing, top to bottom
+    line_order: Mapped[int] = mapped_column(default=0)  # its place on that line
+    label: Mapped[str | None] = mapped_column(String(16))  # the number a label names, if read
+    labelled: Mapped[bool] = mapped_column(default=False)  # something written before it
+
+
+class CasePriors(Base):
+    """What the last build learned of the collection's numbers (caesar.cases.numbers.Priors):
+    the views of single cases weigh their readings with it."""
+
+    __tablename__ = "case_priors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    learned_at: Mapped[datetime]
 
 
 class AnalystReading(Base):

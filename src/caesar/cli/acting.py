@@ -33,14 +33,14 @@ NOBODY: Final = "nobody"
 
 P = Permission
 COMMANDS: Final[dict[str, Permission | str]] = {
-    "init": NOBODY, "seal": NOBODY, "serve": NOBODY, "demo": NOBODY, "demo generate": NOBODY,
+    "init": NOBODY, "seal": NOBODY, "serve": NOBODY, "demo generate": NOBODY,
     "ingest": P.transfers_ingest, "verify": P.originals_verify, "match": P.matches_read,
     "photos list": P.photos_read, "photos show": P.photos_read, "photos mark": P.photos_mark,
     "transfers list": P.transfers_read, "transfers show": P.transfers_read,
     "cases build": P.cases_build, "cases list": P.cases_read, "cases show": P.cases_read,
     "cases edit": P.cases_edit, "cases merge": P.cases_regroup, "cases split": P.cases_regroup,
     "cases move": P.cases_regroup, "cases read": P.readings_add,
-    "cases disagreements": P.cases_read, "cases queue": P.cases_read,
+    "cases disagreements": P.cases_read, "cases review": P.readings_add, "cases queue": P.cases_read,
     "cases categorise": P.cases_edit, "cases name": P.cases_edit,
     "missing add": P.reports_write, "missing edit": P.reports_write,
     "missing list": P.reports_read, "missing show": P.reports_read,

@@ -13,6 +13,7 @@ from caesar.cases.service import EDITABLE
 from caesar.cases.views import CaseView
 from caesar.cases.vocabulary import CATEGORIES, FINDINGS
 from caesar.cli.context import state
+from caesar.cli.number_review import review
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
 
@@ -237,6 +238,9 @@ def queue(ctx: typer.Context, json_: JsonOption = False) -> None:
         best = item.proposal.digits if item.proposal else "nothing read"
         out.print(f"case {item.case} {item.kind}: {best}", markup=False)
     err.print(f"{len(items)} number(s) to read.")
+
+
+app.command()(review)
 
 
 @app.command()

@@ -180,6 +180,22 @@ FAMILY_NAMES = _names("""
 الطويل | al-Taweel, al-Tawil
 """)
 
+# Syria's Kurdish, Armenian and Assyrian names, which follow conventions of their own in Latin
+# letters (Kurdish ş and ê, Armenian -ian or -yan, Western Armenian k for g): first names of
+# Kurdish men and women, then family names.
+OTHER_ORIGINS = _names("""
+هوزان | Hozan, Huzan
+شيار | Şiyar, Shiyar, Chiyar
+ريزان | Rêzan, Rezan
+جوان | Ciwan, Jiwan, Djiwan
+بيريفان | Bêrîvan, Berivan
+شيخو | Şêxo, Sheikho, Cheikho
+ساركيسيان | Sarkissian, Sarkisyan, Sargsyan
+كيفوركيان | Kevorkian, Gevorkyan
+بوغوصيان | Boghossian, Poghosyan
+كيوركيس | Gewargis, Kiwarkis
+""")
+
 # Places of arrest: neighbourhoods of Damascus and towns across Syria.
 PLACES = _names("""
 داريا | Daraya, Darayya

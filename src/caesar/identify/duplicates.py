@@ -17,17 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from caesar.identify.names import (SAME_NAME, PersonName, Word, compare_names, name_blocks,
-                                   parts_words, same_name, word)
+from caesar.identify.comparison import habits
+from caesar.identify.names import (CLOSE, PARTS, SAME_NAME, PersonName, Word, compare_names,
+                                   name_blocks, part_weight, parts_words, same_name,
+                                   spellings_of, word)
 from caesar.identify.records import ReportRecord
 from caesar.identify.views import DuplicateView
-from caesar.identify.wording import Phrase, counted, phrase
+from caesar.identify.wording import Listing, Phrase, counted, phrase
 
 THRESHOLD = 2.5
 """A pair is offered for merging at this score (about 300 to 1 for one person)."""
 
 _MAX_BLOCK = 400  # a block this large (the commonest first and family names) is split further
-_NAME_PARTS = ("first", "father", "grandfather", "family", "mother")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class _Report:
     record: ReportRecord
     name: PersonName
     place: Word | None
+    agree: dict[str, float]  # what agreeing on each of its name parts weighs (by rarity)
 
 
 def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD,
@@ -42,9 +44,10 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
     """Pairs of reports that may be about one person, likeliest first; with `involving` (a
     report id), only that report's pairs are weighed (the rarity of names is still that of
     all `records`)."""
-    reports = [_Report(r, r.person, word(r.arrest_place) if r.arrest_place else None)
-               for r in records]
-    rarity = _rarity(reports)
+    names = [r.person for r in records]
+    rarity = _rarity(names)
+    reports = [_Report(r, name, word(r.arrest_place) if r.arrest_place else None,
+                       _agreement(name, rarity)) for r, name in zip(records, names, strict=True)]
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, report in enumerate(reports):
         for key in name_blocks(report.name):
@@ -52,19 +55,22 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
         if report.record.detainee_number:
             blocks[f"number|{report.record.detainee_number}"].append(i)
     pairs: set[tuple[int, int]] = set()
+    only = next((i for i, r in enumerate(reports) if r.record.id == involving), -1)
     for members in blocks.values():
         if len(members) > _MAX_BLOCK:
             members = _narrow(reports, members)
-        pairs.update(p for p in combinations(sorted(set(members)), 2)
-                     if involving is None or involving in (reports[p[0]].record.id,
-                                                           reports[p[1]].record.id))
+        if involving is None:
+            pairs.update(combinations(sorted(set(members)), 2))
+        elif only in members:
+            pairs.update((min(only, i), max(only, i)) for i in set(members) if i != only)
     found = []
     for i, j in pairs:
         a, b = reports[i], reports[j]
         if a.record.sex and b.record.sex and a.record.sex != b.record.sex:
             continue
-        score, words = _weigh(a, b, rarity)
+        score, parts = _weigh(a, b)
         if score >= threshold:
+            words = _why(a, b, parts)
             found.append(DuplicateView(reports=[a.record.id, b.record.id],
                                        score=round(score, 2), why=[str(w) for w in words],
                                        words=words))
@@ -81,67 +87,86 @@ def _narrow(reports: Sequence[_Report], members: list[int]) -> list[int]:
     return [i for group in by_decade.values() if len(group) <= _MAX_BLOCK for i in group]
 
 
-def _rarity(reports: Sequence[_Report]) -> dict[tuple[str, str], float]:
+def _rarity(names: Sequence[PersonName]) -> dict[tuple[str, str], float]:
     """How often each name part's consonant key occurs among the reports (its share)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for report in reports:
-        for part in _NAME_PARTS:
-            w = report.name.part(part)
-            if w is not None and w.variants:
-                counts[(part, w.variants[0].consonants)] += 1
-    total = max(len(reports), 1)
+    for name in names:
+        for part in PARTS:
+            w = name.part(part)
+            if w is not None:
+                counts[(part, w.key)] += 1
+    total = max(len(names), 1)
     return {key: n / total for key, n in counts.items()}
 
 
-def _weigh(a: _Report, b: _Report, rarity: dict[tuple[str, str], float]
-           ) -> tuple[float, list[Phrase]]:
-    score = 0.0
-    why: list[Phrase] = []
+def _agreement(name: PersonName, rarity: dict[tuple[str, str], float]) -> dict[str, float]:
+    """What agreeing on each part of `name` weighs: a name that 1 report in `1/share` carries
+    weighs more the rarer it is (once per report, not per pair)."""
+    out = {}
+    for part in PARTS:
+        w = name.part(part)
+        share = rarity.get((part, w.key), 0.01) if w else 0.01
+        out[part] = min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
+    return out
+
+
+def _weigh(a: _Report, b: _Report) -> tuple[float, dict[str, float]]:
+    """The pair's score, and how each name part both give compares."""
     parts = compare_names(a.name, b.name)
+    score = sum(part_weight(value, a.agree[part]) for part, value in parts.items())
+    if a.record.arrest_date and b.record.arrest_date:
+        days = abs((a.record.arrest_date - b.record.arrest_date).days)
+        score += 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
+    years = _birth_years(a.record, b.record)
+    if years is not None:
+        score += 0.5 if years <= 1 else 0.1 if years <= 3 else -0.3 if years <= 6 else -1.0
+    if a.place and b.place and same_name(a.place, b.place):
+        score += 0.5
+    if a.record.detainee_number and b.record.detainee_number:
+        score += 2.0 if a.record.detainee_number == b.record.detainee_number else -1.0
+    if a.record.branch_number and b.record.branch_number:
+        score += 0.3 if a.record.branch_number == b.record.branch_number else -0.2
+    return score, parts
+
+
+def _why(a: _Report, b: _Report, parts: dict[str, float]) -> list[Phrase]:
+    """The reasons for a pair offered, naming nobody: which parts agree, how the spellings
+    differ (letters, never names), dates, place, number, branch."""
+    why: list[Phrase] = []
     alike = [p for p, v in parts.items() if v >= SAME_NAME]
-    close = [p for p, v in parts.items() if 0.7 <= v < SAME_NAME]
-    differ = [p for p, v in parts.items() if v < 0.7]
-    for part in alike:
-        w = a.name.part(part)
-        share = rarity.get((part, w.variants[0].consonants), 0.01) if w and w.variants else 0.01
-        # Agreeing on a name that 1 report in `1/share` carries: rarer names weigh more.
-        score += min(2.0, max(0.3, math.log10(0.9 / max(share, 0.002))))
-    score += 0.2 * len(close) - 1.5 * len(differ)
+    close = [p for p, v in parts.items() if CLOSE <= v < SAME_NAME]
+    differ = [p for p, v in parts.items() if v < CLOSE]
     if alike:
         why.append(phrase("the same {parts}", parts=parts_words(alike)))
+    for part, found in spellings_of(a.name, b.name, parts=alike).items():
+        why.append(phrase("{part} spelt differently: {how}", part=parts_words([part]),
+                          how=Listing(tuple(habits(found)), "; ")))
     if close:
         why.append(phrase("a similar {parts}", parts=parts_words(close)))
     if differ:
         why.append(phrase("a different {parts}", parts=parts_words(differ)))
     if a.record.arrest_date and b.record.arrest_date:
         days = abs((a.record.arrest_date - b.record.arrest_date).days)
-        weight = 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
-        score += weight
         why.append(counted("arrested {n} days apart", "n", n=days) if days
                    else phrase("arrested on the same day"))
     years = _birth_years(a.record, b.record)
     if years is not None:
-        score += 0.5 if years <= 1 else 0.1 if years <= 3 else -0.3 if years <= 6 else -1.0
         why.append(counted("born {n} years apart", "n", n=years) if years
                    else phrase("born the same year"))
-    if a.place and b.place:
-        if same_name(a.place, b.place):
-            score += 0.5
-            why.append(phrase("arrested in the same place"))
+    if a.place and b.place and same_name(a.place, b.place):
+        why.append(phrase("arrested in the same place"))
     if a.record.detainee_number and b.record.detainee_number:
-        same = a.record.detainee_number == b.record.detainee_number
-        score += 2.0 if same else -1.0
-        why.append(phrase("the same detainee number") if same
+        why.append(phrase("the same detainee number")
+                   if a.record.detainee_number == b.record.detainee_number
                    else phrase("different detainee numbers"))
     if a.record.branch_number and b.record.branch_number:
-        same = a.record.branch_number == b.record.branch_number
-        score += 0.3 if same else -0.2
-        why.append(phrase("the same arresting branch") if same
+        why.append(phrase("the same arresting branch")
+                   if a.record.branch_number == b.record.branch_number
                    else phrase("different arresting branches"))
     scripts = {w.arabic for r in (a, b) if (w := r.name.first) is not None}
     if len(scripts) == 2:
         why.append(phrase("one report in Arabic letters, the other in Latin"))
-    return score, why
+    return why
 
 
 def _birth_years(a: ReportRecord, b: ReportRecord) -> int | None:

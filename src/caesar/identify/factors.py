@@ -28,16 +28,18 @@ from rapidfuzz.distance import Levenshtein
 from caesar.cases.marks import Mark, parse_mark, read_mark
 from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
+from caesar.identify.comparison import spelt
 from caesar.identify.inscriptions import TEXTS
 from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
                                    TEXT_SAME, Relation, detail_likelihood, explain_detail,
                                    explain_text, relation)
 from caesar.identify.marks import explain as explain_mark
-from caesar.identify.names import SAME_NAME, PersonName, compare_names, parts_words
+from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, compare_names, part_weight,
+                                   parts_words, spellings_of)
 from caesar.identify.records import ReportRecord
 from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
                                    age_band, age_distance)
-from caesar.identify.wording import N_, Code, Number, Phrase, counted, phrase
+from caesar.identify.wording import N_, Code, Listing, Number, Phrase, counted, phrase
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
@@ -413,8 +415,9 @@ def _normal(x: Floats, sd: float) -> Floats:
 
 
 # A name part agreeing is 18 times likelier for the same person (common names share it too);
-# a clear disagreement 10 times less likely (a case's name from another source may be wrong).
-_NAME_AGREE, _NAME_CLOSE, _NAME_DIFFER = math.log10(18), math.log10(2), -1.0
+# a close or different spelling weighs as for two reports (`names.part_weight`), a clear
+# disagreement at most 10 times less likely (a case's name from another source may be wrong).
+_NAME_AGREE, _NAME_DIFFER = math.log10(18), -1.0
 
 
 def name(report: ReportFacts, table: CaseTable, rows: Ints) -> Weighed | None:
@@ -438,8 +441,7 @@ def name_weight(parts: dict[str, float]) -> float:
     for part, value in parts.items():
         if part == "mother":
             continue
-        total += (_NAME_AGREE if value >= SAME_NAME else _NAME_CLOSE if value >= 0.7
-                  else _NAME_DIFFER)
+        total += max(_NAME_DIFFER, part_weight(value, _NAME_AGREE))
     return total
 
 
@@ -559,9 +561,21 @@ def _explain_mark(weighed: Weighed, case: CaseFacts) -> Phrase | None:
 def _explain_name(report: ReportFacts, case: CaseFacts) -> Phrase | None:
     if report.name is None or case.name is None:
         return None
-    parts = compare_names(report.name, case.name)
+    said = _said_name(report.name, case.name)
+    # Why parts spelt differently agree: "Firpo ↔ فيربو: p written as ب".
+    spellings = spellings_of(report.name, case.name, parts=[
+        p for p, v in compare_names(report.name, case.name).items()
+        if v >= SAME_NAME and p != "mother"])
+    if not spellings:
+        return said
+    return phrase("{said}; {how}", said=said,
+                  how=Listing(tuple(spelt(s) for s in spellings.values()), "; "))
+
+
+def _said_name(report_name: PersonName, case_name: PersonName) -> Phrase:
+    parts = compare_names(report_name, case_name)
     agree = parts_words([p for p, v in parts.items() if v >= SAME_NAME and p != "mother"])
-    differ = parts_words([p for p, v in parts.items() if v < 0.7 and p != "mother"])
+    differ = parts_words([p for p, v in parts.items() if v < CLOSE and p != "mother"])
     if agree.items and differ.items:
         return phrase("the name recorded on the case (from another source) agrees on the"
                       " {agree}; differs on the {differ}", agree=agree, differ=differ)

@@ -100,7 +100,8 @@ EVENT_TYPES: dict[str, str] = {
     "user.disabled": "An account was disabled (its sessions end); subject: the user.",
     "user.enabled": "A disabled account was enabled again; subject: the user.",
     "user.reset": "An account got a new password (and second factor); subject: it.",
-    "photo.viewed": "A person was shown a photo; subject: it; details: the rendition.",
+    "photo.viewed": ("A person was shown a photo; subject: it; details: the rendition "
+                     "(blurred, grayscale, original, or number: the region of one number)."),
     "user.unthrottled": "An administrator let an account sign in again at once.",
     "access.denied": ("A signed-in person was refused; details: the permission missing, where "
                       "(a route or a command) and how many times in that minute."),

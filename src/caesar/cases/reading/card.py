@@ -1,43 +1,48 @@
-"""Finding the white card in a photo, straightening it, and cutting it into lines and glyphs.
+"""Straightening a line of writing out of a photo, and cutting it into glyphs.
 
-A card is paper: bright and nearly colourless, a rectangle (tilted a little) large enough to
-carry three lines of digits. It is looked for at a small scale, where this costs a few
-milliseconds, so that the many photos without a card are passed over quickly; only a card
-found is straightened (from its minimum-area rectangle) and read at full resolution.
+A line found by :mod:`.regions` is cut out of the photo upright (turned by its own tilt), and
+enlarged when its characters are small: digits a dozen pixels high touch once thresholded;
+enlarged first, they stay apart. Its ink is then cut into glyphs, left to right.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import cv2
 import numpy as np
 
-# The search runs on an image about this wide; a card fills at least ~1% of a photo's area.
-_SEARCH_WIDTH = 320
-_MIN_AREA = 0.008  # of the image
-_MIN_FILL = 0.82  # of its minimum-area rectangle: paper is a rectangle, blobs are not
-_ASPECT = (1.05, 2.2)
-_READ_HEIGHT = 240  # a card is read at least this many pixels high
+_READ_HEIGHT = 96  # a line is read at least this many pixels high
 
 
 @dataclass(frozen=True)
 class Card:
-    """A card found in a photo: its straightened grey image and where it is."""
+    """Something cut out of a photo upright: its grey image, and the way back to the photo."""
 
-    image: np.ndarray  # uint8 grey, upright, paper bright and ink dark
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the photo's pixels
+    image: np.ndarray  # uint8 grey, upright, ground bright and ink dark
     angle: float  # degrees it was turned by to straighten it
+    to_photo: np.ndarray  # 2x3 affine map from this image's pixels to the photo's
+
+    @property
+    def scale(self) -> float:
+        """Pixels of this image per pixel of the photo."""
+        return float(1 / np.hypot(self.to_photo[0, 0], self.to_photo[1, 0]))
+
+    def box_of(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+        """The photo's upright box around a rectangle of this image."""
+        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], float)
+        points = corners @ self.to_photo.T
+        (px0, py0), (px1, py1) = points.min(axis=0), points.max(axis=0)
+        return int(px0), int(py0), int(np.ceil(px1)), int(np.ceil(py1))
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a card lies, in the coordinates of the image it was found in."""
+    """Where something lies, in the coordinates of the image it was found in."""
 
     centre: tuple[float, float]
-    size: tuple[float, float]  # long side, short side
-    angle: float  # degrees that turn the card upright
+    size: tuple[float, float]  # along, across
+    angle: float  # degrees that turn it level (OpenCV's sense: counter-clockwise positive)
 
     def scaled(self, factor: float) -> Place:
         """The same place in an image `factor` times as large."""
@@ -45,49 +50,15 @@ class Place:
                      (self.size[0] * factor, self.size[1] * factor), self.angle)
 
 
-def locate(rgb: np.ndarray) -> Place | None:
-    """The largest card-like rectangle of paper in an RGB image (searched at a small scale)."""
-    height, width = rgb.shape[:2]
-    scale = _SEARCH_WIDTH / width if width > _SEARCH_WIDTH else 1.0
-    small = cv2.resize(rgb, (round(width * scale), round(height * scale)),
-                       interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-    red, green, blue = cv2.split(small)
-    low = cv2.min(cv2.min(red, green), blue)
-    spread = cv2.subtract(cv2.max(cv2.max(red, green), blue), low)
-    bright = ((low >= 190) & (spread <= 32)).astype(np.uint8)
-    paper = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=8)
-    best: tuple[float, Any] | None = None  # (area, OpenCV's rotated rectangle)
-    for label in range(1, count):
-        area = stats[label, cv2.CC_STAT_AREA]
-        if area < _MIN_AREA * small.shape[0] * small.shape[1]:
-            continue
-        points = cv2.findNonZero((labels == label).astype(np.uint8))
-        rect = cv2.minAreaRect(points)
-        (w, h) = rect[1]
-        if w < 1 or h < 1:
-            continue
-        aspect = max(w, h) / min(w, h)
-        if area / (w * h) < _MIN_FILL or not _ASPECT[0] <= aspect <= _ASPECT[1]:
-            continue
-        if best is None or area > best[0]:
-            best = (area, rect)
-    if best is None:
-        return None
-    (cx, cy), (w, h), angle = best[1]
-    # Turn the rectangle so that its long side is level, by the smallest rotation (cards are
-    # photographed roughly upright; OpenCV versions differ in the range of minAreaRect's angle).
-    if w < h:
-        w, h, angle = h, w, angle + 90
-    angle = (angle + 90) % 180 - 90
-    return Place((cx / scale, cy / scale), (w / scale, h / scale), float(angle))
+def straighten(rgb: np.ndarray, place: Place, *, inset: float = 0.04,
+               read_height: int = _READ_HEIGHT) -> Card | None:
+    """Cut what lies at `place` out of the photo, upright, enlarged for reading if small.
 
-
-def straighten(rgb: np.ndarray, place: Place) -> Card | None:
-    """Cut the card at `place` out of the photo, upright, enlarged for reading if small."""
+    ``inset`` trims that share of each side (a card's faint edge); lines are cut with none.
+    """
     height, width = rgb.shape[:2]
     (cx, cy), (w, h) = place.centre, place.size
-    # Only the card's neighbourhood is turned: the whole photo would cost ten times as much.
+    # Only the neighbourhood is turned: the whole photo would cost ten times as much.
     reach = int(np.hypot(w, h) / 2) + 4
     nx0, ny0 = max(0, int(cx) - reach), max(0, int(cy) - reach)
     nx1, ny1 = min(width, int(cx) + reach), min(height, int(cy) + reach)
@@ -96,29 +67,22 @@ def straighten(rgb: np.ndarray, place: Place) -> Card | None:
     turn = cv2.getRotationMatrix2D(centre, place.angle, 1.0)
     upright = cv2.warpAffine(grey, turn, (grey.shape[1], grey.shape[0]),
                              flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    inset = 0.04  # keep the card's faint edge out of the crop
     x0, x1 = round(centre[0] - w * (0.5 - inset)), round(centre[0] + w * (0.5 - inset))
     y0, y1 = round(centre[1] - h * (0.5 - inset)), round(centre[1] + h * (0.5 - inset))
-    crop = upright[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-    if crop.shape[0] < 12 or crop.shape[1] < 12:
+    x0, y0 = max(0, x0), max(0, y0)
+    crop = upright[y0:max(y0, y1), x0:max(x0, x1)]
+    if crop.shape[0] < 8 or crop.shape[1] < 8:
         return None
-    if crop.shape[0] < _READ_HEIGHT:
-        # Digits a dozen pixels high touch once thresholded; enlarged first, they stay apart.
-        factor = _READ_HEIGHT / crop.shape[0]
-        crop = cv2.resize(crop, (round(crop.shape[1] * factor), _READ_HEIGHT),
+    factor = 1.0
+    if crop.shape[0] < read_height:
+        factor = read_height / crop.shape[0]
+        crop = cv2.resize(crop, (round(crop.shape[1] * factor), read_height),
                           interpolation=cv2.INTER_CUBIC)
-    corners = cv2.boxPoints(((cx, cy), (w, h), -place.angle))
-    bx0, by0 = corners.min(axis=0)
-    bx1, by1 = corners.max(axis=0)
-    box = (max(0, int(bx0)), max(0, int(by0)), min(width, int(bx1) + 1),
-           min(height, int(by1) + 1))
-    return Card(crop, box, place.angle)
-
-
-def find_card(rgb: np.ndarray) -> Card | None:
-    """The card in an RGB photo, straightened; None when there is none."""
-    place = locate(rgb)
-    return straighten(rgb, place) if place is not None else None
+    # crop pixel -> upright pixel -> neighbourhood pixel -> photo pixel
+    to_upright = np.array([[1 / factor, 0, x0], [0, 1 / factor, y0], [0, 0, 1]])
+    back = np.vstack([cv2.invertAffineTransform(turn), [0, 0, 1]])
+    to_photo = (np.array([[1, 0, nx0], [0, 1, ny0], [0, 0, 1]]) @ back @ to_upright)[:2]
+    return Card(crop, place.angle, to_photo)
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:

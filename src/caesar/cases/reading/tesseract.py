@@ -14,15 +14,15 @@ from tesserocr import PSM, PyTessBaseAPI
 
 # Debian's tesseract-ocr-eng data; tesserocr's own default path may not exist on this system.
 _TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata/", "/usr/share/tesseract-ocr/4.00/tessdata/")
+TESSDATA = next((p for p in _TESSDATA if Path(p, "eng.traineddata").is_file()), _TESSDATA[0])
 METHOD = "tesseract"
 
 
 @cache
 def _engine() -> PyTessBaseAPI:
-    path = next((p for p in _TESSDATA if Path(p, "eng.traineddata").is_file()), None)
-    if path is None:
+    if not Path(TESSDATA, "eng.traineddata").is_file():
         raise RuntimeError("tesseract's English data is missing: apt-get install tesseract-ocr")
-    api = PyTessBaseAPI(path=path, lang="eng", psm=PSM.SINGLE_LINE)
+    api = PyTessBaseAPI(path=TESSDATA, lang="eng", psm=PSM.SINGLE_LINE)
     api.SetVariable("tessedit_char_whitelist", "0123456789")
     return api
 

@@ -7,10 +7,10 @@ A new area is one more module here, with its templates, and its permissions in
 from __future__ import annotations
 
 from caesar.web.pages import (account, admin, cases, custody, dashboard, disclosures, exports,
-                              matches, photos, report_duplicates, report_photos, reports, static,
-                              transfers)
+                              matches, number_queue, photos, report_duplicates, report_photos,
+                              reports, static, transfers)
 
-AREAS = (dashboard, cases, report_duplicates, reports, report_photos, matches, disclosures,
+AREAS = (dashboard, number_queue, cases, report_duplicates, reports, report_photos, matches, disclosures,
          photos, transfers, exports, custody, admin, account, static)
-"""In menu order; `report_duplicates` before `reports`, whose /reports/{id} would take
-/reports/duplicates."""
+"""In menu order; `number_queue` before `cases` and `report_duplicates` before `reports`,
+whose /cases/{id} and /reports/{id} would take /cases/queue and /reports/duplicates."""

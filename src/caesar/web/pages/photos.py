@@ -55,3 +55,16 @@ def photo_image(web: Web, who: Who, sha256: Sha256,
     data = web.archive.access.viewer.show(sha256, view, who.name, writing=web.changing)
     return Response(data, media_type="image/jpeg",
                     headers={"content-disposition": "inline"})
+
+
+@router.get("/photos/{sha256}/region")
+@requires(Permission.photos_view)
+def photo_region(web: Web, who: Who, sha256: Sha256,
+                 box: Annotated[str, Query(pattern=r"^\d{1,6}(,\d{1,6}){3}$",
+                                           description="x0,y0,x1,y1 in the original's pixels")]
+                 ) -> Response:
+    """One region of an original (where a number was read), grayscale; the view is logged."""
+    x0, y0, x1, y1 = (int(v) for v in box.split(","))
+    data = web.archive.access.viewer.show_region(sha256, (x0, y0, x1, y1), who.name,
+                                                 writing=web.changing)
+    return Response(data, media_type="image/jpeg", headers={"content-disposition": "inline"})

@@ -1,0 +1,166 @@
+"""One line of writing cut into what it says: numbers, and the labels and marks between them.
+
+A line may carry one number (``7340``), several (``52750/251``, ``٥٢٧٥٠ ، ٢٥١``, ``1377 - 215``)
+or a label before a number (``رقم 7340``, ``No. 7340``, ``فرع ٢١٥``, ``Branch 215``). Every glyph
+is classified (:mod:`.glyphs`); a number is a run of digits, and a run ends at anything that is
+not a digit (a separator, a letter) or at a space wider than the line's own spacing. What stands
+before a number on its line is kept as its *label*, for :mod:`caesar.cases.numbers` to weigh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from caesar.cases.reading.card import Glyph
+from caesar.cases.reading.glyphs import ARABIC_INDIC, WESTERN, model
+
+Script = Literal["western", "arabic_indic"]
+_MIN_NUMBER = 2  # digits in the shortest number a slash stands between
+_SPACE = 0.55  # a gap wider than this share of the line's height (and the usual spacing) splits
+
+
+@dataclass(frozen=True)
+class Token:
+    """A run of glyphs on a line: a number, or the non-digits between numbers."""
+
+    kind: Literal["number", "other"]
+    glyphs: tuple[int, ...]  # indices into the line's glyphs
+    digits: str = ""  # Western digits, for a number
+    raw: str = ""  # as written (Arabic-Indic digits kept)
+    script: Script = "western"
+    margin: float = 0.0  # the weakest glyph's lead of its best class over the next
+    atypical: bool = False  # a glyph unlike anything the classifier was trained on
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    index: int
+    glyph: Glyph
+    scores: np.ndarray | None  # decision values of the 20 digit classes; None: not a digit
+    atypical: bool
+
+    @property
+    def is_digit(self) -> bool:
+        return self.scores is not None
+
+
+def tokens(found: list[Glyph], line_height: float, letters: Collection[int] = ()
+           ) -> list[Token]:
+    """The line's tokens, left to right (see the module docstring). `letters` are the glyphs
+    of words read as labels (:mod:`.labels`): never digits."""
+    if not found:
+        return []
+    scores, atypical = model().scores(found)
+    marks = _separators(found)
+    classified = [_Glyph(i, g, None if marks[i] or i in letters else scores[i, :20],
+                         bool(atypical[i]))
+                  for i, g in enumerate(found)]
+    return [_token(run) for run in _runs(found, classified, line_height)]
+
+
+def _separators(found: list[Glyph]) -> list[bool]:
+    """Which glyphs are marks between numbers rather than digits.
+
+    A slash is told from a digit by its lean alone, which an italic 1 or 7 shares; so a
+    leaning stroke counts as a slash only where it stands between two numbers (two or more
+    glyphs on either side), the one place a slash is written.
+    """
+    kinds = [_separator(g) for g in found]
+    marks = [k is not None for k in kinds]
+    for i, kind in enumerate(kinds):
+        if kind != "slash":
+            continue
+        before = next((n for n in range(i) if any(marks[i - n - 1:i])), i)
+        after = next((n for n in range(len(found) - i - 1) if any(marks[i + 1:i + 2 + n])),
+                     len(found) - i - 1)
+        if min(before, after) < _MIN_NUMBER:
+            marks[i] = False
+    return marks
+
+
+def _separator(glyph: Glyph) -> Literal["dash", "stop", "slash"] | None:
+    """A mark between numbers, by its shape: a slash, a dash, a full stop or a comma.
+
+    A dot high in the line is the Arabic-Indic zero, not a full stop, and is left to the
+    classifier.
+    """
+    h, w = glyph.image.shape
+    if glyph.height_ratio <= 0.35 and w >= 1.6 * h:
+        return "dash"
+    if glyph.height_ratio <= 0.3 and glyph.middle >= 0.72:
+        return "stop"  # or a comma, on the baseline
+    if glyph.height_ratio <= 0.5 and h >= 1.3 * w and float(glyph.image.mean()) < 0.6:
+        return "stop"  # a small, thin, upright hook: the Arabic comma (never the zero's dot)
+    if glyph.height_ratio >= 0.6 and _slant(glyph.image) >= 0.45:
+        return "slash"
+    return None
+
+
+def _slant(mask: np.ndarray) -> float:
+    """How far the ink moves right per row going up, in glyph widths per glyph height:
+    a slash leans by most of its width, a handwritten 1 by far less."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size < 3:
+        return 0.0
+    centres = np.array([np.flatnonzero(mask[r]).mean() for r in rows])
+    slope = np.polyfit(rows.astype(float), centres, 1)[0]  # columns per row, down
+    h = rows[-1] - rows[0] + 1
+    return float(-slope * h / max(1, mask.shape[1]))
+
+
+def _runs(found: list[Glyph], classified: list[_Glyph], line_height: float
+          ) -> list[list[_Glyph]]:
+    """Consecutive digits, cut at non-digits and at wide spaces."""
+    # The Arabic-Indic zero is a dot in the middle of a digit's width: measured as its own
+    # width it would leave gaps around it as wide as a space between two numbers.
+    spans = []
+    for g in found:
+        width = g.image.shape[1]
+        if _is_dot(g):
+            width = max(width, round(0.45 * line_height))
+        centre = g.x + g.image.shape[1] / 2
+        spans.append((centre - width / 2, centre + width / 2))
+    gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
+    usual = float(np.median(gaps)) if gaps else 0.0
+    wide = max(_SPACE * line_height, 2.5 * usual)
+    runs: list[list[_Glyph]] = []
+    for i, glyph in enumerate(classified):
+        if (not runs or glyph.is_digit != runs[-1][-1].is_digit
+                or (i > 0 and gaps[i - 1] > wide)):
+            runs.append([glyph])
+        else:
+            runs[-1].append(glyph)
+    return runs
+
+
+def _token(run: list[_Glyph]) -> Token:
+    indices = tuple(g.index for g in run)
+    if not run[0].is_digit:
+        return Token("other", indices)
+    rows = np.stack([g.scores for g in run if g.scores is not None])
+    arabic = int((rows.argmax(axis=1) >= 10).sum()) * 2 > len(run)
+    script: Script = "arabic_indic" if arabic else "western"
+    within = rows[:, 10:20] if arabic else rows[:, :10]
+    picks = within.argmax(axis=1)
+    ordered = np.sort(within, axis=1)
+    margins = ordered[:, -1] - ordered[:, -2]
+    atypical = [g.atypical for g in run]
+    if arabic:
+        # The zero is a dot, whose shape no font pins down: a dot is judged by its
+        # geometry, the other digits by their distance from the training glyphs.
+        atypical = [a and not (p == 0 and _is_dot(g.glyph))
+                    for a, p, g in zip(atypical, picks, run, strict=True)]
+    digits = "".join(WESTERN[p] for p in picks)
+    raw = "".join((ARABIC_INDIC if arabic else WESTERN)[p] for p in picks)
+    return Token("number", indices, digits, raw, script, float(margins.min()), any(atypical))
+
+
+def _is_dot(glyph: Glyph) -> bool:
+    """A compact, roundish blob much lower than the line: how the Arabic-Indic zero looks."""
+    h, w = glyph.image.shape
+    return (0.5 <= w / h <= 2.0 and 0.1 <= glyph.height_ratio <= 0.45
+            and float(glyph.image.mean()) >= 0.7)

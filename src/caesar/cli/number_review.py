@@ -1,0 +1,102 @@
+"""`caesar cases review`: the numbers to read, one at a time, settled with one keystroke.
+
+The terminal shows the region of the photo each number was read in (drawn with half-block
+characters, two pixels to a character, in grays), what the software proposes and why it is
+unsure. Enter accepts the proposal; typing the number (Western or Arabic-Indic digits) sets it;
+`s` passes it by; `q` stops. Each number set is a case edit, logged like any; each region shown
+is a logged view of the photo.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import numpy as np
+import typer
+from PIL import Image
+from rich.style import Style
+from rich.text import Text
+
+from caesar.cases.views import QueueItem
+from caesar.cases.vocabulary import UNSURE
+from caesar.cli.context import state
+from caesar.cli.output import err, out
+from caesar.core import Archive
+
+_SKIP, _STOP = "s", "q"
+_KIND_WORDS = {"detainee": "detainee number", "branch": "branch number",
+               "forensic": "forensic report number"}
+
+
+def review(ctx: typer.Context,
+           limit: Annotated[int, typer.Option(min=1, help="Stop after this many numbers.")]
+           = 50,
+           images: Annotated[bool, typer.Option(
+               help="Show each number's region of the photo in the terminal (each is a"
+                    " logged view).")] = True) -> None:
+    """Read the numbers the software is unsure of, easiest first: Enter accepts the proposal,
+    a typed number corrects it, s skips, q stops."""
+    cli = state(ctx)
+    archive = cli.open()
+    actor = cli.actor(archive)
+    settled = skipped = 0
+    try:
+        for item in archive.cases.queue()[:limit]:
+            _show(archive, item, actor, images)
+            proposed = item.proposal.digits if item.proposal and item.proposal.digits else ""
+            hint = f"Enter accepts {proposed}, or type" if proposed else "Type"
+            try:
+                answer = typer.prompt(f"{hint} the number (s skips, q stops)", default="",
+                                      show_default=False).strip()
+            except typer.Abort:
+                break  # input ended
+            if answer.lower() == _STOP:
+                break
+            value = answer or proposed
+            if answer.lower() == _SKIP or not value:
+                skipped += 1
+                continue
+            with archive.writing():
+                archive.cases.edit(item.case, [(item.kind, value)], actor)
+            settled += 1
+            err.print(f"  case {item.case}: {_KIND_WORDS.get(item.kind, item.kind)} set.")
+        left = len(archive.cases.queue())
+    finally:
+        archive.close()
+    err.print(f"Set {settled} number(s), passed {skipped} by; {left} left to read.")
+
+
+def _show(archive: Archive, item: QueueItem, actor: str, images: bool) -> None:
+    out.print(f"\nCase {item.case}: {_KIND_WORDS.get(item.kind, item.kind)}"
+              f" ({UNSURE.get(item.unsure, item.unsure)})", markup=False)
+    if item.proposal and item.proposal.why:
+        out.print(f"  {item.proposal.why}", markup=False)
+    if item.proposal and item.proposal.candidates:
+        out.print("  it may be " + ", ".join(item.proposal.candidates), markup=False)
+    for reading in item.evidence:
+        out.print(f"  read as {reading.raw} ({reading.digits}), confidence"
+                  f" {reading.confidence:.2f}, on the {reading.place}", markup=False)
+    if images and item.evidence:
+        first = item.evidence[0]
+        x0, y0, x1, y1 = first.box
+        with archive.writing():
+            data = archive.access.viewer.show_region(first.sha256, (x0, y0, x1, y1), actor)
+        out.print(half_blocks(data, min(72, out.width - 2)))
+
+
+def half_blocks(jpeg: bytes, width: int) -> Text:
+    """A grayscale image as terminal text: each character is two pixels, upper and lower
+    half, in 24-bit colour (rich falls back to the nearest colours a terminal has)."""
+    with Image.open(io.BytesIO(jpeg)) as image:
+        grey = image.convert("L")
+        height = max(2, round(grey.height * width / grey.width / 2) * 2)
+        pixels = np.asarray(grey.resize((width, height), Image.Resampling.LANCZOS))
+    text = Text()
+    for y in range(0, height, 2):
+        for x in range(width):
+            top, bottom = int(pixels[y, x]), int(pixels[y + 1, x])
+            text.append("▀", Style(color=f"rgb({top},{top},{top})",
+                                   bgcolor=f"rgb({bottom},{bottom},{bottom})"))
+        text.append("\n")
+    return text

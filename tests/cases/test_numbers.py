@@ -1,0 +1,97 @@
+"""Which number is which, from readings alone: the evidence, one piece at a time."""
+
+from __future__ import annotations
+
+import random
+
+from caesar.cases.numbers import Observed, Priors, candidates, learn, propose
+
+
+def _card(*lines: str, confidence: float = 0.95, labels: tuple[str | None, ...] = ()
+          ) -> list[Observed]:
+    """One photo of a card with one number a line, top to bottom."""
+    return [Observed(text, "card", row, 0, confidence,
+                     labels[row] if row < len(labels) else None)  # type: ignore[arg-type]
+            for row, text in enumerate(lines)]
+
+
+def _collection(order: str, cases: int = 40, seed: int = 1) -> list[list[list[Observed]]]:
+    """Cases of two card photos each; ``order`` "fixed" (detainee, branch, forensic) or "any"."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(cases):
+        numbers = [str(rng.randint(100, 99999)), rng.choice(["215", "227", "251"]),
+                   str(rng.randint(800, 3000))]
+        if order == "any":
+            rng.shuffle(numbers)
+        out.append([_card(*numbers), _card(*numbers)])
+    return out
+
+
+def _values(proposals: dict) -> dict[str, str | None]:  # type: ignore[type-arg]
+    return {k: p.digits for k, p in proposals.items()}
+
+
+def test_a_regular_collection_assigns_by_place_on_the_card() -> None:
+    priors = learn(_collection("fixed"))
+    proposals = propose([_card("7100", "215", "2562"), _card("7100", "215", "2562")], priors)
+    assert _values(proposals) == {"detainee": "7100", "branch": "215", "forensic": "2562"}
+    assert not any(p.needs_review for p in proposals.values())
+    assert "written first on the card" in proposals["detainee"].why
+
+
+def test_where_layouts_vary_place_decides_nothing_and_a_person_is_asked() -> None:
+    priors = learn(_collection("any"))
+    proposals = propose([_card("2562", "215", "7100"), _card("2562", "215", "7100")], priors)
+    assert proposals["branch"].digits == "215"  # a known unit wherever it is written
+    for kind in ("detainee", "forensic"):
+        assert proposals[kind].ambiguous and proposals[kind].needs_review
+        assert set(dict(proposals[kind].candidates)) >= {"7100", "2562"}
+
+
+def test_a_label_names_its_number_in_any_order() -> None:
+    priors = learn(_collection("any"))
+    photo = _card("2562", "7100", "215", labels=("forensic", "detainee", None))
+    assert _values(propose([photo], priors)) == {
+        "detainee": "7100", "branch": "215", "forensic": "2562"}
+
+
+def test_lengths_learned_from_confirmed_cases_tell_detainee_from_forensic() -> None:
+    rng = random.Random(3)
+    confirmed = [{"detainee": str(rng.randint(10000, 99999)), "branch": "215",
+                  "forensic": str(rng.randint(100, 999))} for _ in range(30)]
+    priors = learn(_collection("any"), confirmed)
+    proposals = propose([_card("512", "215", "48213")] * 2, priors)
+    assert _values(proposals) == {"detainee": "48213", "branch": "215", "forensic": "512"}
+
+
+def test_a_known_branch_is_the_branch_even_on_the_skin() -> None:
+    photos = [_card("7100", "2562"), [Observed("227", "skin", 0, 0, 0.9)]]
+    assert propose(photos, Priors())["branch"].digits == "227"
+
+
+def test_a_value_that_recurs_across_many_bodies_is_taken_for_a_branch() -> None:
+    collection = [[_card(str(7000 + i), "318", str(1000 + i))] for i in range(30)]
+    priors = learn(collection)
+    assert priors.branch("318") > 0 and priors.branch("7003") < 0
+
+
+def test_another_photo_reading_a_digit_differently_asks_for_a_check() -> None:
+    priors = learn(_collection("fixed"))
+    photos = [_card("7100", "215", "2562"), _card("7100", "215", "2582", confidence=0.9),
+              _card("7100", "215", "2562", confidence=0.9)]
+    proposals = propose(photos, priors)
+    assert proposals["forensic"].digits == "2562" and proposals["forensic"].needs_review
+    assert proposals["forensic"].against > 0
+    assert not proposals["detainee"].needs_review
+
+
+def test_a_faint_reading_is_proposed_but_checked() -> None:
+    proposals = propose([[Observed("216", "card", 0, 0, 0.5)]], Priors())
+    assert proposals["branch"].digits == "216" and proposals["branch"].needs_review
+    assert "detainee" not in proposals
+
+
+def test_a_number_read_with_a_digit_lost_at_the_edge_folds_into_the_whole_one() -> None:
+    found = candidates([_card("7100", "215", "2562"), _card("100", "215", "2562")])
+    assert sorted(c.digits for c in found) == ["215", "2562", "7100"]

@@ -1,0 +1,92 @@
+"""The reader's assumptions about writing, each with what happens when a photo breaks it
+(docs/cases.md names these tests). Writing is drawn here with the fonts Debian packages ship,
+on the synthetic collection's kind of background, never with the demo generator's cards."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from test_reading import _background
+
+from caesar.cases.reading import NumberReading, read_photo
+
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+PAPER, INK = (236, 233, 228), (20, 20, 24)
+SURE = 0.8  # below this a person reads the number (caesar.cases.numbers.REVIEW_BELOW)
+
+
+def _written(lines: list[str], *, aspect: float | None = None, ground: tuple[int, int, int] = PAPER,
+             ink: tuple[int, int, int] = INK, angle: float = 0.0, size: int = 44) -> Image.Image:
+    """A photo with `lines` written on a patch of `ground` (a card, a strip of tape, skin)."""
+    photo = _background(1)
+    font = ImageFont.truetype(SANS, size)
+    width = int(max(font.getbbox(line)[2] for line in lines) + size * 1.2)
+    height = int(len(lines) * size * 1.5 + size * 0.6)
+    if aspect:
+        width = max(width, int(height * aspect))
+    patch = Image.new("RGBA", (width, height), (*ground, 255))
+    draw = ImageDraw.Draw(patch)
+    for i, line in enumerate(lines):
+        draw.text((width / 2, size * 0.9 + i * size * 1.5), line, font=font, fill=(*ink, 255),
+                  anchor="mm")
+    patch = patch.rotate(angle, expand=True, resample=Image.Resampling.BILINEAR,
+                         fillcolor=(*ground, 0))
+    photo.paste(patch, (560 - patch.width // 2, 430 - patch.height // 2), patch)
+    return photo
+
+
+def _sure(numbers: tuple[NumberReading, ...]) -> list[str]:
+    return [n.digits for n in numbers if n.confidence >= SURE]
+
+
+@pytest.mark.parametrize("aspect", [1.0, 2.21, 3.5])
+def test_a_card_of_any_proportion_is_read(aspect: float) -> None:
+    reading = read_photo(_written(["52750", "251"], aspect=aspect))
+    assert _sure(reading.numbers) == ["52750", "251"]
+    assert all(n.where == "card" for n in reading.numbers)
+
+
+def test_three_numbers_on_one_strip_of_tape() -> None:
+    reading = read_photo(_written(["7340 215 2562"], aspect=6))
+    assert _sure(reading.numbers) == ["7340", "215", "2562"]
+    assert {n.row for n in reading.numbers} == {0}
+    assert [n.order for n in reading.numbers] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("line", ["52750/251", "52750 - 251"])
+def test_two_numbers_on_a_line_are_two_numbers(line: str) -> None:
+    reading = read_photo(_written([line, "1377"]))
+    assert _sure(reading.numbers) == ["52750", "251", "1377"]
+
+
+@pytest.mark.parametrize(("lines", "named"), [
+    (["No. 7340", "Branch 215"], {"7340": "detainee", "215": "branch"}),
+    (["رقم ٧٣٤٠", "فرع ٢١٥"], {"7340": "detainee", "215": "branch"}),
+])
+def test_a_label_names_its_number_and_is_not_read_as_digits(
+        lines: list[str], named: dict[str, str]) -> None:
+    reading = read_photo(_written(lines))
+    assert {n.digits: n.label for n in reading.numbers} == named
+
+
+def test_a_number_on_the_skin_is_read_as_on_the_skin() -> None:
+    reading = read_photo(_written(["7340"], ground=(176, 124, 100), ink=(30, 25, 60)))
+    assert [(n.digits, n.where) for n in reading.numbers] == [("7340", "skin")]
+
+
+def test_a_tilted_card_is_read_up_to_the_limit() -> None:
+    assert _sure(read_photo(_written(["7340", "215", "2562"], angle=20)).numbers) == [
+        "7340", "215", "2562"]
+
+
+@pytest.mark.parametrize("photo", [
+    pytest.param(_written(["7340", "215", "2562"], ground=(30, 30, 30), ink=(240, 240, 240)),
+                 id="light ink on a dark ground"),
+    pytest.param(_written(["7340", "215", "2562"], angle=180), id="a card upside down"),
+    pytest.param(_written(["7340", "215", "2562"], angle=40), id="tilted beyond 28 degrees"),
+    pytest.param(_written(["7340", "215", "2562"], size=8), id="writing too small"),
+])
+def test_writing_that_breaks_an_assumption_is_never_read_as_sure(photo: Image.Image) -> None:
+    # What the reader cannot read goes to a person: nothing it found is taken as certain.
+    reading = read_photo(photo)
+    assert _sure(reading.numbers) == []
