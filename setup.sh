@@ -8,14 +8,23 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
-# Debian packages: exiftool (benchmarks, metadata checks), openssl (RFC 3161 test TSA), fonts
+# Debian packages: exiftool (benchmarks, metadata checks, the examination's reproduction
+# recipes), libjpeg-turbo-progs (djpeg and jpegtran: the tests compare the examination's tables
+# with theirs, and the evaluation set strips metadata with jpegtran), openssl (RFC 3161 test TSA), fonts
 # (the synthetic collection's cards, and the digit reader's training, in Latin and Arabic
-# script), tesseract's English and Arabic data (Western digits, and the labels written beside numbers), Pango (WeasyPrint's
+# script; then typeset and handwriting-like faces of the synthetic collection's seen and
+# held-out varieties, src/caesar/demo/variety.py), tesseract's English and Arabic data (Western
+# digits, and the labels written beside numbers), Pango (WeasyPrint's
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
 # driven by Playwright: never a downloaded browser), wrk (the web benchmark).
-APT_PACKAGES=(libimage-exiftool-perl openssl fonts-dejavu-core fonts-dejavu-extra
+APT_PACKAGES=(libimage-exiftool-perl libjpeg-turbo-progs openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
+  fonts-comic-neue fonts-dancingscript fonts-humor-sans fonts-dkg-handwriting fonts-bwht
+  fonts-breip fonts-kacst-one fonts-sil-lateef fonts-sil-harmattan fonts-arabeyes
+  fonts-kaushanscript fonts-kristi fonts-sjfonts fonts-yusei-magic fonts-rufscript
+  fonts-gnutypewriter fonts-hosny-thabit fonts-lemonada fonts-freefarsi fonts-paktype
+  fonts-sil-alkalami libfribidi0
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara libpango-1.0-0 libpangoft2-1.0-0 libicu-dev pkg-config g++
   chromium wrk)
 

@@ -44,6 +44,7 @@ from caesar.vault.store import LocalStore, RemovableStore, open_store
 if TYPE_CHECKING:
     from caesar.exports.requests import ExportRequests
     from caesar.exports.service import ExportService
+    from caesar.forensics.service import ExaminationService
 
 PUBLIC_KEY_FILE = "archive.pub"
 LOCK_FILE = "lock"
@@ -215,6 +216,14 @@ class Archive:
 
         return ExportRequests(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                               exports=self.exports, archive=self.path, lock=self.writing)
+
+    @property
+    def examination(self) -> ExaminationService:
+        """The authenticity examination of originals, cameras and transfers (hold
+        :meth:`writing` to examine: results are stored and logged)."""
+        from caesar.forensics.service import ExaminationService  # numpy, OpenCV: only here
+
+        return ExaminationService(catalog=self.catalog, ledger=self.ledger, vault=self.vault)
 
     def export_stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""

@@ -44,9 +44,8 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]
     truth = generate_collection(work / "collection", cases=3, seed=5, drives=1, reports=False,
                                 damaged_per_drive=1)
     caesar.json("ingest", str(work / "collection" / truth.drives[0]), "--operator", OPERATOR)
-    caesar.json("cases", "build")
     # As an analyst would, the photos of scenes and of other deaths are categorised: the
-    # collection's three bodies are then its three cases.
+    # collection's three bodies are then its three cases, 1 to 3.
     for category in ("scene", "other_death"):
         photos = [f.sha256 for f in truth.originals() if f.category == category]
         if photos:

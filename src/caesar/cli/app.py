@@ -16,6 +16,7 @@ from caesar.cli import (
     cases,
     demo,
     disclosure,
+    examine,
     export,
     ingest,
     ledger,
@@ -149,6 +150,7 @@ app.add_typer(missing.app, name="missing")
 app.command()(match.match)
 app.add_typer(review.app, name="review")
 app.add_typer(disclosure.app, name="disclosure")
+app.command()(examine.examine)
 app.add_typer(export.app, name="export")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(users.app, name="users")

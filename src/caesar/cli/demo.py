@@ -14,6 +14,7 @@ import typer
 from caesar.cli.context import state
 from caesar.cli.output import err, out, progress_bar
 from caesar.core import Archive
+from caesar.demo import doctored
 from caesar.demo.generate import generate_collection
 from caesar.demo.tour import (DEFAULT_DEMO, DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS,
                               TourResult, prepare_archive, run_tour)
@@ -111,6 +112,8 @@ def _summary(r: TourResult) -> None:
         f" {r.true_case_top10} of {r.reports_of_cases}; {r.duplicate_pairs} possible duplicate"
         " report(s).",
     ]
+    if r.examination:
+        lines.append(doctored.summary(r.examination))
     if r.exported:
         case, where, files = r.exported
         lines.append(f"  Exports of case {case} in {where}: an evidence package for a court"
@@ -161,11 +164,16 @@ def generate(
     seed: Seed = 0,
     megapixels: Megapixels = 1.0,
     drives: Annotated[int, typer.Option(min=1, help="How many hand-overs (drives).")] = 2,
+    held_out: Annotated[bool, typer.Option(
+        "--held-out", help="Write the numbers on materials, in layouts, labels, faces and"
+        " hands that the default collection never uses (caesar.demo.variety.HELD_OUT), and"
+        " pace the photographers otherwise: material to measure a reader on that it was not"
+        " built around.")] = False,
 ) -> None:
     """Write only the synthetic collection: drives, families' reports and truth.json."""
     with progress_bar("generating") as bar:
         truth = generate_collection(out_dir, cases=cases, seed=seed, megapixels=megapixels,
-                                    drives=drives, progress=from_counts(bar))
+                                    drives=drives, progress=from_counts(bar), held_out=held_out)
     err.print(f"Wrote {len(truth.files)} files for {len(truth.cases)} cases on"
               f" {len(truth.drives)} drives, {len(truth.reports)} reports, and the ground"
               f" truth in {out_dir / 'truth.json'}.")

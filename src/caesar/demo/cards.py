@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from caesar.demo.vocab import ARABIC_INDIC_DIGITS, WESTERN_DIGITS, Script
-from caesar.errors import CaesarError
+from caesar.demo.fonts import FONT_ROOTS, FontsMissing, digits_of, find_fonts, font_at, ink_height
+from caesar.demo.vocab import Script
 
-FONT_ROOTS: tuple[Path, ...] = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+__all__ = ["ARABIC_INDIC_FONTS", "FONT_PACKAGES", "FONT_ROOTS", "WESTERN_FONTS", "CardStyle",
+           "FontsMissing", "available_fonts", "choose_style", "draw_card", "draw_skin_text"]
 
 # Fonts the generator uses, by file name, with the Debian package that ships each. Decorative
 # and outline faces are left out on purpose: the cards should be hard to read only in the ways
@@ -63,56 +63,14 @@ FONT_PACKAGES: tuple[str, ...] = tuple(
 )
 
 
-class FontsMissing(CaesarError):
-    """No installed font can draw the digits a card needs."""
-
-
-def _covers(path: Path, digits: str) -> bool:
-    # A font lacking a glyph draws its .notdef box; compare each digit with an unassigned
-    # private-use character and require ten distinct glyphs.
-    try:
-        font = ImageFont.truetype(str(path), 32, layout_engine=ImageFont.Layout.BASIC)
-    except OSError:
-        return False
-
-    def glyph(ch: str) -> tuple[tuple[int, int], bytes]:
-        mask = font.getmask(ch)
-        return mask.size, bytes(mask)
-
-    missing = glyph("\ue000")
-    shapes = [glyph(d) for d in digits]
-    return all(s != missing and s[0][0] > 0 for s in shapes) and len(set(shapes)) == 10
-
-
-@cache
 def available_fonts(script: Script, roots: tuple[Path, ...] = FONT_ROOTS) -> tuple[Path, ...]:
     """The installed font files that can write ``script`` digits, in a fixed order.
 
     Raises :class:`FontsMissing`, naming the Debian packages to install, when there is none.
     """
     wanted = ARABIC_INDIC_FONTS if script == "arabic_indic" else WESTERN_FONTS
-    digits = ARABIC_INDIC_DIGITS if script == "arabic_indic" else WESTERN_DIGITS
-    found: dict[str, Path] = {}
-    for root in roots:
-        if root.is_dir():
-            for path in sorted(root.rglob("*.[ot]tf")):
-                if path.name in wanted and path.name not in found:
-                    found[path.name] = path
-    fonts = tuple(found[name] for name in wanted if name in found and _covers(found[name], digits))
-    if not fonts:
-        packages = " ".join(sorted(set(wanted.values())))
-        raise FontsMissing(
-            f"no installed font can write {script.replace('_', '-')} digits for the demo cards",
-            hint=f"install fonts with: apt-get install -y {packages}",
-        )
-    return fonts
-
-
-@lru_cache(maxsize=512)
-def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    # The basic layout engine draws digit strings left to right (as Arabic-Indic numbers are
-    # read) and gives the same pixels whether or not libraqm is installed.
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+    return find_fonts(tuple(wanted.items()), digits_of(script),
+                      f"{script.replace('_', '-')} digits for the demo cards", roots)
 
 
 @dataclass(frozen=True)
@@ -138,22 +96,13 @@ def choose_style(rng: random.Random, script: Script) -> CardStyle:
                      rng.uniform(1.25, 1.7), jitter)
 
 
-@lru_cache(maxsize=64)
-def _ink_height(path: str, script: Script) -> float:
-    # Digit height per point of font size: faces differ widely (Kacst digits are small for
-    # their size), and cards should carry numbers of a similar visible height in any face.
-    digits = ARABIC_INDIC_DIGITS if script == "arabic_indic" else WESTERN_DIGITS
-    _left, top, _right, bottom = _font(path, 100).getbbox(digits)
-    return max(1, bottom - top) / 100
-
-
 def _fit_font(style: CardStyle, lines: list[str], width: float,
-              ink_height: float) -> ImageFont.FreeTypeFont:
-    """The font size whose digits are ``ink_height`` pixels high, shrunk to fit ``width``."""
+              digit_height: float) -> ImageFont.FreeTypeFont:
+    """The font size whose digits are ``digit_height`` pixels high, shrunk to fit ``width``."""
     path = str(style.font)
-    size = max(6, int(ink_height / _ink_height(path, style.script)))
+    size = max(6, int(digit_height / ink_height(path, style.script)))
     while True:
-        font = _font(path, size)
+        font = font_at(path, size)
         widest = max(font.getbbox(line)[2] - font.getbbox(line)[0] for line in lines)
         if widest <= width or size <= 6:
             return font
@@ -198,7 +147,8 @@ def draw_card(photo: Image.Image, center: tuple[float, float], height: float, an
 def draw_skin_text(photo: Image.Image, center: tuple[float, float], height: float, angle: float,
                    text: str, style: CardStyle, blur: float) -> tuple[int, int, int, int]:
     """Write ``text`` directly on a shape of ``photo`` (a number "on the skin"); returns its box."""
-    font = _font(str(style.font), max(6, int(height / _ink_height(str(style.font), style.script))))
+    path = str(style.font)
+    font = font_at(path, max(6, int(height / ink_height(path, style.script))))
     left, top, right, bottom = (int(v) for v in font.getbbox(text))
     pad = max(2, int(height * 0.2))
     ink = tuple(max(12, c - 6) for c in style.ink)  # at least render.LOW

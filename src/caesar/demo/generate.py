@@ -22,7 +22,8 @@ from typing import Any
 from caesar.demo.cards import available_fonts
 from caesar.demo.drive import SmallDrive, make_drive
 from caesar.demo.photos import Job, aware, choose_view, render_subject, write_file
-from caesar.demo.plan import Plan, plan_collection
+from caesar.demo.numbering import plain_truth, writing_truth
+from caesar.demo.plan import CasePlan, Plan, plan_collection
 from caesar.demo.render import (
     add_sensor_noise,
     camera_exif,
@@ -32,12 +33,20 @@ from caesar.demo.render import (
     render_view,
 )
 from caesar.demo.reports import build_reports, reports_csv, reports_json
-from caesar.demo.truth import TRUTH_FILE, CaseTruth, FileTruth, ReportTruth, Truth
-from caesar.demo.vocab import DAMAGES
+from caesar.demo.truth import (
+    TRUTH_FILE,
+    CaseNumbers,
+    CaseTruth,
+    CaseWriting,
+    FileTruth,
+    ReportTruth,
+    Truth,
+)
+from caesar.demo.vocab import DAMAGES, NUMBER_KINDS, NumberKind
 from caesar.errors import UsageError
 
 __all__ = ["CollectionSpec", "SmallDrive", "cases_and_reports", "generate_collection",
-           "generate_from_spec", "make_drive"]
+           "generate_from_spec", "make_drive", "plan_from_spec"]
 
 Progress = Callable[[int, int], None]
 REPORTS_JSON = "reports.json"
@@ -66,6 +75,10 @@ class CollectionSpec:
     report_share: float = 0.3  # cases whose family filed a report
     outsider_reports: float = 1.0  # reports of people not in the collection, per case report
     duplicate_reports: float = 0.05  # case reports filed twice (two relatives, two scripts)
+    # Share of cases (and of photographers) drawn from variety.SEEN rather than as the first
+    # generator made them (a white card, three typeset lines, a 40-second rhythm).
+    varied_share: float = 0.5
+    held_out: bool = False  # everything from variety.HELD_OUT instead (varied_share is 1)
 
     def check(self) -> None:
         """Raise :class:`UsageError` when a value cannot make a collection."""
@@ -79,7 +92,7 @@ class CollectionSpec:
             raise UsageError("the date range is empty or cases_per_day is not positive",
                              hint="give start <= end and cases_per_day > 0")
         shares = ("repeat_share", "published_share", "arabic_share", "skin_share",
-                  "report_share", "duplicate_reports")
+                  "report_share", "duplicate_reports", "varied_share")
         if not 0 <= self.non_case_share < 1 or any(not 0 <= getattr(self, s) <= 1
                                                      for s in shares):
             raise UsageError("shares must lie between 0 and 1 (non_case_share below 1)",
@@ -117,7 +130,7 @@ def generate_from_spec(out: Path, spec: CollectionSpec, *, progress: Progress | 
                          hint="give a new or empty folder for the synthetic collection")
     available_fonts("western")  # fail early, naming the font packages, before any work
     available_fonts("arabic_indic")
-    plan = _plan(spec)
+    plan = plan_from_spec(spec)  # a varied collection's fonts are found (or missed) here
     size = output_size(spec.megapixels)
     out.mkdir(parents=True, exist_ok=True)
     for drive in plan.drives:
@@ -143,7 +156,7 @@ def cases_and_reports(*, cases: int, seed: int = 0,
     """
     spec = CollectionSpec(cases=cases, seed=seed, **_options(options))
     spec.check()
-    truth, reports = _truth(spec, output_size(spec.megapixels), _plan(spec), [])
+    truth, reports = _truth(spec, output_size(spec.megapixels), plan_from_spec(spec), [])
     return truth, reports
 
 
@@ -156,13 +169,14 @@ def _options(options: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _plan(spec: CollectionSpec) -> Plan:
+def plan_from_spec(spec: CollectionSpec) -> Plan:
+    """The structure of the collection `spec` describes, before any pixel is drawn."""
     return plan_collection(
         cases=spec.cases, seed=spec.seed, drives=spec.drives, photographers=spec.photographers,
         cases_per_day=spec.cases_per_day, start=spec.start, end=spec.end,
         non_case_share=spec.non_case_share, repeat_share=spec.repeat_share,
         published_share=spec.published_share, arabic_share=spec.arabic_share,
-        skin_share=spec.skin_share)
+        skin_share=spec.skin_share, held_out=spec.held_out, varied_share=spec.varied_share)
 
 
 def _render_all(out: Path, seed: int, size: tuple[int, int], plan: Plan,
@@ -246,11 +260,16 @@ def _truth(spec: CollectionSpec, size: tuple[int, int], plan: Plan,
         if f.case is not None and f.copy_of is None and f.role != "published_copy":
             photos.setdefault(f.case, []).append(f)
     cases = []
+    numbers: list[CaseNumbers] = []
     for s in plan.subjects:
         c = s.case
         if c is None:
             continue
         taken = sorted(photos.get(c.id, []), key=lambda f: (f.taken_at, f.path))
+        if files:
+            legible = _legible_numbers(taken)
+            numbers.append(CaseNumbers(case=c.id, writing=_writing_truth(c, taken),
+                                       legible_numbers=legible, legible=bool(legible)))
         cases.append(CaseTruth(
             id=c.id, detainee=c.detainee, branch=c.branch, forensic=c.forensic,
             script=c.script, skin_number=c.skin_number, hospital=c.hospital,
@@ -268,4 +287,21 @@ def _truth(spec: CollectionSpec, size: tuple[int, int], plan: Plan,
             texts=random.Random(f"{spec.seed}:report-inscriptions"))
     return Truth(seed=spec.seed, spec=spec.as_json(), size=size, drives=tuple(plan.drives),
                  cameras=tuple(c.truth() for c in plan.cameras), files=tuple(files),
-                 cases=tuple(cases), reports=tuple(truths)), reports
+                 cases=tuple(cases), reports=tuple(truths), numbers=tuple(numbers)), reports
+
+
+def _legible_numbers(photos: list[FileTruth]) -> tuple[NumberKind, ...]:
+    """The numbers legible in at least one of a case's originals."""
+    seen = {n.kind for f in photos for r in f.regions for line in r.lines if line.legible
+            for n in line.numbers}
+    return tuple(k for k in NUMBER_KINDS if k in seen)
+
+
+def _writing_truth(case: CasePlan, photos: list[FileTruth]) -> CaseWriting:
+    if case.writing is not None:
+        return writing_truth(case.writing)
+    # A plain case always has a card photo; its face was chosen as it was drawn.
+    card = next(f.card for f in photos if f.card is not None)
+    numbers: dict[NumberKind, str] = {"detainee": case.detainee, "branch": case.branch,
+                                      "forensic": case.forensic}
+    return plain_truth(card.lines, card.font, case.script, case.skin_number, numbers)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import os
 import random
 from dataclasses import dataclass
@@ -21,8 +20,9 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-from caesar.demo.cards import CardStyle, choose_style, draw_card, draw_skin_text
-from caesar.demo.plan import CasePlan, PhotoPlan, SubjectPlan
+from caesar.demo.carriers import choose_looks, framed, plain_numbers, scaled, varied_numbers
+from caesar.demo.cards import choose_style
+from caesar.demo.plan import SubjectPlan
 from caesar.demo.render import (
     CANVAS_H,
     CANVAS_W,
@@ -33,12 +33,9 @@ from caesar.demo.render import (
     clamp_view,
     compose_subject,
     encode_jpeg,
-    map_point,
     render_view,
     utc_offset,
-    view_scale,
 )
-from caesar.demo.vocab import write_digits
 
 # Published copies must stay near-duplicates of their original: PDQ distance <= 31 is the
 # threshold the cases issue uses, and a margin keeps them well inside it.
@@ -96,30 +93,6 @@ def choose_view(role: str, target: str, scene: Scene, rng: random.Random) -> Vie
     return clamp_view(view)
 
 
-def _fits(centre: tuple[float, float], half: tuple[float, float], size: tuple[int, int]) -> bool:
-    return (centre[0] - half[0] >= 0 and centre[1] - half[1] >= 0
-            and centre[0] + half[0] <= size[0] and centre[1] + half[1] <= size[1])
-
-
-def _card_in_frame(scene: Scene, view: View, style: CardStyle, size: tuple[int, int]) -> bool:
-    # The rotated card's half extents, with a few pixels for the blur.
-    scale = view_scale(view, size)
-    h = scene.card_height * scale
-    w = h * style.aspect
-    a = math.radians(scene.card_angle + view.angle)
-    hx = (w * abs(math.cos(a)) + h * abs(math.sin(a))) / 2 + 4
-    hy = (w * abs(math.sin(a)) + h * abs(math.cos(a))) / 2 + 4
-    return _fits(map_point(view, size, scene.card), (hx, hy), size)
-
-
-def _framed_card(scene: Scene, view: View, style: CardStyle, size: tuple[int, int]) -> View:
-    """A card photo's view, stepped back and centred on the card until all of it shows."""
-    while not _card_in_frame(scene, view, style, size) and view.zoom > 1.0:
-        view = clamp_view(View(scene.card[0], scene.card[1], max(1.0, view.zoom * 0.85),
-                               view.angle))
-    return view
-
-
 def pdq_bits(image: Image.Image) -> np.ndarray:
     """The 256 PDQ bits of an image."""
     bits, _quality = pdqhash.compute(np.asarray(image.convert("RGB")))
@@ -149,69 +122,37 @@ def published_copy(original: bytes, rng: random.Random) -> tuple[bytes, float]:
     raise RuntimeError("could not make a published copy close enough to its original")
 
 
-def _card_lines(case: CasePlan) -> list[str]:
-    values = {"detainee": case.detainee, "branch": case.branch, "forensic": case.forensic}
-    return [write_digits(v, case.script) for k, v in values.items() if k != case.skin_number]
-
-
-def _draw_numbers(image: Image.Image, case: CasePlan, photo: PhotoPlan, scene: Scene,
-                  view: View, style: CardStyle, blur: float) -> tuple[dict[str, Any] | None,
-                                                                     list[dict[str, Any]]]:
-    size = image.size
-    scale = view_scale(view, size)
-    card = None
-    if photo.show_card and _card_in_frame(scene, view, style, size):
-        centre = map_point(view, size, scene.card)
-        h = scene.card_height * scale
-        lines = _card_lines(case)
-        box = draw_card(image, centre, h, scene.card_angle + view.angle, lines, style, blur)
-        card = {"detainee": None if case.skin_number == "detainee" else case.detainee,
-                "branch": None if case.skin_number == "branch" else case.branch,
-                "forensic": None if case.skin_number == "forensic" else case.forensic,
-                "lines": lines, "script": case.script, "font": style.font.name, "box": box}
-    skin = []
-    if case.skin_number:
-        centre = map_point(view, size, scene.skin)
-        h = 15 * scale
-        if _fits(centre, (h * 2.5, h * 2.5), size):
-            value = getattr(case, case.skin_number)
-            text = write_digits(value, case.script)
-            box = draw_skin_text(image, centre, h, view.angle + 4, text, style, blur)
-            skin.append({"kind": case.skin_number, "value": value, "text": text,
-                         "script": case.script, "box": box})
-    return card, skin
-
-
-def _scaled(card: dict[str, Any] | None, skin: list[dict[str, Any]],
-            factor: float) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    def box(b: tuple[int, int, int, int]) -> tuple[int, ...]:
-        return tuple(round(v * factor) for v in b)
-    return ({**card, "box": box(card["box"])} if card else None,
-            [{**s, "box": box(s["box"])} for s in skin])
-
-
 def render_subject(job: Job) -> list[dict[str, Any]]:
     """Render, encode and write every file of one subject; return their truth records."""
     subject, size, root = job.subject, job.size, job.root
     rng = random.Random(f"{job.seed}:{subject.key}")
     scene = compose_subject(rng, category=subject.category)
     case = subject.case
-    style = choose_style(rng, case.script) if case else None
+    writing = case.writing if case else None
+    # A plain case's card style comes first from the subject's stream, as it always did.
+    style = choose_style(rng, case.script) if case and writing is None else None
+    looks = (choose_looks(random.Random(f"{job.seed}:{subject.key}:look"), writing,
+                          f"{job.seed}:{subject.key}", size[0]) if writing else None)
     blur = rng.uniform(0.3, 1.2) * size[0] / 1152
     camera = subject.camera
     records: list[dict[str, Any]] = []
     for photo in subject.photos:
         view = choose_view(photo.role, photo.target, scene, rng)
         if photo.role == "card" and style is not None:
-            view = _framed_card(scene, view, style, size)
+            view = framed(scene, view, size, style.aspect, scene.card_height)
+        elif photo.role == "card" and looks is not None and looks.carrier is not None:
+            view = framed(scene, view, size, looks.carrier.aspect, looks.carrier.height)
         image = render_view(scene, view, size)
-        card: dict[str, Any] | None = None
-        skin: list[dict[str, Any]] = []
+        found: tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]] = (
+            None, [], [])
         if case is not None and style is not None:
-            card, skin = _draw_numbers(image, case, photo, scene, view, style, blur)
+            found = plain_numbers(image, case, photo, scene, view, style, blur)
+        elif looks is not None:
+            found = varied_numbers(image, looks, photo, scene, view, rng)
+        card, skin, regions = found
         image = add_sensor_noise(image, rng)
         exif = camera_exif(camera.model, camera.serial, photo.taken_at, size, rng)
-        data = encode_jpeg(image, quality=camera.model.quality,
+        data = encode_jpeg(image, quality=camera.quality or camera.model.quality,
                            subsampling=camera.model.subsampling, exif=exif)
         sha = hashlib.sha256(data).hexdigest()
         write_file(root, photo.drive, photo.path, data, photo.taken_at)
@@ -220,7 +161,7 @@ def render_subject(job: Job) -> list[dict[str, Any]]:
             "case": case.id if case else None, "role": photo.role,
             "category": subject.category, "camera": camera.id,
             "taken_at": aware(photo.taken_at), "width": size[0], "height": size[1],
-            "card": card, "skin": skin,
+            "card": card, "skin": skin, "regions": regions,
         }
         records.append(record)
         for drive, path in photo.repeats:
@@ -232,12 +173,12 @@ def render_subject(job: Job) -> list[dict[str, Any]]:
             copy, factor = published_copy(data, rng)
             drive, path = photo.published
             write_file(root, drive, path, copy, photo.taken_at + timedelta(days=90))
-            small_card, small_skin = _scaled(card, skin, factor)
+            small_card, small_skin, small_regions = scaled(found, factor)
             records.append({
                 "drive": drive, "path": path, "sha256": hashlib.sha256(copy).hexdigest(),
                 "size": len(copy), "case": record["case"], "role": "published_copy",
                 "category": subject.category, "copy_of": sha,
                 "width": round(size[0] * factor), "height": round(size[1] * factor),
-                "card": small_card, "skin": small_skin,
+                "card": small_card, "skin": small_skin, "regions": small_regions,
             })
     return records

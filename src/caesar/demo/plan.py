@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from caesar.demo.marks import inscribe, random_marks
+from caesar.demo.numbering import Convention, NumberWriting, choose_writing, day_convention
 from caesar.demo.render import CAMERA_MODELS, CameraModel
 from caesar.demo.reports import make_person
 from caesar.demo.truth import CameraTruth, MarkTruth, Person
+from caesar.demo.variety import HELD_OUT, SEEN, Pace, Variety
 from caesar.demo.vocab import (
     BRANCH_WEIGHTS,
     BRANCHES,
@@ -38,11 +40,15 @@ class Camera:
     photographer: str
     model: CameraModel
     serial: str
+    pace: Pace | None = None  # None: the first generator's pace (4-40 s, then 30 s-10 min)
+    quality: int | None = None  # JPEG quality, when not the model's own
 
     def truth(self) -> CameraTruth:
         """This camera as it appears in the ground truth."""
         return CameraTruth(id=self.id, photographer=self.photographer, make=self.model.make,
-                           model=self.model.model, serial=self.serial)
+                           model=self.model.model, serial=self.serial,
+                           pace=self.pace.name if self.pace else None,
+                           jpeg_quality=self.quality or self.model.quality)
 
 
 @dataclass
@@ -80,6 +86,7 @@ class CasePlan:
     marks: tuple[MarkTruth, ...]
     person: Person
     folder_format: str | None = None  # the case's folder is named with its numbers
+    writing: NumberWriting | None = None  # None: the first generator's white card
 
 
 @dataclass
@@ -114,16 +121,24 @@ _FOLDER_NUMBERS = ("{d}-{b}", "{b}-{d}", "{d} {b} {f}", "{f}")
 def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
                     cases_per_day: float, start: date, end: date, non_case_share: float,
                     repeat_share: float, published_share: float, arabic_share: float,
-                    skin_share: float) -> Plan:
+                    skin_share: float, held_out: bool = False,
+                    varied_share: float = 0.0) -> Plan:
     """Decide the structure of a collection of ``cases`` cases (see ``CollectionSpec``)."""
     rng = random.Random(f"{seed}:plan")
     details = random.Random(f"{seed}:marks")  # what marks show: a stream of its own
     texts = random.Random(f"{seed}:inscriptions")  # what tattoos say: another
+    # How numbers were written and how photographers paced themselves: streams of their own,
+    # so that the people, their numbers and reports are the same whatever the variety.
+    written = random.Random(f"{seed}:writing")
+    paces = random.Random(f"{seed}:paces")
+    variety = HELD_OUT if held_out else SEEN
+    share = 1.0 if held_out else varied_share
     cameras = [
         Camera(f"camera-{i + 1}", f"photographer-{i + 1}", CAMERA_MODELS[i % len(CAMERA_MODELS)],
                str(rng.randrange(10 ** (_SERIAL_DIGITS[i % 5] - 1), 10 ** _SERIAL_DIGITS[i % 5])))
         for i in range(photographers)
     ]
+    cameras = _paced(paces, cameras, variety, share)
     span = (end - start).days + 1
     n_days = min(span, max(1, math.ceil(cases / cases_per_day)))
     days = [start + timedelta(days=d) for d in sorted(rng.sample(range(span), n_days))]
@@ -141,12 +156,15 @@ def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
         second = (rng.choice([c for c in cameras if c is not primary])
                   if count >= 4 and len(cameras) > 1 and rng.random() < 0.3 else primary)
         numbers_format = rng.choice(_FOLDER_NUMBERS) if rng.random() < 0.2 else None
+        convention = day_convention(written, variety)
         for i in range(count):
             case_id += 1
             forensic[hospital] += rng.randint(1, 4)
             case = _case(rng, details, texts, case_id, day, hospital,
                          str(forensic[hospital]), taken, arabic_share, skin_share)
             case.folder_format = numbers_format
+            if written.random() < share:
+                case.writing = _writing(written, variety, convention, case)
             camera = second if i >= count // 2 else primary
             subjects_by_day[day].append(SubjectPlan(f"case-{case_id:05d}", "detention_death",
                                                     camera, day, _case_photos(rng, case), case))
@@ -201,6 +219,23 @@ def _case(rng: random.Random, details: random.Random, texts: random.Random, case
     )
 
 
+def _paced(rng: random.Random, cameras: list[Camera], variety: Variety,
+           share: float) -> list[Camera]:
+    """The cameras, ``share`` of them paced (and encoding) as the variety's photographers."""
+    varied = set(rng.sample(range(len(cameras)), round(len(cameras) * share)))
+    return [Camera(c.id, c.photographer, c.model, c.serial, rng.choice(variety.paces),
+                   rng.randint(*variety.jpeg_quality)) if i in varied else c
+            for i, c in enumerate(cameras)]
+
+
+def _writing(rng: random.Random, variety: Variety, convention: Convention,
+             case: CasePlan) -> NumberWriting:
+    return choose_writing(rng, variety, convention, script=case.script,
+                          skin_number=case.skin_number,
+                          numbers={"detainee": case.detainee, "branch": case.branch,
+                                   "forensic": case.forensic})
+
+
 def _case_photos(rng: random.Random, case: CasePlan) -> list[PhotoPlan]:
     n = rng.choices(_COUNTS, weights=_COUNT_WEIGHTS)[0]
     roles: list[Role] = ["face", "card"]
@@ -214,6 +249,12 @@ def _case_photos(rng: random.Random, case: CasePlan) -> list[PhotoPlan]:
         photo.show_card = photo.role == "card" or (photo.role == "body" and rng.random() < 0.45)
     if case.skin_number:
         next(p for p in photos if p.role == "detail").target = "skin"
+    if case.writing is not None and case.writing.illegible in ("no_card", "out_of_frame",
+                                                               "skin_far"):
+        # Nobody took a close-up of the numbers: the photos that would have are wide views.
+        for photo in photos:
+            if photo.role == "card":
+                photo.role = "body"
     return photos
 
 
@@ -222,16 +263,25 @@ def _timeline(rng: random.Random, by_day: dict[date, list[SubjectPlan]]) -> None
     for day, subjects in by_day.items():
         t = datetime.combine(day, time(rng.randint(8, 11), rng.randint(0, 59), rng.randint(0, 59)))
         longest = max(60, min(600, 30000 // max(1, len(subjects))))
+        factor = rng.uniform(0.85, 1.2)  # a paced photographer is slower or quicker some days
         for i, subject in enumerate(subjects):
-            if i:
-                t += timedelta(seconds=rng.randint(30, longest))
             if subject.case is None:
                 # Non-case photos come from whoever photographed that day.
                 cases = [s for s in subjects if s.case is not None]
                 subject.camera = cases[0].camera if cases else subject.camera
-            for photo in subject.photos:
+            pace = subject.camera.pace
+            if pace is None:
+                t += timedelta(seconds=rng.randint(30, longest) if i else 0)
+                for photo in subject.photos:
+                    photo.taken_at = t
+                    t += timedelta(seconds=rng.randint(4, 40))
+                continue
+            # A paced photographer: a pause between bodies, then photos at their own rhythm.
+            t += timedelta(seconds=round(rng.uniform(*pace.between) * factor) if i else 0)
+            for j, photo in enumerate(subject.photos):
+                if j:
+                    t += timedelta(seconds=max(1, round(rng.uniform(*pace.within) * factor)))
                 photo.taken_at = t
-                t += timedelta(seconds=rng.randint(4, 40))
 
 
 def _file_names(rng: random.Random, cameras: list[Camera],

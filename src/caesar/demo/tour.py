@@ -17,6 +17,7 @@ from pathlib import Path
 from caesar.access.roles import Role
 from caesar.access.views import NewCredentials
 from caesar.core import Archive
+from caesar.demo import doctored
 from caesar.demo.generate import REPORTS_JSON, generate_collection
 from caesar.demo.truth import Truth
 from caesar.errors import ArchiveExists
@@ -75,6 +76,7 @@ class TourResult:
     example: tuple[int, int] | None = None  # a report and its true case, ranked first
     exported: tuple[int, Path, int] | None = None  # the case, where its exports are, files
     logins: list[NewCredentials] = field(default_factory=list)  # made-up passwords, printed
+    examination: doctored.Found | None = None  # what `examine --all` found
 
 
 def prepare_archive(path: Path, passphrase: str | None, kdf_cost: KdfCost) -> tuple[
@@ -109,6 +111,7 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
         result.files_generated = len(truth.files)
         result.reports_generated = len(truth.reports)
         collection_reports = read_reports(collection / REPORTS_JSON)
+        planted = doctored.plant(collection, truth, seed)
         for number, drive in enumerate(truth.drives, start=1):
             say(f"Ingesting {drive} as one transfer (handed over by '{DEMO_OPERATOR}')...")
             request = IngestRequest(sources=[str(collection / drive)], actor=archive.owner,
@@ -132,6 +135,8 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
     _record_what_analysts_see(archive, truth, say)
     _identify(archive, truth, collection_reports, result, say)
     _export_examples(archive, result, say)
+    say("Examining every original (structure, metadata, compression)...")
+    result.examination = doctored.examine_all(archive, truth, planted)
     say("Verifying every original (decrypt and re-hash)...")
     with progress("verifying") as bar:
         verified = archive.verify(bar)

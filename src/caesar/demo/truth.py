@@ -18,6 +18,11 @@ from pydantic import BaseModel, ConfigDict
 from caesar.cases.marks import Mark
 from caesar.demo.vocab import Category, Damage, NumberKind, Role, Script, Sex
 
+Where = Literal["own_line", "shared_line", "skin", "absent"]
+Illegible = Literal["no_card", "out_of_frame", "blurred", "skin_far"]
+Surface = Literal["card", "slip", "tape", "skin"]
+WritingKind = Literal["typeset", "handwriting_font", "hand"]
+
 FORMAT: Literal["caesar-demo-truth/1"] = "caesar-demo-truth/1"
 TRUTH_FILE = "truth.json"
 
@@ -34,6 +39,8 @@ class CameraTruth(_Model):
     make: str
     model: str
     serial: str
+    pace: str | None = None  # the photographer's pace (variety.py), None: the first generator's
+    jpeg_quality: int | None = None
 
 
 class CardTruth(_Model):
@@ -58,6 +65,72 @@ class SkinTruth(_Model):
     box: tuple[int, int, int, int]
 
 
+class WrittenNumber(_Model):
+    """One number as written on a line."""
+
+    kind: NumberKind
+    value: str  # Western digits
+    text: str  # as written
+
+
+class WrittenLine(_Model):
+    """One line as written: its text in reading order, and as it stands left to right."""
+
+    text: str  # reading order (as Unicode stores it): labels, numbers, separators
+    visual: str  # the same tokens from left to right (differs from text for "rtl")
+    direction: Literal["ltr", "rtl"]
+    labels: tuple[str, ...]  # the label words on the line, in reading order
+    numbers: tuple[WrittenNumber, ...]  # in reading order; none on a line with only a label
+
+
+class LineTruth(WrittenLine):
+    """One line of writing in one photo."""
+
+    box: tuple[int, int, int, int]  # its ink, in this file's pixels (may reach outside it)
+    legible: bool  # inside the frame, not covered, digits large and sharp enough to read
+
+
+class RegionTruth(_Model):
+    """Something that carries written numbers, as it appears in one photo."""
+
+    material: str  # variety.py's material name, or "white_card"/"skin" for plain cases
+    surface: Surface
+    layout: str  # the layout's name ("one_number" for a number on the skin beside a card)
+    writing: str  # the font's file name or the hand's name
+    writing_kind: WritingKind
+    script: Script
+    lines: tuple[LineTruth, ...]
+    box: tuple[int, int, int, int]  # clipped to the frame
+    corners: tuple[tuple[int, int], ...]  # its four corners, clockwise from its top left
+    visible: float  # share of it inside the frame
+    legible: bool  # every line legible
+    digit_px: float  # height of its digits in this photo
+    blur: float  # Gaussian radius it is blurred by, pixels
+
+
+class NumberPlaces(_Model):
+    """Where each of a body's three numbers is written."""
+
+    detainee: Where
+    branch: Where
+    forensic: Where
+
+
+class CaseWriting(_Model):
+    """How a body's numbers were written (the same in every photo of the case)."""
+
+    variety: Literal["plain", "seen", "held_out"]
+    material: str
+    layout: str
+    writing: str  # the font's file name or the hand's name
+    writing_kind: WritingKind
+    labelled: bool
+    lines: tuple[WrittenLine, ...]  # on the material, top to bottom
+    skin: tuple[WrittenLine, ...]  # on the skin beside the material
+    where: NumberPlaces
+    illegible: Illegible | None  # why it was made so that no photo shows a number legibly
+
+
 class FileTruth(_Model):
     """One file on one drive."""
 
@@ -77,6 +150,7 @@ class FileTruth(_Model):
     card: CardTruth | None = None
     skin: tuple[SkinTruth, ...] = ()
     damage: Damage | None = None
+    regions: tuple[RegionTruth, ...] = ()  # everything carrying written numbers in this photo
 
     @property
     def location(self) -> str:
@@ -156,6 +230,16 @@ class CaseTruth(_Model):
     person: Person
 
 
+class CaseNumbers(_Model):
+    """What a reader should find of one body's numbers: how they were written, and which of
+    them a person can read in at least one of the case's originals."""
+
+    case: int
+    writing: CaseWriting
+    legible_numbers: tuple[NumberKind, ...]  # in the order detainee, branch, forensic
+    legible: bool  # any number at all
+
+
 class ReportNoise(_Model):
     """How a family's report departs from the truth (what bench/identify.py stratifies by)."""
 
@@ -228,6 +312,7 @@ class Truth(_Model):
     files: tuple[FileTruth, ...]
     cases: tuple[CaseTruth, ...]
     reports: tuple[ReportTruth, ...]
+    numbers: tuple[CaseNumbers, ...] = ()  # by case id; none from cases_and_reports
 
     @cached_property
     def _by_location(self) -> dict[str, FileTruth]:
@@ -256,6 +341,14 @@ class Truth(_Model):
     def case(self, case_id: int) -> CaseTruth:
         """The case with this id."""
         return self._cases[case_id]
+
+    @cached_property
+    def _numbers(self) -> dict[int, CaseNumbers]:
+        return {n.case: n for n in self.numbers}
+
+    def numbers_of(self, case_id: int) -> CaseNumbers:
+        """How the case's numbers were written and which of them can be read."""
+        return self._numbers[case_id]
 
     def case_files(self, case_id: int) -> list[FileTruth]:
         """Every file of a case: originals, repeats and published copies."""

@@ -47,6 +47,15 @@ class OriginalRow(_Row):
     entry: int
 
 
+class ExaminedRow(_Row):
+    """One original's examination, as the report lists it."""
+
+    file: str
+    camera: str | None
+    strongest: str
+    departures: list[str]  # the findings that are not consistent, in words
+
+
 class TimestampRow(_Row):
     token: str  # file names under custody/timestamps/
     checkpoint: str
@@ -71,6 +80,8 @@ class EvidenceReport(_Row):
     cases: list[CaseRow]
     listing: list[OriginalRow]
     timestamps: list[TimestampRow]
+    examined: list[ExaminedRow] = []
+    method: str = ""
 
     @property
     def bytes_text(self) -> str:

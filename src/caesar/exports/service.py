@@ -39,6 +39,7 @@ from caesar.exports.evidence import BagWriter, People
 from caesar.exports.report import (
     CaseRow,
     EvidenceReport,
+    ExaminedRow,
     OriginalRow,
     TimestampRow,
     TransferRow,
@@ -57,6 +58,8 @@ from caesar.exports.views import (
     Resolution,
     Selection,
 )
+from caesar.forensics.findings import METHOD_VERSION
+from caesar.forensics.service import ExaminationService
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher
@@ -207,6 +210,7 @@ class ExportService:
         bag.tag("custody/vkey.txt", f"{state.vkey}\n".encode())
         bag.tag("custody/export-entry.json", evidence.json_bytes(self._entry_proof(entry)))
         stamps = self._timestamps(bag, size)
+        examined = self._examination(bag, photos, actor)
         origin = note.split("\n", 1)[0]
         return EvidenceReport(
             entry=entry, origin=origin, produced_at=_now().strftime("%Y-%m-%d %H:%M UTC"),
@@ -226,7 +230,30 @@ class ExportService:
                            if c.photographed_on else None,
                            originals=sum(1 for r in listing if r.case == c.id))
                    for c in cases.values()],
-            listing=listing)
+            listing=listing, examined=examined, method=METHOD_VERSION)
+
+    def _examination(self, bag: BagWriter, photos: list[PhotoView], actor: str
+                     ) -> list[ExaminedRow]:
+        """``examination/``: each original's findings and facts, and what reproduces them."""
+        service = ExaminationService(catalog=self._catalog, ledger=self._ledger,
+                                     vault=self._vault)
+        documents = service.documents([p.sha256 for p in photos], actor)
+        rows = []
+        for photo in photos:
+            document = documents.get(photo.sha256)
+            if document is None:
+                continue
+            bag.tag(f"examination/{photo.sha256}.json", evidence.json_bytes(document))
+            exam = document["examination"]
+            departures = [f["summary"] for f in exam["findings"] if f["strength"] != "consistent"]
+            departures += [f"Not examined: {why}" for why in exam["not_examined"]]
+            rows.append(ExaminedRow(
+                file=evidence.original_path(photo.sha256, photo.media_type),
+                camera=exam.get("camera"), strongest=exam["strongest"], departures=departures))
+        forensics = importlib.resources.files("caesar.forensics")
+        for script in ("reproduce.py", "jpeg.py", "tables.py"):
+            bag.tag(f"examination/{script}", forensics.joinpath(script).read_bytes())
+        return rows
 
     def _entry_proof(self, entry: int) -> dict[str, object]:
         """The export's own entry, its proof, and what opens its commitment."""

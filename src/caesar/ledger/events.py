@@ -96,6 +96,10 @@ EVENT_TYPES: dict[str, str] = {
     "export.downloaded": "The held package was downloaded.",
     "export.expired": "The held package was deleted when it expired.",
     "photo.marked": "An analyst marked regions to blur or restricted a photo.",
+    "photo.examined": ("An original's authenticity was examined (`caesar examine`); subject: it;"
+                       " details: the method's version and the strongest finding."),
+    "photo.compared": ("A photo from outside (never stored) was compared with the originals;"
+                       " details: how many near ones were found."),
     "user.created": "A person was given an account; subject: the user; details: role.",
     "user.disabled": "An account was disabled (its sessions end); subject: the user.",
     "user.enabled": "A disabled account was enabled again; subject: the user.",

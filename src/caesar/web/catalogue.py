@@ -33,6 +33,7 @@ ARABIC: Final = LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po"
 # `caesar.cases.marks`: their templates are these calls' literal first arguments.
 PHRASES: Final = Path(__file__).parent.parent / "identify"
 EXPORTS: Final = Path(__file__).parent.parent / "exports"
+FORENSICS: Final = Path(__file__).parent.parent / "forensics"  # the examination's findings
 MARKS: Final = Path(__file__).parent.parent / "cases"
 PHRASE_KEYWORDS: Final = {"N_": None, "phrase": None, "counted": (1, 1), "BadMark": None}
 
@@ -55,6 +56,7 @@ def phrase_messages() -> list[tuple[str, int, str | tuple[str, ...], list[str], 
     context)."""
     return [*extract_from_dir(PHRASES, [("**.py", "python")], {}, PHRASE_KEYWORDS),
             *extract_from_dir(EXPORTS, [("plan_words.py", "python")], {}, PHRASE_KEYWORDS),
+            *extract_from_dir(FORENSICS, [("*.py", "python")], {}, PHRASE_KEYWORDS),
             *extract_from_dir(MARKS, [("marks.py", "python")], {}, PHRASE_KEYWORDS)]
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from caesar.access.roles import Permission
 from caesar.access.views import LANGUAGES, Identity, pick
 from caesar.identify.wording import Phrase
+from caesar.web.findings import said_finding, strength_words
 from caesar.web.i18n import Locale, best_language
 from caesar.web.phrases import said
 from caesar.web.words import label, mark_words
@@ -59,6 +60,14 @@ def _said(words: Phrase) -> Markup:
     return said(_current.get(), words)
 
 
+def _finding(finding: Any) -> Markup:
+    return said_finding(_current.get(), finding)
+
+
+def _strength(strength: str) -> str:
+    return strength_words(_current.get(), strength)
+
+
 class Pages:
     """Renders the app's templates."""
 
@@ -73,6 +82,8 @@ class Pages:
         self.env.globals["label"] = _label
         self.env.globals["mark"] = _mark
         self.env.globals["said"] = _said
+        self.env.globals["finding"] = _finding  # an examination's finding, in plain words
+        self.env.globals["strength"] = _strength
 
     def locale(self, request: Request) -> Locale:
         """The reader's language and digits: their account's, else what the browser asks."""

@@ -62,7 +62,7 @@ class PhotoReading:
 
 
 def prepare() -> GlyphModel:
-    """The glyph classifier, ready: hand it to worker processes with :func:`install`."""
+    """The glyph classifier, loaded now: hand it to worker processes with :func:`install`."""
     return model()
 
 

@@ -1,40 +1,95 @@
-"""A digit classifier for both scripts, trained on digits rendered from the installed fonts.
+"""The glyph classifier: what one glyph cut from a line is, a digit of either script, a
+separator between numbers, or something else.
 
 Tesseract reads Western digits well and Arabic-Indic digits not at all (0 of 21 lines with
-Debian's `ara` and `fas` data, measured here), and no package ships training data for
-handwritten Arabic-Indic digits. So each glyph is also classified by a support-vector machine
-over HOG features (scikit-learn, OpenCV), trained in a few seconds on the ten Western and ten
-Arabic-Indic digits drawn in every installed font that has them, tilted and blurred as cards
-are. It is trained once per process and never written to disk (a model file is code to load).
+Debian's `ara` and `fas` data, measured here), and no package ships handwritten Arabic-Indic
+digits. So each glyph is classified by a small neural network (a multilayer perceptron) over
+HOG features, a coarse picture of the glyph and its shape ratios, trained by
+:mod:`.training` on printed digits, stroke-drawn handwriting in both scripts and the real
+handwritten digits scikit-learn ships. The trained network is package data
+(``digits.npz``): plain arrays, loaded with ``allow_pickle=False``, so loading it runs no code
+and takes milliseconds; an archive's own retrained reader is stored the same way
+(:meth:`GlyphModel.to_bytes`).
 
-Trained on printed faces, it reads typeset and neat digits; real handwriting will often fall
-below the review threshold and go to people, which is what it is for.
+The classes (:data:`CLASSES`) are the twenty digits first (Western, then Arabic-Indic), then the
+separators a line of numbers is split at (:data:`SEPARATORS`), then :data:`OTHER`: letters of
+labels, specks, smudges, bits of a card's edge. Where a glyph sits in its line is a feature:
+the Arabic-Indic zero is a dot in the middle of the line, a full stop a dot on the baseline.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
-from sklearn.neighbors import NearestNeighbors
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 
-from caesar.cases.reading.card import Glyph, ink_mask, split_glyphs
+from caesar.cases.reading.card import Glyph
+from caesar.errors import CaesarError
 
 WESTERN = "0123456789"
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
-CLASSES = WESTERN + ARABIC_INDIC
-FONT_ROOTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+DIGITS = WESTERN + ARABIC_INDIC
+SLASH, DASH, FULL_STOP, COMMA, ARABIC_COMMA, COLON = "/", "-", ".", ",", "،", ":"
+SEPARATORS = SLASH + DASH + FULL_STOP + COMMA + ARABIC_COMMA + COLON
+OTHER = "\N{REPLACEMENT CHARACTER}"  # not a digit nor a separator: a letter, a speck, an edge
+CLASSES = DIGITS + SEPARATORS + OTHER
+
+FORMAT = "caesar-glyph-classifier"
+VERSION = 1
+SHIPPED = "digits.npz"  # the base model, package data beside this module
+
 _SIDE = 24
 _HOG = cv2.HOGDescriptor((_SIDE, _SIDE), (12, 12), (6, 6), (6, 6), 9)
+_PIXELS = 12
+FEATURES = 324 + _PIXELS * _PIXELS + 5
+
+
+Kind = Literal["digit", "separator", "other"]
+Script = Literal["western", "arabic_indic"]
+
+
+@dataclass(frozen=True)
+class GlyphClass:
+    """What the classifier makes of one glyph."""
+
+    char: str  # one of CLASSES: a digit of either script, a separator, or OTHER
+    kind: Kind
+    value: int | None  # a digit's value (0-9), whichever script; None for anything else
+    script: Script | None  # a digit's script; None for separators and OTHER
+    confidence: float  # the network's probability of `char`, 0 to 1
+    atypical: bool  # unlike anything trained on: a person should look, whatever `confidence`
+
+
+def as_glyph(mask: np.ndarray) -> Glyph:
+    """A bare ink mask (nonzero is ink, any size) as a glyph filling its line's height.
+
+    Where a glyph sits in its line is part of what it is (a dot in the middle is the
+    Arabic-Indic zero, on the baseline a full stop), so a reader that has the line should use
+    :func:`caesar.cases.reading.card.split_glyphs` on it instead."""
+    if mask.ndim != 2 or not mask.any():
+        raise CaesarError(f"a glyph crop must be a 2-D mask with some ink; got shape "
+                          f"{mask.shape} with {int(np.count_nonzero(mask))} inked pixels",
+                          hint="pass the glyph's binary ink mask (nonzero where ink is)")
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    inked = (mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] != 0).astype(np.uint8)
+    return Glyph(inked, 0, 1.0, 0.5)
+
+
+class GlyphModelError(CaesarError):
+    """A stored glyph classifier that cannot be used: damaged, foreign or of another version."""
 
 
 def features(glyph: Glyph) -> np.ndarray:
-    """HOG of the glyph scaled into a square (aspect kept), plus its shape ratios."""
+    """What the classifier sees of a glyph: HOG and a coarse picture of the glyph scaled into
+    a square (its proportions kept), and its shape and place in the line."""
     image = glyph.image.astype(np.uint8) * 255
     h, w = image.shape
     side = max(h, w)
@@ -42,134 +97,189 @@ def features(glyph: Glyph) -> np.ndarray:
     square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image
     small = cv2.resize(square, (_SIDE, _SIDE), interpolation=cv2.INTER_AREA)
     hog = np.asarray(_HOG.compute(small)).ravel()
-    return np.concatenate([hog, [w / h, glyph.height_ratio, float(glyph.image.mean())]])
+    coarse = cv2.resize(square, (_PIXELS, _PIXELS), interpolation=cv2.INTER_AREA).ravel() / 255
+    shape = [np.log(w / h), glyph.height_ratio, glyph.middle, float(glyph.image.mean()),
+             w / h * glyph.height_ratio]  # the last: width against the line's height
+    return np.concatenate([hog, coarse, shape]).astype(np.float32)
 
 
-def digit_fonts(roots: tuple[Path, ...] = FONT_ROOTS) -> dict[str, list[Path]]:
-    """Installed font files that draw all ten digits of each script, by script."""
-    found: dict[str, list[Path]] = {"western": [], "arabic_indic": []}
-    for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*.[ot]tf")):
-            for script, digits in (("western", WESTERN), ("arabic_indic", ARABIC_INDIC)):
-                if _draws(path, digits):
-                    found[script].append(path)
-    return found
+def feature_matrix(glyphs: Sequence[Glyph]) -> np.ndarray:
+    """:func:`features` of each glyph, one row each."""
+    if not glyphs:
+        return np.zeros((0, FEATURES), np.float32)
+    return np.stack([features(g) for g in glyphs])
 
 
-def _draws(path: Path, digits: str) -> bool:
-    # A missing glyph is drawn as the font's .notdef box: ten distinct shapes, none of them
-    # that box, means the font really has the digits.
-    try:
-        font = ImageFont.truetype(str(path), 24, layout_engine=ImageFont.Layout.BASIC)
-    except OSError:
-        return False
-    shapes = [bytes(font.getmask(d)) for d in digits]
-    return all(shapes) and len(set(shapes)) == 10 and bytes(font.getmask("\ue000")) not in shapes
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GlyphModel:
-    """A trained classifier: twenty classes, Western digits then Arabic-Indic ones.
+    """A trained classifier: a multilayer perceptron with ReLU layers, as plain arrays.
 
-    Beside the classes it knows how far a glyph is from everything it was trained on: an SVM
-    names a class confidently even for a shape unlike any digit (a digit with a speck of dirt
-    on it), so a glyph farther from its nearest training example than nearly all training
-    examples are from theirs is *atypical*, and its line goes to a person.
+    Beside the classes it knows how far a glyph is from what it was trained on: a network
+    names a class confidently even for a shape unlike anything it saw, so a glyph whose
+    nearest reference glyph (in the network's last hidden layer) is farther than nearly all
+    reference glyphs are from theirs is *atypical*, and its line goes to a person. The
+    reference glyphs (a sample of the training set, with their classes) also let
+    :func:`caesar.cases.reading.training.retrain` fine-tune the network without forgetting.
     """
 
-    scaler: StandardScaler
-    svm: SVC
-    neighbours: NearestNeighbors
-    typical_distance: float
+    mean: np.ndarray  # feature standardisation
+    scale: np.ndarray
+    weights: tuple[np.ndarray, ...]  # one matrix per layer, input to output
+    biases: tuple[np.ndarray, ...]
+    reference: np.ndarray  # standardised features of reference glyphs
+    reference_classes: np.ndarray  # their class indices into CLASSES
+    typical_distance: float  # the atypical threshold, in the last hidden layer
 
-    def scores(self, found: list[Glyph]) -> tuple[np.ndarray, np.ndarray]:
-        """Decision values (one row per glyph, one column per class of :data:`CLASSES`) and
-        whether each glyph is atypical."""
+    def scores(self, found: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
+        """Decision values, one row per glyph and one column per class of :data:`CLASSES`
+        (log-probabilities: the larger the likelier), and whether each glyph is atypical."""
         if not found:
             return np.zeros((0, len(CLASSES))), np.zeros(0, dtype=bool)
-        matrix = self.scaler.transform(np.stack([features(g) for g in found]))
-        distances, _ = self.neighbours.kneighbors(matrix, n_neighbors=1)
-        return (np.asarray(self.svm.decision_function(matrix)),
-                distances[:, 0] > self.typical_distance)
+        return self.scores_of(self.standardise(feature_matrix(found)))
+
+    def classify(self, found: Sequence[Glyph | np.ndarray]) -> list[GlyphClass]:
+        """The likeliest class of each glyph (a bare mask is taken by :func:`as_glyph`), all
+        classes open; a reader that knows a line's script compares :meth:`scores` columns
+        of that script's digits instead."""
+        glyphs = [g if isinstance(g, Glyph) else as_glyph(g) for g in found]
+        scores, atypical = self.scores(glyphs)
+        out = []
+        for row, odd in zip(scores, atypical, strict=True):
+            best = int(row.argmax())
+            char = CLASSES[best]
+            digit = best < len(DIGITS)
+            kind: Kind = "digit" if digit else "separator" if char in SEPARATORS else "other"
+            script: Script | None = None if not digit else (
+                "western" if best < len(WESTERN) else "arabic_indic")
+            out.append(GlyphClass(char, kind, best % 10 if digit else None, script,
+                                  float(np.exp(row[best])), bool(odd)))
+        return out
+
+    def standardise(self, matrix: np.ndarray) -> np.ndarray:
+        """Features as the network takes them."""
+        standardised: np.ndarray = ((matrix - self.mean) / self.scale).astype(np.float32)
+        return standardised
+
+    def scores_of(self, standardised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scores` for standardised feature rows."""
+        hidden = self.hidden(standardised)
+        logits = hidden @ self.weights[-1] + self.biases[-1]
+        top = logits.max(axis=1, keepdims=True)
+        log_prob = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+        return log_prob.astype(np.float64), self._nearest(hidden) > self.typical_distance
+
+    def hidden(self, standardised: np.ndarray) -> np.ndarray:
+        """The last hidden layer's activations."""
+        out = standardised
+        for weight, bias in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            out = np.maximum(out @ weight + bias, 0.0)
+        return out
+
+    @cached_property
+    def _reference_hidden(self) -> np.ndarray:
+        return self.hidden(self.reference.astype(np.float32))
+
+    def _nearest(self, hidden: np.ndarray) -> np.ndarray:
+        """Distance from each row to its nearest reference glyph."""
+        ref = self._reference_hidden
+        # |a-b|² = |a|² - 2a·b + |b|²: one matrix product instead of a loop over pairs.
+        squared = ((hidden ** 2).sum(axis=1)[:, None] - 2 * hidden @ ref.T
+                   + (ref ** 2).sum(axis=1)[None, :])
+        distance: np.ndarray = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+        return distance
+
+    def to_bytes(self) -> bytes:
+        """The model as a compressed NumPy archive of plain arrays (no pickled objects)."""
+        arrays: dict[str, np.ndarray] = {
+            "format": np.array(FORMAT), "version": np.array(VERSION),
+            "classes": np.array(CLASSES), "mean": self.mean, "scale": self.scale,
+            "reference": self.reference.astype(np.float16),
+            "reference_classes": self.reference_classes.astype(np.int16),
+            "typical_distance": np.array(self.typical_distance),
+        }
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
+            arrays[f"weight{i}"], arrays[f"bias{i}"] = weight, bias
+        out = io.BytesIO()
+        np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> GlyphModel:
+        """A model written by :meth:`to_bytes`; :class:`GlyphModelError` for anything else."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise _unusable(f"it is not a stored classifier ({error})") from error
+        if str(arrays.get("format", "")) != FORMAT:
+            raise _unusable("it is not a glyph classifier")
+        if int(arrays.get("version", -1)) != VERSION:
+            raise _unusable(f"it is of format version {arrays.get('version')}, "
+                            f"this reader uses {VERSION}")
+        if str(arrays.get("classes", "")) != CLASSES:
+            raise _unusable("it was trained for other classes than this reader's")
+        layers = sum(1 for name in arrays if name.startswith("weight"))
+        try:
+            model = cls(arrays["mean"], arrays["scale"],
+                        tuple(arrays[f"weight{i}"] for i in range(layers)),
+                        tuple(arrays[f"bias{i}"] for i in range(layers)),
+                        arrays["reference"].astype(np.float32),
+                        arrays["reference_classes"].astype(np.int64),
+                        float(arrays["typical_distance"]))
+        except KeyError as error:
+            raise _unusable(f"the array {error} is missing") from error
+        model._check()
+        return model
+
+    def _check(self) -> None:
+        """Refuse arrays that do not make this network (a damaged or altered file)."""
+        arrays = (self.mean, self.scale, self.reference, *self.weights, *self.biases)
+        fits = (len(self.weights) == len(self.biases) > 0
+                and all(b.ndim == 1 for b in self.biases)
+                and self.mean.shape == self.scale.shape == (FEATURES,)
+                and self.reference.ndim == 2 and self.reference.shape[1] == FEATURES
+                and self.reference_classes.shape == (len(self.reference),))
+        if fits:
+            widths = [FEATURES, *(len(b) for b in self.biases)]
+            fits = (widths[-1] == len(CLASSES)
+                    and all(w.shape == (a, b) for w, a, b in zip(self.weights, widths,
+                                                                  widths[1:], strict=False))
+                    and bool((self.scale > 0).all())
+                    and bool(np.isin(self.reference_classes, range(len(CLASSES))).all()))
+        if not fits or not all(np.isfinite(a).all() for a in arrays):
+            raise _unusable("its arrays do not fit together (damaged)")
 
 
-_trained: GlyphModel | None = None
+def _unusable(why: str) -> GlyphModelError:
+    return GlyphModelError(f"the stored glyph classifier cannot be used: {why}",
+                           hint="retrain the archive's reader with `caesar cases retrain`, or "
+                                "reinstall Caesar Archive if the shipped model is damaged")
+
+
+def load(path: Path) -> GlyphModel:
+    """A classifier stored in a file by :meth:`GlyphModel.to_bytes`."""
+    return GlyphModel.from_bytes(path.read_bytes())
+
+
+def shipped() -> GlyphModel:
+    """The base classifier shipped with Caesar Archive (see :mod:`.training`)."""
+    return GlyphModel.from_bytes(
+        resources.files("caesar.cases.reading").joinpath(SHIPPED).read_bytes())
+
+
+_installed: GlyphModel | None = None
 
 
 def model() -> GlyphModel:
-    """The classifier: trained on first use in this process (a few seconds), or installed."""
-    global _trained
-    if _trained is None:
-        _trained = train()
-    return _trained
+    """The classifier this process reads with: the one installed, else the shipped one."""
+    global _installed
+    if _installed is None:
+        _installed = shipped()
+    return _installed
 
 
 def install(trained: GlyphModel) -> None:
-    """Use a classifier trained elsewhere (a worker process gets its parent's)."""
-    global _trained
-    _trained = trained
-
-
-def train() -> GlyphModel:
-    """Train the classifier on every installed font that draws the digits."""
-    fonts = digit_fonts()
-    samples: list[np.ndarray] = []
-    labels: list[int] = []
-    rng = np.random.default_rng(0)  # same training set, same model, every time
-    for script, digits in (("western", WESTERN), ("arabic_indic", ARABIC_INDIC)):
-        for path in fonts[script]:
-            reference = _reference_height(path, digits)
-            for index, digit in enumerate(digits):
-                for size in (22, 40):
-                    for turn in (-4.0, 0.0, 4.0):
-                        blur = float(rng.uniform(0.0, 1.4))
-                        glyph = _rendered(path, digit, size, turn, blur, reference)
-                        if glyph is not None:
-                            samples.append(features(glyph))
-                            labels.append(CLASSES.index(digit) if script == "western"
-                                          else 10 + index)
-    if len(set(labels)) < len(CLASSES):
-        raise RuntimeError("the digit classifier needs fonts with Western and Arabic-Indic "
-                           "digits: install fonts-dejavu-core and fonts-hosny-amiri")
-    scaler = StandardScaler().fit(np.stack(samples))
-    matrix = scaler.transform(np.stack(samples))
-    svm = SVC(C=10.0, gamma="scale", decision_function_shape="ovr")
-    svm.fit(matrix, np.array(labels))
-    neighbours = NearestNeighbors().fit(matrix)
-    probe = matrix[rng.choice(len(matrix), size=min(1000, len(matrix)), replace=False)]
-    distances, _ = neighbours.kneighbors(probe, n_neighbors=2)  # the first is itself
-    return GlyphModel(scaler, svm, neighbours, float(np.quantile(distances[:, 1], 0.99)))
-
-
-def _reference_height(path: Path, digits: str) -> float:
-    """Ink height of the font's digits per point of size (the line height glyphs sit in)."""
-    font = ImageFont.truetype(str(path), 100, layout_engine=ImageFont.Layout.BASIC)
-    _, top, _, bottom = font.getbbox(digits)
-    return max(1, bottom - top) / 100
-
-
-def _rendered(path: Path, digit: str, ink_height: int, turn: float, blur: float,
-              reference: float) -> Glyph | None:
-    """One digit drawn as a card would carry it, cut out the way reading cuts glyphs."""
-    font = ImageFont.truetype(str(path), max(6, round(ink_height / reference)),
-                              layout_engine=ImageFont.Layout.BASIC)
-    canvas = Image.new("L", (ink_height * 3, ink_height * 3), 235)
-    ImageDraw.Draw(canvas).text((ink_height * 1.5, ink_height * 1.5), digit, font=font,
-                                fill=30, anchor="mm")
-    canvas = canvas.rotate(turn, resample=Image.Resampling.BILINEAR, fillcolor=235)
-    if blur > 0.1:
-        canvas = canvas.filter(ImageFilter.GaussianBlur(blur))
-    mask = ink_mask(np.asarray(canvas))
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    # The line a glyph sits in is as tall as the font's digits, whatever this digit's height.
-    line_height = max(rows[-1] - rows[0] + 1, round(ink_height * 1.0))
-    centre = (rows[0] + rows[-1]) // 2
-    top = max(0, centre - line_height // 2)
-    found = split_glyphs(mask[top:top + line_height])
-    if len(found) != 1:
-        return None
-    return found[0]
+    """Read with `trained` from now on (a worker process gets its parent's, which may be an
+    archive's retrained reader)."""
+    global _installed
+    _installed = trained

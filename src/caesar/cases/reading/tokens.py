@@ -32,7 +32,7 @@ class Token:
     digits: str = ""  # Western digits, for a number
     raw: str = ""  # as written (Arabic-Indic digits kept)
     script: Script = "western"
-    margin: float = 0.0  # the weakest glyph's lead of its best class over the next
+    margin: float = 0.0  # the probability of the least sure glyph's digit
     atypical: bool = False  # a glyph unlike anything the classifier was trained on
 
 
@@ -146,8 +146,9 @@ def _token(run: list[_Glyph]) -> Token:
     script: Script = "arabic_indic" if arabic else "western"
     within = rows[:, 10:20] if arabic else rows[:, :10]
     picks = within.argmax(axis=1)
-    ordered = np.sort(within, axis=1)
-    margins = ordered[:, -1] - ordered[:, -2]
+    # The classifier's scores are log-probabilities: a glyph's margin is how probable its
+    # digit is, so the number is as sure as its least sure glyph.
+    margins = np.exp(within.max(axis=1))
     atypical = [g.atypical for g in run]
     if arabic:
         # The zero is a dot, whose shape no font pins down: a dot is judged by its

@@ -3,7 +3,7 @@
 from alembic import context
 
 # Imported for their tables, which belong to Base's metadata.
-from caesar.catalog import access, cases, custody, exports, identify  # noqa: F401
+from caesar.catalog import access, cases, custody, examination, exports, identify  # noqa: F401
 from caesar.catalog.models import Base
 
 connection = context.config.attributes["connection"]

@@ -43,7 +43,9 @@ def photo_page(request: Request, web: Web, who: Who, sha256: Sha256,
     return web.pages.render(request, "photo.html", title=web.pages.text(request, "Photo"),
                             photo=photo, case_id=web.archive.case_index.case_of(photo.sha256),
                             view="original" if reveal else who.photo_view,
-                            showable=photo.media_type.startswith("image/"))
+                            showable=photo.media_type.startswith("image/"),
+                            examination=web.archive.examination.stored(
+                                [photo.sha256]).get(photo.sha256))
 
 
 @router.get("/photos/{sha256}/image")

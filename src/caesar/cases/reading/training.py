@@ -1,0 +1,327 @@
+"""Training the glyph classifier: what it learns from, and how it is fitted and retrained.
+
+Everything it learns from is generated here, the same way from the same seed every time, from
+the named lists below and nothing else:
+
+- printed characters in :data:`TRAINING_FONTS` (files of the Debian font packages that
+  ``setup.sh`` installs; other installed fonts are left for measuring it);
+- handwriting drawn from the stroke models of :mod:`.strokes` in the hands of
+  :data:`TRAINING_HANDS` (:data:`HELD_OUT_HANDS` are kept for measuring);
+- the real handwritten digits scikit-learn ships (``load_digits``: 1,797 Western digits by
+  several dozen writers), the first :data:`SCANNED_FOR_TRAINING` of them only;
+- label letters (Latin and Arabic), specks, smudges and card edges as "other".
+
+Each drawing goes through :func:`.augment.degrade` and is cut by the reader's own code. The
+base model shipped as package data is made by::
+
+    python -m caesar.cases.reading.training --out src/caesar/cases/reading/digits.npz
+
+(a few minutes on one core). :func:`retrain` adds an archive's confirmed glyphs to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from caesar.cases.reading.augment import cut, degrade
+from caesar.cases.reading.card import Glyph
+from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER, SEPARATORS,
+                                         WESTERN, GlyphModel, as_glyph, feature_matrix)
+from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
+from caesar.cases.reading.junk import junk
+from caesar.cases.reading.printed import draws, installed_fonts, scanned, typeset
+from caesar.cases.reading.strokes import LETTER_HANDS
+from caesar.errors import CaesarError
+
+TRAINING_FONTS: tuple[str, ...] = (
+    # fonts-dejavu-core, fonts-dejavu-extra
+    "DejaVuMathTeXGyre.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSans-ExtraLight.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans.ttf",
+    "DejaVuSansCondensed-Bold.ttf", "DejaVuSansCondensed-BoldOblique.ttf",
+    "DejaVuSansCondensed-Oblique.ttf", "DejaVuSansCondensed.ttf", "DejaVuSansMono-Bold.ttf",
+    "DejaVuSansMono-BoldOblique.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono.ttf",
+    "DejaVuSerif-Bold.ttf", "DejaVuSerif-BoldItalic.ttf", "DejaVuSerif-Italic.ttf",
+    "DejaVuSerif.ttf", "DejaVuSerifCondensed-Bold.ttf", "DejaVuSerifCondensed-BoldItalic.ttf",
+    "DejaVuSerifCondensed-Italic.ttf", "DejaVuSerifCondensed.ttf",
+    # fonts-hosny-amiri
+    "Amiri-Bold.ttf", "Amiri-BoldSlanted.ttf", "Amiri-Regular.ttf", "Amiri-Slanted.ttf",
+    "AmiriQuran.ttf", "AmiriQuranColored.ttf",
+    # fonts-kacst (Arabic-Indic digits and Arabic letters only; KacstPen and KacstLetter are
+    # the nearest to handwriting that Debian's packages installed here offer)
+    "KacstArt.ttf", "KacstBook.ttf", "KacstDecorative.ttf", "KacstDigital.ttf",
+    "KacstFarsi.ttf", "KacstLetter.ttf", "KacstNaskh.ttf", "KacstOffice.ttf", "KacstPen.ttf",
+    "KacstPoster.ttf", "KacstQurn.ttf", "KacstScreen.ttf", "KacstTitle.ttf",
+    "KacstTitleL.ttf", "mry_KacstQurn.ttf",
+)
+# Never used for training or tuning: the faces of fonts-liberation, fonts-freefont-ttf and
+# fonts-sil-scheherazade (setup.sh installs them too), the unseen printed faces the reader is
+# measured on (other fonts that happen to be installed are measured as well, apart).
+HELD_OUT_FONTS: tuple[str, ...] = (
+    "FreeMono.ttf", "FreeMonoBold.ttf", "FreeMonoBoldOblique.ttf", "FreeMonoOblique.ttf",
+    "FreeSans.ttf", "FreeSansBold.ttf", "FreeSansBoldOblique.ttf", "FreeSansOblique.ttf",
+    "FreeSerif.ttf", "FreeSerifBold.ttf", "FreeSerifBoldItalic.ttf", "FreeSerifItalic.ttf",
+    "LiberationMono-Bold.ttf", "LiberationMono-BoldItalic.ttf", "LiberationMono-Italic.ttf",
+    "LiberationMono-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-BoldItalic.ttf",
+    "LiberationSans-Italic.ttf", "LiberationSans-Regular.ttf", "LiberationSansNarrow-Bold.ttf",
+    "LiberationSansNarrow-BoldItalic.ttf", "LiberationSansNarrow-Italic.ttf",
+    "LiberationSansNarrow-Regular.ttf", "LiberationSerif-Bold.ttf",
+    "LiberationSerif-BoldItalic.ttf", "LiberationSerif-Italic.ttf", "LiberationSerif-Regular.ttf",
+    "Scheherazade-Bold.ttf", "Scheherazade-Regular.ttf",
+)
+
+TRAINING_HANDS: tuple[str, ...] = ("ballpoint", "felt_tip", "marker", "hurried", "careful")
+HELD_OUT_HANDS: tuple[str, ...] = ("backhand", "shaky")
+# load_digits keeps each writer's digits together, so a cut, not a random draw, keeps most
+# held-out writers unseen.
+SCANNED_FOR_TRAINING = 1000
+
+# Letters of labels (No., Nr, Branch; رقم، فرع، ط.ش and other words written on cards)
+# without those drawn like digits (O, o, l, I, S, Z, b, g, q, G, U, V, Y and alef, heh, waw,
+# lam): only the words around them could tell those from digits.
+LATIN_LETTERS = "ABCDEFHKMNPRTWXacdefhkmnprtwx"
+ARABIC_WORDS = ("رقم", "فرع", "ط", "ش", "مشفى", "تشرين", "جثة", "شعبة", "عسكري", "فرع")
+
+SEED = 16
+HIDDEN = (256, 128)
+REFERENCE_PER_CLASS = 100
+ATYPICAL_QUANTILE = 0.99
+# Draws per source, at scale 1 (about 30,000 glyphs in all).
+PRINTED_DIGIT_DRAWS, PRINTED_MARK_DRAWS = 6, 4  # per font and character
+HAND_DIGIT_DRAWS, HAND_MARK_DRAWS, HAND_LETTER_DRAWS = 90, 100, 12  # per hand and character
+JUNK_DRAWS, SCANNED_DRAWS = 1500, 3  # in all; per scanned digit
+
+
+class TrainingFontsMissing(CaesarError):
+    """The fonts the classifier is trained on are not installed."""
+
+
+def training_fonts() -> list[Path]:
+    """The installed files of :data:`TRAINING_FONTS`; both scripts' digits must be there."""
+    found = installed_fonts()
+    paths = [found[name] for name in TRAINING_FONTS if name in found]
+    for digits in (WESTERN, ARABIC_INDIC):
+        if not any(draws(p, digits) for p in paths):
+            raise TrainingFontsMissing(
+                "no training font draws the digits " + digits,
+                hint="install fonts-dejavu-core, fonts-dejavu-extra, fonts-hosny-amiri and "
+                     "fonts-kacst (./setup.sh does)")
+    return paths
+
+
+def _height(rng: np.random.Generator) -> int:
+    """How tall a line's digits are once a card is read: ~14 to 64 pixels, small ones often."""
+    return int(round(np.exp(rng.uniform(np.log(14), np.log(64)))))
+
+
+def glyphs_of(drawing: Drawing, label: str, rng: np.random.Generator, *,
+              spoil: bool = True, pieces: bool = False) -> list[tuple[Glyph, str]]:
+    """The labelled glyphs reading cuts from `drawing` (spoilt by a photo first, unless told
+    not to). It must come out as one glyph, or it is passed over (reading would not see it
+    whole either), unless every piece is what `label` says (`pieces`: a word's letters)."""
+    found = cut(degrade(drawing, rng) if spoil else drawing, rng)
+    if pieces:
+        return [(g, label) for g in found]
+    return [(found[0], label)] if len(found) == 1 else []
+
+
+def printed(paths: Sequence[Path], chars: str, draws_each: int, rng: np.random.Generator, *,
+            spoil: bool = True) -> Iterator[tuple[Glyph, str]]:
+    """Each character of `chars` typeset `draws_each` times in each font that draws it (a
+    character that is not one of :data:`CLASSES` is labelled :data:`OTHER`)."""
+    for path in paths:
+        digits = WESTERN if draws(path, WESTERN) else ARABIC_INDIC
+        for char in chars:
+            if not draws(path, char):
+                continue
+            label = char if char in CLASSES else OTHER
+            for _ in range(draws_each):
+                yield from glyphs_of(typeset(path, char, digits, _height(rng), rng), label,
+                                     rng, spoil=spoil)
+
+
+def handwritten(hands: Sequence[Hand], chars: str, draws_each: int, rng: np.random.Generator,
+                *, spoil: bool = True) -> Iterator[tuple[Glyph, str]]:
+    """Each character of `chars` written `draws_each` times in each of `hands`."""
+    for hand in hands:
+        for char in chars:
+            for _ in range(draws_each):
+                drawing = write(char, hand, _height(rng), rng)
+                label = OTHER if char in LETTER_HANDS else char
+                yield from glyphs_of(drawing, label, rng, spoil=spoil)
+
+
+def scanned_digits(indices: range, draws_each: int, rng: np.random.Generator, *,
+                   spoil: bool = True) -> Iterator[tuple[Glyph, str]]:
+    """scikit-learn's handwritten digits at `indices`, each drawn `draws_each` times."""
+    digits = load_digits()
+    for index in indices:
+        for _ in range(draws_each):
+            drawing = scanned(digits.images[index], _height(rng), rng)
+            yield from glyphs_of(drawing, WESTERN[digits.target[index]], rng, spoil=spoil)
+
+
+def training_set(seed: int = SEED, scale: float = 1.0) -> tuple[list[Glyph], np.ndarray]:
+    """The glyphs the classifier learns from and their class indices; `scale` < 1 makes a
+    smaller set, for trying things out."""
+    rng = np.random.default_rng(seed)
+    fonts = training_fonts()
+
+    def n(count: int) -> int:
+        return max(1, round(count * scale))
+
+    letters = "".join(LETTER_HANDS)
+    hands = [HANDS[name] for name in TRAINING_HANDS]
+    sources = [
+        printed(fonts, DIGITS, n(PRINTED_DIGIT_DRAWS), rng),
+        printed(fonts, SEPARATORS, n(PRINTED_MARK_DRAWS), rng),
+        printed(fonts, LATIN_LETTERS, max(1, n(PRINTED_MARK_DRAWS) // 3), rng),
+        handwritten(hands, DIGITS, n(HAND_DIGIT_DRAWS), rng),
+        handwritten(hands, SEPARATORS, n(HAND_MARK_DRAWS), rng),
+        handwritten(hands, letters, n(HAND_LETTER_DRAWS), rng),
+        scanned_digits(range(min(SCANNED_FOR_TRAINING, n(SCANNED_FOR_TRAINING))),
+                       n(SCANNED_DRAWS), rng),
+        _arabic_labels(fonts, rng, n(PRINTED_MARK_DRAWS)),
+        _junk(n(JUNK_DRAWS), rng),
+    ]
+    glyphs: list[Glyph] = []
+    labels: list[int] = []
+    for source in sources:
+        for glyph, label in source:
+            glyphs.append(glyph)
+            labels.append(CLASSES.index(label))
+    return glyphs, np.array(labels)
+
+
+def _arabic_labels(fonts: Sequence[Path], rng: np.random.Generator,
+                   draws_each: int) -> Iterator[tuple[Glyph, str]]:
+    for path in fonts:
+        digits = WESTERN if draws(path, WESTERN) else ARABIC_INDIC
+        for word in ARABIC_WORDS:
+            if draws(path, "".join(sorted(set(word)))):
+                for _ in range(draws_each):
+                    yield from glyphs_of(typeset(path, word, digits, _height(rng), rng), OTHER,
+                                         rng, pieces=True)
+
+
+def _junk(count: int, rng: np.random.Generator) -> Iterator[tuple[Glyph, str]]:
+    for _ in range(count):
+        hand = HANDS[TRAINING_HANDS[int(rng.integers(len(TRAINING_HANDS)))]]
+        shape, pen = junk(rng)
+        yield from glyphs_of(write_shape(shape, hand, _height(rng), rng, pen), OTHER, rng)
+
+
+def train(seed: int = SEED, scale: float = 1.0) -> GlyphModel:
+    """The classifier, trained from scratch on :func:`training_set`."""
+    glyphs, labels = training_set(seed, scale)
+    missing = set(range(len(CLASSES))) - set(labels.tolist())
+    if missing:
+        raise TrainingFontsMissing(
+            "nothing to learn the classes " + "".join(CLASSES[i] for i in sorted(missing))
+            + " from", hint="install the fonts setup.sh installs, or train at a larger scale")
+    raw = feature_matrix(glyphs)
+    scaler = StandardScaler().fit(raw)
+    # (A feature that never varies keeps a scale of 1, as StandardScaler leaves it.)
+    mean, spread = scaler.mean_.astype(np.float32), scaler.scale_.astype(np.float32)
+    matrix = ((raw - mean) / spread).astype(np.float32)
+    net = MLPClassifier(hidden_layer_sizes=HIDDEN, alpha=1e-4, batch_size=256,
+                        learning_rate_init=1e-3, max_iter=60, n_iter_no_change=6,
+                        random_state=seed)
+    net.fit(matrix, labels, sample_weight=_balanced(labels))
+    rng = np.random.default_rng(seed)
+    keep = np.concatenate([rng.permutation(np.flatnonzero(labels == k))[:REFERENCE_PER_CLASS]
+                           for k in range(len(CLASSES))])
+    return _model(mean, spread, net, matrix[keep], labels[keep])
+
+
+def _balanced(labels: np.ndarray) -> np.ndarray:
+    """Sample weights that give each class the same total weight (:data:`OTHER`, the most
+    varied, twice as much), whatever the number of glyphs drawn for it."""
+    counts = np.bincount(labels, minlength=len(CLASSES)).astype(float)
+    share = np.where(np.arange(len(CLASSES)) == CLASSES.index(OTHER), 2.0, 1.0)
+    weights = (share / np.maximum(counts, 1))[labels]
+    balanced: np.ndarray = weights * len(labels) / weights.sum()
+    return balanced
+
+
+def _model(mean: np.ndarray, spread: np.ndarray, net: MLPClassifier, reference: np.ndarray,
+           classes: np.ndarray) -> GlyphModel:
+    """The fitted network as arrays, its atypical threshold measured on its reference glyphs."""
+    weights = tuple(np.asarray(w, np.float32) for w in net.coefs_)
+    biases = tuple(np.asarray(b, np.float32) for b in net.intercepts_)
+    draft = GlyphModel(mean, spread, weights, biases, reference, classes, np.inf)
+    hidden = draft.hidden(reference)
+    squared = ((hidden ** 2).sum(axis=1)[:, None] - 2 * hidden @ hidden.T
+               + (hidden ** 2).sum(axis=1)[None, :])
+    np.fill_diagonal(squared, np.inf)  # a glyph's nearest other glyph, not itself
+    nearest = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+    return GlyphModel(mean, spread, weights, biases, reference, classes,
+                      float(np.quantile(nearest, ATYPICAL_QUANTILE)))
+
+
+def retrain(base: GlyphModel, examples: Sequence[tuple[Glyph | np.ndarray, str]], *,
+            epochs: int = 12, seed: int = SEED) -> GlyphModel:
+    """`base` fine-tuned on an archive's confirmed glyphs (each a glyph, or a bare ink mask
+    taken by :func:`.glyphs.as_glyph`, and the character it is: a digit of either script, a
+    separator or :data:`OTHER`).
+
+    The confirmed glyphs are weighted up against the base model's reference glyphs, which are
+    trained on again beside them so that the rest is not forgotten; they join the reference
+    glyphs, so that the archive's own hands are no longer atypical. A few seconds.
+    """
+    unknown = sorted({label for _, label in examples if label not in CLASSES or len(label) != 1})
+    if unknown:
+        raise CaesarError(f"cannot train the reader on {unknown!r}: not a class it reads",
+                          hint="label each glyph with one digit (either script), one of "
+                               f"{SEPARATORS!r}, or {OTHER!r} for anything else")
+    if not examples:
+        return base
+    found = [g if isinstance(g, Glyph) else as_glyph(g) for g, _ in examples]
+    new = base.standardise(feature_matrix(found))
+    new_classes = np.array([CLASSES.index(label) for _, label in examples])
+    matrix = np.vstack([base.reference, new])
+    classes = np.concatenate([base.reference_classes, new_classes])
+    # The archive's glyphs weigh about a third of the base's, however few they are.
+    weight = float(np.clip(len(base.reference) / (2 * len(new)), 1.0, 30.0))
+    weights = np.concatenate([np.ones(len(base.reference)), np.full(len(new), weight)])
+    net = MLPClassifier(hidden_layer_sizes=tuple(w.shape[1] for w in base.weights[:-1]),
+                        alpha=1e-4, batch_size=128, learning_rate_init=3e-4,
+                        random_state=seed)
+    # partial_fit builds the network; the base's weights then replace its random start.
+    # (A whole batch, so that scikit-learn does not warn of a batch larger than the data.)
+    start = net.batch_size
+    net.partial_fit(matrix[:start], classes[:start], classes=np.arange(len(CLASSES)))
+    for mine, theirs in zip(net.coefs_ + net.intercepts_, base.weights + base.biases,
+                            strict=True):
+        mine[...] = theirs
+    # One BLAS thread: matrices this small gain nothing from more, and on a busy machine
+    # (a server also reading photos) threads that wait for cores made it 7x slower, measured.
+    with threadpool_limits(1):
+        for _ in range(epochs):
+            net.partial_fit(matrix, classes, sample_weight=weights)
+    return _model(base.mean, base.scale, net, matrix, classes)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train the base classifier and write it where the reader loads it from."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="the .npz file to write")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the full training set (for trying things out)")
+    args = parser.parse_args(argv)
+    trained = train(args.seed, args.scale)
+    args.out.write_bytes(trained.to_bytes())
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, "
+          f"{len(trained.reference):,} reference glyphs)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The examination of a set of originals: facts, fingerprints, checks, and the pixels where
+they are needed.
+
+Pure: it takes each original's facts and its place in the sequence (and a way to read its
+bytes when the pixels must be looked at) and returns the findings. The service
+(`service.py`) feeds it from the catalogue and the vault, stores and logs what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from caesar.forensics import checks
+from caesar.forensics.facts import OriginalFacts
+from caesar.forensics.findings import N_, Examination, Finding, finding, strongest
+from caesar.forensics.profile import CameraProfile, OutOfOrder, Shot, out_of_order
+from caesar.forensics.recompression import CELL, grid_offset, lattice_map, luminance
+
+MAP_MAX_SIDE = 4096  # pixels of the luminance analysed for the map (12 MP fits)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One original to examine: its facts and its place in its camera's sequence."""
+
+    sha256: str
+    media_type: str
+    facts: OriginalFacts
+    shot: Shot
+
+
+def examine_all(subjects: Iterable[Subject], profiles: dict[str, CameraProfile],
+                read: Callable[[str], bytes]) -> list[Examination]:
+    """Examine every subject against the profiles of the whole collection."""
+    disorder: dict[str, list[OutOfOrder]] = {key: out_of_order(p) for key, p in profiles.items()}
+    return [examine_one(s, profiles.get(s.facts.camera_key or ""),
+                        disorder.get(s.facts.camera_key or "", []), read) for s in subjects]
+
+
+def examine_one(subject: Subject, profile: CameraProfile | None, disorder: list[OutOfOrder],
+                read: Callable[[str], bytes]) -> Examination:
+    """The findings about one original."""
+    facts = subject.facts
+    if not facts.jpeg:
+        return _not_jpeg(subject)
+    found = checks.structure_findings(facts)
+    not_examined: list[str] = []
+    if facts.exif_problem:
+        found.append(finding("metadata.exif", "unusual", N_("The EXIF cannot be read."),
+                             facts.exif_problem))
+    found += checks.camera_findings(facts, profile)
+    found += checks.editing_findings(facts)
+    found += checks.thumbnail_findings(facts)
+    found += checks.sequence_findings(subject.shot, disorder)
+    if not facts.thumbnail:
+        not_examined.append("structure.thumbnail: the file carries no EXIF thumbnail")
+    if subject.shot.number is None:
+        not_examined.append("metadata.sequence: the file name carries no frame number")
+    found += _recompression(subject, profile, read, not_examined)
+    return Examination(sha256=subject.sha256, media_type=subject.media_type,
+                       strongest=strongest(found), findings=found, camera=facts.camera_key,
+                       not_examined=not_examined)
+
+
+def _not_jpeg(subject: Subject) -> Examination:
+    why = subject.facts.problem or "not a JPEG"
+    return Examination(
+        sha256=subject.sha256, media_type=subject.media_type, strongest="not_examined",
+        findings=[], camera=None,
+        not_examined=[f"structure, metadata and recompression: {why}; the checks are written"
+                      " for the JPEGs cameras write"])
+
+
+def _recompression(subject: Subject, profile: CameraProfile | None,
+                   read: Callable[[str], bytes], not_examined: list[str]) -> list[Finding]:
+    """Where the tables are not the camera's: is the camera's compression still in the
+    pixels, everywhere, at the aligned grid?"""
+    facts = subject.facts
+    if profile is None or not profile.learned or facts.tables is None:
+        not_examined.append("recompression: no camera fingerprint to compare the tables with")
+        return []
+    main = profile.main_tables()
+    if main is None or profile.usual(profile.tables, facts.tables):
+        return []  # saved with the camera's own tables: no second table to look through
+    q1 = tuple(profile.luma[main])
+    q2 = tuple(facts.luma)
+    if len(q1) != 64 or len(q2) != 64:
+        return []
+    try:
+        y = luminance(read(subject.sha256), MAP_MAX_SIDE)
+    except Exception as exc:  # noqa: BLE001 - Pillow's many decoder errors mean one thing
+        not_examined.append(f"recompression: the image cannot be decoded ({exc})")
+        return []
+    mapped = lattice_map(y, q1, q2)
+    if mapped is None:
+        not_examined.append("recompression: the second compression was coarser than the"
+                            " camera's at every frequency looked at, so no trace of the"
+                            " camera's compression can survive to be mapped")
+        return []
+    found = []
+    if mapped.has_lattice:
+        found.append(finding(
+            "recompression.double", "inconsistent",
+            N_("The pixels still carry the camera's own compression under a second one: the"
+               " photo was decoded and saved again."),
+            f"median distance to the camera's quantization lattice {mapped.median:.3f}"
+            f" (0 = on it, 0.25 = none) over {mapped.frequencies} frequencies",
+            details={"median": mapped.median}))
+        if mapped.departing:
+            found.append(_region_finding(mapped.departing, mapped.cells))
+        offset = grid_offset(y, q1, q2)
+        if offset and offset[0] != (0, 0) and offset[1] < 0.6 * offset[2]:
+            found.append(_grid_finding(offset))
+    else:
+        offset = grid_offset(y, q1, q2)
+        if offset and offset[0] != (0, 0) and offset[1] < 0.6 * offset[2]:
+            found.append(_grid_finding(offset))
+        else:
+            not_examined.append("recompression.map: the camera's compression is not found at"
+                                " any grid offset (saved too coarsely, or resized)")
+    return found
+
+
+def _region_finding(departing: list[tuple[int, int]], cells: list[list[float | None]]
+                    ) -> Finding:
+    rows = [r for r, _ in departing]
+    cols = [c for _, c in departing]
+    box = (min(cols) * CELL, min(rows) * CELL, (max(cols) + 1) * CELL, (max(rows) + 1) * CELL)
+    return finding(
+        "recompression.region", "inconsistent",
+        N_("In {count} cells of 64 pixels the camera's compression is missing while the rest"
+           " of the photo keeps it: a region was pasted or painted there (around x {x}, y"
+           " {y})."),
+        f"cells (row, column) without the lattice: {departing}; box {box}",
+        details={"cells": departing, "map": cells, "cell": CELL, "box": box},
+        count=len(departing), x=box[0], y=box[1])
+
+
+def _grid_finding(offset: tuple[tuple[int, int], float, float]) -> Finding:
+    (dx, dy), best, aligned = offset
+    return finding(
+        "recompression.grid", "inconsistent",
+        N_("The camera's 8-pixel compression grid is shifted by {dx} and {dy} pixels: the"
+           " photo was cropped, then saved again."),
+        f"lattice distance {best:.3f} at offset ({dx}, {dy}) against {aligned:.3f} on the"
+        " aligned grid", dx=dx, dy=dy)
