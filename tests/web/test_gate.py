@@ -21,10 +21,6 @@ from caesar.web.gate import PUBLIC, routes, undeclared
 from .conftest import NAMES, Site
 
 
-def _entries(site: Site, kind: str) -> int:
-    return sum(1 for e in site.archive.ledger.entries() if e.entry["type"] == kind)
-
-
 def _denied_since(site: Site, first: int) -> list[dict[str, Any]]:
     """The `access.denied` entries from index `first` on, once every minute is settled."""
     site.app.state.web.settle_denials(all_minutes=True)

@@ -35,6 +35,7 @@ P = Permission
 COMMANDS: Final[dict[str, Permission | str]] = {
     "init": NOBODY, "seal": NOBODY, "serve": NOBODY, "demo generate": NOBODY,
     "ingest": P.transfers_ingest, "verify": P.originals_verify, "match": P.matches_read,
+    "examine": P.originals_verify,
     "photos list": P.photos_read, "photos show": P.photos_read, "photos mark": P.photos_mark,
     "transfers list": P.transfers_read, "transfers show": P.transfers_read,
     "cases build": P.cases_build, "cases list": P.cases_read, "cases show": P.cases_read,
