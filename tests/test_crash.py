@@ -1,18 +1,20 @@
-"""Crash safety: `kill -9` at random moments, then the same command again.
+"""Crash safety: `ingest` dies or fails at each named moment (CAESAR_FAULT), then runs again.
 
-The archive must end holding exactly what an uninterrupted run stores: no orphaned object, no
-missing original, no duplicate row, and every interrupted transfer marked `interrupted`.
+No timers: each fault is a named point in the code (`caesar.faults`), met after a known number
+of files whatever the machine's speed, so every run either dies exactly there or the test
+fails saying it did not. The archive must end holding exactly what an uninterrupted run stores:
+no orphaned object, no missing original, no duplicate row, every interrupted transfer marked
+`interrupted`, one `original.stored` entry per original.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,66 +23,58 @@ from sqlalchemy import func, select
 from conftest import PASSPHRASE
 from photos import camera_jpeg
 
+from caesar import faults
 from caesar.catalog.models import Photo, Sighting
 from caesar.core import Archive
+from caesar.intake import service
+from caesar.settings import SETTINGS_FILE, load_settings
+from caesar.vault import store
 from caesar.vault.keys import KdfCost
 from caesar.vault.store import DOCUMENTS
 
 pytestmark = pytest.mark.slow
 
-
-def _command(archive: Path, source: Path) -> list[str]:
-    return [sys.executable, "-m", "caesar", "--archive", str(archive), "ingest", str(source),
-            "--operator", "sami", "--json"]
+COMMIT_EVERY = 16  # small transactions, so that "the third commit" falls mid-ingest
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}
+def _ingest(archive: Path, source: Path, fault: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}
+    env.pop(faults.ENVIRONMENT, None)
+    if fault:
+        env[faults.ENVIRONMENT] = fault
+    # Output to files, not pipes: the workers of a killed command would hold a pipe open.
+    # Its own session, so that those workers can be ended with it.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "caesar", "--archive", str(archive), "ingest", str(source),
+             "--operator", "sami", "--json"], stdout=out, stderr=err, text=True, env=env,
+            start_new_session=True)
+        code = process.wait(timeout=600)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(process.args, code, out.read(), err.read())
 
 
-def _run_to_end(archive: Path, source: Path) -> dict:
-    done = subprocess.run(_command(archive, source), capture_output=True, text=True,
-                          env=_env(), timeout=600)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def _transfers(archive: Path) -> list:
-    opened = Archive.open(archive, PASSPHRASE)
-    try:
-        return opened.queries.transfers()
-    finally:
-        opened.close()
-
-
-def _objects(archive: Path) -> int:
-    return sum(len(files) for _, _, files in os.walk(archive / "objects"))
-
-
-def _run_and_kill(archive: Path, source: Path, after: float) -> None:
-    """Start an ingest and SIGKILL its whole process group `after` seconds into its work.
-
-    The work has begun when a new object appears in the store (start-up, which takes longer on
-    a busy machine, interrupts nothing), so the kill lands mid-ingest however loaded we are.
-    """
-    before = _objects(archive)
-    process = subprocess.Popen(_command(archive, source), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=_env(), start_new_session=True)
-    while process.poll() is None and _objects(archive) == before:
-        time.sleep(0.005)
-    time.sleep(after)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def _new_archive(path: Path, workers: int = 0) -> Path:
+    Archive.create(path, PASSPHRASE, kdf_cost=KdfCost.test).close()
+    settings = load_settings(path)
+    settings.model_copy(update={"intake": settings.intake.model_copy(
+        update={"commit_every": COMMIT_EVERY, "workers": workers})}).dump(path)
+    assert f"commit_every = {COMMIT_EVERY}" in (path / SETTINGS_FILE).read_text()
+    return path
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("crash-source")
     first = b""
-    for i in range(120):
-        data = camera_jpeg(root / f"day{i % 3}" / f"IMG_{i:04d}.jpg", seed=i,
-                           size=(1200, 900))
+    for i in range(90):
+        data = camera_jpeg(root / f"day{i % 3}" / f"IMG_{i:04d}.jpg", seed=i, size=(640, 480))
         first = first or data
     (root / "again.jpg").write_bytes(first)
     (root / "truncated.jpg").write_bytes(first[:5000])
@@ -110,37 +104,51 @@ def _state(archive: Path) -> tuple[set[str], int, int, list[str], int]:
         opened.close()
 
 
-def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> None:
-    reference = tmp_path / "reference"
-    Archive.create(reference, PASSPHRASE, kdf_cost=KdfCost.test).close()
-    started = time.monotonic()
-    expected = _run_to_end(reference, source)
-    duration = time.monotonic() - started
+# Each moment, in the order the runs meet it, with how the command must end there.
+MOMENTS = [
+    (f"{service.COMMIT_POINT}@3", "killed"),  # two batches committed, the third in flight
+    (f"{service.ROW_POINT}@10", "killed"),  # objects durable, their rows not yet written
+    (f"{store.COMMIT_POINT}@2=enospc", "No space left on device"),  # a full disk, in a worker
+    (f"{service.COMMIT_POINT}@1=eio", "Input/output error"),  # the catalogue's disk fails
+    (f"{service.ROW_POINT}@1", "killed"),  # the very first new row of a run
+]
+
+
+def test_die_or_fail_at_each_named_moment_then_finish(tmp_path: Path, source: Path) -> None:
+    reference = _new_archive(tmp_path / "reference")
+    done = _ingest(reference, source)
+    assert done.returncode == 0, done.stderr
+    expected = json.loads(done.stdout)
     ref_photos, ref_thumbs, ref_objects, _, _ = _state(reference)
     assert ref_objects == len(ref_photos) + ref_thumbs
 
-    crashed = tmp_path / "crashed"
-    Archive.create(crashed, PASSPHRASE, kdf_cost=KdfCost.test).close()
-    rng = random.Random(20130802)
-    landed = 0
-    for _ in range(12):  # until three kills have landed mid-ingest
-        # Early in the work: each rerun skips what earlier runs stored, so it ends sooner.
-        _run_and_kill(crashed, source, rng.uniform(0.0, duration / 4))
-        landed = sum(t.state in ("running", "interrupted") for t in _transfers(crashed))
-        if landed >= 3:
-            break
-    assert landed >= 3, "the kills never landed mid-ingest"
+    crashed = _new_archive(tmp_path / "crashed")
+    for fault, ending in MOMENTS:
+        run = _ingest(crashed, source, fault)
+        if ending == "killed":
+            assert run.returncode == -signal.SIGKILL, f"{fault} was never met: {run.stderr}"
+            assert run.stdout == ""
+        else:
+            assert run.returncode == 2, f"{fault}: {run.returncode} {run.stderr}"
+            assert ending in run.stderr and "Traceback" not in run.stderr, run.stderr
+            assert "run the same command again" in run.stderr
+            assert run.stdout == ""
+        photos, _, objects, states, _ = _state(crashed)
+        assert photos <= ref_photos
+        assert states[-1] == "running"  # the next run marks it interrupted
 
-    final = _run_to_end(crashed, source)
+    done = _ingest(crashed, source)
+    assert done.returncode == 0, done.stderr
+    final = json.loads(done.stdout)
     photos, thumbs, objects, states, pending = _state(crashed)
     assert photos == ref_photos
     assert thumbs == ref_thumbs
     assert objects == len(photos) + thumbs  # no orphan, no loss
     assert pending == 0
-    assert states[-1] == "complete"
-    assert set(states[:-1]) <= {"interrupted", "complete"} and "running" not in states
+    assert states == ["interrupted"] * len(MOMENTS) + ["complete"]
     assert final["files_seen"] == expected["files_seen"]
     assert final["stored"] + final["duplicates"] == expected["stored"] + expected["duplicates"]
+    assert final["duplicates"] > expected["duplicates"]  # what earlier runs kept is reused
     assert {f["path"] for f in final["flagged"]} == {f["path"] for f in expected["flagged"]}
 
     opened = Archive.open(crashed, PASSPHRASE)
@@ -150,3 +158,17 @@ def test_kill_at_random_moments_then_finish(tmp_path: Path, source: Path) -> Non
         opened.close()
     assert report.checked == len(ref_photos) and report.ok == report.checked
     assert report.ledger_ok is True  # every stored original has its entry, none twice
+
+
+def test_a_disk_that_cannot_read_an_original_is_reported_damaged(
+        tmp_path: Path, source: Path) -> None:
+    archive = _new_archive(tmp_path / "archive", workers=1)  # one process counts the reads
+    assert _ingest(archive, source / "day0").returncode == 0
+    env = {**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE,
+           faults.ENVIRONMENT: f"{store.READ_POINT}@3=eio"}
+    run = subprocess.run([sys.executable, "-m", "caesar", "--archive", str(archive), "verify",
+                          "--json"], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert len(report["damaged"]) == 1 and report["missing"] == []
+    assert report["ok"] == report["checked"] - len(report["damaged"])

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from caesar import faults
 
 POINT = faults.declare("test.moment", "a point that only this test meets")
+ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +63,27 @@ def test_kill_ends_the_process_there_and_nothing_after_runs() -> None:
                           text=True, check=False)
     assert done.returncode == -9
     assert done.stdout == "before\n"
+
+
+def test_every_point_the_code_marks_is_documented_and_met_by_a_test() -> None:
+    package = importlib.import_module("caesar")
+    for found in pkgutil.walk_packages(package.__path__, "caesar."):
+        if not found.name.endswith("__main__"):  # importing it runs the command line
+            importlib.import_module(found.name)
+    # Each point's name is held by a constant of the module that meets it; tests use those.
+    holders = {value: (module.__name__.rsplit(".", 1)[-1], attribute)
+               for module in list(sys.modules.values()) if module is not None
+               and module.__name__.startswith("caesar.") and module.__name__ != "caesar.faults"
+               for attribute, value in vars(module).items()
+               if attribute.isupper() and isinstance(value, str) and value in faults.POINTS}
+    marked = {name for name in faults.POINTS if not name.startswith("test.")}
+    assert {"intake.object_durable", "intake.transaction", "store.commit", "store.read",
+            "export.written"} <= marked <= set(holders)
+    docs = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    tests = [p.read_text("utf-8") for p in (ROOT / "tests").rglob("*.py")
+             if p.name != "test_faults.py"]
+    for name in marked:
+        assert f"`{name}`" in docs, f"{name} is not in docs/architecture.md"
+        module, constant = holders[name]
+        assert any(module in text and constant in text for text in tests), \
+            f"no test meets {name} ({module}.{constant})"

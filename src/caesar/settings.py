@@ -30,6 +30,8 @@ class IntakeSettings(BaseModel):
     analyse_limit_mb: int = Field(
         default=256, ge=1, description="files larger than this are stored but not decoded"
     )
+    commit_every: int = Field(default=256, ge=1, description="outcomes recorded per"
+                              " transaction (a transaction also ends every 2 seconds)")
 
 
 class CaseSettings(BaseModel):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pyotp
+import typer.main
 from conftest import Caesar
 from typer.testing import CliRunner
 
+from caesar.cli.acting import COMMANDS
 from caesar.cli.app import app
 from caesar.core import Archive
 
@@ -74,3 +79,35 @@ def test_list_disable_enable_reset(caesar: Caesar, archive: Archive) -> None:
     assert kinds[-4:] == ["user.created", "user.disabled", "user.enabled", "user.reset"]
     table = caesar("users", "list")
     assert "lina" in table.stdout and "investigator" in table.stdout
+
+
+def test_every_command_says_what_an_acting_account_needs() -> None:
+    """A command missing from `acting.COMMANDS` would refuse every `--as`; a stale entry
+    would hide a renamed command."""
+    def walk(command: Any, prefix: list[str]) -> Iterator[str]:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*prefix, name])
+        else:
+            yield " ".join(prefix)
+
+    assert set(walk(typer.main.get_command(app), [])) == set(COMMANDS)
+
+
+def test_failed_sign_ins_on_the_command_line_wait_until_an_administrator_clears_them(
+        caesar: Caesar) -> None:
+    caesar.account("rasha", "analyst")
+    for _ in range(4):  # three are free; the fourth makes the account wait
+        wrong = caesar("--as", "rasha", "--as-password-stdin", "cases", "list",
+                       input="not her password\n")
+        assert wrong.exit_code == 2 and "not right" in wrong.stderr
+    waiting = caesar.as_("rasha", "cases", "list")
+    assert waiting.exit_code == 2 and "Too many failed sign-ins" in waiting.stderr
+    shown = caesar.json("users", "throttles")
+    assert {(t["kind"], t["name"], t["failures"]) for t in shown} >= {("account", "rasha", 4)}
+    assert next(t for t in shown if t["name"] == "rasha")["wait"] > 0
+    assert caesar.json("users", "unthrottle", "rasha") == {"cleared": True}
+    assert caesar.as_("rasha", "cases", "list").exit_code == 0
+    assert caesar.json("users", "unthrottle", "rasha") == {"cleared": False}
+    types = [e["entry"]["type"] for e in caesar.json("ledger", "entries")]
+    assert types.count("user.unthrottled") == 1

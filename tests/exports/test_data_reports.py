@@ -32,9 +32,11 @@ def _prepared(archive: Archive, caesar: Caesar, tmp_path: Path) -> tuple[int, in
     path.write_text(json.dumps([SHARED, PRIVATE, CANDIDATE], ensure_ascii=False), "utf-8")
     shared, private, candidate = (r["id"] for r in caesar.json("missing", "add", "--from",
                                                                  str(path)))
-    caesar.json("--as", "rania", "review", "shortlist", str(shared), str(shared_case))
-    caesar.json("--as", "omar", "review", "confirm", str(shared), str(shared_case))
-    caesar.json("--as", "rania", "review", "shortlist", str(candidate), str(other_case))
+    caesar.account("rania", "reviewer")
+    caesar.account("omar", "reviewer")
+    caesar.as_json("rania", "review", "shortlist", str(shared), str(shared_case))
+    caesar.as_json("omar", "review", "confirm", str(shared), str(shared_case))
+    caesar.as_json("rania", "review", "shortlist", str(candidate), str(other_case))
     return shared, candidate, shared_case, other_case
 
 

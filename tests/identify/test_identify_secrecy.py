@@ -44,7 +44,8 @@ def test_no_personal_marker_anywhere_under_the_archive(archive: Archive, caesar:
     caesar.json("missing", "show", "1", "--contact")
     caesar("cases", "name", str(case), "--name", CASE_NAME, "--source", "a list")
     caesar.json("match", "--all")
-    caesar.json("--as", "rania", "review", "reject", "1", str(case), "--reason", REASON)
+    caesar.account("rania", "reviewer")
+    caesar.as_json("rania", "review", "reject", "1", str(case), "--reason", REASON)
     given = [tmp_path / "IMG_2010.jpg", tmp_path / "portrait.jpg"]
     phone_jpeg(given[0], place=HOME, owner=PHONE_OWNER)
     given[1].write_bytes(grace_hopper())

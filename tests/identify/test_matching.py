@@ -29,6 +29,7 @@ REPORT = {"ref": "r-1", "name": "سامر أحمد الحلبي", "sex": "M", "b
 @pytest.fixture
 def matched(archive: Archive, caesar: Caesar, tmp_path: Path) -> tuple[Caesar, list[int]]:
     cases = add_cases(archive, tmp_path / "photos", BODIES)
+    caesar.account("rania", "reviewer")
     path = tmp_path / "r.json"
     path.write_text(json.dumps([REPORT, dict(REPORT, ref="r-2", sex="F")],
                                ensure_ascii=False), "utf-8")
@@ -72,15 +73,15 @@ def test_an_excluded_case_is_ranked_only_after_a_recorded_override(
         matched: tuple[Caesar, list[int]]) -> None:
     caesar, cases = matched
     early = str(cases[1])
-    refused = caesar("--as", "rania", "review", "shortlist", "1", early)
+    refused = caesar.as_("rania", "review", "shortlist", "1", early)
     assert refused.exit_code == 2 and "excluded" in refused.stderr
-    no_reason = caesar("--as", "rania", "review", "override", "1", early)
+    no_reason = caesar.as_("rania", "review", "override", "1", early)
     assert no_reason.exit_code == 2
-    caesar.json("--as", "rania", "review", "override", "1", early, "--reason",
+    caesar.as_json("rania", "review", "override", "1", early, "--reason",
                 "the family now says the arrest was in 2011")
     after = {c["case"]: c for c in caesar.json("match", "--report", "1")["candidates"]}
     lifted = after[cases[1]]
     assert lifted["excluded"] is False and lifted["override"] is True
     assert isinstance(lifted["score"], float)
     assert any(f["exclusion"] and "lifted" in f["why"] for f in lifted["factors"])
-    caesar.json("--as", "rania", "review", "shortlist", "1", early)
+    caesar.as_json("rania", "review", "shortlist", "1", early)

@@ -99,7 +99,8 @@ def test_bad_rows_are_named_and_nothing_changes(caesar: Caesar, archive: Archive
 
 
 def test_one_report_filed_edited_and_every_view_logged(caesar: Caesar) -> None:
-    filed = caesar.json("--as", "huda", "missing", "add", "--set", "name=عمر خالد الحمصي",
+    caesar.account("huda", "family_liaison")
+    filed = caesar.as_json("huda", "missing", "add", "--set", "name=عمر خالد الحمصي",
                         "--set", "sex=M", "--set", "arrest_date=2012-08-02",
                         "--set", "reporter_name=Umm Omar", "--set", "reporter_contact=+999 5",
                         "--set", "consent_contact=no")

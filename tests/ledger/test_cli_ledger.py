@@ -55,7 +55,8 @@ def ingested(caesar: Caesar, tmp_path: Path) -> dict[str, bytes]:
     files["cut.jpg"] = files[f"{FILENAME}_0.jpg"][:4000]
     (src / "cut.jpg").write_bytes(files["cut.jpg"])
     (src / "again.jpg").write_bytes(files[f"{FILENAME}_1.jpg"])
-    run = caesar("--as", ACTOR, "ingest", str(src), "--operator", OPERATOR, "--json")
+    caesar.account(ACTOR, "archivist")
+    run = caesar.as_(ACTOR, "ingest", str(src), "--operator", OPERATOR, "--json")
     assert run.exit_code == 0, run.stderr
     return files
 
@@ -87,8 +88,8 @@ def test_published_entries_reveal_nothing(caesar: Caesar, ingested: dict[str, by
 def test_entries_are_canonical_and_typed(caesar: Caesar, ingested: dict[str, bytes]) -> None:
     entries = caesar.json("ledger", "entries")
     types = [e["entry"]["type"] for e in entries]
-    assert types[:5] == ["archive.created", "key.created", "key.created", "key.created",
-                         "transfer.received"]
+    assert types[:6] == ["archive.created", "key.created", "key.created", "key.created",
+                         "user.created", "transfer.received"]  # the account that ingests
     assert types[-1] == "transfer.completed"
     assert types.count("original.stored") == 6
     assert types.count("original.duplicate") == 1
@@ -98,10 +99,10 @@ def test_entries_are_canonical_and_typed(caesar: Caesar, ingested: dict[str, byt
         assert json.dumps(e["entry"], sort_keys=True, separators=(",", ":"),
                           ensure_ascii=False).encode() == leaf
         assert e["index"] == entries.index(e)
-    received = entries[4]["entry"]
+    received = entries[5]["entry"]
     assert received["details"]["kind"] == "folder"
     assert received["details"]["operator"] not in (received["actor"], OPERATOR)
-    assert entries[4]["subject"] == "transfer:1" and entries[4]["subject_sha256"] is None
+    assert entries[5]["subject"] == "transfer:1" and entries[5]["subject_sha256"] is None
     completed = entries[-1]["entry"]["details"]
     assert completed == {"files_seen": 7, "stored": 6, "duplicates": 1, "skipped": 0,
                          "flagged": 1}
@@ -151,8 +152,8 @@ def test_inclusion_proof_of_a_photo_opens_with_its_salt(caesar: Caesar,
 def test_proof_against_an_older_checkpoint(caesar: Caesar, ingested: dict[str, bytes]) -> None:
     first = caesar.json("ledger", "proof", "--index", "1", "--size", "4")
     assert first["size"] == 4 and parse(first["checkpoint"].split("\n\n")[0] + "\n").size == 4
-    run = caesar("ledger", "proof", "--index", "1", "--size", "5", "--json")
-    assert run.exit_code == 2 and "no checkpoint of the custody log has 5 entries" in run.stderr
+    run = caesar("ledger", "proof", "--index", "1", "--size", "3", "--json")
+    assert run.exit_code == 2 and "no checkpoint of the custody log has 3 entries" in run.stderr
     run = caesar("ledger", "proof", "--index", "9", "--size", "4", "--json")
     assert run.exit_code == 2 and "entry 9 is not in the checkpoint of 4" in run.stderr
     run = caesar("ledger", "proof", "--sha256", "ab" * 32, "--json")
@@ -181,14 +182,14 @@ def test_consistency_between_checkpoints_before_and_after_an_ingest(
 
 
 def test_verify_is_logged_with_its_result(caesar: Caesar, ingested: dict[str, bytes]) -> None:
-    run = caesar("--as", ACTOR, "verify", "--json")
+    run = caesar.as_(ACTOR, "verify", "--json")
     assert run.exit_code == 0 and run.json()["ledger_ok"] is True
     entries = caesar.json("ledger", "entries")
     last = entries[-1]["entry"]
     assert last["type"] == "verify.run"
     assert last["details"] == {"checked": 6, "ok": 6, "damaged": 0, "missing": 0,
                                "thumbnails_damaged": 0, "unreferenced": 0, "ledger_ok": True}
-    assert last["actor"] == entries[4]["entry"]["actor"]  # the same person, the same pseudonym
+    assert last["actor"] == entries[5]["entry"]["actor"]  # the same person, the same pseudonym
     assert caesar.json("ledger", "show")["size"] == len(entries)
     assert "The custody log checks out." in caesar("verify").stderr
 
@@ -311,7 +312,7 @@ def test_a_log_rewritten_with_a_recomputed_tree_contradicts_its_checkpoints(
         session.execute(insert(CustodySubtree), [
             {"level": level, "idx": idx, "hash": digest} for level, idx, digest in nodes])
     report = caesar.json("ledger", "verify")
-    assert not report["ok"] and report["first_bad_index"] == 4  # after the first checkpoint
+    assert not report["ok"] and report["first_bad_index"] == 5  # after the checkpoint before the ingest
     assert any("the log was rewritten" in p for p in report["problems"])
     assert any("are not consistent" in p for p in report["problems"])
     # Nor will the archive sign on top of it: the next checkpoint must extend the last.

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
+from unittest import mock
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from caesar.access.roles import PARTIAL, ROLE_PERMISSIONS, Permission, Role
+from caesar.access import service as access_service
+from caesar.access.roles import (COMMAND_LINE_ONLY, PARTIAL, ROLE_PERMISSIONS, Permission,
+                                 Role)
 from caesar.access.security import NO_SESSION
 from caesar.access.service import utc_now
 from caesar.web.gate import PUBLIC, routes, undeclared
@@ -17,8 +21,11 @@ from caesar.web.gate import PUBLIC, routes, undeclared
 from .conftest import NAMES, Site
 
 
-def _entries(site: Site, kind: str) -> int:
-    return sum(1 for e in site.archive.ledger.entries() if e.entry["type"] == kind)
+def _denied_since(site: Site, first: int) -> list[dict[str, Any]]:
+    """The `access.denied` entries from index `first` on, once every minute is settled."""
+    site.app.state.web.settle_denials(all_minutes=True)
+    return [e.entry for e in site.archive.ledger.entries(first)
+            if e.entry["type"] == "access.denied"]
 
 
 def _path(site: Site, template: str) -> str:
@@ -28,7 +35,7 @@ def _path(site: Site, template: str) -> str:
               "index": "0", "name": "caesar.css", "report_id": str(seeded.report),
               "session_id": str(seeded.session), "number": "1", "kind": "detainee",
               "request_id": str(seeded.request),
-              "photo_id": str(seeded.photo)}
+              "photo_id": str(seeded.photo), "kind": "detainee"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], template)
 
 
@@ -50,7 +57,8 @@ def test_every_route_declares_what_it_needs(site: Site) -> None:
     assert public == {("GET", "/login"), ("POST", "/login"), ("GET", "/static/{name}")}
     assert all(need == PUBLIC or isinstance(need, Permission) for _, _, need in table)
     used = {need for _, _, need in table if isinstance(need, Permission)}
-    assert used | PARTIAL == set(Permission), "a permission no route uses"
+    assert used | PARTIAL | COMMAND_LINE_ONLY == set(Permission), "a permission no route uses"
+    assert not used & COMMAND_LINE_ONLY, "a route declares a command line's permission"
 
 
 def test_a_route_without_a_declaration_is_refused_to_everyone(site: Site) -> None:
@@ -96,7 +104,8 @@ def _no_session_count(site: Site) -> int:
 def test_every_role_gets_exactly_what_the_table_declares(site: Site, role: Role) -> None:
     client = site.as_role(role)
     csrf = site.csrf(client)
-    denials_before = _entries(site, "access.denied")
+    site.app.state.web.settle_denials(all_minutes=True)
+    first = site.archive.ledger.state().size
     outcomes: Counter[str] = Counter()
     table = sorted(routes(site.app), key=lambda r: r[1] == "/logout")  # signing out last
     for method, template, need in table:
@@ -111,9 +120,26 @@ def test_every_role_gets_exactly_what_the_table_declares(site: Site, role: Role)
         outcomes["allowed" if allowed else "refused"] += 1
     site.clients.pop(NAMES[role])  # signed out
     assert outcomes["allowed"] > 0
-    assert _entries(site, "access.denied") - denials_before == outcomes["refused"]
+    denied = _denied_since(site, first)
+    assert sum(e["details"]["count"] for e in denied) == outcomes["refused"]
     if role == Role.admin:
         assert outcomes["refused"] == 0
+
+
+def test_a_flood_of_refusals_is_one_entry_with_its_count(site: Site) -> None:
+    viewer = site.as_role(Role.viewer)
+    site.app.state.web.settle_denials(all_minutes=True)
+    first = site.archive.ledger.state().size
+    moment = utc_now().replace(second=5)
+    with mock.patch.object(access_service, "utc_now", lambda: moment):
+        for _ in range(50):  # within one minute, as a script would
+            assert viewer.get("/api/admin/users").status_code == 403
+        denied = _denied_since(site, first)
+    assert len(denied) == 1
+    assert denied[0]["details"]["count"] == 50
+    assert denied[0]["details"]["route"] == "api.admin.users"
+    assert any(a.user == NAMES[Role.viewer] and a.denials >= 50
+               for a in site.archive.access.denials.alerts())
 
 
 def test_repeated_refusals_raise_an_alert_on_the_admins_dashboard(site: Site) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from caesar.access import totp
-from caesar.access.errors import AccountError
+from caesar.access.errors import AccountError, CodeAlreadyUsed
 from caesar.access.roles import SECOND_FACTOR_ROLES, Role
 from caesar.access.views import (
     DIGITS,
@@ -134,6 +134,16 @@ class Accounts:
                     actor=actor, subject=Subject.record("user", user.id))])
             return _view(user)
 
+    def log_unthrottled(self, name: str, *, actor: str) -> None:
+        """Record that an administrator let an account's sign-ins through again (an unknown
+        name has no account and no entry)."""
+        with self._catalog.session() as session:
+            user = session.scalar(select(User).where(User.name == normal_name(name)))
+            if user is not None:
+                self._ledger.append(session, [Event(
+                    type="user.unthrottled", time=self._clock(), actor=actor,
+                    subject=Subject.record("user", user.id))])
+
     def set_preferences(self, user_id: int, *, language: str | None = None,
                         digits: str | None = None, photo_view: str | None = None) -> UserView:
         """Change how pages look for one person (not logged: nothing about the evidence)."""
@@ -170,8 +180,9 @@ class Accounts:
     def check(self, name: str, password: str, code: str | None) -> tuple[int | None, int | None]:
         """(the account's id if name, password and code are right; the id of a known name).
 
-        A code is used up on success. A disabled account never passes. An unknown name costs
-        as much time as a known one.
+        A code is used up on success; the right password with a code already used raises
+        :class:`CodeAlreadyUsed`. A disabled account never passes. An unknown name costs as
+        much time as a known one.
         """
         with self._catalog.session() as session:
             user = session.scalar(select(User).where(User.name == normal_name(name)))
@@ -184,6 +195,8 @@ class Accounts:
                 secret = self._cipher.open(user.totp_secret, _secret_context(user.id))
                 step = totp.matching_step(secret, code or "", self._clock(),
                                           user.totp_last_step)
+                if step == "used":
+                    raise CodeAlreadyUsed()
                 if step is None:
                     return None, user.id
                 user.totp_last_step = step

@@ -24,5 +24,18 @@ class TooManyAttempts(CaesarError):
         self.retry_after = retry_after
 
 
+class CodeAlreadyUsed(CaesarError):
+    """The right one-time code, already used once: the person must wait for the next one."""
+
+    def __init__(self) -> None:
+        super().__init__("That one-time code was already used: wait for the next one.",
+                         hint="Your authenticator app shows a new code every 30 seconds. This"
+                         " does not count as a failed sign-in.")
+
+
+class PersonRequired(CaesarError):
+    """A command acting as an account cannot get its password (or code): no terminal."""
+
+
 class AccountError(UsageError):
     """An account cannot be made or changed as asked (a taken name, a weak password)."""

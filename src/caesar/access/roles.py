@@ -56,6 +56,13 @@ class Permission(StrEnum):
     export_requests_create = "exports:requests:create"  # ask for a package
     export_requests_approve = "exports:requests:approve"  # approve or refuse, produce
     export_requests_download = "exports:requests:download"  # the person who asked
+    # The command line only (`caesar --as NAME ...`): no web route does these.
+    transfers_ingest = "archive:transfers:ingest"  # bring drives, bundles and bags in
+    originals_verify = "archive:originals:verify"  # decrypt and re-hash every original
+    cases_build = "archive:cases:build"  # group photos into cases and read their numbers
+    photos_mark = "archive:photos:mark"  # regions to blur, photos never shown to the public
+    custody_stamp = "archive:custody:stamp"  # have the checkpoint timestamped by a TSA
+    exports_make = "exports:packages:make"  # write a package at once, with no second person
 
     @property
     def token(self) -> str:
@@ -78,15 +85,17 @@ _ASK_FOR_EXPORTS: Final = frozenset({Permission.export_requests_read,
 
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.admin: frozenset(Permission),
-    Role.archivist: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read,
-                                               Permission.custody_subjects},
+    Role.archivist: _EVERYONE | _SEE_PHOTOS | {
+        Permission.transfers_read, Permission.custody_subjects, Permission.transfers_ingest,
+        Permission.originals_verify, Permission.cases_build, Permission.custody_stamp},
     Role.analyst: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read, Permission.cases_edit,
                                              Permission.cases_regroup,
-                                             Permission.readings_add},
+                                             Permission.readings_add, Permission.cases_build,
+                                             Permission.photos_mark},
     Role.reviewer: _EVERYONE | _SEE_PHOTOS | _READ_REPORTS | {Permission.matches_decide},
     # Investigators ask for packages; an administrator (a second person) approves them.
     Role.investigator: _EVERYONE | _SEE_PHOTOS | _ASK_FOR_EXPORTS | {
-        Permission.transfers_read, Permission.custody_subjects},
+        Permission.transfers_read, Permission.custody_subjects, Permission.originals_verify},
     # Families are shown photos (blurred first), not the cameras and files behind them.
     Role.family_liaison: _EVERYONE | _WITH_FAMILIES | {Permission.photos_view},
     Role.viewer: _EVERYONE,
@@ -95,6 +104,11 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
 
 PARTIAL: Final = frozenset({Permission.custody_subjects})
 """Permissions no route declares: routes check them for part of what they show."""
+
+COMMAND_LINE_ONLY: Final = frozenset({
+    Permission.transfers_ingest, Permission.originals_verify, Permission.cases_build,
+    Permission.photos_mark, Permission.custody_stamp, Permission.exports_make})
+"""Permissions only commands declare (`caesar --as NAME ...`; see `caesar.cli.acting`)."""
 
 SECOND_FACTOR_ROLES: Final = frozenset({Role.admin, Role.reviewer})
 """Roles that cannot sign in without a one-time code (TOTP)."""

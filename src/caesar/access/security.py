@@ -1,4 +1,4 @@
-"""The gate's own records: failed sign-ins and requests without a session, and the limiter.
+"""The gate's own records: failed sign-ins and requests without a session.
 
 These never go into the custody log: anyone on the network can cause them, and a log that
 anonymous traffic can fill is no log. They are *counted* per kind, client and minute (a
@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -104,58 +104,3 @@ class SecurityLog:
                 .group_by(SecurityEvent.kind).order_by(SecurityEvent.kind)).all()
         return [SecurityCount(kind=kind, count=int(count), clients=clients, accounts=accounts,
                               last=last) for kind, count, clients, accounts, last in rows]
-
-
-class LoginLimiter:
-    """Refuses sign-ins for a while after too many failures of one account or one client.
-
-    Kept in memory: a restart forgets it, which costs an attacker a restart they cannot cause.
-    """
-
-    def __init__(self, clock: Clock, *, per_account: int = 5, per_client: int = 20,
-                 period: timedelta = timedelta(minutes=15), max_keys: int = 100_000) -> None:
-        self._clock = clock
-        self._limits = {"account": per_account, "client": per_client}
-        self._period = period
-        self._max_keys = max_keys
-        self._failures: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, keys: Iterable[str]) -> int:
-        """Seconds until these keys (``account:NAME``, ``client:ID``) may try again; 0: now."""
-        now = self._clock()
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._recent(key, now)
-                limit = self._limits[key.partition(":")[0]]
-                if len(times) >= limit:
-                    wait = max(wait, (times[-limit] + self._period - now).total_seconds())
-        return int(wait + 0.999)
-
-    def failed(self, keys: Iterable[str]) -> None:
-        """Remember a failure of each key."""
-        now = self._clock()
-        with self._lock:
-            if len(self._failures) >= self._max_keys:
-                self._forget_old(now)
-            for key in keys:
-                self._failures.setdefault(key, deque(maxlen=100)).append(now)
-
-    def succeeded(self, account_key: str) -> None:
-        """A successful sign-in clears that account's failures (not the client's)."""
-        with self._lock:
-            self._failures.pop(account_key, None)
-
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        times = self._failures.get(key, deque())
-        while times and times[0] <= now - self._period:
-            times.popleft()
-        return times
-
-    def _forget_old(self, now: datetime) -> None:
-        for key in [k for k, times in self._failures.items()
-                    if not times or times[-1] <= now - self._period]:
-            del self._failures[key]
-        while len(self._failures) >= self._max_keys:  # still full: drop the oldest keys
-            del self._failures[next(iter(self._failures))]

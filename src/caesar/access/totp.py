@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime
+from typing import Literal
 
 import pyotp
 
@@ -25,15 +26,16 @@ def provisioning_uri(secret: str, name: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=ISSUER)
 
 
-def matching_step(secret: str, code: str, when: datetime, last_step: int | None) -> int | None:
-    """The time step `code` belongs to near `when`, or None if it is wrong or already used."""
+def matching_step(secret: str, code: str, when: datetime, last_step: int | None
+                  ) -> int | Literal["used"] | None:
+    """The time step `code` belongs to near `when`; "used" if it is right but its step (or a
+    later one) was already used; None if it is wrong."""
     code = code.strip().replace(" ", "")
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(when)
     for step in range(now_step - _WINDOW, now_step + _WINDOW + 1):
-        expected = totp.generate_otp(step)
-        if hmac.compare_digest(expected, code) and (last_step is None or step > last_step):
-            return step
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step if last_step is None or step > last_step else "used"
     return None

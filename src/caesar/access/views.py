@@ -96,3 +96,16 @@ class Alert(BaseModel):
     permissions: list[str]
     first: datetime
     last: datetime
+
+
+class ThrottleView(BaseModel):
+    """Failed sign-ins of one account or one client, and how long it waits before the next
+    attempt is heard (0: it may try now)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["account", "client"]
+    name: str  # the account's name, or the client's keyed hash (no address is kept)
+    failures: int
+    wait: int  # seconds
+    last_failure: datetime

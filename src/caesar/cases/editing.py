@@ -19,7 +19,7 @@ from caesar.cases.records import (fill_dates, get_case, known_photo, new_case, n
 from caesar.cases.search import to_western
 from caesar.cases.viewing import CaseViews
 from caesar.cases.views import CaseView, Disagreement
-from caesar.cases.vocabulary import CATEGORIES, FINDINGS, IDENTIFICATIONS, STATUSES
+from caesar.cases.vocabulary import CATEGORIES, FINDINGS, STATUSES
 from caesar.catalog.cases import AnalystReading, CasePhoto, PhotoCategory, PhotoCopy
 from caesar.catalog.database import Catalog
 from caesar.errors import UsageError
@@ -166,13 +166,20 @@ class CaseEditor:
 # -- fields -----------------------------------------------------------------------------------
 
 EDITABLE = ("sex", "age_min", "age_max", "height_cm", "hospital", "photographed_on", "marks",
-            "findings", "clothing", "notes", "status", "identification", *KINDS)
-"""The fields of `cases edit --set FIELD=VALUE`."""
+            "findings", "clothing", "notes", "status", *KINDS)
+"""The fields of `cases edit --set FIELD=VALUE`. Never `identification`: it follows the
+review (a shortlisting makes a candidate, a second reviewer's confirmation an identification)."""
 
 
 def _parse_field(name: str, text: str) -> Any:
     """A field's value from its text; an empty text clears the field."""
     value = text.strip()
+    if name == "identification":
+        raise UsageError("A case's identification is not edited: it follows the review.",
+                         hint="A reviewer shortlists a case for a family's report (`caesar"
+                         " review shortlist`: a candidate) and a second, different reviewer"
+                         " confirms it (`caesar review confirm`: identified). Nothing was"
+                         " changed.")
     if name not in EDITABLE:
         raise UsageError(f"Unknown case field {name!r}.",
                          hint=f"Fields: {', '.join(EDITABLE)}.")
@@ -191,10 +198,10 @@ def _parse_field(name: str, text: str) -> Any:
                              hint=f"Findings: {', '.join(FINDINGS)}.")
         return items
     if not value:
-        if name in ("status", "identification"):
+        if name == "status":
             raise UsageError(f"{name} cannot be empty.")
         return None
-    choices = {"sex": ("M", "F"), "status": STATUSES, "identification": IDENTIFICATIONS}
+    choices = {"sex": ("M", "F"), "status": STATUSES}
     if name in choices:
         if value not in choices[name]:
             raise UsageError(f"{name} must be one of {', '.join(choices[name])}, not"

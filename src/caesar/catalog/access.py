@@ -9,8 +9,13 @@
 - `security_events`: counts of failed sign-ins and of requests without a session, per kind,
   client and minute. Counts, not rows per request, so that anonymous traffic cannot flood it;
   never part of the published custody log.
-- `access_denials`: every request a signed-in person was refused (the custody log has an entry
-  for each too); repeated denials raise an alert for administrators.
+- `access_denials`: requests a signed-in person was refused, counted per person, permission,
+  place (a route or a command) and minute; each minute's count becomes one custody-log entry
+  once the minute is over (`logged`), so refusals cannot flood the log. Repeated denials raise
+  an alert for administrators.
+- `sign_in_throttles`: failed sign-ins per account and per client, with the time before the
+  next attempt is heard; kept here so that every web worker and every command sees them and an
+  administrator can clear them.
 """
 
 from __future__ import annotations
@@ -68,11 +73,24 @@ class SecurityEvent(Base):
 
 
 class AccessDenial(Base):
-    """A request a signed-in person made and was refused."""
+    """How often a signed-in person was refused one permission at one place in one minute."""
 
     __tablename__ = "access_denials"
     __table_args__ = (Index("ix_access_denials_user_at", "user_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     permission: Mapped[str] = mapped_column(String(48))
-    at: Mapped[datetime]
+    at: Mapped[datetime]  # the minute it happened in
+    route: Mapped[str] = mapped_column(String(48), default="")  # e.g. api.cases.show
+    count: Mapped[int] = mapped_column(default=1)
+    logged: Mapped[bool] = mapped_column(default=False)  # its custody-log entry is written
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one account (``account:NAME``) or one client (``client:HASH``)."""
+
+    __tablename__ = "sign_in_throttles"
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    failures: Mapped[int]
+    last_failure: Mapped[datetime]
+    until: Mapped[datetime]  # no attempt is heard before then

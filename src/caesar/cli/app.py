@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Final, Optional
 
 import typer
 from sqlalchemy.exc import DBAPIError
+from rich.text import Text
 from typer.core import TyperGroup
 
 from caesar import __version__
@@ -32,13 +33,45 @@ from caesar.cli import (
     users,
 )
 from caesar.catalog.database import describe_database_error
+from caesar.cli.acting import Credentials
 from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
 from caesar.settings import archive_path
 
+# Options of the whole command line, also accepted after the command (`caesar ingest SRC
+# --archive A`): (takes a value).
+GLOBAL_OPTIONS: Final = {"--archive": True, "--as": True, "--as-code": True,
+                         "--as-password-stdin": False}
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """`args` with the global options found after the command moved in front of it."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            takes_value = GLOBAL_OPTIONS[name] and "=" not in arg
+            front.extend(args[i:i + 2] if takes_value else [arg])
+            i += 2 if takes_value else 1
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
+
+
 class _Group(TyperGroup):
-    """Turns a CaesarError from any command into its message and exit status."""
+    """Takes global options anywhere; turns a CaesarError (or a failing disk) from any command
+    into its message and exit status."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return super().parse_args(ctx, globals_first(args))
 
     # typer.Context is the Context that Typer passes; Typer types the base method with its
     # private vendored click Context, hence the ignore.
@@ -49,10 +82,20 @@ class _Group(TyperGroup):
             except DBAPIError as exc:  # not a database, damaged, locked, disk full
                 raise describe_database_error(exc) from None
         except CaesarError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
-            if exc.hint:
-                err.print(exc.hint, markup=False, highlight=False)
+            _error(exc.message, exc.hint)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a disk that fails or is full, under any command
+            where = f" ({exc.filename})" if exc.filename else ""
+            _error(f"{exc.strerror or exc}{where}.", "What was done before this is kept. Free"
+                   " some space or check the drive, then run the same command again: it"
+                   " finishes the job.")
+            ctx.exit(2)
+
+
+def _error(message: str, hint: str | None) -> None:
+    err.print(Text.assemble(("error:", "bold red"), " ", message))
+    if hint:
+        err.print(hint)
 
 
 app = typer.Typer(
@@ -60,7 +103,9 @@ app = typer.Typer(
     cls=_Group,
     help="Caesar Archive: keep photographic evidence of deaths in detention safe, intact and"
     " useful.\n\nThe archive is --archive PATH, else $CAESAR_ARCHIVE, else ./caesar-archive."
-    " The passphrase comes from $CAESAR_PASSPHRASE, else a prompt.",
+    " The passphrase comes from $CAESAR_PASSPHRASE, else a prompt. Who acts: --as NAME (else"
+    " $CAESAR_USER), an account that signs in with its password and one-time code; else the"
+    " archive's owner. Global options may also follow the command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -81,14 +126,24 @@ def main_options(
         "--archive", help="The archive folder (default: $CAESAR_ARCHIVE, else"
         " ./caesar-archive).", show_default=False)] = None,
     acting_as: Annotated[Optional[str], typer.Option(  # noqa: UP007
-        "--as", help="Who is acting (default: $CAESAR_USER, else the archive's owner).",
-        show_default=False)] = None,
+        "--as", help="Act as this account (default: $CAESAR_USER, else the archive's owner,"
+        " who needs no account). The account signs in: its password and one-time code are"
+        " asked on the terminal, or given with the two options below; without them and"
+        " without a terminal the command exits 2.", show_default=False)] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--as-password-stdin", help="Read the acting account's password from the first line"
+        " of standard input (a command that reads another password, such as `users add"
+        " --password-stdin`, reads it from the next line).")] = False,
+    code: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--as-code", help="The acting account's one-time code, where it has one (each code"
+        " works once).", show_default=False)] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Global options come before the command: caesar --archive A ingest SRC."""
-    ctx.obj = CliState(archive=archive_path(archive_), acting_as=acting_as,
+    """Global options: --archive, --as and its credentials; before or after the command."""
+    ctx.obj = CliState(archive=archive_path(archive_),
+                       credentials=Credentials(acting_as, password_stdin, code),
                        archive_given=bool(archive_ or os.environ.get("CAESAR_ARCHIVE")))
 
 

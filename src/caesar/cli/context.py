@@ -4,32 +4,49 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 
+from caesar.access.views import UserView
+from caesar.cli import acting
+from caesar.cli.acting import Credentials
 from caesar.core import Archive
 from caesar.errors import PassphraseRequired
 
 
 @dataclass
 class CliState:
-    """The global options (`--archive`, `--as`), resolved."""
+    """The global options (`--archive`, `--as` and its credentials), resolved."""
 
     archive: Path
-    acting_as: str | None
+    credentials: Credentials = field(default_factory=lambda: Credentials(None))
     archive_given: bool = False  # --archive or CAESAR_ARCHIVE, rather than the default
+    command: str = ""  # as typed after `caesar`: "review confirm"
+    person: UserView | None = None  # the account acting, once the archive is open
+
+    @property
+    def acting_as(self) -> str | None:
+        """`--as`, else `$CAESAR_USER`, else None (the owner)."""
+        return self.credentials.acting_as
 
     def open(self, *, inspect: bool = False) -> Archive:
         """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt (`inspect`: also when its
-        catalogue does not match its signed state, for commands that only read or repair)."""
+        catalogue does not match its signed state, for commands that only read or repair);
+        sign in the account that acts, if one is named (see :mod:`caesar.cli.acting`)."""
         Archive.locate(self.archive)  # no archive there: say so before asking for a passphrase
-        return Archive.open(self.archive, passphrase(confirm=False), inspect=inspect)
+        archive = Archive.open(self.archive, passphrase(confirm=False), inspect=inspect)
+        try:
+            self.person = acting.person(archive, self.credentials, self.command)
+        except BaseException:
+            archive.close()
+            raise
+        return archive
 
     def actor(self, archive: Archive) -> str:
-        """`--as`, else `CAESAR_USER`, else the archive's owner."""
-        return self.acting_as or os.environ.get("CAESAR_USER") or archive.owner
+        """The signed-in account's name, else the archive's owner."""
+        return self.person.name if self.person else archive.owner
 
 
 def passphrase(*, confirm: bool) -> str:
@@ -48,8 +65,14 @@ def passphrase(*, confirm: bool) -> str:
 
 
 def state(ctx: typer.Context) -> CliState:
-    """The resolved global options of this invocation."""
+    """The resolved global options of this invocation (and which command it is)."""
     obj = ctx.find_root().obj
     if not isinstance(obj, CliState):
         raise RuntimeError("global options were not parsed")
+    names = []
+    level = ctx.parent and ctx  # every level but the root `caesar`
+    while level is not None and level.parent is not None:
+        names.append(level.info_name or "")
+        level = level.parent
+    obj.command = " ".join(reversed(names))
     return obj

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from caesar.cli.context import state
-from caesar.cli.output import emit_json, out
-from caesar.identify.review import STATUSES
+from caesar.cli.output import emit_json, err, out
+from caesar.identify.review import REQUESTED, STATUSES
 from caesar.identify.service import IdentifyService
 from caesar.identify.views import MatchView
 
@@ -75,7 +75,11 @@ def confirm(ctx: typer.Context, report: Report, case: Case, note: Note = None,
 @app.command()
 def reject(ctx: typer.Context, report: Report, case: Case, reason: Reason,
            json_: JsonOption = False) -> None:
-    """Reject a case for a report (candidate or shortlisted), with the reason."""
+    """Reject a case for a report, with the reason.
+
+    Rejecting a confirmed identification takes two reviewers: the first one's reject is
+    recorded as a request, and it takes effect when a second, different reviewer repeats it.
+    """
     _decide(ctx, json_, lambda identify, actor: identify.reject(report, case, actor, reason=reason))
 
 
@@ -83,7 +87,11 @@ def reject(ctx: typer.Context, report: Report, case: Case, reason: Reason,
 def undo(ctx: typer.Context, report: Report, case: Case, reason: Reason,
          json_: JsonOption = False) -> None:
     """Undo the last decision on a match that is still in force (a confirmation, a
-    shortlisting, a rejection or an override); the undoing is itself recorded."""
+    shortlisting, a rejection or an override); the undoing is itself recorded.
+
+    Undoing a confirmation takes two reviewers, as making it did: the first one's undo is
+    recorded as a request, and it takes effect when a second, different reviewer repeats it.
+    """
     _decide(ctx, json_, lambda identify, actor: identify.undo(report, case, actor, reason=reason))
 
 
@@ -104,6 +112,10 @@ def _decide(ctx: typer.Context, json_: bool,
     with archive.writing():
         found = act(archive.identify, cli.actor(archive))
     archive.close()
+    if found.decisions and found.decisions[-1].action.endswith(REQUESTED):
+        err.print(f"Recorded as a request: the match stays {found.status} until a second,"
+                  " different reviewer does the same (two people undo or reject a confirmed"
+                  " identification, as two made it).")
     _print(found, json_)
 
 

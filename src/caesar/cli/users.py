@@ -119,6 +119,52 @@ def _set_disabled(ctx: typer.Context, name: str, disabled: bool, json_: bool) ->
     err.print(f"Account {user.name} is {'disabled' if user.disabled else 'active'}.")
 
 
+@app.command()
+def throttles(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """List the accounts and places (a keyed hash of an address) whose failed sign-ins slow
+    them down, and how many seconds each waits before its next attempt is heard."""
+    archive = state(ctx).open()
+    try:
+        found = archive.access.throttle.list()
+    finally:
+        archive.close()
+    if json_:
+        emit_json(found)
+        return
+    if not found:
+        err.print("No account and no place is slowed down.")
+        return
+    table = Table("kind", "name", "failed sign-ins", "seconds to wait", "last failure")
+    for item in found:
+        table.add_row(item.kind, item.name, str(item.failures), str(item.wait),
+                      f"{item.last_failure:%Y-%m-%d %H:%M}")
+    out.print(table)
+
+
+@app.command()
+def unthrottle(ctx: typer.Context, name: Name,
+               place: Annotated[bool, typer.Option(
+                   "--place", help="NAME is a place's keyed hash (from `caesar users"
+                   " throttles`), not an account.")] = False,
+               json_: JsonOption = False) -> None:
+    """Let an account (or, with --place, a place) sign in again at once: its failed sign-ins
+    are forgotten. Clearing an account is recorded in the custody log."""
+    cli = state(ctx)
+    archive = cli.open()
+    try:
+        with archive.writing():
+            cleared = archive.access.clear_throttle("client" if place else "account", name,
+                                                    actor=cli.actor(archive))
+            archive.checkpoint()
+    finally:
+        archive.close()
+    if json_:
+        emit_json({"cleared": cleared})
+        return
+    err.print(f"{name} may sign in again at once." if cleared
+              else f"{name} was not slowed down: nothing to clear.")
+
+
 def _password(from_stdin: bool) -> str | None:
     """The password given, or None to have one made up (no terminal to ask on)."""
     if from_stdin:

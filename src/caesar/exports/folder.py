@@ -8,6 +8,7 @@ half-written package that looks complete: it is built in a hidden sibling folder
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -15,10 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from caesar import faults
 from caesar.errors import UsageError
 from caesar.vault.keys import fsync_dir, sync_file_system
 
 PARTIAL = ".partial-"
+WRITTEN_POINT = faults.declare(
+    "export.written", "an export's package is written in its hidden partial folder and not yet"
+    " made durable or renamed into place")
 
 
 def prepare(out: Path, *, archive: Path | None = None, store: Path | None = None) -> Path:
@@ -50,9 +55,11 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     prepare(out, archive=archive, store=store)
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(parent, out.name)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL}", dir=parent))
     try:
         yield stage
+        faults.point(WRITTEN_POINT)
         sync_file_system(stage)
         if out.is_dir():
             out.rmdir()  # empty, as prepare() checked; rename cannot replace a folder
@@ -61,6 +68,15 @@ def staged(out: Path, *, archive: Path | None = None, store: Path | None = None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Remove partial folders of `name` left by an export that died (its plaintext must not
+    stay on the drive). Exports of one archive take turns (the write lock), so none of them
+    is being written now."""
+    for leftover in parent.glob(f".{glob.escape(name)}{PARTIAL}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 # Where a package may be built that must never reach a disk in plaintext (a web export request:

@@ -2,8 +2,10 @@
 
 A match moves candidate -> shortlisted (one reviewer) -> confirmed (a second, different
 reviewer), or to rejected with a reason; an exclusion can be lifted (override) with a reason;
-`undo` reverts the last decision still in force. The two-reviewer rule is checked here, where
-the command line and the web app both come through. After every decision the case's
+`undo` reverts the last decision still in force. Undoing or rejecting a *confirmed* match takes
+two reviewers too: the first one's undo (or reject) is recorded as a request, and it takes
+effect when a second, different reviewer repeats it. The two-reviewer rule is checked here,
+where the command line and the web app both come through. After every decision the case's
 `identification` and the report's status follow from the matches (`workspace.sync_*`), and the
 decision is a custody-log entry; its reason is kept sealed and never enters the log.
 """
@@ -28,7 +30,11 @@ from caesar.ledger.events import Event, Subject
 STATUSES: Final = ("candidate", "shortlisted", "confirmed", "rejected")
 ACTIONS: Final = ("shortlist", "confirm", "reject", "undo", "override")
 _EVENTS = {"shortlist": "match.shortlisted", "confirm": "match.confirmed",
-           "reject": "match.rejected", "undo": "match.undone", "override": "match.overridden"}
+           "reject": "match.rejected", "undo": "match.undone", "override": "match.overridden",
+           "undo_requested": "match.undo_requested",
+           "reject_requested": "match.reject_requested"}
+REQUESTED: Final = "_requested"
+"""The suffix of a decision that waits for a second reviewer (undo or reject a confirmation)."""
 # What each action needs the match to be, and makes it.
 _MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "shortlist": (("candidate",), "shortlisted"),
@@ -65,7 +71,13 @@ def decide(w: Workspace, candidate: Rank, report_id: int, case_id: int, action: 
             session.add(match)
             session.flush()
         before = match.status
-        if action == "undo":
+        if action in ("undo", "reject") and match.status == "confirmed":
+            if _asked_by_another(session, match, action, actor):
+                after = _undo(session, match) if action == "undo" else _unconfirm(match)
+            else:
+                action = action + REQUESTED  # recorded; takes effect when another repeats it
+                after = before
+        elif action == "undo":
             after = _undo(session, match)
         else:
             after = _move(session, match, action, actor, seen)
@@ -120,6 +132,33 @@ def _move(session: Session, match: Match, action: str, actor: str,
     return target
 
 
+def _asked_by_another(session: Session, match: Match, action: str, actor: str) -> bool:
+    """Whether another reviewer asked for `action` on this confirmation (since it was made).
+
+    The same person asking again is refused: undoing an identification takes two people,
+    exactly as making one does.
+    """
+    since_confirmed: list[MatchDecision] = []
+    for decision in session.scalars(select(MatchDecision).where(
+            MatchDecision.match_id == match.id).order_by(MatchDecision.id)):
+        since_confirmed = [] if decision.action == "confirm" else [*since_confirmed, decision]
+    asked = [d.actor for d in since_confirmed if d.action == action + REQUESTED]
+    if not asked:
+        return False
+    if set(asked) == {actor}:
+        raise SameReviewer(
+            f"{actor} already asked to {action} this confirmed identification: a second,"
+            " different reviewer repeats it for it to take effect.",
+            hint="Ask another reviewer to run the same command as themselves (--as NAME)."
+            " Nothing was changed.")
+    return True
+
+
+def _unconfirm(match: Match) -> str:
+    match.status = "rejected"
+    return match.status
+
+
 def _refuse_second_identification(session: Session, match: Match) -> None:
     other = session.scalars(select(Match).where(
         Match.status == "confirmed", Match.id != match.id,
@@ -135,6 +174,8 @@ def _undo(session: Session, match: Match) -> str:
     in_force: list[MatchDecision] = []
     for decision in session.scalars(select(MatchDecision).where(
             MatchDecision.match_id == match.id).order_by(MatchDecision.id)):
+        if decision.action.endswith(REQUESTED):
+            continue  # a request changed nothing
         if decision.action == "undo":
             if in_force:
                 in_force.pop()

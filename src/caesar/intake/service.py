@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from caesar import faults
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.errors import SourceError
@@ -40,11 +41,17 @@ from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import open_store
 
-_BATCH_ITEMS = 256
 _BATCH_SECONDS = 2.0
 # Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.
 _BUNDLE_BYTES_IN_FLIGHT = 96 * 1024 * 1024
 
+
+ROW_POINT = faults.declare(
+    "intake.object_durable", "a new original's object is durable in the store (committed by a"
+    " worker) and its catalogue row is not written yet")
+COMMIT_POINT = faults.declare(
+    "intake.transaction", "a batch of intake's rows and custody-log entries is written in an"
+    " open transaction, about to be committed")
 
 _worker: Context | None = None
 
@@ -123,7 +130,8 @@ class Intake:
             initializer=_init_worker,
             initargs=(self._keys, self._store_url, self._archive, self._settings, known),
         ) as pool:
-            recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report)
+            recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report,
+                                 self._settings.commit_every)
             # Files too large to pass to a worker in memory are preserved here, as they stream.
             local = Context(self._vault, self._settings, known)
             for source in request.sources:
@@ -209,8 +217,9 @@ class _Recorder:
     """
 
     def __init__(self, catalog: Catalog, ledger: CustodyLog, actor: str,
-                 known: frozenset[str], report: IngestReport) -> None:
+                 known: frozenset[str], report: IngestReport, commit_every: int) -> None:
         self._catalog = catalog
+        self._commit_every = commit_every
         self._ledger = ledger
         self._actor = actor
         self._events: list[Event] = []
@@ -287,6 +296,7 @@ class _Recorder:
                 outcome = "duplicate"
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
+                faults.point(ROW_POINT)
                 notes = self._store_new(session, transfer_id, item)
                 outcome = "stored"
             self._report.stored += outcome == "stored"
@@ -308,7 +318,7 @@ class _Recorder:
                 self._count("flagged")
         self._report.files_seen += 1
         self._pending += 1
-        if (self._pending >= _BATCH_ITEMS
+        if (self._pending >= self._commit_every
                 or time.monotonic() - self._last_commit > _BATCH_SECONDS):
             self._commit()
 
@@ -346,6 +356,7 @@ class _Recorder:
         if self._session is not None:
             self._ledger.append(self._session, self._events)
             self._events = []
+            faults.point(COMMIT_POINT)
             self._session.commit()
             self._session.begin()
         self._pending = 0
@@ -375,6 +386,7 @@ class _Recorder:
                 details={k: v for k, v in self._counts.items() if k != "bytes"}))
         self._ledger.append(session, self._events)
         self._events = []
+        faults.point(COMMIT_POINT)
         session.commit()
         session.close()
         self._session = None

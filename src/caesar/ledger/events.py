@@ -92,6 +92,10 @@ EVENT_TYPES: dict[str, str] = {
     "match.confirmed": "A second reviewer confirmed it: the case is identified.",
     "match.rejected": "A reviewer rejected it (the reason is kept, sealed).",
     "match.undone": "A reviewer undid the last decision; details: the states.",
+    "match.undo_requested": ("A reviewer asked to undo a confirmation: it takes effect when a "
+                             "second reviewer undoes it too."),
+    "match.reject_requested": ("A reviewer asked to reject a confirmed match: it takes effect "
+                               "when a second reviewer rejects it too."),
     "match.overridden": "A reviewer lifted an exclusion so the case is ranked again.",
     "disclosure.started": "A family liaison began telling a family; subject: the session.",
     "disclosure.step": "The family was asked about a step; details: which, and consent.",
@@ -122,7 +126,9 @@ EVENT_TYPES: dict[str, str] = {
     "user.reset": "An account got a new password (and second factor); subject: it.",
     "photo.viewed": ("A person was shown a photo; subject: it; details: the rendition "
                      "(blurred, grayscale, original, or number: the region of one number)."),
-    "access.denied": "A signed-in person was refused; details: the permission missing.",
+    "user.unthrottled": "An administrator let an account sign in again at once.",
+    "access.denied": ("A signed-in person was refused; details: the permission missing, where "
+                      "(a route or a command) and how many times in that minute."),
 }
 """Every type an entry may have, and what it records (docs/custody-log.md lists them for
 whoever reads a published log). New features add theirs here, so a typo fails at once."""

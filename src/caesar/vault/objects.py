@@ -101,8 +101,8 @@ class ObjectVault:
                 digest.update(block)
         except MissingObject:
             return "missing"
-        except CorruptObject:
-            return "damaged"
+        except (CorruptObject, OSError):  # an object the disk cannot read is as lost as a
+            return "damaged"              # damaged one: both are repaired from a replica
         return "ok" if hmac.compare_digest(digest.hexdigest(), sha256) else "damaged"
 
 

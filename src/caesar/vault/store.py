@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from caesar import faults
 from caesar.errors import CaesarError, MissingObject
 from caesar.vault.keys import fsync_dir, sync_file_system
 
@@ -36,6 +37,14 @@ _FAN = re.compile(r"[0-9a-f]{2}")
 _DOCUMENT = re.compile(r"[a-z][a-z0-9-]{0,40}")
 _SET_ASIDE = ".damaged"
 _COPY_BLOCK = 1 << 30
+
+COMMIT_POINT = faults.declare(
+    "store.commit", "a sealed object is written under its pending name and about to be made"
+    " durable under its real name (eio, enospc: the disk fails or is full; the object is not"
+    " stored)")
+READ_POINT = faults.declare(
+    "store.read", "a stored object is about to be opened for reading (verify, exports,"
+    " viewing; eio: the disk cannot read it)")
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,7 @@ class LocalStore:
     def commit(self, pending: Pending, name: str) -> bool:
         tmp = self._pending / pending.token
         final = self._path(name)
+        faults.point(COMMIT_POINT)
         if final.exists():
             tmp.unlink()
             self._neutral(self._pending)
@@ -156,6 +166,7 @@ class LocalStore:
         return self._path(name).exists()
 
     def open(self, name: str) -> BinaryIO:
+        faults.point(READ_POINT)
         try:
             return open(self._path(name), "rb")
         except FileNotFoundError:

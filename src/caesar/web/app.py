@@ -57,12 +57,13 @@ def create_app(archive: Archive) -> FastAPI:
     """The app for `archive`. It refuses to be built with a route that declares nothing."""
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Requests are CPU work under one interpreter lock: a few threads serve them as fast
         # as forty, and in the order they came (forty threads share the lock and all wait).
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         archive.access.security.flush()
+        app.state.web.settle_denials(all_minutes=True)
 
     app = FastAPI(title="Caesar Archive", version=__version__, lifespan=lifespan,
                   dependencies=[Depends(guard)], docs_url=None, redoc_url=None,

@@ -126,8 +126,16 @@ async def guard(request: Request) -> None:
     if not isinstance(need, Permission) or who is None:
         raise Forbidden(None)  # undeclared: the app refuses to start with one, so never here
     if not who.may(need):
-        await run_in_threadpool(web.deny, who, need)
+        await run_in_threadpool(web.deny, who, need, place(request))
         raise Forbidden(need)
+
+
+def place(request: Request) -> str:
+    """Where a request went, as the custody log names it: ``api.cases.show``."""
+    endpoint = request.scope.get("endpoint")
+    area = "api" if request.url.path.startswith("/api/") else "web"
+    module = getattr(endpoint, "__module__", "").rsplit(".", 1)[-1]
+    return f"{area}.{module}.{getattr(endpoint, '__name__', 'route')}".lower()[:40]
 
 
 async def _check_csrf(request: Request, who: Identity | None) -> None:

@@ -13,6 +13,7 @@ from caesar.access.roles import Permission
 from caesar.access.views import Identity
 from caesar.cases.views import CaseView
 from caesar.core import Archive
+from caesar.errors import ArchiveLocked
 from caesar.identify.table import CaseTable
 from caesar.web.rendering import Pages
 
@@ -52,10 +53,21 @@ class WebState:
             finally:
                 self.archive.case_index.invalidate()
 
-    def deny(self, who: Identity, permission: Permission) -> None:
-        """Record a refusal in the custody log."""
-        with self.changing():
-            self.archive.access.denials.record(who, permission)
+    def deny(self, who: Identity, permission: Permission, route: str) -> None:
+        """Count a refusal; write the custody-log entries of minutes that are over."""
+        if self.archive.access.denials.record(who.user_id, permission, route):
+            self.settle_denials(wait=0.0)
+
+    def settle_denials(self, *, wait: float = WRITE_WAIT, all_minutes: bool = False) -> None:
+        """One custody-log entry per person, permission, route and minute that is over (all
+        of them when the app stops). Refusals never wait for a busy archive: another command
+        holding the lock means the next refusal settles them."""
+        try:
+            with self.archive.writing(wait=wait):
+                if self.archive.access.denials.settle(all_minutes=all_minutes):
+                    self.archive.checkpoint()
+        except ArchiveLocked:
+            pass
 
 
 def web_state(request: Request) -> WebState:

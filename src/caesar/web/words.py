@@ -57,7 +57,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                      "confirmed": N_("Confirmed"), "rejected": N_("Rejected")},
     "decision": {"shortlist": N_("shortlisted"), "confirm": N_("confirmed"),
                  "reject": N_("rejected"), "undo": N_("undid the last decision"),
-                 "override": N_("lifted the exclusion")},
+                 "override": N_("lifted the exclusion"),
+                 "undo_requested": N_("asked to undo the confirmation (a second reviewer"
+                                      " must too)"),
+                 "reject_requested": N_("asked to reject the confirmed case (a second"
+                                        " reviewer must too)")},
     "factor": {"sex": N_("Sex"), "age": N_("Age"), "date": N_("Dates"),
                "branch": N_("Branch"), "detainee_number": N_("Detainee number"),
                "height": N_("Height"), "mark": N_("Mark"), "mark_detail": N_("Mark's detail"),

@@ -56,7 +56,9 @@ def match(web: Web, report_id: ReportId, case_id: CaseId) -> MatchView:
 def decide(web: Web, who: Who, report_id: ReportId, case_id: CaseId,
            body: Decision) -> MatchView:
     """Record a decision as the signed-in reviewer (confirming one's own shortlisting is
-    refused with 409)."""
+    refused with 409). Undoing or rejecting a confirmed match is recorded as a request (the
+    last decision ends in `_requested`) until a second, different reviewer does the same; the
+    same reviewer asking twice is refused with 409."""
     identify, actor = web.archive.identify, who.name
     note = body.reason.strip() if body.reason and body.reason.strip() else None
     with web.changing():

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from caesar.access.errors import SignInFailed, TooManyAttempts
+from caesar.access.errors import CodeAlreadyUsed, SignInFailed, TooManyAttempts
 from caesar.access.roles import Permission
 from caesar.access.views import DIGITS, LANGUAGES, PHOTO_VIEWS
 from caesar.web.gate import CSRF_COOKIE, PUBLIC, SESSION_COOKIE, requires
@@ -70,7 +70,7 @@ def sign_in(request: Request, web: Web, name: Text, password: Text,
         page = _login_form(request, web, next, error=refused.diagnostics(), status=429)
         page.headers["retry-after"] = str(refused.retry_after)
         return page
-    except SignInFailed as failed:
+    except (SignInFailed, CodeAlreadyUsed) as failed:
         return _login_form(request, web, next, error=failed.diagnostics(), status=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     cookie(response, request, SESSION_COOKIE, token,

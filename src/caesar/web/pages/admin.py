@@ -81,10 +81,22 @@ def _set_disabled(web: Web, actor: str, user_id: int, disabled: bool) -> Respons
 @router.get("/admin/security", response_class=HTMLResponse)
 @requires(Permission.security_read)
 def security_page(request: Request, web: Web) -> Response:
-    """Failed sign-ins and requests without a session (counts), and repeated refusals."""
+    """Failed sign-ins and requests without a session (counts), sign-ins slowed down, and
+    repeated refusals."""
     now = utc_now()
     access = web.archive.access
+    web.settle_denials(wait=0.0)
     return web.pages.render(request, "security.html", title=web.pages.text(request, "Security"),
                             day=access.security.summary(now - timedelta(days=1)),
                             week=access.security.summary(now - timedelta(days=7)),
-                            alerts=access.denials.alerts())
+                            alerts=access.denials.alerts(), throttles=access.throttle.list())
+
+
+@router.post("/admin/throttles/clear")
+@requires(Permission.users_manage)
+def clear_throttle(web: Web, who: Who, kind: Annotated[str, Form(pattern="^(account|client)$")],
+                   name: Annotated[str, Form(max_length=96)]) -> Response:
+    """Let an account or a place sign in again at once (logged)."""
+    with web.changing():
+        web.archive.access.clear_throttle(kind, name, actor=who.name)
+    return RedirectResponse("/admin/security", status_code=303)

@@ -96,7 +96,7 @@ def edit_page(request: Request, web: Web, case_id: CaseId) -> Response:
     case = web.archive.cases.show(case_id)
     return web.pages.render(request, "case_edit.html", title=_title(request, web, case),
                             case=case, values=current_values(case), findings=FINDINGS,
-                            statuses=STATUSES, identifications=IDENTIFICATIONS, kinds=KINDS,
+                            statuses=STATUSES, kinds=KINDS,
                             text_fields=TEXT_FIELDS, number_fields=NUMBER_FIELDS)
 
 
@@ -105,9 +105,8 @@ def edit_page(request: Request, web: Web, case_id: CaseId) -> Response:
 def save_edit(web: Web, who: Who, case_id: CaseId, sex: Field = "", age_min: Field = "",
               age_max: Field = "", height_cm: Field = "", hospital: Field = "",
               photographed_on: Field = "", marks: Field = "", clothing: Field = "",
-              notes: Field = "", status: Field = "draft",
-              identification: Field = "unidentified", detainee: Field = "", branch: Field = "",
-              forensic: Field = "",
+              notes: Field = "", status: Field = "draft", detainee: Field = "",
+              branch: Field = "", forensic: Field = "",
               findings: Annotated[list[str], Form(max_length=len(FINDINGS))] = []  # noqa: B006
               ) -> Response:
     """Save the fields that changed; each is logged with the value it had."""
@@ -115,7 +114,7 @@ def save_edit(web: Web, who: Who, case_id: CaseId, sex: Field = "", age_min: Fie
               "hospital": hospital, "photographed_on": photographed_on,
               "marks": ";".join(m.strip() for m in re.split(r"[;\n]", marks) if m.strip()),
               "findings": ";".join(sorted(findings)), "clothing": clothing, "notes": notes,
-              "status": status, "identification": identification, "detainee": detainee,
+              "status": status, "detainee": detainee,
               "branch": branch, "forensic": forensic}
     case = web.archive.cases.show(case_id)
     before = current_values(case)
@@ -178,7 +177,7 @@ def current_values(case: CaseView) -> dict[str, str]:
         **{name: getattr(case, name) or "" for name in TEXT_FIELDS},
         "photographed_on": case.photographed_on.isoformat() if case.photographed_on else "",
         "marks": ";".join(case.marks), "findings": ";".join(sorted(case.findings)),
-        "status": case.status, "identification": case.identification,
+        "status": case.status,
     }
     for kind in KINDS:
         decided = case.numbers_source.get(kind) == "analyst"

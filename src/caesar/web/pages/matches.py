@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caesar.access.roles import Permission
 from caesar.errors import NotFound
-from caesar.identify.review import STATUSES, SameReviewer
+from caesar.identify.review import REQUESTED, STATUSES, SameReviewer
 from caesar.identify.views import MatchView
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
@@ -33,6 +33,9 @@ NOTICES: Final = {
                   " liaison may now begin a disclosure session with the family."),
     "reject": N_("The case was rejected for this report; the reason is kept, encrypted."),
     "undo": N_("The last decision was undone; the undoing is recorded too."),
+    "requested": N_("Your request is recorded. Undoing or rejecting a confirmed"
+                    " identification takes two reviewers: it takes effect when a second,"
+                    " different reviewer does the same."),
     "override": N_("The exclusion was lifted: the case is ranked for this report."),
     "started": N_("A disclosure session was started.")}
 
@@ -89,7 +92,7 @@ def match_page(request: Request, web: Web, who: Who, report_id: ReportId, case_i
         report=report, case=case, candidate=candidate, decided=decided, sessions=sessions,
         default_view=who.photo_view,
         state=decided.status if decided else "candidate", notice=NOTICES.get(notice or ""),
-        refused=refused == "same-reviewer")
+        refused=refused if refused in ("same-reviewer", "same-request") else None)
 
 
 @router.post("/reports/{report_id}/matches/{case_id}")
@@ -114,7 +117,11 @@ def decide(web: Web, who: Who, report_id: ReportId, case_id: CaseId,
             else:
                 identify.override(report_id, case_id, who.name, reason=reason)
     except SameReviewer:
-        return RedirectResponse(f"{page}?refused=same-reviewer", status_code=303)
+        refused = "same-request" if action in ("undo", "reject") else "same-reviewer"
+        return RedirectResponse(f"{page}?refused={refused}", status_code=303)
+    decided = _decided(web, report_id, case_id)
+    if decided and decided.decisions and decided.decisions[-1].action.endswith(REQUESTED):
+        return RedirectResponse(f"{page}?notice=requested", status_code=303)
     return RedirectResponse(f"{page}?notice={action}", status_code=303)
 
 

@@ -1,7 +1,7 @@
 """The examination: each original's facts (tables, EXIF layout, thumbnail) and its findings.
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0014'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
