@@ -76,7 +76,9 @@ def test_a_crash_mid_replication_leaves_the_previous_replica_whole(site: Site,
     whole = caesar("verify", "--replica", "one", "--json")
     assert whole.exit_code == 0, whole.json()  # its previous snapshot, as it was
     assert whole.json()["checked"] == 10 and whole.json()["behind"] > 0
-    assert len(whole.json()["unreferenced"]) == 3  # what the killed run copied, kept
+    # What the killed run copied is kept: the third object and any other of the four copies
+    # in flight that finished before it died.
+    assert 3 <= len(whole.json()["unreferenced"]) <= 6
     died = caesar_dies(caesar.archive, "replicate.catalogue_written", "replicate", "one")
     assert died.returncode == -9
     torn = caesar("verify", "--replica", "one", "--json")
