@@ -33,7 +33,7 @@ def _path(site: Site, template: str) -> str:
     seeded = site.identification()
     values = {"case_id": str(case.id), "transfer_id": "1", "sha256": case.photos[0],
               "index": "0", "name": "caesar.css", "report_id": str(seeded.report),
-              "session_id": str(seeded.session), "number": "1", "kind": "detainee",
+              "session_id": str(seeded.session), "number": "1",
               "request_id": str(seeded.request),
               "photo_id": str(seeded.photo), "kind": "detainee"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], template)

@@ -30,7 +30,7 @@ from caesar.catalog.database import Catalog
 from caesar.catalog.exports import ExhibitItem, ExportRecord
 from caesar.catalog.models import Sighting, Transfer
 from caesar.catalog.queries import PhotoView, Queries
-from caesar.errors import NotFound, UsageError
+from caesar.errors import NotFound
 from caesar.identify.service import IdentifyService
 from caesar.identify.wording import Phrase
 from caesar.exports import data as data_export
