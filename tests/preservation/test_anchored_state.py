@@ -20,6 +20,7 @@ from .survival import add_photos, caesar_dies
 from caesar.catalog.database import make_engine
 from caesar.core import Archive
 from caesar.ledger.state import capture
+from caesar.preservation import anchor
 from caesar.preservation.anchor import Anchor
 from caesar.vault.keys import unlock_keys
 from caesar.vault.store import NEUTRAL_TIME, LocalStore
@@ -188,7 +189,7 @@ def test_a_crash_between_commit_and_signing_does_not_lock_anyone_out(
     source = tmp_path / "second"
     for seed in (30, 31):
         camera_jpeg(source / f"{seed}.jpg", seed=seed)
-    died = caesar_dies(caesar.archive, "anchor.committed", "ingest", str(source))
+    died = caesar_dies(caesar.archive, anchor.STATE_UNSIGNED, "ingest", str(source))
     assert died.returncode == -9
     # The catalogue is one commit ahead of its signed state: the next command signs it.
     assert caesar("photos", "list").exit_code == 0

@@ -12,6 +12,7 @@ from conftest import PASSPHRASE, Caesar, archive_bytes
 
 from caesar.core import Archive
 from caesar.errors import WrongPassphrase
+from caesar.vault import keys
 from caesar.vault.keys import KdfCost
 from caesar.vault.passphrase import WeakPassphrase, generate, weakness
 
@@ -88,8 +89,8 @@ def test_a_generated_new_passphrase_is_printed_once(filled: tuple[Caesar, list[s
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("moment", "works"), [("keys.rewrap_written", PASSPHRASE),
-                                               ("keys.rewrapped", NEW)])
+@pytest.mark.parametrize(("moment", "works"), [(keys.REWRAP_WRITTEN, PASSPHRASE),
+                                               (keys.REWRAPPED, NEW)])
 def test_a_crash_while_changing_leaves_one_passphrase_working(
         filled: tuple[Caesar, list[str]], moment: str, works: str) -> None:
     caesar, originals = filled

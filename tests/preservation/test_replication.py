@@ -10,6 +10,7 @@ import pytest
 
 from conftest import Caesar, archive_bytes
 
+from caesar.preservation import replicate
 from caesar.vault.store import NEUTRAL_TIME
 
 from .conftest import Site
@@ -71,7 +72,7 @@ def test_a_crash_mid_replication_leaves_the_previous_replica_whole(site: Site,
                                                                   tmp_path: Path) -> None:
     caesar = site.caesar
     add_photos(caesar, tmp_path / "more", 2, first=60)
-    died = caesar_dies(caesar.archive, "replicate.object_copied@3", "replicate", "one")
+    died = caesar_dies(caesar.archive, f"{replicate.OBJECT_COPIED}@3", "replicate", "one")
     assert died.returncode == -9, died.stderr
     whole = caesar("verify", "--replica", "one", "--json")
     assert whole.exit_code == 0, whole.json()  # its previous snapshot, as it was
@@ -79,7 +80,7 @@ def test_a_crash_mid_replication_leaves_the_previous_replica_whole(site: Site,
     # What the killed run copied is kept: the third object and any other of the four copies
     # in flight that finished before it died.
     assert 3 <= len(whole.json()["unreferenced"]) <= 6
-    died = caesar_dies(caesar.archive, "replicate.catalogue_written", "replicate", "one")
+    died = caesar_dies(caesar.archive, replicate.SNAPSHOT_WRITTEN, "replicate", "one")
     assert died.returncode == -9
     torn = caesar("verify", "--replica", "one", "--json")
     assert torn.exit_code == 1 and "interrupted" in torn.json()["state"]["problem"]
