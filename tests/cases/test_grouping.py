@@ -138,3 +138,21 @@ def test_a_photo_without_exif_joins_the_case_whose_number_it_shows() -> None:
               _photo("card", None, camera=None, values=("7100",))]
     assert _names([g for g in group_photos(photos, SETTINGS) if g.is_case]) == [
         ["a1", "a2", "a3", "card"]]
+
+
+def test_a_photo_of_another_folder_taken_meanwhile_never_cuts_a_body() -> None:
+    # A copy that kept its EXIF, filed elsewhere, taken in the middle of a body's photos.
+    photos = [_photo("a1", 0, values=("7100", "2562")), _photo("a2", 10), _photo("a3", 20),
+              _photo("copy", 25, folder="circulated"), _photo("a4", 30),
+              _photo("a5", 40, values=("7100", "2562"))]
+    cases = _names([g for g in group_photos(photos, SETTINGS) if g.is_case])
+    assert ["a1", "a2", "a3", "a4", "a5"] in cases
+
+
+def test_a_short_group_showing_a_body_s_number_joins_that_body() -> None:
+    photos = [_photo("a1", 0, values=("7100", "2562")), _photo("a2", 10), _photo("a3", 20),
+              _photo("later", 2000, values=("7100",)),
+              _photo("copy", 3000, folder="circulated", values=("2562",))]
+    cases = [sorted(p.sha256 for p in g.photos)
+             for g in group_photos(photos, SETTINGS) if g.is_case]
+    assert cases == [["a1", "a2", "a3", "copy", "later"]]

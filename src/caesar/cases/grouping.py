@@ -9,8 +9,9 @@ photos takes seconds and is easy to test. The cues, in the order they are applie
    such original, never a case of its own. Two camera originals are never copies of each other,
    however alike: they are two exposures.
 2. **Sequences.** A photographer takes a body's photos one after another with one camera, then
-   moves on: photos are ordered by camera and capture time, and a new group starts at a pause
-   longer than the camera's own *body pause*, a change of camera, or a change of folder. The
+   moves on: photos are ordered by camera, folder and capture time (photos of another folder
+   taken meanwhile, such as copies that kept their EXIF, never cut a body's sequence), and a
+   new group starts at a pause longer than the camera's own *body pause*. The
    pause is learned from the collection: a camera's intervals between photos fall into two
    groups (within a body: seconds; between bodies: minutes), and the pause is set in the gap
    between them, within ``min_gap_seconds`` and ``max_gap_seconds``; where a camera's
@@ -18,7 +19,9 @@ photos takes seconds and is easy to test. The cues, in the order they are applie
 3. **Numbers.** Where one group holds photos whose numbers name two different bodies (each
    shows two numbers that identify a body, and they share none), it is split at the longest
    pause between them; two neighbouring groups of one camera that show the same identifying
-   number are one body photographed with a long pause, and are joined. A number read in many
+   number are one body photographed with a long pause, and are joined; a group too short to
+   be a body's sequence (fewer than ``min_photos``) that shows a body's identifying number
+   elsewhere joins that body's group, as a photo without EXIF does. A number read in many
    groups (a branch) identifies no body.
 
 Every group is a case: a body is a case whether or not its numbers could be read. A group stays
@@ -188,7 +191,8 @@ def group_photos(photos: Sequence[PhotoFacts], settings: GroupingSettings,
     left out by the caller."""
     pauses = pauses or learn_pauses(photos, settings)
     timed = sorted((p for p in photos if p.taken_at is not None and p.camera is not None),
-                   key=lambda p: (p.camera or "", p.taken_at or datetime.min, p.sha256))
+                   key=lambda p: (p.camera or "", p.folder or "", p.taken_at or datetime.min,
+                                  p.sha256))
     runs: list[list[PhotoFacts]] = []
     for photo in timed:
         if runs and not _breaks(runs[-1][-1], photo, pauses):
@@ -197,8 +201,17 @@ def group_photos(photos: Sequence[PhotoFacts], settings: GroupingSettings,
             runs.append([photo])
     common = _recurring(runs)
     split = [part for run in runs for part in _split_by_numbers(run, common)]
-    groups = [Group(g) for g in _join_by_numbers(split, common)]
+    joined = _join_by_numbers(split, common)
+    groups = [Group(g) for g in joined if len(g) >= settings.min_photos]
     placed = {v: g for g in groups for p in g.photos for v in p.values - common}
+    for short in (g for g in joined if len(g) < settings.min_photos):
+        values = {v for p in short for v in p.values} - common
+        home = next((placed[v] for v in sorted(values) if v in placed), None)
+        if home is not None:
+            home.photos.extend(short)
+        else:
+            groups.append(Group(short))
+            placed.update({v: groups[-1] for v in values if v not in placed})
     for photo in (p for p in photos if p.taken_at is None or p.camera is None):
         home = next((placed[v] for v in sorted(photo.values - common) if v in placed), None)
         if home is not None:
