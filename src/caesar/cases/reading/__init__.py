@@ -88,7 +88,7 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
     pad_across, pad_along = line.height * 0.45, line.height * 1.0
     place = Place(line.centre, (line.length + 2 * pad_along, line.height + 2 * pad_across),
                   line.angle)
-    cut = straighten(rgb, place, inset=0.0)
+    cut = straighten(rgb, place)
     if cut is None:
         return []
     grey = cut.image

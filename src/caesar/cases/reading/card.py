@@ -23,11 +23,6 @@ class Card:
     angle: float  # degrees it was turned by to straighten it
     to_photo: np.ndarray  # 2x3 affine map from this image's pixels to the photo's
 
-    @property
-    def scale(self) -> float:
-        """Pixels of this image per pixel of the photo."""
-        return float(1 / np.hypot(self.to_photo[0, 0], self.to_photo[1, 0]))
-
     def box_of(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
         """The photo's upright box around a rectangle of this image."""
         corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], float)
@@ -44,18 +39,10 @@ class Place:
     size: tuple[float, float]  # along, across
     angle: float  # degrees that turn it level (OpenCV's sense: counter-clockwise positive)
 
-    def scaled(self, factor: float) -> Place:
-        """The same place in an image `factor` times as large."""
-        return Place((self.centre[0] * factor, self.centre[1] * factor),
-                     (self.size[0] * factor, self.size[1] * factor), self.angle)
 
-
-def straighten(rgb: np.ndarray, place: Place, *, inset: float = 0.04,
-               read_height: int = _READ_HEIGHT) -> Card | None:
-    """Cut what lies at `place` out of the photo, upright, enlarged for reading if small.
-
-    ``inset`` trims that share of each side (a card's faint edge); lines are cut with none.
-    """
+def straighten(rgb: np.ndarray, place: Place, *, read_height: int = _READ_HEIGHT
+               ) -> Card | None:
+    """Cut what lies at `place` out of the photo, upright, enlarged for reading if small."""
     height, width = rgb.shape[:2]
     (cx, cy), (w, h) = place.centre, place.size
     # Only the neighbourhood is turned: the whole photo would cost ten times as much.
@@ -67,8 +54,8 @@ def straighten(rgb: np.ndarray, place: Place, *, inset: float = 0.04,
     turn = cv2.getRotationMatrix2D(centre, place.angle, 1.0)
     upright = cv2.warpAffine(grey, turn, (grey.shape[1], grey.shape[0]),
                              flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    x0, x1 = round(centre[0] - w * (0.5 - inset)), round(centre[0] + w * (0.5 - inset))
-    y0, y1 = round(centre[1] - h * (0.5 - inset)), round(centre[1] + h * (0.5 - inset))
+    x0, x1 = round(centre[0] - w / 2), round(centre[0] + w / 2)
+    y0, y1 = round(centre[1] - h / 2), round(centre[1] + h / 2)
     x0, y0 = max(0, x0), max(0, y0)
     crop = upright[y0:max(y0, y1), x0:max(x0, x1)]
     if crop.shape[0] < 8 or crop.shape[1] < 8:
