@@ -58,6 +58,22 @@ class PhotoViewer:
         `writing` holds the archive's write lock around the log entry only (decoding takes
         far longer, and needs no lock).
         """
+        sha = self._showable(sha256)
+        image = render(self._vault.read_bytes("original", sha), rendition)
+        self._log_view(sha, rendition, actor, writing)
+        return image
+
+    def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str, *,
+                    writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+        """A JPEG of one region of the original (a number as the reader found it, `box` in
+        the original's pixels), grayscale and sharp enough to read, after its view is logged."""
+        sha = self._showable(sha256)
+        image = region(self._vault.read_bytes("original", sha), box)
+        self._log_view(sha, "number", actor, writing)
+        return image
+
+    def _showable(self, sha256: str) -> str:
+        """The original's SHA-256, once it is known to be an image that may be decoded."""
         sha = sha256.lower()
         with self._catalog.reader() as session:
             photo = session.get(Photo, sha)
@@ -67,32 +83,14 @@ class PhotoViewer:
         if not photo.media_type.startswith("image/") or flags & _NEVER_DECODED:
             raise NotShowable("This original cannot be shown as an image.",
                               hint="Its details list what is wrong with it.")
-        image = render(self._vault.read_bytes("original", sha), rendition)
+        return sha
+
+    def _log_view(self, sha: str, rendition: str, actor: str,
+                  writing: Callable[[], AbstractContextManager[None]]) -> None:
         with writing(), self._catalog.session() as session:
             self._ledger.append(session, [Event(
                 type="photo.viewed", time=self._clock(), actor=actor,
                 subject=Subject.original(sha), details={"rendition": rendition})])
-        return image
-
-
-    def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str, *,
-                    writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
-        """A JPEG of one region of the original (a number as the reader found it, `box` in
-        the original's pixels), grayscale and sharp enough to read, after its view is logged."""
-        sha = sha256.lower()
-        with self._catalog.reader() as session:
-            photo = session.get(Photo, sha)
-            if photo is None:
-                raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
-        if not photo.media_type.startswith("image/"):
-            raise NotShowable("This original cannot be shown as an image.",
-                              hint="Its details list what is wrong with it.")
-        image = region(self._vault.read_bytes("original", sha), box)
-        with writing(), self._catalog.session() as session:
-            self._ledger.append(session, [Event(
-                type="photo.viewed", time=self._clock(), actor=actor,
-                subject=Subject.original(sha), details={"rendition": "number"})])
-        return image
 
 
 def region(data: bytes, box: tuple[int, int, int, int], width: int = REGION_WIDTH) -> bytes:

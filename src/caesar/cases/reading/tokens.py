@@ -74,8 +74,9 @@ def _separators(found: list[Glyph]) -> list[bool]:
     for i, kind in enumerate(kinds):
         if kind != "slash":
             continue
-        before = next((n for n in range(i) if any(marks[i - n - 1:i])), i)
-        after = next((n for n in range(len(found) - i - 1) if any(marks[i + 1:i + 2 + n])),
+        # Glyphs between this stroke and the nearest mark (or the line's end) on each side.
+        before = next((n for n in range(i) if marks[i - 1 - n]), i)
+        after = next((n for n in range(len(found) - i - 1) if marks[i + 1 + n]),
                      len(found) - i - 1)
         if min(before, after) < _MIN_NUMBER:
             marks[i] = False
