@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted([*(ROOT / name for name in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")),
                     *(ROOT / "docs").rglob("*.md")])
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 CODE = re.compile(r"`[^`\n]*`")
 
 
@@ -81,5 +81,5 @@ def test_the_readme_fits_on_a_few_screens_and_leads_to_every_guide() -> None:
     assert "./setup.sh demo" in readme and "./setup.sh test" in readme  # CI runs the second
     guides = {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "guide").glob("*.md")}
     assert guides <= set(links(ROOT / "README.md"))
-    assert {"CONTRIBUTING.md", "docs/design.md", "docs/performance.md"} <= set(
-        link.partition("#")[0] for link in links(ROOT / "README.md"))
+    assert {"CONTRIBUTING.md", "docs/design.md", "docs/performance.md"} <= {
+        link.partition("#")[0] for link in links(ROOT / "README.md")}

@@ -125,15 +125,15 @@ def test_ranked_cases_are_a_compact_list_with_the_whole_explanation_behind_a_cli
     ranked = reviewer.get(f"/api/reports/{report}/matches").json()["candidates"]
     assert ranked[0]["case"] == case_id and not ranked[0]["excluded"]
     # One row a case: from its <tr id="case-N"> to the next case's (a row holds tables).
-    rows = re.findall(r'<tr id="case-(\d+)">(.*?)(?=<tr id="case-|$)', html, re.S)
+    rows = re.findall(r'<tr id="case-(\d+)">(.*?)(?=<tr id="case-|$)', html, re.DOTALL)
     assert [int(case) for case, _ in rows] == [c["case"] for c in ranked]
     for (_, row), candidate in zip(rows, ranked, strict=True):
         factors = candidate["factors"]
-        reasons = re.search(r'<ul class="reasons">(.*?)</ul>', row, re.S)
+        reasons = re.search(r'<ul class="reasons">(.*?)</ul>', row, re.DOTALL)
         assert reasons is not None
         assert reasons.group(1).count("<li") == min(3, len(factors))
         # The whole explanation, every factor, only inside the <details> a click opens.
-        opened = re.search(r"<details>.*?</details>", row, re.S)
+        opened = re.search(r"<details>.*?</details>", row, re.DOTALL)
         assert opened is not None and row.count('<table class="factors">') == 1
         assert opened.group(0).count('<th scope="row">') == len(factors)
     first, factors = rows[0][1], ranked[0]["factors"]
