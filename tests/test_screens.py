@@ -52,7 +52,8 @@ def test_a_reports_fields_are_escaped_on_screen_and_exact_in_json(caesar: Caesar
                                                                   tmp_path: Path) -> None:
     place = f"Damascus {OVERRIDE}hcnarb 215{CLEAR}"
     source = tmp_path / "reports.json"
-    source.write_text(json.dumps([{"ref": "r-1", "name": "Samer", "arrest_place": place}]),
+    name = f"Samer{CLEAR}{OVERRIDE}"
+    source.write_text(json.dumps([{"ref": "r-1", "name": name, "arrest_place": place}]),
                       "utf-8")
     added = caesar.json("missing", "add", "--from", str(source))
     report_id = str(added[0]["id"])
@@ -61,3 +62,14 @@ def test_a_reports_fields_are_escaped_on_screen_and_exact_in_json(caesar: Caesar
     assert "\u202e" not in shown.stdout and "\x1b" not in shown.stdout
     assert "Damascus \\u202ehcnarb 215\\x1b[2J" in shown.stdout
     assert caesar.json("missing", "show", report_id)["arrest_place"] == place
+    listed = caesar("missing", "list")  # a table
+    assert "Samer\\x1b[2J\\u202e" in listed.stdout and "\x1b" not in listed.stdout
+    assert caesar.json("missing", "list")[0]["name"] == name
+
+
+def test_an_error_message_shows_a_hostile_name_escaped(caesar: Caesar) -> None:
+    refused = caesar("--as", f"ghost{CLEAR}{OVERRIDE}", "--as-password-stdin", "missing",
+                     "list", input="whatever\n")
+    assert refused.exit_code == 2
+    assert "ghost\\x1b[2J\\u202e" in refused.stderr
+    assert "\x1b" not in refused.stderr and OVERRIDE not in refused.stderr

@@ -44,33 +44,42 @@ RULES: Final = (
 """Every field that needs more than the route's own permission."""
 
 
-def for_reader(document: Any, may: Callable[[Permission], bool]) -> Any:
-    """`document` (JSON-ready) with every field the reader may not see made ``null``."""
+def for_reader(document: Any, may: Callable[[Permission], bool], own: str) -> Any:
+    """`document` (JSON-ready) with every field the reader may not see made ``null``; the
+    reader's `own` name stays where it names them (what they asked for, what they did)."""
     hidden = frozenset(rule for rule in RULES if not may(rule.permission))
-    return _walk(document, hidden) if hidden else document
+    return _Walk(hidden, own).walk(document) if hidden else document
 
 
-def _walk(value: Any, hidden: frozenset[Rule]) -> Any:
-    if isinstance(value, list):
-        return [_walk(item, hidden) for item in value]
-    if not isinstance(value, dict):
-        return value
-    shown: dict[str, Any] = {}
-    for key, item in value.items():
-        rules = [r for r in hidden if r.key == key and (r.within is None or r.within in value)]
-        shown[key] = _withheld(item, hidden, hashes_only=all(r.permission == HASHES
-                                                             for r in rules)) \
-            if rules else _walk(item, hidden)
-    return shown
+@dataclass(frozen=True)
+class _Walk:
+    hidden: frozenset[Rule]
+    own: str
 
+    def walk(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.walk(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        shown: dict[str, Any] = {}
+        for key, item in value.items():
+            rules = [r for r in self.hidden
+                     if r.key == key and (r.within is None or r.within in value)]
+            if not rules or (item == self.own and all(r.permission == Permission.staff_read
+                                                      for r in rules)):
+                shown[key] = self.walk(item)
+            else:
+                shown[key] = self.withheld(item, hashes_only=all(r.permission == HASHES
+                                                                  for r in rules))
+        return shown
 
-def _withheld(value: Any, hidden: frozenset[Rule], *, hashes_only: bool) -> Any:
-    """`value` withheld: ``null``, a list of as many ``null``, an empty map. A list of
-    records under a hash rule (a page of photos) keeps its records, each walked itself."""
-    if isinstance(value, list):
-        if hashes_only:
-            return [_walk(item, hidden) if isinstance(item, dict) else None for item in value]
-        return [None] * len(value)
-    if isinstance(value, dict):
-        return {}
-    return None
+    def withheld(self, value: Any, *, hashes_only: bool) -> Any:
+        """`value` withheld: ``null``, a list of as many ``null``, an empty map. A list of
+        records under a hash rule (a page of photos) keeps its records, each walked."""
+        if isinstance(value, list):
+            if hashes_only:
+                return [self.walk(item) if isinstance(item, dict) else None for item in value]
+            return [None] * len(value)
+        if isinstance(value, dict):
+            return {}
+        return None

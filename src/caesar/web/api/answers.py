@@ -34,7 +34,7 @@ class ForReader(APIRoute):
                     or not hasattr(response, "body"):
                 return response
             document = json.loads(bytes(response.body))
-            shown = for_reader(document, who.may)
+            shown = for_reader(document, who.may, who.name)
             if shown is document:
                 return response
             headers = {k: v for k, v in response.headers.items() if k != "content-length"}
