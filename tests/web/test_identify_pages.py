@@ -85,7 +85,8 @@ def test_a_contact_is_shown_only_with_consent_and_never_in_the_history(site: Sit
     form = liaison.get(f"/reports/{willing}/edit").text
     assert CONTACT not in form
     saved = liaison.post(f"/reports/{willing}/edit", data={
-        "csrf_token": csrf_of(form), "shown": shown_of(form), "name": "Yusuf Haddad", "arrest_place": "Daraa",
+        "csrf_token": csrf_of(form), "shown": shown_of(form), "name": "Yusuf Haddad",
+        "arrest_place": "Daraa",
         "reporter_contact": "+999 222", "consent_contact": "yes", "consent_share": "archive",
         "mark_kind": [""]})
     assert saved.status_code == 303

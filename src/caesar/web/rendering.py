@@ -3,8 +3,8 @@
 Templates use `_("...")` for every word a person reads (extracted into the gettext
 catalogue), `loc` for numbers and dates, and `said(phrase)` for the matcher's explanations
 (`caesar.web.phrases`). User text that carries a bidirectional override is isolated
-(`caesar.web.isolation`), so it cannot reach beyond its field. Each page gets the menu of the areas the reader's
-role may open, the CSRF token for its forms, and the language switch.
+(`caesar.web.isolation`), so it cannot reach beyond its field. Each page gets the menu of
+the areas the reader's role may open, the CSRF token for its forms, and the language switch.
 """
 
 from __future__ import annotations
