@@ -218,6 +218,13 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def shown_of(html: str) -> str:
+    """The digest of the record as an edit form showed it (sent back on save)."""
+    found = re.search(r'name="shown" value="([0-9a-f]{64})"', html)
+    assert found, "the page has no edit form"
+    return found.group(1)
+
+
 @pytest.fixture(scope="session")
 def web_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A built archive with one account per role; never opened by a test itself."""

@@ -24,6 +24,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from caesar.access.roles import Role
+from caesar.identify.reports import parse_assignments
 
 from .conftest import NAMES, SECOND_REVIEWER, Site, password
 
@@ -367,3 +368,35 @@ def _read_in(page: Page, language: str) -> None:
     if page.locator("html").get_attribute("lang") != language:
         page.click(f"button[name=language][value={language}]")
         page.wait_for_load_state("networkidle")
+
+
+# Every text node holding a right-to-left override, with what encloses it: the nearest <bdi>
+# (its whole text) and that element's parent's tag.
+_OVERRIDES_AND_THEIR_BDI = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.data.includes("\\u202e")) continue;
+    const bdi = node.parentElement.closest("bdi");
+    found.push({text: node.data, bdi: bdi ? bdi.textContent : null,
+                field: bdi ? bdi.parentElement.tagName : null});
+  }
+  return found;
+}"""
+
+
+def test_an_override_in_a_report_stays_in_its_field(page: Page, site: Site) -> None:
+    place = "Damascus \u202ehcnarb 215"
+    name = "\u202eremaS"
+    with site.archive.writing():
+        report = site.archive.identify.add_report(
+            parse_assignments([f"name={name}", f"arrest_place={place}", "sex=M"]),
+            NAMES[Role.family_liaison])
+    page.goto(f"/reports/{report.id}")
+    found = page.evaluate(_OVERRIDES_AND_THEIR_BDI)
+    # The name (in the heading and its field) and the place, each alone in its own <bdi>.
+    assert sorted((f["text"], f["bdi"]) for f in found) == sorted(
+        [(name, name), (name, name), (place, place)])
+    assert {f["field"] for f in found} == {"SPAN"}
+    served = page.request.get(f"/api/reports/{report.id}").json()
+    assert (served["name"], served["arrest_place"]) == (name, place)

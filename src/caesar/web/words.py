@@ -175,6 +175,12 @@ class MarkChoices:
     places: tuple[tuple[str, str], ...]
     details: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # kind, words, details
 
+    def offers(self, kind: str, place: str, detail: str) -> tuple[bool, bool, bool]:
+        """Whether the choices offer a mark row's kind, place and detail (for that kind)."""
+        details = next((d for k, _, d in self.details if k == kind), ())
+        return (kind in {k for k, _ in self.kinds}, place in {p for p, _ in self.places},
+                detail in {d for d, _ in details})
+
 
 @cache
 def mark_choices(language: str) -> MarkChoices:
