@@ -51,6 +51,19 @@ def test_held_out_material_is_kept_apart_from_training() -> None:
     assert CLASSES[20:] == SEPARATORS + OTHER
 
 
+def test_the_generators_held_out_writing_is_never_trained_on() -> None:
+    """The held-out collections (`caesar demo generate --held-out`) measure the reader on
+    faces and hands it never learnt from."""
+    from caesar.demo.variety import HELD_OUT, Variety
+
+    def faces(variety: Variety) -> set[str]:
+        tables = (variety.typeset_fonts, variety.handwriting_fonts, variety.label_fonts)
+        return {name for table in tables for fonts in table.values() for name in fonts}
+
+    assert not faces(HELD_OUT) & set(TRAINING_FONTS)
+    assert not {h.name for h in HELD_OUT.hands} & set(TRAINING_HANDS)
+
+
 def test_the_shipped_model_reads_handwritten_digits_of_writers_it_never_saw() -> None:
     rng = np.random.default_rng(1)
     # Spread over the held-out part, which holds several writers.
