@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,8 +24,32 @@ from rich.text import Text
 
 from caesar.progress import ProgressCallback
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+UNCUT_WIDTH = 10_000
+"""Columns given to what is printed into a file or a pipe: wide enough that no table is cut."""
+
+
+class _UncutConsole(Console):
+    """A console that never cuts a table written to a file or a pipe.
+
+    Rich takes the width of whichever standard stream is a terminal (so `caesar ... > file`
+    typed in an 80-column terminal cut tables at 80), or `$COLUMNS`. Output that is not a
+    terminal gets as many columns as its content needs instead.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        measured = super().size
+        if self.is_terminal:
+            return measured
+        return ConsoleDimensions(UNCUT_WIDTH, measured.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+err = _UncutConsole(stderr=True, highlight=False, soft_wrap=True)
+out = _UncutConsole(highlight=False, soft_wrap=True)
 
 
 def emit_json(data: BaseModel | list[Any] | dict[str, Any]) -> None:
