@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyrage import x25519
-
 from conftest import PASSPHRASE, Caesar, archive_bytes
 from photos import camera_jpeg
+from pyrage import x25519
 
 from caesar.core import Archive
 from caesar.errors import WrongPassphrase

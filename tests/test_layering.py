@@ -38,7 +38,7 @@ def _imports(path: Path) -> set[str]:
 def test_every_package_has_a_layer() -> None:
     for path in SRC.iterdir():
         name = path.stem
-        if path.name.startswith("_") and name != "__main__" or path.name == "py.typed":
+        if (path.name.startswith("_") and name != "__main__") or path.name == "py.typed":
             continue
         assert name in LAYERS, f"{name} has no place in the layering: add it to LAYERS"
 

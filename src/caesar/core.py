@@ -28,7 +28,7 @@ from caesar.identify.photos import FAMILY_PHOTOS_DIR
 from caesar.identify.service import IdentifyService
 from caesar.identify.workspace import Workspace
 from caesar.intake.report import IngestReport
-from caesar.intake.service import Intake, IngestRequest
+from caesar.intake.service import IngestRequest, Intake
 from caesar.ledger.errors import TimestampError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
@@ -51,9 +51,9 @@ from caesar.vault.keys import (
     rewrap_master,
     unlock_keys,
 )
+from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.passphrase import require_strong
 from caesar.vault.shares import ShareSet, split
-from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.store import LocalStore, RemovableStore, open_store
 
 if TYPE_CHECKING:

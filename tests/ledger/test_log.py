@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, select
-
 from conftest import Caesar
 from photos import camera_jpeg
+from sqlalchemy import delete, func, select
 
 from caesar.catalog.custody import (
     CustodyCheckpoint,

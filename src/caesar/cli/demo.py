@@ -16,8 +16,15 @@ from caesar.cli.output import err, out, progress_bar
 from caesar.core import Archive
 from caesar.demo import doctored
 from caesar.demo.generate import generate_collection
-from caesar.demo.tour import (DEFAULT_DEMO, DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS,
-                              TourResult, prepare_archive, run_tour)
+from caesar.demo.tour import (
+    DEFAULT_DEMO,
+    DEMO_INVESTIGATOR,
+    DEMO_LIAISON,
+    DEMO_REVIEWERS,
+    TourResult,
+    prepare_archive,
+    run_tour,
+)
 from caesar.progress import from_counts
 from caesar.vault.keys import KdfCost
 

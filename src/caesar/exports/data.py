@@ -25,9 +25,9 @@ from typing import Any
 
 from caesar.cases.marks import without_texts
 from caesar.cases.views import CaseView
-from caesar.identify.views import MatchSummary, PartnerReport
 from caesar.exports.stats import tables as stat_tables
 from caesar.exports.views import DataFormat
+from caesar.identify.views import MatchSummary, PartnerReport
 
 FTM_FILE = "entities.ftm.json"
 

@@ -28,8 +28,7 @@ from caesar.errors import CaesarError, NotFound
 from caesar.exports.folder import in_memory
 from caesar.exports.held import HeldPackages
 from caesar.exports.service import ExportService, Lock
-from caesar.exports.views import (EvidenceOptions, ExhibitOptions, ExportParams, ExportResult,
-                                  Plan)
+from caesar.exports.views import EvidenceOptions, ExhibitOptions, ExportParams, ExportResult, Plan
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher

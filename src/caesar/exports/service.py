@@ -31,8 +31,6 @@ from caesar.catalog.exports import ExhibitItem, ExportRecord
 from caesar.catalog.models import Sighting, Transfer
 from caesar.catalog.queries import PhotoView, Queries
 from caesar.errors import NotFound
-from caesar.identify.service import IdentifyService
-from caesar.identify.wording import Phrase
 from caesar.exports import data as data_export
 from caesar.exports import evidence, folder, marks, plan_words, selection, stats
 from caesar.exports.evidence import BagWriter, People
@@ -60,6 +58,8 @@ from caesar.exports.views import (
 )
 from caesar.forensics.findings import METHOD_VERSION
 from caesar.forensics.service import ExaminationService
+from caesar.identify.service import IdentifyService
+from caesar.identify.wording import Phrase
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher

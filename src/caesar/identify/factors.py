@@ -30,15 +30,40 @@ from caesar.cases.vocabulary import details_for
 from caesar.identify.branches import branch_label
 from caesar.identify.comparison import spelt
 from caesar.identify.inscriptions import TEXTS
-from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
-                                   TEXT_SAME, Relation, detail_likelihood, explain_detail,
-                                   explain_text, relation)
+from caesar.identify.marks import (
+    ABSENT_SAME,
+    DETAILS,
+    PLACE_SAME,
+    PLACES,
+    RELATIONS,
+    TEXT_SAME,
+    Relation,
+    detail_likelihood,
+    explain_detail,
+    explain_text,
+    relation,
+)
 from caesar.identify.marks import explain as explain_mark
-from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, compare_names, part_weight,
-                                   parts_words, spellings_of)
+from caesar.identify.names import (
+    CLOSE,
+    SAME_NAME,
+    PersonName,
+    compare_names,
+    part_weight,
+    parts_words,
+    spellings_of,
+)
 from caesar.identify.records import ReportRecord
-from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
-                                   age_band, age_distance)
+from caesar.identify.table import (
+    PRIOR_CASES,
+    Bools,
+    CaseFacts,
+    CaseTable,
+    Floats,
+    Ints,
+    age_band,
+    age_distance,
+)
 from caesar.identify.wording import N_, Code, Listing, Number, Phrase, counted, phrase
 
 MARGIN_DAYS = 30
@@ -390,7 +415,7 @@ def _text_levels(mark: Mark, rows: Ints, entries: Ints) -> Floats:
         if text == "unknown":
             continue
         among = (per_text[t] + PRIOR_CASES * _TEXT_PRIOR[text]) / (recorded + PRIOR_CASES)
-        levels[_TEXT_OF == t] = math.log10(TEXT_SAME[text] / among)
+        levels[t == _TEXT_OF] = math.log10(TEXT_SAME[text] / among)
     return levels
 
 

@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caesar.catalog.identify import (CaseName, Match, MissingReport, MissingReporter,
-                                     ReportChange)
+from caesar.catalog.identify import CaseName, Match, MissingReport, MissingReporter, ReportChange
 from caesar.errors import UsageError
 from caesar.identify import disclosure, photos, review
 from caesar.identify.duplicates import find_duplicates
@@ -27,16 +26,34 @@ from caesar.identify.factors import ReportFacts
 from caesar.identify.matching import Candidate, rank
 from caesar.identify.names import person_name, same_name, words
 from caesar.identify.photos import Upload
-from caesar.identify.records import (ReportRecord, apply_fields, load_reports, open_json,
-                                     seal_json)
+from caesar.identify.records import ReportRecord, apply_fields, load_reports, open_json, seal_json
 from caesar.identify.reports import ReportFields
 from caesar.identify.table import CaseFacts, CaseTable, build_table
-from caesar.identify.views import (CandidateView, ChangeView, DisclosureView, DuplicateView,
-                                   FamilyPhotoView, ImportedReport, MatchResult, MatchSummary,
-                                   MatchView, Material, PartnerReport, PhotosAdded,
-                                   ReporterView, ReportSummary, ReportView)
-from caesar.identify.workspace import (Workspace, get_case, get_report, live_report, now,
-                                       sync_resolution)
+from caesar.identify.views import (
+    CandidateView,
+    ChangeView,
+    DisclosureView,
+    DuplicateView,
+    FamilyPhotoView,
+    ImportedReport,
+    MatchResult,
+    MatchSummary,
+    MatchView,
+    Material,
+    PartnerReport,
+    PhotosAdded,
+    ReporterView,
+    ReportSummary,
+    ReportView,
+)
+from caesar.identify.workspace import (
+    Workspace,
+    get_case,
+    get_report,
+    live_report,
+    now,
+    sync_resolution,
+)
 from caesar.ledger.events import Event, Subject
 from caesar.vault.fields import FieldCipher
 

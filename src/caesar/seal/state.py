@@ -14,6 +14,7 @@ seized machine still reveals, and how to wipe the state (`caesar seal --forget`)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -135,8 +136,7 @@ def forget(folder: Path) -> bool:
         path.unlink()
     if found:
         fsync_dir(folder)
-    try:
+    # not empty (someone put other files there) or already gone: leave it
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass  # not empty (someone put other files there) or already gone: leave it
     return found

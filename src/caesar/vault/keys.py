@@ -16,7 +16,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ _MASTER_AAD = b"caesar-archive master key v1"
 _SECRETS_AAD = b"caesar-archive secrets v1"
 
 
-class KdfCost(str, Enum):
+class KdfCost(StrEnum):
     """How hard the passphrase KDF works. `test` is only for test suites."""
 
     normal = "normal"

@@ -11,8 +11,13 @@ from functools import cache
 from typing import Final
 
 from caesar.cases.marks import read_mark
-from caesar.cases.vocabulary import (BODY_LOCATIONS, MARK_DETAILS, MARK_KIND_WORDS,
-                                     MARK_KINDS, PLACE_WORDS)
+from caesar.cases.vocabulary import (
+    BODY_LOCATIONS,
+    MARK_DETAILS,
+    MARK_KIND_WORDS,
+    MARK_KINDS,
+    PLACE_WORDS,
+)
 from caesar.web.i18n import N_, translations
 
 LABELS: Final[dict[str, dict[str, str]]] = {

@@ -24,8 +24,7 @@ from caesar.identify.wording import Phrase
 from caesar.web.diffs import Piece, diff
 from caesar.web.gate import requires
 from caesar.web.i18n import N_, Locale
-from caesar.web.pages.report_form import (ReportForm, fields_of, form_values, mark_rows,
-                                          values_of)
+from caesar.web.pages.report_form import ReportForm, fields_of, form_values, mark_rows, values_of
 from caesar.web.params import PageNumber, ReportId, Web, Who
 from caesar.web.rendering import MenuItem
 from caesar.web.words import label, mark_choices, mark_words
