@@ -13,8 +13,8 @@ import typer
 from caesar.cli.context import state
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
+from caesar.files import write_atomic
 from caesar.ledger.views import InclusionView
-from caesar.vault.keys import write_atomic
 
 app = typer.Typer(help="The custody log: a signed, append-only record of everything that"
                   " happens to the evidence, built to be published.", no_args_is_help=True)

@@ -17,7 +17,7 @@ from typing import Any
 from followthemoney import model
 
 from caesar.cases.marks import without_texts
-from caesar.exports.data import DataSet
+from caesar.exports.dataset import DataSet
 
 PREFIX = "caesar"
 _GENDER = {"M": "male", "F": "female"}

@@ -33,6 +33,7 @@ from caesar.catalog.queries import PhotoView, Queries
 from caesar.errors import NotFound
 from caesar.exports import data as data_export
 from caesar.exports import evidence, folder, marks, plan_words, selection, stats
+from caesar.exports.dataset import DataSet
 from caesar.exports.evidence import BagWriter, People
 from caesar.exports.report import (
     CaseRow,
@@ -415,14 +416,14 @@ class ExportService:
                                                         (out / m.name for m in made)),
                             counts=counts)
 
-    def _dataset(self, actor: str | None) -> data_export.DataSet:
+    def _dataset(self, actor: str | None) -> DataSet:
         """What a data export holds; `actor` hands the reports over (None: only to plan)."""
         reports = self._identify.partner_reports(actor or "", hand_over=actor is not None)
         shared = {r.id for r in reports}
         # Only identifications two reviewers confirmed, and only for reports the families
         # agreed to share: a candidate is not a finding, and must not reach a partner as one.
         matches = [m for m in self._identify.matches("confirmed") if m.report in shared]
-        return data_export.DataSet(cases=self._cases.cases(), reports=reports,
+        return DataSet(cases=self._cases.cases(), reports=reports,
                                    matches=matches)
 
     def stats(self, out: Path, actor: str) -> list[Path]:

@@ -28,7 +28,6 @@ from caesar.errors import SourceError
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
-from caesar.intake.sources import FileEntry, SkippedEntry
 from caesar.intake.steps import (
     IN_MEMORY_LIMIT,
     Context,
@@ -43,6 +42,7 @@ from caesar.progress import ProgressCallback
 from caesar.seal.errors import BundleError
 from caesar.seal.reader import Bundle
 from caesar.settings import IntakeSettings
+from caesar.sources import FileEntry, SkippedEntry
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import open_store

@@ -22,8 +22,8 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+from caesar.files import fsync_dir, write_atomic
 from caesar.seal.errors import SealError
-from caesar.vault.keys import fsync_dir, write_atomic
 
 STATE_ENV = "CAESAR_SEAL_STATE"
 KEY_FILE = "key"
