@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ledger",),
     ("catalog", "vault"),
     # base
-    ("settings", "progress", "files", "sources"),
+    ("settings", "progress", "files", "sources", "locking"),
     ("faults",),
     ("errors",),
 )

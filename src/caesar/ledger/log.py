@@ -53,6 +53,7 @@ from caesar.ledger.views import (
     LogState,
     TimestampView,
 )
+from caesar.locking import UnlockedWrite, WriteLock
 from caesar.vault.keys import Keys
 
 _ENTRIES = cast(Table, CustodyEntry.__table__)
@@ -70,8 +71,11 @@ def _b64(data: bytes) -> str:
 class CustodyLog:
     """The archive's append-only, signed custody log, stored in its catalogue."""
 
-    def __init__(self, catalog: Catalog, keys: Keys) -> None:
+    def __init__(self, catalog: Catalog, keys: Keys, lock: WriteLock | None = None) -> None:
+        """`lock`: the archive's write lock, which whoever appends must hold; None for a log
+        opened only to be read and verified (a replica's copy), which refuses every append."""
         self._catalog = catalog
+        self.lock = lock
         self._pseudonym_key = keys.pseudonyms
         self._signer = Ed25519PrivateKey.from_private_bytes(keys.signing_seed)
         self._pseudonyms: dict[str, str] = {}
@@ -87,8 +91,10 @@ class CustodyLog:
     def append(self, session: Session, events: Iterable[Event]) -> range:
         """Append ``events`` in order inside ``session``'s transaction; return their indices.
 
-        The caller holds the archive's write lock, so nobody else appends meanwhile.
+        Raises :class:`~caesar.locking.UnlockedWrite` unless the calling thread holds the
+        archive's write lock, so nobody else appends meanwhile.
         """
+        self._require_lock("A custody-log entry was appended")
         batch = list(events)
         if not batch:
             return range(0)
@@ -119,6 +125,12 @@ class CustodyLog:
                               "nothing can be appended", hint=storage.RUN_VERIFY) from None
         return range(size, size + len(batch))
 
+    def _require_lock(self, what: str) -> None:
+        if self.lock is None:
+            raise UnlockedWrite(f"{what} to a custody log opened only to be read.",
+                                hint="This is a defect in Caesar Archive: nothing was written.")
+        self.lock.require(what)
+
     def _encode(self, event: Event, index: int, commitments: list[tuple[Any, ...]]) -> bytes:
         subject = None
         if event.subject is not None:
@@ -141,6 +153,7 @@ class CustodyLog:
                               hint="Nothing was signed. Run `caesar ledger verify`.")
         if size == 0 or (latest is not None and latest.size == size):
             return latest.note if latest else None
+        self._require_lock("A checkpoint was signed")
         log_origin = storage.origin(session, create=True) or ""
         tree = storage.StoredTree(session)
         root = merkle.root_hash(size, tree)
