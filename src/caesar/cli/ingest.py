@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, progress_bar
 from caesar.intake.report import IngestReport
 from caesar.intake.service import IngestRequest
@@ -39,13 +39,11 @@ def ingest(
     checksum_mismatch, and an invalid bag is still preserved, with every reason reported (exit
     1). If a run is interrupted, run the same command again: it finishes the job.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    request = IngestRequest(sources=sources, actor=cli.actor(archive), operator=operator,
-                            label=label)
-    with progress_bar("ingesting") as progress:
-        report = archive.ingest(request, progress)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        request = IngestRequest(sources=sources, actor=actor, operator=operator,
+                                label=label)
+        with progress_bar("ingesting") as progress:
+            report = archive.ingest(request, progress)
     if json_:
         emit_json(report)
     else:
