@@ -12,7 +12,8 @@ from caesar.access.views import Digits, Language
 from caesar.cases.marks import read_mark
 from caesar.identify import inscriptions
 from caesar.identify.branches import branch_label
-from caesar.identify.factors import ReportFacts, Weighed, explain
+from caesar.identify.explanations import explain
+from caesar.identify.factors import ReportFacts, Weighed
 from caesar.identify.names import person_name
 from caesar.identify.reports import parse_assignments
 from caesar.identify.table import CaseFacts

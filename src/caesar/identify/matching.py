@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from caesar.identify.explanations import explain
 from caesar.identify.factors import (
     MARGIN_DAYS,
     ReportFacts,
     Weighed,
     exclusions,
-    explain,
     name_weight,
     rows_of,
     weigh,
