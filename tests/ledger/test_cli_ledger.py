@@ -317,7 +317,7 @@ def test_a_log_rewritten_with_a_recomputed_tree_contradicts_its_checkpoints(
     assert any("the log was rewritten" in p for p in report["problems"])
     assert any("are not consistent" in p for p in report["problems"])
     # Nor will the archive sign on top of it: the next checkpoint must extend the last.
-    with archive.catalog.session() as session, pytest.raises(
+    with archive.writing(), archive.catalog.session() as session, pytest.raises(
             LedgerError, match="no longer extends its last checkpoint"):
         archive.ledger.append(session, [Event(type="verify.run", time=datetime.now(UTC),
                                               actor="owner")])
