@@ -11,11 +11,9 @@ from __future__ import annotations
 import fcntl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from caesar.errors import ArchiveLocked, CaesarError
 
@@ -82,28 +80,3 @@ class WriteLock:
 
 class UnlockedWrite(CaesarError):
     """Something tried to change the archive without holding its write lock."""
-
-
-class Writer(Protocol):
-    """A service whose methods that write hold the archive's write lock (see :func:`writes`)."""
-
-    @property
-    def write_lock(self) -> WriteLock:
-        """The archive's write lock."""
-        ...
-
-
-S = TypeVar("S", bound=Writer)
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def writes(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-    """Run a service method under the archive's write lock: the one way to take it."""
-
-    @wraps(method)
-    def holding(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self.write_lock.hold():
-            return method(self, *args, **kwargs)
-
-    return holding
