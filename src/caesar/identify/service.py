@@ -124,7 +124,7 @@ class IdentifyService:
     def reports(self, actor: str, *, name: str | None = None) -> list[ReportSummary]:
         """Every report in id order, or those whose names hold every word of `name` in any
         spelling, Arabic or Latin (a logged view of the list)."""
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             records = load_reports(session, self._w.cipher)
             if name is not None:
                 records = [r for r in records if names_hold(r, name)]
@@ -141,7 +141,7 @@ class IdentifyService:
         With `contact`, the reporters' contacts are shown, only for reporters who consented
         to be contacted, and that is logged too.
         """
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             get_report(session, report_id)
             (record,) = load_reports(session, self._w.cipher, ids=[report_id])
             events = [Event(type="report.viewed", time=now(), actor=actor,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -124,6 +125,14 @@ class CustodyLog:
             raise LedgerError("the custody log's tables hold rows past its last entry, so "
                               "nothing can be appended", hint=storage.RUN_VERIFY) from None
         return range(size, size + len(batch))
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the archive's write lock (again, if this thread already does) for a
+        transaction that appends: what a service method that writes wraps its work in."""
+        if self.lock is None:
+            raise UnlockedWrite("A write to a custody log opened only to be read.",
+                                hint="This is a defect in Caesar Archive: nothing was written.")
+        return self.lock.hold()
 
     def _require_lock(self, what: str) -> None:
         if self.lock is None:
