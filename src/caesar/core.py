@@ -294,7 +294,7 @@ class Archive:
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                              vault=self.vault, cases=self.cases, identify=self.identify,
-                             archive=self.path, store=store, lock=self.writing)
+                             archive=self.path, store=store)
 
     @cached_property
     def export_requests(self) -> ExportRequests:
@@ -302,7 +302,7 @@ class Archive:
         from caesar.exports.requests import ExportRequests
 
         return ExportRequests(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
-                              exports=self.exports, archive=self.path, lock=self.writing)
+                              exports=self.exports, archive=self.path)
 
     @cached_property
     def examination(self) -> ExaminationService:
@@ -329,7 +329,7 @@ class Archive:
     def preservation(self) -> Preservation:
         """Verification, replicas and replication (repairs: :meth:`repair`); built on each use
         with the archive's current :attr:`state`."""
-        return Preservation(self._holdings(), self.state, self.writing)
+        return Preservation(self._holdings(), self.state)
 
     def _holdings(self) -> Holdings:
         return Holdings(path=self.path, settings=self.settings, keys=self.keys,

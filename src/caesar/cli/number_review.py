@@ -77,8 +77,7 @@ def _show(archive: Archive, item: QueueItem, actor: str, images: bool) -> None:
     if images and item.evidence:
         first = item.evidence[0]
         x0, y0, x1, y1 = first.box
-        with archive.writing():
-            data = archive.access.viewer.show_region(first.sha256, (x0, y0, x1, y1), actor)
+        data = archive.access.viewer.show_region(first.sha256, (x0, y0, x1, y1), actor)
         out.print(half_blocks(data, min(72, out.width - 2)))
 
 

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -70,7 +70,6 @@ from caesar.vault.objects import ObjectVault
 if TYPE_CHECKING:
     from caesar.exports.exhibit import Job, Rendered
 
-Lock = Callable[[], AbstractContextManager[None]]
 Item = tuple[str, str, str, int | None]  # exhibit id, file, original, case
 
 
@@ -92,7 +91,7 @@ class ExportService:
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys, vault: ObjectVault,
                  cases: CaseService, identify: IdentifyService, archive: Path,
-                 store: Path | None, lock: Lock, workers: int | None = None) -> None:
+                 store: Path | None, workers: int | None = None) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
@@ -102,7 +101,6 @@ class ExportService:
         self._fields = FieldCipher(keys)
         self._archive = archive
         self._store = store
-        self._lock = lock
         self._workers = workers or os.cpu_count() or 1
 
     def _staged(self, out: Path) -> AbstractContextManager[Path]:
@@ -132,7 +130,7 @@ class ExportService:
         people = People(self._ledger.pseudonym, reveal=options.reveal_operators)
         # The PDF takes seconds of layout: another process loads WeasyPrint while this one
         # records the export, then lays the report out while this one decrypts the originals.
-        with self._lock(), self._staged(out) as stage, ProcessPoolExecutor(
+        with self._ledger.writing(), self._staged(out) as stage, ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=load_pdf_renderer) as pdf_maker:
             bag = BagWriter(stage)
@@ -303,7 +301,7 @@ class ExportService:
         """Write the exhibition set of `plan` into `out`; the custody log records it."""
         from caesar.exports import exhibit as render  # OpenCV and the detector: only here
 
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             with self._catalog.reader() as session:
                 # Marked restricted since the plan was made: still never shown.
                 closed = selection.restricted(session, plan.originals)
@@ -371,7 +369,7 @@ class ExportService:
     def resolve(self, exhibit_id: str, actor: str) -> Resolution:
         """The original an exhibit id stands for (archive staff only); the look-up is logged."""
         key = exhibit_id.strip().upper()
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             item = session.get(ExhibitItem, key)
             if item is None:
                 raise NotFound(f"No exhibit {exhibit_id} was exported from this archive.",
@@ -388,7 +386,7 @@ class ExportService:
     def mark(self, sha256: str, actor: str, *, regions: list[marks.Region],
              restricted: bool | None, clear_regions: bool) -> MarkView:
         """Mark regions to blur on an original, or restrict it (see :mod:`caesar.exports.marks`)."""
-        with self._lock():
+        with self._ledger.writing():
             return marks.mark(self._catalog, self._ledger, sha256, actor, regions=regions,
                               restricted=restricted, clear_regions=clear_regions)
 
@@ -403,7 +401,7 @@ class ExportService:
 
     def data(self, plan: Plan, out: Path, actor: str, options: DataOptions) -> ExportResult:
         """Write the data export into `out`; the custody log records it."""
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             dataset = self._dataset(actor)
             made = data_export.write(dataset, options.format, stage)
             counts = data_export.counts(dataset)
@@ -428,7 +426,7 @@ class ExportService:
 
     def stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             cases = self._cases.cases()
             made = stats.write(cases, stage, archive_label=self._archive.name)
             with self._catalog.session() as session:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -224,7 +224,7 @@ class IdentifyService:
         return photos.listed(self._w, report_id, actor)
 
     def photo_image(self, report_id: int, photo_id: int, actor: str, *,
-                    writing: Callable[[], AbstractContextManager[None]] = nullcontext
+                    writing: Callable[[], AbstractContextManager[None]] | None = None
                     ) -> bytes:
         """A clean copy (JPEG, no metadata) of one held photo; the showing is logged
         (`writing` holds the write lock around the log entry only)."""
