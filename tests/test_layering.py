@@ -1,4 +1,4 @@
-"""The architecture as drawn in docs/architecture.md: imports flow one way, with no cycle."""
+"""The architecture as drawn in docs/design.md: imports flow one way, with no cycle."""
 
 from __future__ import annotations
 
