@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything Caesar Archive needs on a fresh Debian machine, then runs one job:
 #   ./setup.sh demo [OPTIONS]   the synthetic archive, end to end (see `caesar demo --help`)
-#   ./setup.sh test [PYTEST ARGS]   the whole test suite
+#   ./setup.sh test [PYTEST ARGS]   the checkers (ruff, mypy --strict), then the test suite
 #   ./setup.sh bench NAME [ARGS]    a benchmark from bench/
 # Debian packages are installed with apt-get (as root, or through sudo); Python packages go into
 # .venv/ inside this checkout. Nothing is asked on standard input.
@@ -59,7 +59,7 @@ install_python() {
   log "installing Python packages into .venv/"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench]'
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench,dev]'
   .venv/bin/pip install -q --disable-pip-version-check --no-deps "${NO_DEPS_PACKAGES[@]}"
   rm -f .venv/.installed-*
   touch "$stamp"
@@ -72,7 +72,10 @@ install_debian
 install_python
 case "$job" in
   demo) exec .venv/bin/caesar demo "$@" ;;
-  test) exec .venv/bin/python -m pytest "$@" ;;
+  test)
+    log "ruff check"; .venv/bin/ruff check
+    log "mypy (strict)"; .venv/bin/mypy src
+    exec .venv/bin/python -m pytest "$@" ;;
   bench) name=$1; shift; exec .venv/bin/python "bench/$name.py" "$@" ;;
   *) echo "unknown job: $job (demo, test or bench)" >&2; exit 2 ;;
 esac

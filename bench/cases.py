@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, env, new_archive, timed, workspace  # noqa: E402
+from common import CAESAR, env, new_archive, timed, workspace
 
-from caesar.demo.generate import generate_collection  # noqa: E402
-from caesar.demo.truth import Truth  # noqa: E402
+from caesar.demo.generate import generate_collection
+from caesar.demo.truth import Truth
 
 KINDS = ("detainee", "branch", "forensic")
 # Issue 16's targets on held-out material, by row.
@@ -164,7 +164,7 @@ def _score(truth: Truth, cases: list[dict[str, Any]], queue: list[dict[str, Any]
         for k in KINDS:
             got, want = read[k] or "", values[k]
             if expected[k] and len(got) == len(want):
-                figures.confusion.update((t, g) for t, g in zip(want, got) if t != g)
+                figures.confusion.update((t, g) for t, g in zip(want, got, strict=True) if t != g)
     for script in ("western", "arabic_indic"):
         n = total[script]
         rows[f"numbers exact: {script}"] = (

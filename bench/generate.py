@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from caesar.demo.generate import cases_and_reports, generate_collection
+from caesar.demo.generate import cases_and_reports, generate_collection  # noqa: E402
 
 
 def _cpu_seconds() -> float:

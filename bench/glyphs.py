@@ -37,15 +37,32 @@ import numpy as np  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
 from caesar.cases.reading.card import Glyph  # noqa: E402
-from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER,  # noqa: E402
-                                         SEPARATORS, WESTERN, GlyphModel, load, shipped)
+from caesar.cases.reading.glyphs import (  # noqa: E402
+    ARABIC_INDIC,
+    CLASSES,
+    DIGITS,
+    OTHER,
+    SEPARATORS,
+    WESTERN,
+    GlyphModel,
+    load,
+    shipped,
+)
 from caesar.cases.reading.hands import HANDS, Hand  # noqa: E402
 from caesar.cases.reading.printed import digit_fonts, draws  # noqa: E402
-from caesar.cases.reading.training import (HELD_OUT_FONTS, HELD_OUT_HANDS,  # noqa: E402
-                                           LATIN_LETTERS, SCANNED_FOR_TRAINING,
-                                           TRAINING_FONTS, TRAINING_HANDS, handwritten,
-                                           printed, scanned_digits, training_fonts)
 from caesar.cases.reading.strokes import LETTER_HANDS  # noqa: E402
+from caesar.cases.reading.training import (  # noqa: E402
+    HELD_OUT_FONTS,
+    HELD_OUT_HANDS,
+    LATIN_LETTERS,
+    SCANNED_FOR_TRAINING,
+    TRAINING_FONTS,
+    TRAINING_HANDS,
+    handwritten,
+    printed,
+    scanned_digits,
+    training_fonts,
+)
 
 Sample = tuple[Glyph, str]
 SEED = 2027  # not the training seed: fresh draws even of training-like material
@@ -82,7 +99,7 @@ def main() -> None:
           for hand in HELD_OUT_HANDS],
     ]
     seen = [
-        ("scanned 0-%d (trained on)" % (SCANNED_FOR_TRAINING - 1),
+        (f"scanned 0-{SCANNED_FOR_TRAINING - 1} (trained on)",
          list(scanned_digits(range(SCANNED_FOR_TRAINING), 1, rng))),
         ("training fonts", _material(trained, (), max(1, args.draws // 2), rng)),
         ("training hands", _material((), [HANDS[h] for h in TRAINING_HANDS],

@@ -44,22 +44,22 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSPHRASE, workspace  # noqa: E402
+from common import PASSPHRASE, workspace
 
-from caesar.cases.marks import read_mark, without_texts  # noqa: E402
-from caesar.core import Archive  # noqa: E402
-from caesar.demo.evidence import Population, Told  # noqa: E402
-from caesar.demo.generate import cases_and_reports  # noqa: E402
-from caesar.demo.reports import reports_json  # noqa: E402
-from caesar.demo.truth import CaseTruth, MarkTruth, ReportTruth, Truth  # noqa: E402
-from caesar.identify.duplicates import find_duplicates  # noqa: E402
-from caesar.identify.factors import ReportFacts  # noqa: E402
-from caesar.identify.matching import block, rank, scores  # noqa: E402
-from caesar.identify.records import ReportRecord, load_reports  # noqa: E402
-from caesar.identify.reports import read_reports  # noqa: E402
-from caesar.identify.table import CaseFacts, CaseTable, build_table  # noqa: E402
-from caesar.vault.fields import FieldCipher  # noqa: E402
-from caesar.vault.keys import KdfCost  # noqa: E402
+from caesar.cases.marks import read_mark, without_texts
+from caesar.core import Archive
+from caesar.demo.evidence import Population, Told
+from caesar.demo.generate import cases_and_reports
+from caesar.demo.reports import reports_json
+from caesar.demo.truth import CaseTruth, MarkTruth, ReportTruth, Truth
+from caesar.identify.duplicates import find_duplicates
+from caesar.identify.factors import ReportFacts
+from caesar.identify.matching import block, rank, scores
+from caesar.identify.records import ReportRecord, load_reports
+from caesar.identify.reports import read_reports
+from caesar.identify.table import CaseFacts, CaseTable, build_table
+from caesar.vault.fields import FieldCipher
+from caesar.vault.keys import KdfCost
 
 HIGH = (2.0, 3.0, 4.0)
 
@@ -115,7 +115,7 @@ def _without_texts(truth: Truth, reports: list[dict[str, Any]]
         m.model_copy(update={"inscription": None}) for m in c.marks)}) for c in truth.cases)
     population = Population(cases)
     rows, truths = [], []
-    for report, t in zip(reports, truth.reports):
+    for report, t in zip(reports, truth.reports, strict=True):
         row = dict(report)
         if "marks" in row:
             row["marks"] = without_texts(row["marks"])

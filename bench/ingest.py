@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (CAESAR, make_photos, new_archive, photos_parser, timed,  # noqa: E402
-                    workspace)
+from common import CAESAR, make_photos, new_archive, photos_parser, timed, workspace
 
 SCRIPT = """
 import sys, pathlib, imagehash

@@ -28,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from name_pairs import FOLDER, Pair, project_spellings, spelling_key, write_pairs  # noqa: E402
+from name_pairs import FOLDER, Pair, project_spellings, spelling_key, write_pairs
 
 MIN_PEOPLE = 2
 HELD_OUT_PERCENT = 20

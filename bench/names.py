@@ -36,22 +36,22 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from itertools import combinations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from name_pairs import FOLDER, Pair, read_pairs, spelling_key  # noqa: E402
+from name_pairs import FOLDER, Pair, read_pairs, spelling_key
 
-from caesar.demo.generate import cases_and_reports  # noqa: E402
-from caesar.identify.alignment import Alignment  # noqa: E402
-from caesar.identify.comparison import CLOSE, SAME_NAME, best_alignment, similarity  # noqa: E402
-from caesar.identify.duplicates import find_duplicates  # noqa: E402
-from caesar.identify.names import name_blocks  # noqa: E402
-from caesar.identify.records import ReportRecord  # noqa: E402
-from caesar.identify.script import normalise  # noqa: E402
-from caesar.identify.words import Word, word  # noqa: E402
+from caesar.demo.generate import cases_and_reports
+from caesar.identify.alignment import Alignment
+from caesar.identify.comparison import CLOSE, SAME_NAME, best_alignment, similarity
+from caesar.identify.duplicates import find_duplicates
+from caesar.identify.names import name_blocks
+from caesar.identify.records import ReportRecord
+from caesar.identify.script import normalise
+from caesar.identify.words import Word, word
 
 _FOREIGN_NEVER = frozenset("حعصضظةىءئؤ")
 

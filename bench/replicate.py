@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (CAESAR, env, make_photos, new_archive, photos_parser,  # noqa: E402
-                    timed, workspace)
+from common import CAESAR, env, make_photos, new_archive, photos_parser, timed, workspace
 
 
 def _sync() -> None:

@@ -83,7 +83,8 @@ def photograph(url: str, result: TourResult, out: Path) -> list[Path]:
     """Sign the family liaison in and photograph the pages in each language."""
     assert result.example is not None
     report, case = result.example
-    password = next(login.password or "" for login in result.logins if login.user.name == DEMO_LIAISON)
+    password = next(login.password or "" for login in result.logins
+                    if login.user.name == DEMO_LIAISON)
     made = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

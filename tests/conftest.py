@@ -52,7 +52,7 @@ class Caesar:
     def __init__(self, archive: Path | None) -> None:
         self.archive = archive  # None: no --archive, as a user who relies on the default
         self.env = {"CAESAR_PASSPHRASE": PASSPHRASE, "CAESAR_USER": None,
-                    "CAESAR_ARCHIVE": None, "COLUMNS": "200"}
+                    "CAESAR_ARCHIVE": None}
         self.secrets: dict[str, str | None] = {}
         self._started = datetime.now(UTC)
         self._steps = 0

@@ -9,6 +9,7 @@ no orphaned object, no missing original, no duplicate row, every interrupted tra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -18,10 +19,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import PASSPHRASE
 from photos import camera_jpeg
+from sqlalchemy import func, select
 
 from caesar import faults
 from caesar.catalog.models import Photo, Sighting
@@ -51,10 +51,8 @@ def _ingest(archive: Path, source: Path, fault: str | None = None
              "--operator", "sami", "--json"], stdout=out, stderr=err, text=True, env=env,
             start_new_session=True)
         code = process.wait(timeout=600)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         out.seek(0)
         err.seek(0)
         return subprocess.CompletedProcess(process.args, code, out.read(), err.read())

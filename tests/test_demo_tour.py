@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSPHRASE, Caesar
 
 from caesar.cases.marks import parse_mark

@@ -69,7 +69,8 @@ def test_every_relative_link_resolves(document: Path) -> None:
 
 def test_the_checker_sees_a_broken_link_and_a_missing_heading(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("# A page\n\n## Its `part`, «مثال»\n\n```\n# not a heading\n```\nSee [it](#its-part-مثال), [gone](gone.md),"
+    page.write_text("# A page\n\n## Its `part`, «مثال»\n\n```\n# not a heading\n```\n"
+                    "See [it](#its-part-مثال), [gone](gone.md),"
                     " [nowhere](#nowhere) and `[code](not-a-link.md)`.\n", "utf-8")
     assert links(page) == ["#its-part-مثال", "gone.md", "#nowhere"]
     assert anchors(page) == {"a-page", "its-part-مثال"}

@@ -8,8 +8,15 @@ import os
 import pytest
 
 from caesar.errors import CorruptObject
-from caesar.vault.envelope import CHUNK, HEADER_LEN, TAG, ChangedWhileReading, Encryptor, \
-    decrypt, sealed_size
+from caesar.vault.envelope import (
+    CHUNK,
+    HEADER_LEN,
+    TAG,
+    ChangedWhileReading,
+    Encryptor,
+    decrypt,
+    sealed_size,
+)
 
 KEY = bytes(range(32))
 

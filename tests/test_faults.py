@@ -32,7 +32,7 @@ def test_without_the_variable_a_point_does_nothing(monkeypatch: pytest.MonkeyPat
 def test_an_injected_disk_error_is_raised_at_the_named_moment(
         monkeypatch: pytest.MonkeyPatch, action: str, code: int) -> None:
     monkeypatch.setenv(faults.ENVIRONMENT, f"other.moment=eio,{POINT}={action}")
-    with pytest.raises(OSError, match="injected at test.moment") as raised:
+    with pytest.raises(OSError, match=r"injected at test\.moment") as raised:
         faults.point(POINT)
     assert raised.value.errno == code
 

@@ -13,10 +13,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import PASSPHRASE, Caesar
 from photos import camera_jpeg, png_header_only
+from PIL import Image
 
 from caesar.core import Archive
 from caesar.vault.keys import KdfCost

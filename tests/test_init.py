@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyrage import x25519
-
 from conftest import PASSPHRASE, Caesar, archive_bytes
 from photos import camera_jpeg
+from pyrage import x25519
 
 from caesar.core import Archive
 from caesar.errors import WrongPassphrase
@@ -32,7 +31,9 @@ def test_init_prints_the_public_key(tmp_path: Path) -> None:
 def test_only_settings_key_and_catalogue_are_in_a_new_archive(archive: Archive) -> None:
     archive.close()  # the catalogue's write-ahead log (encrypted too) is folded back in
     names = {p.name for p in archive.path.iterdir()}
-    assert names == {"caesar.toml", "archive.pub", "keys", "catalog.db", "objects"}
+    # `lock` is the write lock's empty file (its first entries were written under it)
+    assert names == {"caesar.toml", "archive.pub", "keys", "catalog.db", "objects", "lock"}
+    assert (archive.path / "lock").stat().st_size == 0
     assert "argon2id" in (archive.path / "keys" / "master.json").read_text()
 
 

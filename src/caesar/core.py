@@ -6,12 +6,9 @@ builds one `Datasette`); commands and routes stay thin.
 
 from __future__ import annotations
 
-import fcntl
 import shlex
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -23,17 +20,18 @@ from caesar.cases.service import CaseService
 from caesar.catalog.database import Catalog, make_engine, migrate, sqlite_file
 from caesar.catalog.models import Meta
 from caesar.catalog.queries import Queries
-from caesar.errors import ArchiveExists, ArchiveLocked, ArchiveNotFound, CaesarError
+from caesar.errors import ArchiveExists, ArchiveNotFound, CaesarError
 from caesar.identify.photos import FAMILY_PHOTOS_DIR
 from caesar.identify.service import IdentifyService
 from caesar.identify.workspace import Workspace
 from caesar.intake.report import IngestReport
-from caesar.intake.service import Intake, IngestRequest
+from caesar.intake.service import IngestRequest, Intake
 from caesar.ledger.errors import TimestampError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import advance, generation, set_generation
 from caesar.ledger.views import LedgerReport, TimestampView
+from caesar.locking import WriteLock
 from caesar.preservation.anchor import Anchor, StateCheck, refusal
 from caesar.preservation.repair import Repairer, RepairReport
 from caesar.preservation.replicas import Replica
@@ -51,9 +49,9 @@ from caesar.vault.keys import (
     rewrap_master,
     unlock_keys,
 )
+from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.passphrase import require_strong
 from caesar.vault.shares import ShareSet, split
-from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.store import LocalStore, RemovableStore, open_store
 
 if TYPE_CHECKING:
@@ -62,7 +60,6 @@ if TYPE_CHECKING:
     from caesar.forensics.service import ExaminationService
 
 PUBLIC_KEY_FILE = "archive.pub"
-LOCK_FILE = "lock"
 _INIT_MARKER = ".init-incomplete"
 
 
@@ -77,12 +74,12 @@ class Archive:
         self.vault = ObjectVault(self.store, keys)
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
         self.queries = Queries(self.catalog)
-        self.ledger = CustodyLog(self.catalog, keys)
+        self.write_lock = WriteLock(path)
+        self.ledger = CustodyLog(self.catalog, keys, self.write_lock)
         # Every commit that writes is followed by the state it committed, signed.
         self.anchor = Anchor(self.store, keys)
         self.catalog.watch_commits(advance, self.anchor.publish)
         self.state = StateCheck()  # how the catalogue stood against that state when opened
-        self._writers = threading.Lock()  # threads of one process (the web app) take turns
 
     # -- opening -------------------------------------------------------------------------
 
@@ -109,7 +106,7 @@ class Archive:
             store.ensure()
         archive = cls(path, settings, keys)
         migrate(archive.catalog.engine)
-        with archive.catalog.session() as session:
+        with archive.writing(), archive.catalog.session() as session:
             session.add(Meta(key="owner", value=owner))
             when = datetime.now(UTC)
             archive.ledger.append(session, [
@@ -215,37 +212,23 @@ class Archive:
                                       accept_catalogue=accept_catalogue, progress=progress)
         return repairer.report
 
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Write out what is kept in memory and release the database connections."""
+        """Write out what is kept in memory and release the database connections (also when
+        a `with Archive.open(...) as archive:` block ends)."""
         if "access" in self.__dict__:
             self.access.security.flush()
         self.catalog.engine.dispose()
 
-    @contextmanager
-    def writing(self, wait: float = 0.0) -> Iterator[None]:
-        """Hold the archive's write lock: one command changes an archive at a time.
-
-        `wait` is how many seconds to keep trying while another holds it (the web app waits
-        briefly; commands refuse at once).
-        """
-        deadline = time.monotonic() + wait
-        taken = self._writers.acquire(timeout=wait) if wait > 0 else \
-            self._writers.acquire(blocking=False)
-        if not taken:
-            raise _locked(self.path)
-        try:
-            with open(self.path / LOCK_FILE, "a+b") as handle:
-                while True:
-                    try:
-                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() >= deadline:
-                            raise _locked(self.path) from None
-                        time.sleep(0.05)
-                yield
-        finally:
-            self._writers.release()
+    def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the archive's write lock: one command changes an archive at a time (see
+        :class:`~caesar.locking.WriteLock`; `wait`: seconds to keep trying)."""
+        return self.write_lock.hold(wait)
 
     def checkpoint(self) -> None:
         """Sign a checkpoint over entries appended since the last one (under the write lock)."""
@@ -269,6 +252,11 @@ class Archive:
         return self.keys.age_recipient
 
     # -- services ------------------------------------------------------------------------
+    # Each is built once per open archive, on first use, and then shared (by the web app's
+    # threads too): `access` keeps the sign-in limiter and the security log in memory, and
+    # `case_index` every case's summary; the others hold nothing between calls but handles
+    # on the catalogue, the vault and the custody log. Only `preservation` is built on each
+    # use: it carries how the catalogue stood when last checked, which a repair changes.
 
     @cached_property
     def access(self) -> Access:
@@ -282,14 +270,14 @@ class Archive:
         """Every case's summary, for searching and counting (rebuilt when cases change)."""
         return CaseIndex(self.catalog, lambda: self.cases.cases())
 
-    @property
+    @cached_property
     def cases(self) -> CaseService:
         """Cases: build, show, and analysts' decisions (hold :meth:`writing` to change them)."""
         return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                            archive=self.path, store_url=self.settings.store_url,
                            settings=self.settings.cases)
 
-    @property
+    @cached_property
     def identify(self) -> IdentifyService:
         """Families' reports, matching, review and disclosure (hold :meth:`writing` to change
         them; every function takes the acting person's name)."""
@@ -298,7 +286,7 @@ class Archive:
                                          cipher=FieldCipher(self.keys), cases=self.cases,
                                          vault=self.vault, family_photos=family))
 
-    @property
+    @cached_property
     def exports(self) -> ExportService:
         """Evidence packages, exhibition sets, data and statistics exports, marks on photos."""
         from caesar.exports.service import ExportService  # Jinja2 and friends: only for exports
@@ -306,17 +294,17 @@ class Archive:
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                              vault=self.vault, cases=self.cases, identify=self.identify,
-                             archive=self.path, store=store, lock=self.writing)
+                             archive=self.path, store=store)
 
-    @property
+    @cached_property
     def export_requests(self) -> ExportRequests:
         """Exports asked for through the web: approved by a second person, held encrypted."""
         from caesar.exports.requests import ExportRequests
 
         return ExportRequests(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
-                              exports=self.exports, archive=self.path, lock=self.writing)
+                              exports=self.exports, archive=self.path)
 
-    @property
+    @cached_property
     def examination(self) -> ExaminationService:
         """The authenticity examination of originals, cameras and transfers (hold
         :meth:`writing` to examine: results are stored and logged)."""
@@ -339,8 +327,9 @@ class Archive:
 
     @property
     def preservation(self) -> Preservation:
-        """Verification, replicas and replication (repairs: :meth:`repair`)."""
-        return Preservation(self._holdings(), self.state, self.writing)
+        """Verification, replicas and replication (repairs: :meth:`repair`); built on each use
+        with the archive's current :attr:`state`."""
+        return Preservation(self._holdings(), self.state)
 
     def _holdings(self) -> Holdings:
         return Holdings(path=self.path, settings=self.settings, keys=self.keys,
@@ -415,11 +404,6 @@ def _refuse_occupied(path: Path) -> None:
         what = "an archive" if (path / SETTINGS_FILE).exists() else "files"
         raise ArchiveExists(f"{path} already holds {what}; init needs an empty folder.",
                             hint="Choose a new folder, or use the archive that is there.")
-
-
-def _locked(path: Path) -> ArchiveLocked:
-    return ArchiveLocked(f"Another command is changing the archive at {path}.",
-                         hint="Wait for it to finish, then run this command again.")
 
 
 def _half_made(path: Path) -> ArchiveNotFound:

@@ -67,8 +67,8 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = N
     finish_folder(target, settings)
     archive = Archive.unlocked(target, settings, keys, inspect=True)
     current = archive.state.current
-    if current is not None and (archive.state.resign or archive.state.problem
-                                and not archive.state.behind):
+    if current is not None and (archive.state.resign or (archive.state.problem
+                                and not archive.state.behind)):
         # The snapshot outran its replica's state (the replication was interrupted after the
         # snapshot was written): the snapshot, which only this archive's key can make, counts.
         archive.anchor.write(current, force=True)

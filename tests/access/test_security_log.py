@@ -18,7 +18,7 @@ def test_a_flood_is_counted_in_a_bounded_number_of_rows(archive: Archive) -> Non
     for i in range(5000):
         log.record(NO_SESSION, f"203.0.113.{i % 250}.{i}")
     now[0] += timedelta(minutes=1)
-    for i in range(10):
+    for _ in range(10):
         log.record(NO_SESSION, "198.51.100.1")
     summary = log.summary(now[0] - timedelta(hours=1))
     assert [(s.kind, s.count) for s in summary] == [(NO_SESSION, 5010)]

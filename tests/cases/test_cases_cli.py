@@ -100,7 +100,7 @@ def test_a_reencoded_copy_joins_its_original(
 
 def test_a_rebuild_keeps_a_manual_merge_and_edits(
         built: tuple[Caesar, Truth, list[dict[str, Any]]]) -> None:
-    caesar, truth, cases = built
+    caesar, _truth, cases = built
     first, second = cases[0]["id"], cases[1]["id"]
     caesar.account("analyst-a", "analyst")
     merged = caesar.as_json("analyst-a", "cases", "merge", str(first), str(second))

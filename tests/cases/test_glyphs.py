@@ -10,13 +10,33 @@ import pytest
 
 from caesar.cases.reading import prepare
 from caesar.cases.reading.card import Glyph, split_glyphs
-from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER, SEPARATORS,
-                                         WESTERN, GlyphModel, GlyphModelError, model, shipped)
+from caesar.cases.reading.glyphs import (
+    ARABIC_INDIC,
+    CLASSES,
+    DIGITS,
+    OTHER,
+    SEPARATORS,
+    WESTERN,
+    GlyphModel,
+    GlyphModelError,
+    model,
+    shipped,
+)
 from caesar.cases.reading.hands import HANDS, Hand
 from caesar.cases.reading.printed import installed_fonts
-from caesar.cases.reading.training import (HELD_OUT_FONTS, HELD_OUT_HANDS, LATIN_LETTERS, SCANNED_FOR_TRAINING,
-                                           TRAINING_FONTS, TRAINING_HANDS, handwritten, printed,
-                                           retrain, scanned_digits, training_fonts)
+from caesar.cases.reading.training import (
+    HELD_OUT_FONTS,
+    HELD_OUT_HANDS,
+    LATIN_LETTERS,
+    SCANNED_FOR_TRAINING,
+    TRAINING_FONTS,
+    TRAINING_HANDS,
+    handwritten,
+    printed,
+    retrain,
+    scanned_digits,
+    training_fonts,
+)
 from caesar.errors import CaesarError
 
 # Faces of packages setup.sh installs that training never uses (training.HELD_OUT_FONTS).

@@ -5,8 +5,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from caesar.cases.grouping import (GroupingSettings, PhotoFacts, find_copies, group_photos,
-                                   learn_pauses)
+from caesar.cases.grouping import (
+    GroupingSettings,
+    PhotoFacts,
+    find_copies,
+    group_photos,
+    learn_pauses,
+)
 
 SETTINGS = GroupingSettings()
 T0 = datetime(2013, 8, 2, 10, 0, 0)

@@ -22,7 +22,7 @@ def test_make_drive_writes_camera_photos_and_damaged_files(tmp_path: Path) -> No
     assert [p.name for p in drive.photos] == [f"IMG_000{i}.JPG" for i in range(1, 5)]
     assert all(p.parent == tmp_path / "d" / "2012-12-01" for p in drive.files)
     hashes = []
-    for path, taken in zip(drive.photos, drive.taken_at):
+    for path, taken in zip(drive.photos, drive.taken_at, strict=True):
         with Image.open(path) as image:
             exif = image.getexif()
             sub = exif.get_ifd(0x8769)

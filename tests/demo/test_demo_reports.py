@@ -111,10 +111,10 @@ def test_noise_is_realistic(many: tuple[Truth, list[dict[str, Any]]]) -> None:
 def test_names_are_written_in_both_scripts_with_variants(
         many: tuple[Truth, list[dict[str, Any]]]) -> None:
     truth, reports = many
-    latin = {str(r["name"]).split()[0] for r, t in zip(reports, truth.reports)
+    latin = {str(r["name"]).split()[0] for r, t in zip(reports, truth.reports, strict=True)
              if t.noise.name_script == "latin"}
     assert {"Mohammad", "Muhammad", "Mohamed"} <= latin
-    arabic = {str(r["name"]).split()[0] for r, t in zip(reports, truth.reports)
+    arabic = {str(r["name"]).split()[0] for r, t in zip(reports, truth.reports, strict=True)
               if t.noise.name_script == "arabic"}
     assert {"أحمد", "احمد"} <= arabic
     rng = random.Random(0)
@@ -133,7 +133,7 @@ def test_reports_files_beside_the_drives(tmp_path: Path) -> None:
     assert [r["ref"] for r in rows] == [t.ref for t in truth.reports] and rows
     table = list(csv.DictReader(io.StringIO((out / "reports.csv").read_text("utf-8"))))
     assert list(table[0]) == list(REPORT_KEYS) and len(table) == len(rows)
-    for row, report in zip(table, rows):
+    for row, report in zip(table, rows, strict=True):
         assert row["marks"] == ";".join(report.get("marks", []))
         assert row["consent_contact"] == str(report["consent_contact"]).lower()
     # The plan-only view gives the same cases and reports as the full collection.
@@ -155,7 +155,7 @@ def test_arrest_comes_before_the_photo_for_most(
     truth, reports = many
     cases = {c.id: c for c in truth.cases}
     after = total = 0
-    for report, t in zip(reports, truth.reports):
+    for report, t in zip(reports, truth.reports, strict=True):
         if t.case is not None and "arrest_date" in report:
             total += 1
             arrest = date.fromisoformat(str(report["arrest_date"]))
@@ -180,7 +180,7 @@ def test_marks_carry_details_and_families_mostly_tell_them(
 
     cases = {c.id: c for c in truth.cases}
     told = untold = wrong = 0
-    for report, t in zip(reports, truth.reports):
+    for report, t in zip(reports, truth.reports, strict=True):
         if t.case is None:
             continue
         details = {d for m in cases[t.case].marks if m.detail
@@ -197,7 +197,8 @@ def test_marks_carry_details_and_families_mostly_tell_them(
     assert 0.6 < told / (told + untold) < 0.8
     assert 0 < wrong < 0.1 * told
     assert any(t.noise.mark_detail_wrong for t in truth.reports)
-    distinctive_untold = [t for r, t in zip(reports, truth.reports) if "detainee_number" not in r
+    distinctive_untold = [t for r, t in zip(reports, truth.reports, strict=True)
+                          if "detainee_number" not in r
                           and any(read_mark(str(m)).kind in DISTINCTIVE_MARKS
                                   and read_mark(str(m)).detail is None
                                   for m in r.get("marks", []))
@@ -223,7 +224,7 @@ def test_tattoos_say_names_dates_and_words_and_families_tell_them(
         assert parse_mark(mark.code) == read_mark(mark.code)  # canonical, in the vocabulary
 
     cases = {c.id: c for c in truth.cases}
-    inside = [(r, t) for r, t in zip(reports, truth.reports) if t.case is not None]
+    inside = [(r, t) for r, t in zip(reports, truth.reports, strict=True) if t.case is not None]
     with_text = [t for _, t in inside if t.noise.mark_inscriptions != "none"]
     body_texts = [t for _, t in inside if any(
         read_mark(str(code)).kind == "tattoo" for code in _marks_of(reports, t.ref))

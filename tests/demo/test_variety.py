@@ -11,9 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from conftest import Caesar
+from PIL import Image
 
 from caesar.demo.generate import (
     CollectionSpec,

@@ -30,7 +30,7 @@ def _prepared(archive: Archive, caesar: Caesar, tmp_path: Path) -> tuple[int, in
         Body(detainee="7340", age=(24, 30)), Body(detainee="5121", age=(20, 26))])
     path = tmp_path / "reports.json"
     path.write_text(json.dumps([SHARED, PRIVATE, CANDIDATE], ensure_ascii=False), "utf-8")
-    shared, private, candidate = (r["id"] for r in caesar.json("missing", "add", "--from",
+    shared, _private, candidate = (r["id"] for r in caesar.json("missing", "add", "--from",
                                                                  str(path)))
     caesar.account("rania", "reviewer")
     caesar.account("omar", "reviewer")

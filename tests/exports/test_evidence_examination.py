@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import bagit
+from conftest import Caesar
 from evalset_helper import small_set, write_set
 from pypdf import PdfReader
-
-from conftest import Caesar
 
 
 def _package(caesar: Caesar, tmp_path: Path) -> tuple[Path, dict[str, str]]:

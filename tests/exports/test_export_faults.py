@@ -7,10 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
-
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import bagit
 import pytest

@@ -11,8 +11,8 @@ from export_helpers import Collection, collection  # noqa: F401 - the fixture
 
 from caesar.exports.plan_words import exhibit_words
 from caesar.exports.views import (
-    DataOptions,
     DataFormat,
+    DataOptions,
     EvidenceOptions,
     ExhibitOptions,
     Plan,
@@ -48,7 +48,7 @@ def _same_english(plan: Plan) -> list[str]:
      "operators, analysts and devices named as recorded",
      "the export itself is recorded in the custody log, requested by 'Koblenz court, 1 StE 9/19'"),
 ])
-def test_an_evidence_plan_says_what_it_always_said(collection: Collection,  # noqa: F811
+def test_an_evidence_plan_says_what_it_always_said(collection: Collection,
                                                    options: EvidenceOptions, people: str,
                                                    recorded: str) -> None:
     cases = tuple(c.id for c in collection.archive.case_index.all())
@@ -75,7 +75,7 @@ def test_an_evidence_plan_says_what_it_always_said(collection: Collection,  # no
         "NOTHING BLURRED: faces and marked regions are shown as they are", RESTRICTED, RANDOM,
         "in grayscale", "watermarked \"Court's copy\""]),
 ])
-def test_an_exhibit_plan_says_what_it_always_said(collection: Collection,  # noqa: F811
+def test_an_exhibit_plan_says_what_it_always_said(collection: Collection,
                                                   options: ExhibitOptions,
                                                   said: list[str]) -> None:
     cases = tuple(c.id for c in collection.archive.case_index.all())
@@ -98,14 +98,14 @@ def test_originals_that_are_not_images_are_said_to_be_left_out() -> None:
     ("csv", "CSV tables"), ("json", "JSON tables"),
     ("ftm", "FollowTheMoney entities (persons for cases and for the families' reports, branches"
             " and hospitals as organisations, and their links)")])
-def test_a_data_plan_says_what_it_always_said(collection: Collection,  # noqa: F811
+def test_a_data_plan_says_what_it_always_said(collection: Collection,
                                               format: DataFormat, what: str) -> None:
     plan = collection.archive.exports.plan_data(DataOptions(format=format))
     assert _same_english(plan) == [f"{what} of 3 cases and 7 statistics rows", REPORTS, NOTHING,
                                    "the export is recorded in the custody log"]
 
 
-def test_the_command_line_prints_the_same_english(collection: Collection) -> None:  # noqa: F811
+def test_the_command_line_prints_the_same_english(collection: Collection) -> None:
     run = collection.caesar("export", "data", "--format", "csv", "--out",
                             str(collection.work / "plan-words-data"), "--yes", "--json")
     assert run.exit_code == 0, run.stderr

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, Caesar, archive_bytes
 from evalset_helper import small_set, write_set
 from PIL import Image
-
-from conftest import PASSPHRASE, Caesar, archive_bytes
 
 from caesar.catalog.examination import ExaminationRecord
 from caesar.core import Archive
@@ -60,10 +59,10 @@ def test_examine_all_follows_the_contract_and_finds_the_doctored(examined) -> No
     _, kinds, results = examined
     assert len(results) == len(kinds) + 2
     for result in results:
-        assert KEYS <= set(result)
+        assert set(result) >= KEYS
         assert result["strongest"] in ("consistent", "unusual", "inconsistent", "not_examined")
         for f in result["findings"]:
-            assert FINDING_KEYS <= set(f) and f["method_version"] == result["method_version"]
+            assert set(f) >= FINDING_KEYS and f["method_version"] == result["method_version"]
     by_sha = {r["sha256"]: r for r in results}
     for sha, kind in kinds.items():
         expected = "inconsistent" if kind != "original" else "consistent"
@@ -76,7 +75,7 @@ def test_examine_all_follows_the_contract_and_finds_the_doctored(examined) -> No
 
 def test_findings_are_stored_encrypted_logged_and_recomputed_for_a_new_method(
         examined, shared: Archive) -> None:  # type: ignore[no-untyped-def]
-    caesar, kinds, results = examined
+    caesar, _kinds, results = examined
     serial = next(f for r in results for f in r["findings"] if f["signal"] == "structure.tables")
     stored = shared.examination.stored([r["sha256"] for r in results])
     assert set(stored) == {r["sha256"] for r in results}
@@ -98,7 +97,7 @@ def test_findings_are_stored_encrypted_logged_and_recomputed_for_a_new_method(
 
 
 def test_a_camera_and_a_transfer_are_examined_with_their_fingerprint(examined) -> None:  # type: ignore[no-untyped-def]
-    caesar, kinds, results = examined
+    caesar, _kinds, results = examined
     cameras = caesar.json("examine", "--cameras")
     keys = {c["camera"] for c in cameras}
     assert len([k for k in keys if k.startswith("serial:")]) == 2
@@ -136,7 +135,7 @@ def test_an_outside_file_that_is_no_picture_is_refused_by_name(caesar: Caesar,
 
 def test_an_outside_photo_is_compared_and_never_stored(examined, shared: Archive,  # type: ignore[no-untyped-def]
                                                       tmp_path: Path) -> None:
-    caesar, kinds, _ = examined
+    caesar, _kinds, _ = examined
     original = next(p for p in _chosen() if p.kind == "original")
     image = Image.open(io.BytesIO(original.data)).convert("RGB")
     out = io.BytesIO()
@@ -151,7 +150,7 @@ def test_an_outside_photo_is_compared_and_never_stored(examined, shared: Archive
     nearest = found[hashlib.sha256(original.data).hexdigest()]
     how = nearest["difference"]["how"]
     assert {"re-encoded", "cropped", "resized"} <= set(how), nearest["difference"]["words"]
-    x, y, w, h = nearest["difference"]["crop"]
+    x, y, w, _h = nearest["difference"]["crop"]
     assert abs(x - 20) <= 12 and abs(y - 14) <= 12 and abs(w - 344) <= 16
     # Nothing of it kept: only the catalogue's signed state changes, signed again after the
     # comparison's custody-log entry.

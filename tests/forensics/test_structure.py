@@ -24,7 +24,8 @@ def _djpeg_tables(path: Path) -> dict[int, tuple[int, ...]]:
     text = subprocess.run(["djpeg", "-verbose", "-verbose", "-outfile", "/dev/null", str(path)],
                           capture_output=True, text=True, check=True).stderr
     tables = {}
-    for match in re.finditer(r"Define Quantization Table (\d+)\s+precision \d+\n((?:\s+[\d ]+\n){8})",
+    table = r"Define Quantization Table (\d+)\s+precision \d+\n((?:\s+[\d ]+\n){8})"
+    for match in re.finditer(table,
                              text):
         tables[int(match.group(1))] = tuple(int(v) for v in match.group(2).split())
     return tables
@@ -100,6 +101,6 @@ def test_a_lone_photo_resized_is_found_without_its_cameras_fingerprint() -> None
     smaller = doctoring.resized(original.data, doctoring.EditorSave("ijg", 90), 0.5)
     for photo, expected in ((original, "consistent"), (replace(original, data=smaller),
                                                        "inconsistent")):
-        found = examine_one(subject(photo), None, [], lambda _: photo.data)
+        found = examine_one(subject(photo), None, [], lambda _, data=photo.data: data)
         sizes = [f.strength for f in found.findings if f.signal == "metadata.dimensions"]
         assert (sizes or ["consistent"]) == [expected], found.findings

@@ -48,7 +48,7 @@ def add_cases(archive: Archive, folder: Path, bodies: list[Body]) -> list[int]:
     at = datetime.now(UTC)
     with archive.catalog.session() as session:
         sha_of = {s.path: s.sha256 for s in session.scalars(select(Sighting))}
-        for body, names in zip(bodies, paths):
+        for body, names in zip(bodies, paths, strict=True):
             case = Case(status="reviewed", identification="unidentified", sex=body.sex,
                         age_min=body.age[0] if body.age else None,
                         age_max=body.age[1] if body.age else None,

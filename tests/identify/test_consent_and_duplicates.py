@@ -33,7 +33,7 @@ def _import(caesar: Caesar, tmp_path: Path, reports: list[dict[str, object]]) ->
 
 def test_only_reports_whose_reporters_all_consented_reach_partners(
         archive: Archive, caesar: Caesar, tmp_path: Path) -> None:
-    son, arabic, other, rana = _import(caesar, tmp_path,
+    son, arabic, _other, rana = _import(caesar, tmp_path,
                                        [SON_LATIN, SON_ARABIC, OTHER, ALSO_SHARED])
     with archive.writing():
         shared = archive.identify.partner_reports("exporter")

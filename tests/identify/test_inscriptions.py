@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cases_helper import (Body, add_cases, factor_named, one_case, ranked_for_mark,
-                          report_with_marks)
+from cases_helper import Body, add_cases, factor_named, one_case, ranked_for_mark, report_with_marks
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark, read_mark
@@ -95,9 +94,10 @@ def test_a_text_in_the_other_script_still_matches(caesar: Caesar, cases: list[in
     assert same["weight"] > 0.5
     assert same["why"] == ("the same words, in the other script: the family says \u201cRania"
                            "\u201d, the body reads \u201cرانيا\u201d")
-    assert ("the family describes a tattoo of a name reading \u201cRania\u201d on the left"
+    assert factor_named(ranked[rania], "mark")["why"] == (
+            "the family describes a tattoo of a name reading \u201cRania\u201d on the left"
             " forearm; the body shows a tattoo of a name reading \u201cرانيا\u201d on the left"
-            " forearm (the same place)") == factor_named(ranked[rania], "mark")["why"]
+            " forearm (the same place)")
     assert ranked[rania]["score"] > ranked[plain]["score"] > ranked[huda]["score"]
     assert "its words are not recorded on the body" in factor_named(ranked[plain], "mark")["why"]
     assert not any(f["factor"] == "mark_inscription" for f in ranked[plain]["factors"])

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cases_helper import (Body, add_cases, factor_named, one_case, ranked_for_mark,
-                          report_with_marks)
+from cases_helper import Body, add_cases, factor_named, one_case, ranked_for_mark, report_with_marks
 from conftest import Caesar
 
 from caesar.cases.marks import parse_mark

@@ -10,9 +10,14 @@ import pytest
 
 from caesar.demo import names as demo_names
 from caesar.identify.factors import name_weight
-
-from caesar.identify.names import (SAME_NAME, compare_names, normalise_arabic, person_name,
-                                   similarity, word)
+from caesar.identify.names import (
+    SAME_NAME,
+    compare_names,
+    normalise_arabic,
+    person_name,
+    similarity,
+    word,
+)
 
 SAME = [
     # Latin transliterations of one Arabic name
@@ -55,8 +60,8 @@ def test_spellings_of_one_name_match(a: str, b: str) -> None:
     assert similarity(word(a), word(b)) >= SAME_NAME
 
 
-@pytest.mark.parametrize(("a", "b"), SAME + [("Yvonne", "ايفون"), ("Parviz", "برويز"),
-                                          ("Cleveland", "كليفلاند"), ("Aya", "آية")])
+@pytest.mark.parametrize(("a", "b"), [*SAME, ("Yvonne", "ايفون"), ("Parviz", "برويز"),
+                                      ("Cleveland", "كليفلاند"), ("Aya", "آية")])
 def test_spellings_of_one_name_share_a_key_so_their_reports_are_compared(a: str, b: str
                                                                           ) -> None:
     # Duplicates are sought within blocks of reports sharing a key: a spelling taken for the

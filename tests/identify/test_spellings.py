@@ -8,8 +8,15 @@ from __future__ import annotations
 import pytest
 
 from caesar.identify.comparison import SAME_NAME, habits, likeness, similarity, spelt
-from caesar.identify.spellings import (BadSpellingTable, Compound, Ending, LatinLetters,
-                                       ShortForm, read_tables, table)
+from caesar.identify.spellings import (
+    BadSpellingTable,
+    Compound,
+    Ending,
+    LatinLetters,
+    ShortForm,
+    read_tables,
+    table,
+)
 from caesar.identify.words import word
 
 ENTRIES = table().entries()

@@ -59,7 +59,7 @@ def test_checkpoint_signed_by_another_key_is_rejected(key: Ed25519PrivateKey) ->
 
 def test_checkpoint_of_another_log_is_rejected(key: Ed25519PrivateKey) -> None:
     note = sign_checkpoint(Checkpoint("other.example/log", 1, ROOT), key)
-    with pytest.raises(CheckpointError, match="for log 'other.example/log', not"):
+    with pytest.raises(CheckpointError, match=r"for log 'other\.example/log', not"):
         open_checkpoint(note, generate_vkey("other.example/log", key), origin=ORIGIN)
 
 

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Caesar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from photos import camera_jpeg
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
-
-from conftest import Caesar
-from photos import camera_jpeg
 
 from caesar.catalog.custody import (
     CustodyCheckpoint,
@@ -301,7 +300,8 @@ def test_a_log_rewritten_with_a_recomputed_tree_contradicts_its_checkpoints(
         caesar: Caesar, archive: Archive, ingested: dict[str, bytes]) -> None:
     k = _stored_index(caesar, hashlib.sha256(ingested[f"{FILENAME}_1.jpg"]).hexdigest())
     _rewrite(archive, lambda rows: _change(rows, k))
-    with archive.catalog.session() as session:  # the intruder recomputes every hash, but cannot sign
+    # the intruder recomputes every hash, but cannot sign
+    with archive.catalog.session() as session:
         tree = merkle.MemoryTree()
         nodes = []
         for entry in session.scalars(select(CustodyEntry.entry).order_by(CustodyEntry.idx)):
@@ -312,11 +312,12 @@ def test_a_log_rewritten_with_a_recomputed_tree_contradicts_its_checkpoints(
         session.execute(insert(CustodySubtree), [
             {"level": level, "idx": idx, "hash": digest} for level, idx, digest in nodes])
     report = caesar.json("ledger", "verify")
-    assert not report["ok"] and report["first_bad_index"] == 5  # after the checkpoint before the ingest
+    # after the checkpoint before the ingest
+    assert not report["ok"] and report["first_bad_index"] == 5
     assert any("the log was rewritten" in p for p in report["problems"])
     assert any("are not consistent" in p for p in report["problems"])
     # Nor will the archive sign on top of it: the next checkpoint must extend the last.
-    with archive.catalog.session() as session, pytest.raises(
+    with archive.writing(), archive.catalog.session() as session, pytest.raises(
             LedgerError, match="no longer extends its last checkpoint"):
         archive.ledger.append(session, [Event(type="verify.run", time=datetime.now(UTC),
                                               actor="owner")])

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, select
-
 from conftest import Caesar
 from photos import camera_jpeg
+from sqlalchemy import delete, func, select
 
 from caesar.catalog.custody import (
     CustodyCheckpoint,
@@ -36,6 +35,7 @@ from caesar.ledger.events import (
     pseudonym,
 )
 from caesar.ledger.storage import LOG_ID_KEY
+from caesar.locking import UnlockedWrite
 
 WHEN = datetime(2013, 8, 20, 10, 11, 12, tzinfo=UTC)
 
@@ -132,7 +132,7 @@ def test_appends_match_the_reference_tree_and_prove(archive: Archive) -> None:
     batches = [1, 2, 7, 64, 3, 100]
     n = 4
     for batch in batches:
-        with archive.catalog.session() as session:
+        with archive.writing(), archive.catalog.session() as session:
             indices = archive.ledger.append(session, [_event(n + i) for i in range(batch)])
             archive.ledger.checkpoint(session)
         assert indices == range(n, n + batch)
@@ -158,7 +158,7 @@ def test_appends_match_the_reference_tree_and_prove(archive: Archive) -> None:
 
 def test_an_append_commits_or_rolls_back_with_the_callers_rows(archive: Archive) -> None:
     before = archive.ledger.state()
-    with pytest.raises(RuntimeError), archive.catalog.session() as session:
+    with pytest.raises(RuntimeError), archive.writing(), archive.catalog.session() as session:
         session.add(Meta(key="something", value="else"))
         archive.ledger.append(session, [_event(1), _event(2)])
         raise RuntimeError("crash before commit")
@@ -167,13 +167,26 @@ def test_an_append_commits_or_rolls_back_with_the_callers_rows(archive: Archive)
         assert session.get(Meta, "something") is None
         assert session.scalar(select(func.count()).select_from(CustodyCommitment)) == 0
     assert archive.verify_ledger().ok
-    with archive.catalog.session() as session:
+    with archive.writing(), archive.catalog.session() as session:
         assert archive.ledger.append(session, []) == range(0)
         assert archive.ledger.checkpoint(session) == before.checkpoint  # nothing new to sign
 
 
+def test_nothing_is_appended_without_the_write_lock(archive: Archive) -> None:
+    before = archive.ledger.state()
+    with pytest.raises(UnlockedWrite, match="without holding the archive's write lock"), \
+            archive.catalog.session() as session:
+        session.add(Meta(key="something", value="else"))
+        archive.ledger.append(session, [_event(1)])
+    with archive.catalog.reader() as session:
+        assert session.get(Meta, "something") is None  # the caller's rows rolled back too
+    assert archive.ledger.state() == before
+    with archive.writing(), archive.catalog.session() as session:
+        assert archive.ledger.append(session, [_event(1)]) == range(before.size, before.size + 1)
+
+
 def test_unsigned_entries_are_covered_by_the_next_checkpoint(archive: Archive) -> None:
-    with archive.catalog.session() as session:
+    with archive.writing(), archive.catalog.session() as session:
         archive.ledger.append(session, [_event(1)])  # a crash before the checkpoint
     state = archive.ledger.state()
     assert state.unsigned == 1 and archive.verify_ledger().ok
@@ -188,7 +201,7 @@ def test_the_archive_refuses_to_sign_a_log_that_shrank(archive: Archive) -> None
     with archive.catalog.session() as session:
         session.execute(delete(CustodyEntry).where(CustodyEntry.idx == 3))
     with pytest.raises(LedgerError, match="entries were removed"), \
-            archive.catalog.session() as session:
+            archive.writing(), archive.catalog.session() as session:
         archive.ledger.checkpoint(session)
     report = archive.verify_ledger()
     assert not report.ok and report.first_bad_index == 3
@@ -198,7 +211,7 @@ def test_rows_past_the_last_entry_stop_an_append(archive: Archive) -> None:
     with archive.catalog.session() as session:
         session.add(CustodySubtree(level=0, idx=4, hash=b"\0" * 32))
     with pytest.raises(LedgerError, match="rows past its last entry"), \
-            archive.catalog.session() as session:
+            archive.writing(), archive.catalog.session() as session:
         archive.ledger.append(session, [_event(1)])
     report = archive.verify_ledger()
     assert not report.ok and report.first_bad_index == 4
@@ -234,7 +247,7 @@ def test_every_original_is_stored_once_in_the_log(caesar: Caesar, archive: Archi
     camera_jpeg(tmp_path / "src" / "a.jpg", seed=1)
     caesar.json("ingest", str(tmp_path / "src"))
     sha = caesar.json("photos", "list")[0]["sha256"]
-    with archive.catalog.session() as session:
+    with archive.writing(), archive.catalog.session() as session:
         (index,) = archive.ledger.append(session, [Event(
             type="original.stored", time=WHEN, actor="owner", subject=Subject.original(sha))])
     report = archive.verify_ledger()

@@ -71,8 +71,8 @@ def _path(m: int, leaves: tuple[bytes, ...]) -> list[bytes]:
         return []
     k = _split(len(leaves))
     if m < k:
-        return _path(m, leaves[:k]) + [_mth(leaves[k:])]
-    return _path(m - k, leaves[k:]) + [_mth(leaves[:k])]
+        return [*_path(m, leaves[:k]), _mth(leaves[k:])]
+    return [*_path(m - k, leaves[k:]), _mth(leaves[:k])]
 
 
 def _subproof(m: int, leaves: tuple[bytes, ...], whole: bool) -> list[bytes]:
@@ -81,8 +81,8 @@ def _subproof(m: int, leaves: tuple[bytes, ...], whole: bool) -> list[bytes]:
         return [] if whole else [_mth(leaves)]
     k = _split(n)
     if m <= k:
-        return _subproof(m, leaves[:k], whole) + [_mth(leaves[k:])]
-    return _subproof(m - k, leaves[k:], False) + [_mth(leaves[:k])]
+        return [*_subproof(m, leaves[:k], whole), _mth(leaves[k:])]
+    return [*_subproof(m - k, leaves[k:], False), _mth(leaves[:k])]
 
 
 def _tree(entries: Sequence[bytes]) -> MemoryTree:
@@ -174,7 +174,7 @@ def test_append_stores_exactly_the_complete_subtrees() -> None:
     for n in range(1, 300):
         nodes = nodes_to_store_on_append(n - 1, leaf_hash(b"%d" % n), tree.subtree)
         assert len(nodes) <= n.bit_length()
-        for level, index, node in nodes:
+        for level, index, _node in nodes:
             stored.add((level, index))
         tree.append(b"%d" % n)
         complete = {(lv, i) for lv in range(10) for i in range(n >> lv)}

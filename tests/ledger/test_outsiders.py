@@ -17,10 +17,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-
 from conftest import Caesar
 from photos import camera_jpeg
+from sqlalchemy import update
 from tsa_server import LocalTsa, running_tsa
 
 from caesar.catalog.custody import CustodyTimestamp
@@ -101,7 +100,7 @@ def test_script_rejects_altered_proofs_and_foreign_keys(
     path = _save(tmp_path / "proof.json", proof)
     refused = _script("inclusion", "--vkey", foreign_vkey or "", "--proof", path)
     assert refused.returncode == 1 and "no signature by" in refused.stdout
-    altered = dict(proof, proof=[base64.b64encode(b"\0" * 32).decode()] + proof["proof"][1:])
+    altered = dict(proof, proof=[base64.b64encode(b"\x00" * 32).decode(), *proof["proof"][1:]])
     done = _script("inclusion", "--vkey", published["vkey"],
                    "--proof", _save(tmp_path / "altered.json", altered))
     assert done.returncode == 1 and "does not lead to the checkpoint's root" in done.stdout
@@ -169,7 +168,8 @@ openssl pkeyutl -verify -pubin -inkey vkey.pem -rawin -in signed-text -sigfile s
 
 @needs_openssl
 def test_openssl_recipe_opens_a_commitment(caesar: Caesar, published: dict[str, Any]) -> None:
-    """The shell line of docs/guide/verifier.md: SHA-256(salt ‖ SHA-256(photo)) is the entry's subject."""
+    """The shell line of docs/guide/verifier.md: SHA-256(salt ‖ SHA-256(photo)) is the
+    entry's subject."""
     photo = published["photos"][1]
     proof = caesar.json("ledger", "proof", "--sha256",
                         hashlib.sha256(photo.read_bytes()).hexdigest())

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tsa_server import LocalTsa, make_tsa_certificates, running_tsa
 
 from caesar.ledger.errors import TimestampError
 from caesar.ledger.timestamp import request_timestamp, verify_timestamp
-from tsa_server import LocalTsa, make_tsa_certificates, running_tsa
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
 

@@ -11,11 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-
 from conftest import PASSPHRASE, Caesar, archive_bytes
 from photos import camera_jpeg
-from .survival import add_photos, caesar_dies
+from sqlalchemy import text
 
 from caesar.catalog.database import make_engine
 from caesar.core import Archive
@@ -24,6 +22,8 @@ from caesar.preservation import anchor
 from caesar.preservation.anchor import Anchor
 from caesar.vault.keys import unlock_keys
 from caesar.vault.store import NEUTRAL_TIME, LocalStore
+
+from .survival import add_photos, caesar_dies
 
 COMMANDS = (["photos", "list", "--json"], ["ledger", "show", "--json"],
             ["transfers", "list", "--json"])
@@ -113,7 +113,8 @@ def test_another_archives_catalogue_is_refused(caesar: Caesar, tmp_path: Path) -
     other = Caesar(tmp_path / "other")
     assert other("init", "--kdf-cost", "test").exit_code == 0
     shutil.copy(tmp_path / "other" / "catalog.db", caesar.archive / "catalog.db")
-    _refused_without_change(caesar, caesar.archive.parent / "photos", "not this archive's catalogue")
+    _refused_without_change(caesar, caesar.archive.parent / "photos",
+                            "not this archive's catalogue")
 
 
 def test_a_missing_secrets_file_is_one_clear_message(caesar: Caesar) -> None:

@@ -10,9 +10,8 @@ import random
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from conftest import PASSPHRASE, Caesar
+from typer.testing import CliRunner
 
 from caesar.cli.app import app
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import Caesar, archive_bytes
 
 from caesar.preservation import replicate

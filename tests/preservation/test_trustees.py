@@ -8,9 +8,8 @@ from itertools import combinations
 
 import pytest
 from click.testing import Result
-from typer.testing import CliRunner
-
 from conftest import PASSPHRASE, Caesar, archive_bytes
+from typer.testing import CliRunner
 
 from caesar.cli.app import app
 from caesar.core import Archive

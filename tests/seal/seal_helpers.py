@@ -12,10 +12,10 @@ import pytest
 from pyrage import x25519
 
 from caesar.demo.drive import SmallDrive, make_drive
-from caesar.intake.sources import FileEntry
 from caesar.seal import writer
 from caesar.seal.reader import find_bundles, open_bundle
 from caesar.seal.writer import SealRequest, SealResult, seal
+from caesar.sources import FileEntry
 
 SERIAL = "SerialMarkerK7Q2"
 LABEL = "DeviceLabelMarkerZ9"

@@ -24,9 +24,9 @@ import httpx2
 import pyotp
 import pytest
 from conftest import PASSPHRASE
-from photos import grace_hopper
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from photos import grace_hopper
 
 from caesar.access.roles import Role
 from caesar.core import Archive

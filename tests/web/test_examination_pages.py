@@ -3,10 +3,6 @@ strength of each finding, who may read it; opening a page examines nothing."""
 
 from __future__ import annotations
 
-import io
-
-from PIL import Image
-
 from caesar.access.roles import Role
 from caesar.forensics.evalset import doctoring
 from caesar.forensics.service import Choice

@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from caesar.access import service as access_service
-from caesar.access.roles import (COMMAND_LINE_ONLY, PARTIAL, ROLE_PERMISSIONS, Permission,
-                                 Role)
+from caesar.access.roles import COMMAND_LINE_ONLY, PARTIAL, ROLE_PERMISSIONS, Permission, Role
 from caesar.access.security import NO_SESSION
 from caesar.access.service import utc_now
 from caesar.web.gate import PUBLIC, routes, undeclared

@@ -36,7 +36,7 @@ def _answers(site: Site, role: Role) -> dict[str, Any]:
     allows."""
     client = site.as_role(role)
     found: dict[str, Any] = {}
-    for method, template, need in routes(site.app):
+    for method, template, _need in routes(site.app):
         if method != "GET" or not template.startswith("/api/") or template.endswith(
                 ("/download", "/openapi.json")):
             continue

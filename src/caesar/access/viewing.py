@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Literal
 
@@ -41,6 +41,10 @@ class NotShowable(CaesarError):
     """An original that cannot be shown as an image (not an image, damaged, too large)."""
 
 
+Writing = Callable[[], AbstractContextManager[None]]
+"""What holds the archive's write lock around a view's log entry."""
+
+
 class PhotoViewer:
     """Renders originals for people and logs every view."""
 
@@ -52,11 +56,12 @@ class PhotoViewer:
         self._clock = clock
 
     def show(self, sha256: str, rendition: Rendition, actor: str, *,
-             writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+             writing: Writing | None = None) -> bytes:
         """A JPEG of the original in `rendition`, after its view is logged.
 
-        `writing` holds the archive's write lock around the log entry only (decoding takes
-        far longer, and needs no lock).
+        The write lock is held around the log entry only (decoding takes far longer, and
+        needs no lock): by `writing` if given (the web's, which also signs a checkpoint), else
+        by the custody log's own :meth:`~caesar.ledger.log.CustodyLog.writing`.
         """
         sha = self._showable(sha256)
         image = render(self._vault.read_bytes("original", sha), rendition)
@@ -64,7 +69,7 @@ class PhotoViewer:
         return image
 
     def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str, *,
-                    writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+                    writing: Writing | None = None) -> bytes:
         """A JPEG of one region of the original (a number as the reader found it, `box` in
         the original's pixels), grayscale and sharp enough to read, after its view is logged."""
         sha = self._showable(sha256)
@@ -86,8 +91,8 @@ class PhotoViewer:
         return sha
 
     def _log_view(self, sha: str, rendition: str, actor: str,
-                  writing: Callable[[], AbstractContextManager[None]]) -> None:
-        with writing(), self._catalog.session() as session:
+                  writing: Writing | None) -> None:
+        with (writing or self._ledger.writing)(), self._catalog.session() as session:
             self._ledger.append(session, [Event(
                 type="photo.viewed", time=self._clock(), actor=actor,
                 subject=Subject.original(sha), details={"rendition": rendition})])

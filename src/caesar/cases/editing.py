@@ -14,8 +14,17 @@ from sqlalchemy import delete, select
 
 from caesar.cases.marks import FORM, parse_marks
 from caesar.cases.numbers import KINDS, Kind
-from caesar.cases.records import (fill_dates, get_case, known_photo, new_case, now, photo_in,
-                                  pin_case, record_change, renumber)
+from caesar.cases.records import (
+    fill_dates,
+    get_case,
+    known_photo,
+    new_case,
+    now,
+    photo_in,
+    pin_case,
+    record_change,
+    renumber,
+)
 from caesar.cases.search import to_western
 from caesar.cases.viewing import CaseViews
 from caesar.cases.views import CaseView, Disagreement
@@ -116,10 +125,7 @@ class CaseEditor:
         with self._catalog.session() as session:
             sha = known_photo(session, sha256)
             before = session.get(CasePhoto, sha)
-            if to_case is None:
-                target = new_case(session).id
-            else:
-                target = get_case(session, to_case).id
+            target = new_case(session).id if to_case is None else get_case(session, to_case).id
             session.merge(CasePhoto(sha256=sha, case_id=target, pinned=True))
             session.execute(delete(PhotoCopy).where(PhotoCopy.sha256 == sha))
             if before is not None:

@@ -33,6 +33,7 @@ those photos out and gives them their reason).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -161,7 +162,7 @@ def _intervals(photos: Sequence[PhotoFacts], settings: GroupingSettings
     out: dict[str, list[float]] = {}
     for camera, times in by_camera.items():
         times.sort()
-        gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
         # Overnight and longer breaks say nothing about a photographer's rhythm.
         out[camera] = [g for g in gaps if 0 < g <= 4 * settings.max_gap_seconds]
     return out

@@ -20,9 +20,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from caesar.cases.vocabulary import (BODY_LOCATIONS, DETAIL_PHRASES, MARK_DETAILS,
-                                     MARK_KIND_WORDS, MARK_KINDS, PLACE_WORDS, details_for,
-                                     Words, is_individualising, mirror_location)
+from caesar.cases.vocabulary import (
+    BODY_LOCATIONS,
+    DETAIL_PHRASES,
+    MARK_DETAILS,
+    MARK_KIND_WORDS,
+    MARK_KINDS,
+    PLACE_WORDS,
+    Words,
+    details_for,
+    is_individualising,
+    mirror_location,
+)
 
 Language = Literal["en", "ar"]
 FORM = ("kind, kind:place, kind:place:detail or kind::detail, and a tattoo's text last:"
@@ -115,7 +124,7 @@ def parse_mark(text: str) -> Mark:
     written = text.strip()
     split = written.split(":", 3)
     parts = [p.strip().lower().replace(" ", "_") for p in split[:3]]
-    kind, location, detail = (parts + ["", ""])[:3]
+    kind, location, detail = ([*parts, "", ""])[:3]
     if kind not in MARK_KINDS:
         raise BadMark("mark {mark}: unknown kind of mark {kind} (known: {known})",
                       {"mark": written, "kind": kind}, known=", ".join(MARK_KINDS))
@@ -161,7 +170,7 @@ def without_texts(codes: Iterable[str]) -> list[str]:
 
 def read_mark(code: str) -> Mark:
     """A mark as stored, which may predate the vocabulary: read without checking it."""
-    kind, location, detail, text = (code.strip().split(":", 3) + ["", "", ""])[:4]
+    kind, location, detail, text = ([*code.strip().split(":", 3), "", "", ""])[:4]
     return Mark(kind, location or None, detail or None, _unescape(text) or None)
 
 # Quotation marks people put around a text they type; the text itself is what is inside.

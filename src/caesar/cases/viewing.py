@@ -28,7 +28,14 @@ from caesar.cases.views import (
     QueueItem,
     ReadingView,
 )
-from caesar.catalog.cases import AnalystReading, Case, CaseChange, CasePhoto, NumberReading, PhotoCopy
+from caesar.catalog.cases import (
+    AnalystReading,
+    Case,
+    CaseChange,
+    CasePhoto,
+    NumberReading,
+    PhotoCopy,
+)
 from caesar.catalog.database import Catalog
 
 CASES = select(Case).options(selectinload(Case.photos))

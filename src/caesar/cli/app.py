@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Final, Optional
+from typing import Annotated, Final
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from rich.text import Text
+from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from caesar import __version__
+from caesar.catalog.database import describe_database_error
 from caesar.cli import (
     archive,
     cases,
@@ -32,7 +33,6 @@ from caesar.cli import (
     transfers,
     users,
 )
-from caesar.catalog.database import describe_database_error
 from caesar.cli.acting import Credentials
 from caesar.cli.context import CliState
 from caesar.cli.output import err
@@ -122,10 +122,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    archive_: Annotated[Optional[Path], typer.Option(  # noqa: UP007 - Typer needs Optional
+    archive_: Annotated[Path | None, typer.Option(
         "--archive", help="The archive folder (default: $CAESAR_ARCHIVE, else"
         " ./caesar-archive).", show_default=False)] = None,
-    acting_as: Annotated[Optional[str], typer.Option(  # noqa: UP007
+    acting_as: Annotated[str | None, typer.Option(
         "--as", help="Act as this account (default: $CAESAR_USER, else the archive's owner,"
         " who needs no account). The account signs in: its password and one-time code are"
         " asked on the terminal, or given with the two options below; without them and"
@@ -134,7 +134,7 @@ def main_options(
         "--as-password-stdin", help="Read the acting account's password from the first line"
         " of standard input (a command that reads another password, such as `users add"
         " --password-stdin`, reads it from the next line).")] = False,
-    code: Annotated[Optional[str], typer.Option(  # noqa: UP007
+    code: Annotated[str | None, typer.Option(
         "--as-code", help="The acting account's one-time code, where it has one (each code"
         " works once).", show_default=False)] = None,
     version: Annotated[bool, typer.Option(

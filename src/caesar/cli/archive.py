@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import passphrase, state
+from caesar.cli.context import archive_for, passphrase, state
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.core import Archive
 from caesar.preservation.verify import VerifyReport
@@ -52,15 +52,15 @@ def init(
     if weak:
         err.print(f"warning: this passphrase is weak ({weak}); allowed only at --kdf-cost"
                   " test.", markup=False)
-    archive = Archive.create(cli.archive, chosen, owner=owner, kdf_cost=kdf_cost,
-                             database_url=db, store_url=store)
-    archive.close()
+    with Archive.create(cli.archive, chosen, owner=owner, kdf_cost=kdf_cost, database_url=db,
+                        store_url=store) as archive:
+        public_key = archive.public_key
     err.print(f"Created an archive at {cli.archive} (owner: {owner}).")
     if generate_:
         err.print(f"Its passphrase (write it down now; it is shown only once): {chosen}",
                   markup=False)
     err.print("Its public key, for sealing field bundles (also in archive.pub):")
-    out.print(archive.public_key, soft_wrap=True)
+    out.print(public_key, soft_wrap=True)
 
 
 def verify(
@@ -88,18 +88,13 @@ def verify(
     (exit 1), and nothing is changed. With --replica NAME the document is the replica's, with
     "replica" and "behind" (commits behind the archive) added.
     """
-    cli = state(ctx)
-    archive = cli.open(inspect=True)
-    try:
-        actor = cli.actor(archive)
-        with progress_bar("verifying") as progress:
-            if replica is not None:
-                report: VerifyReport = archive.preservation.verify_replica(
-                    replica, progress, actor=actor)
-            else:
-                report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [])
-    finally:
-        archive.close()
+    with (archive_for(ctx, inspect=True) as (archive, actor),
+          progress_bar("verifying") as progress):
+        if replica is not None:
+            report: VerifyReport = archive.preservation.verify_replica(
+                replica, progress, actor=actor)
+        else:
+            report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [])
     if json_:
         emit_json(report)
     else:

@@ -12,7 +12,7 @@ from caesar.cases.numbers import Kind
 from caesar.cases.service import EDITABLE
 from caesar.cases.views import CaseView
 from caesar.cases.vocabulary import CATEGORIES, FINDINGS
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.number_review import review
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
@@ -34,11 +34,9 @@ def build(ctx: typer.Context, reread: Annotated[bool, typer.Option(
     photos join existing cases or form new ones. Photos an analyst placed (merge, split, move)
     and the photos of reviewed cases are never moved.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing(), progress_bar("reading numbers") as progress:
-        report = archive.cases.build(cli.actor(archive), reread=reread, progress=progress)
-    archive.close()
+    with (archive_for(ctx, write=True) as (archive, actor),
+          progress_bar("reading numbers") as progress):
+        report = archive.cases.build(actor, reread=reread, progress=progress)
     if json_:
         emit_json(report)
         return
@@ -68,9 +66,8 @@ def list_(ctx: typer.Context,
     filters = {name: value for name, value in (
         ("branch", branch), ("hospital", hospital), ("month", month), ("sex", sex),
         ("age", age), ("finding", finding)) if value is not None}
-    archive = state(ctx).open()
-    cases = [c for c in archive.cases.cases() if matches(c, filters)]
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        cases = [c for c in archive.cases.cases() if matches(c, filters)]
     if json_:
         emit_json(cases)
         return
@@ -87,9 +84,8 @@ def list_(ctx: typer.Context,
 @app.command()
 def show(ctx: typer.Context, case_id: CaseId, json_: JsonOption = False) -> None:
     """Show one case: its numbers and where each came from, photos, readings and history."""
-    archive = state(ctx).open()
-    case = archive.cases.show(case_id)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        case = archive.cases.show(case_id)
     _print(case, json_)
 
 
@@ -126,11 +122,8 @@ def edit(ctx: typer.Context, case_id: CaseId, set_: Annotated[list[str], typer.O
             raise UsageError(f"--set takes FIELD=VALUE, not {item!r}.",
                              hint="Example: caesar cases edit 12 --set sex=M --set age_min=25")
         changes.append((name.strip(), value))
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        case = archive.cases.edit(case_id, changes, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        case = archive.cases.edit(case_id, changes, actor)
     _print(case, json_)
 
 
@@ -139,11 +132,8 @@ def merge(ctx: typer.Context, case_ids: Annotated[list[int], typer.Argument(
         metavar="ID...", help="The cases to merge; all photos go into the first.")],
           json_: JsonOption = False) -> None:
     """Merge cases that show the same body (the first keeps its id and gets every photo)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        case = archive.cases.merge(case_ids, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        case = archive.cases.merge(case_ids, actor)
     _print(case, json_)
 
 
@@ -152,11 +142,8 @@ def split(ctx: typer.Context, case_id: CaseId, photos: Annotated[list[str], type
         "--photo", metavar="SHA256", help="Repeatable: a photo of the other body.",
         show_default=False)], json_: JsonOption = False) -> None:
     """Split photos of another body off a case into a new case (printed)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        case = archive.cases.split(case_id, photos, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        case = archive.cases.split(case_id, photos, actor)
     _print(case, json_)
 
 
@@ -169,11 +156,8 @@ def move(ctx: typer.Context, photo: Annotated[str, typer.Argument(
     """Move one photo into another case, or into a new one."""
     if (to is None) == (not new):
         raise UsageError("Give either --to ID or --new.")
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        case = archive.cases.move(photo, to, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        case = archive.cases.move(photo, to, actor)
     _print(case, json_)
 
 
@@ -196,11 +180,8 @@ def read(ctx: typer.Context, case_id: CaseId,
     given = [(kind, value) for kind, value in asked if value is not None]
     if not given:
         raise UsageError("Give at least one of --detainee, --branch, --forensic.")
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        disagreements = archive.cases.read(case_id, given, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        disagreements = archive.cases.read(case_id, given, actor)
     if json_:
         emit_json(disagreements)
         return
@@ -213,9 +194,8 @@ def read(ctx: typer.Context, case_id: CaseId,
 @app.command()
 def disagreements(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Numbers that analysts read differently: each needs a third look."""
-    archive = state(ctx).open()
-    found = archive.cases.disagreements()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.cases.disagreements()
     if json_:
         emit_json(found)
         return
@@ -228,9 +208,8 @@ def disagreements(ctx: typer.Context, json_: JsonOption = False) -> None:
 @app.command()
 def queue(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Numbers a person should read: the software is unsure, or photos disagree."""
-    archive = state(ctx).open()
-    items = archive.cases.queue()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        items = archive.cases.queue()
     if json_:
         emit_json(items)
         return
@@ -249,11 +228,8 @@ def categorise(ctx: typer.Context, photos: Annotated[list[str], typer.Argument(
             help=f"One of: {', '.join(CATEGORIES)}.", show_default=False)],
                json_: JsonOption = False) -> None:
     """Set what photos show; the software's suggestions never overwrite it."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        count = archive.cases.categorise(photos, category, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        count = archive.cases.categorise(photos, category, actor)
     if json_:
         emit_json({"categorised": count, "category": category})
         return
@@ -270,9 +246,6 @@ def name_(ctx: typer.Context, case_id: CaseId, name: Annotated[str, typer.Option
     Matching compares it with the names in families' reports (`caesar match`). The name and
     its source are kept encrypted; the custody log records only that a name was set.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        archive.identify.name_case(case_id, name, source, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        archive.identify.name_case(case_id, name, source, actor)
     err.print(f"Case {case_id}: name recorded.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,26 @@ class CliState:
     def actor(self, archive: Archive) -> str:
         """The signed-in account's name, else the archive's owner."""
         return self.person.name if self.person else archive.owner
+
+
+@contextmanager
+def archive_for(ctx: typer.Context, *, write: bool = False, inspect: bool = False
+                ) -> Iterator[tuple[Archive, str]]:
+    """The archive a command works on, unlocked, and who acts (:meth:`CliState.open`); closed
+    when the block ends, however it ends.
+
+    `write`: the command changes the archive, and holds its write lock throughout, so that
+    what it checks first still holds when it writes; while another command writes, it is
+    refused at once (exit 2, nothing changed).
+    """
+    cli = state(ctx)
+    with cli.open(inspect=inspect) as archive:
+        actor = cli.actor(archive)
+        if not write:
+            yield archive, actor
+            return
+        with archive.writing():
+            yield archive, actor
 
 
 def passphrase(*, confirm: bool) -> str:

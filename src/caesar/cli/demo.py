@@ -16,8 +16,15 @@ from caesar.cli.output import err, out, progress_bar
 from caesar.core import Archive
 from caesar.demo import doctored
 from caesar.demo.generate import generate_collection
-from caesar.demo.tour import (DEFAULT_DEMO, DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS,
-                              TourResult, prepare_archive, run_tour)
+from caesar.demo.tour import (
+    DEFAULT_DEMO,
+    DEMO_INVESTIGATOR,
+    DEMO_LIAISON,
+    DEMO_REVIEWERS,
+    TourResult,
+    prepare_archive,
+    run_tour,
+)
 from caesar.progress import from_counts
 from caesar.vault.keys import KdfCost
 
@@ -54,11 +61,9 @@ def demo(
     path = cli.archive if cli.archive_given else Path(DEFAULT_DEMO).absolute()
     archive, made_up = prepare_archive(path, os.environ.get("CAESAR_PASSPHRASE"), kdf_cost)
     result = TourResult(archive=path, passphrase=made_up)
-    try:
+    with archive:
         run_tour(archive, result, cases=cases, seed=seed, megapixels=megapixels,
                  say=lambda text: err.print(text, markup=False), progress=progress_bar)
-    finally:
-        archive.close()
     _summary(result)
     if not no_serve:
         _serve(path, made_up or os.environ.get("CAESAR_PASSPHRASE", ""), port, result)
@@ -74,11 +79,8 @@ def _serve(path: Path, passphrase: str, port: int, r: TourResult) -> None:
         out.print(f"\nThe web app is at {url} (Ctrl-C stops it). Sign in as"
                   f" {first.user.name} with the password {first.password}.", markup=False)
 
-    archive = Archive.open(path, passphrase)
-    try:
+    with Archive.open(path, passphrase) as archive:
         serve(archive, host="127.0.0.1", port=port, started=started)
-    finally:
-        archive.close()
 
 
 def _command() -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
 from caesar.exports.folder import prepare, staged
@@ -36,13 +36,10 @@ def start(ctx: typer.Context,
               " did not want to be told of a possible match.")] = False,
           json_: JsonOption = False) -> None:
     """Open a session with a family for a confirmed match (two reviewers agreed)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.start_disclosure(report, case, cli.actor(archive),
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.start_disclosure(report, case, actor,
                                                   present=present or [],
                                                   family_asked=family_asked)
-    archive.close()
     _print(found, json_)
 
 
@@ -59,12 +56,9 @@ def step(ctx: typer.Context, session_id: SessionId,
     """Record the family's answer about the next step; only an agreed step can be shown."""
     if consent is None:
         raise UsageError("Say whether the family agreed: --consent or --declined.")
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.disclosure_step(session_id, name, consent, cli.actor(archive),
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.disclosure_step(session_id, name, consent, actor,
                                                  present=present or [], note=note)
-    archive.close()
     _print(found, json_)
 
 
@@ -76,12 +70,9 @@ def material(ctx: typer.Context, session_id: SessionId,
              json_: JsonOption = False) -> None:
     """Write what the family agreed to see at their current step, and nothing beyond it:
     description.txt, then blurred.jpg, then face.jpg, then every photo (no metadata)."""
-    cli = state(ctx)
-    archive = cli.open()
-    prepare(out_dir, archive=archive.path)  # refuse a bad folder before the showing is logged
-    with archive.writing():
-        shown = archive.identify.disclosure_material(session_id, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        prepare(out_dir, archive=archive.path)  # refuse a bad folder before the showing is logged
+        shown = archive.identify.disclosure_material(session_id, actor)
     with staged(out_dir, archive=archive.path) as stage:
         (stage / "description.txt").write_text(shown.text, "utf-8")
         for name, data in shown.images:
@@ -102,23 +93,17 @@ def end(ctx: typer.Context, session_id: SessionId,
         note: Annotated[str | None, typer.Option(help="A note (kept encrypted).")] = None,
         json_: JsonOption = False) -> None:
     """End a session with its outcome."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.end_disclosure(session_id, outcome, cli.actor(archive),
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.end_disclosure(session_id, outcome, actor,
                                                 note=note)
-    archive.close()
     _print(found, json_)
 
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Every disclosure session (the list is recorded in the custody log)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.disclosures(cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.disclosures(actor)
     if json_:
         emit_json(found)
         return
@@ -132,11 +117,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 def show(ctx: typer.Context, session_id: SessionId, json_: JsonOption = False) -> None:
     """One session: who was present, each step asked and the family's answer, the outcome
     (the view is recorded in the custody log)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.disclosure(session_id, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.disclosure(session_id, actor)
     _print(found, json_)
 
 

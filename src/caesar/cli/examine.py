@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
 from caesar.forensics.findings import Examination
@@ -51,11 +51,8 @@ def examine(ctx: typer.Context,
         raise UsageError("Give exactly one of: SHA256..., --transfer ID, --camera SERIAL,"
                          " --all, --cameras or --compare FILE.",
                          hint="Example: caesar examine --all")
-    cli = state(ctx)
-    archive = cli.open()
-    actor = cli.actor(archive)
-    service = archive.examination
-    with archive.writing():
+    with archive_for(ctx, write=True) as (archive, actor):
+        service = archive.examination
         if compare is not None:
             result: list[Examination] | list[CameraReport] | Comparison = service.compare(
                 compare.read_bytes(), actor, name=str(compare))
@@ -65,7 +62,6 @@ def examine(ctx: typer.Context,
             with progress_bar("reading originals") as bar:
                 result = service.examine(Choice(tuple(sha256 or ()), transfer, camera, all_),
                                          actor, bar)
-    archive.close()
     if json_:
         emit_json(result)
         return

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from pydantic import BaseModel, ValidationError
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err
 from caesar.errors import UsageError
 from caesar.exports.views import (
@@ -117,16 +117,14 @@ def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfe
     check every hash and proof independently; verify_inclusion.py does it with Python alone.
     Validate it with `bagit.py --validate DIR`.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    exports = archive.exports
-    exports.check_out(out)
-    options = _options(EvidenceOptions, requested_by=requested_by,
-                       reveal_operators=reveal_operators)
-    plan = exports.plan_evidence(_selection(case, photos, transfer), options)
-    _confirm(plan, out, yes)
-    result = exports.evidence(plan, out, cli.actor(archive), options)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        exports = archive.exports
+        exports.check_out(out)
+        options = _options(EvidenceOptions, requested_by=requested_by,
+                           reveal_operators=reveal_operators)
+        plan = exports.plan_evidence(_selection(case, photos, transfer), options)
+        _confirm(plan, out, yes)
+        result = exports.evidence(plan, out, actor, options)
     _done(result, json_, "the evidence package")
 
 
@@ -165,14 +163,12 @@ def exhibit(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer
     options = _options(ExhibitOptions, blur_faces="faces" in wanted,
                        blur_regions="regions" in wanted, grayscale=grayscale,
                        watermark=watermark, max_size=max_size, caption_langs=tuple(langs))
-    cli = state(ctx)
-    archive = cli.open()
-    exports = archive.exports
-    exports.check_out(out)
-    plan = exports.plan_exhibit(_selection(case, photos, transfer), options)
-    _confirm(plan, out, yes)
-    result = exports.exhibit(plan, out, cli.actor(archive), options)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        exports = archive.exports
+        exports.check_out(out)
+        plan = exports.plan_exhibit(_selection(case, photos, transfer), options)
+        _confirm(plan, out, yes)
+        result = exports.exhibit(plan, out, actor, options)
     _done(result, json_, f"{result.counts['images']} images")
 
 
@@ -195,14 +191,12 @@ def data(ctx: typer.Context, out: Out, format_: Annotated[str, typer.Option(
     if format_ not in ("csv", "json", "ftm"):
         raise UsageError(f"--format {format_}: give csv, json or ftm.")
     options = DataOptions(format=cast(DataFormat, format_))
-    cli = state(ctx)
-    archive = cli.open()
-    exports = archive.exports
-    exports.check_out(out)
-    plan = exports.plan_data(options)
-    _confirm(plan, out, yes)
-    result = exports.data(plan, out, cli.actor(archive), options)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        exports = archive.exports
+        exports.check_out(out)
+        plan = exports.plan_data(options)
+        _confirm(plan, out, yes)
+        result = exports.data(plan, out, actor, options)
     _done(result, json_, f"the {format_} export")
 
 
@@ -211,10 +205,8 @@ def resolve(ctx: typer.Context, exhibit_id: Annotated[str, typer.Argument(
         metavar="EXHIBIT_ID", help="An exhibit id from a mapping.json, such as EX-3F9A6C0E5B.")],
             json_: Json = False) -> None:
     """Which original an exhibit id stands for (archive staff only; the look-up is logged)."""
-    cli = state(ctx)
-    archive = cli.open()
-    found = archive.exports.resolve(exhibit_id, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        found = archive.exports.resolve(exhibit_id, actor)
     if json_:
         emit_json(found)
         return
@@ -234,10 +226,8 @@ def stats_(ctx: typer.Context, out: Out, yes: Annotated[bool, typer.Option(
     self-contained page whose every number links to its query. Only counts leave the archive:
     no names, case numbers or photos. The export is recorded in the custody log.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    made = archive.export_stats(out, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        made = archive.export_stats(out, actor)
     if json_:
         emit_json({"out": str(out), "files": [str(p.relative_to(out)) for p in made]})
         return

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.exports.folder import prepare, staged
 from caesar.identify.images import MAX_BYTES
@@ -44,13 +44,10 @@ def add(ctx: typer.Context, report_id: ReportId,
     file was refused (the others are added all the same). --json prints {"report", "files":
     [{"file", "outcome", "photo", "problem"}]}.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    uploads = [read_upload(path) for path in files]
-    with archive.writing():
-        added = archive.identify.add_photos(report_id, uploads, cli.actor(archive),
+    with archive_for(ctx, write=True) as (archive, actor):
+        uploads = [read_upload(path) for path in files]
+        added = archive.identify.add_photos(report_id, uploads, actor,
                                             caption=caption)
-    archive.close()
     if json_:
         emit_json(added)
     else:
@@ -71,11 +68,8 @@ def list_(ctx: typer.Context, report_id: ReportId, json_: JsonOption = False) ->
     """List a report's photos (held and withdrawn): size, who added them, when, the caption
     (the view is logged). --json prints [{"id", "report", "sha256", "media_type", "size",
     "width", "height", "caption", "status", "added_by", "added_at", ...}]."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = archive.identify.photos(report_id, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = archive.identify.photos(report_id, actor)
     if json_:
         emit_json(found)
         return
@@ -95,12 +89,9 @@ def export(ctx: typer.Context, report_id: ReportId,
     """Write clean copies of a report's held photos (photo-ID.jpg: re-encoded, at most 1600
     px, no EXIF, XMP, GPS or any other metadata), each copy logged, for a family liaison to
     show. --json prints {"report", "out", "files"}."""
-    cli = state(ctx)
-    archive = cli.open()
-    prepare(out_dir, archive=archive.path)  # refuse a bad folder before the copies are logged
-    with archive.writing():
-        copies = archive.identify.export_photos(report_id, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        prepare(out_dir, archive=archive.path)  # refuse a bad folder before the copies are logged
+        copies = archive.identify.export_photos(report_id, actor)
     with staged(out_dir, archive=archive.path) as stage:
         for name, data in copies:
             (stage / name).write_bytes(data)
@@ -122,12 +113,9 @@ def withdraw(ctx: typer.Context, report_id: ReportId,
     """Withdraw a photo the family takes back: it can no longer be shown or exported, its
     encrypted file is deleted (unless another report holds the very same photo), and it
     stays on record (who added and withdrew it, when, why). Logged."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        photo = archive.identify.withdraw_photo(report_id, photo_id, cli.actor(archive),
+    with archive_for(ctx, write=True) as (archive, actor):
+        photo = archive.identify.withdraw_photo(report_id, photo_id, actor,
                                                 reason=reason)
-    archive.close()
     if json_:
         emit_json(photo)
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, progress_bar, visible
 from caesar.intake.report import IngestReport
 from caesar.intake.service import IngestRequest
@@ -32,20 +32,18 @@ def ingest(
 
     Every regular file is preserved bit for bit, once, however often it arrives; damaged and
     non-image files are kept and flagged. Symlinks are never followed. Each SOURCE becomes one
-    transfer (one holding sealed bundles: one per bundle, and one for its other files). Sealed bundles are opened with the
-    archive's key and checked against their manifest before anything comes in; one that cannot
-    be opened is kept as it is (flagged bundle_damaged) and the command exits 1. A bag is
-    validated: files that do not match its manifests are flagged checksum_mismatch, and an
-    invalid bag is still preserved, with every reason reported (exit 1). If a run is
-    interrupted, run the same command again: it finishes the job.
+    transfer (one holding sealed bundles: one per bundle, and one for its other files). Sealed
+    bundles are opened with the archive's key and checked against their manifest before
+    anything comes in; one that cannot be opened is kept as it is (flagged bundle_damaged) and
+    the command exits 1. A bag is validated: files that do not match its manifests are flagged
+    checksum_mismatch, and an invalid bag is still preserved, with every reason reported (exit
+    1). If a run is interrupted, run the same command again: it finishes the job.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    request = IngestRequest(sources=sources, actor=cli.actor(archive), operator=operator,
-                            label=label)
-    with progress_bar("ingesting") as progress:
-        report = archive.ingest(request, progress)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        request = IngestRequest(sources=sources, actor=actor, operator=operator,
+                                label=label)
+        with progress_bar("ingesting") as progress:
+            report = archive.ingest(request, progress)
     if json_:
         emit_json(report)
     else:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for, state
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import PassphraseRequired
 from caesar.recovery import recover as recover_with_shares
@@ -77,13 +77,9 @@ def passphrase(ctx: typer.Context, generate_: GenerateOption = False,
     With --json: {"changed": true, "kdf_cost": "normal"|"test", "passphrase": TEXT|null}
     (the passphrase only when --generate made it).
     """
-    cli = state(ctx)
-    archive = cli.open()
-    try:
+    with archive_for(ctx) as (archive, actor):
         chosen = new_passphrase(generated=generate_)
-        cost = archive.change_passphrase(chosen, actor=cli.actor(archive))
-    finally:
-        archive.close()
+        cost = archive.change_passphrase(chosen, actor=actor)
     shown = chosen if generate_ else None
     if json_:
         emit_json({"changed": True, "kdf_cost": cost.value, "passphrase": shown})
@@ -114,14 +110,10 @@ def split(
 
     With --json: {"threshold": K, "shares": [TEXT...]}.
     """
-    cli = state(ctx)
     secret = sys.stdin.readline().rstrip("\n") if share_passphrase_stdin else ""
-    archive = cli.open()
-    try:
+    with archive_for(ctx) as (archive, actor):
         made = archive.split_key(shares=shares, threshold=threshold, share_passphrase=secret,
-                                 actor=cli.actor(archive))
-    finally:
-        archive.close()
+                                 actor=actor)
     if json_:
         emit_json({"threshold": made.threshold, "shares": made.shares})
         return
@@ -147,10 +139,9 @@ def recover(ctx: typer.Context, share_passphrase_stdin: SharePassphraseOption = 
     cli = state(ctx)
     given, secret = read_shares(share_passphrase=share_passphrase_stdin)
     chosen = new_passphrase(generated=generate_)
-    archive = recover_with_shares(Path(cli.archive), given, chosen, share_passphrase=secret,
-                                  actor=cli.acting_as or os.environ.get("CAESAR_USER"))
-    problem = archive.state.problem
-    archive.close()
+    with recover_with_shares(Path(cli.archive), given, chosen, share_passphrase=secret,
+                             actor=cli.acting_as or os.environ.get("CAESAR_USER")) as archive:
+        problem = archive.state.problem
     shown = chosen if generate_ else None
     if json_:
         emit_json({"shares": len(given), "state": {"ok": problem is None, "problem": problem},

@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
+from caesar.files import write_atomic
 from caesar.ledger.views import InclusionView
-from caesar.vault.keys import write_atomic
 
 app = typer.Typer(help="The custody log: a signed, append-only record of everything that"
                   " happens to the evidence, built to be published.", no_args_is_help=True)
@@ -27,9 +27,8 @@ SizeOption = Annotated[int | None, typer.Option(
 @app.command()
 def show(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Show the latest signed checkpoint, the verifier key and the timestamps."""
-    archive = state(ctx).open()
-    log = archive.ledger.state()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        log = archive.ledger.state()
     if json_:
         emit_json(log)
         return
@@ -51,9 +50,8 @@ def entries(
     json_: JsonOption = False,
 ) -> None:
     """List entries with their decoded contents and the subject each commits to."""
-    archive = state(ctx).open()
-    listed = archive.ledger.entries(first, last)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        listed = archive.ledger.entries(first, last)
     if json_:
         emit_json(listed)
         return
@@ -80,9 +78,8 @@ def proof(
     its commitment when it concerns an original."""
     if (index is None) == (sha256 is None):
         raise UsageError("Give exactly one of --index I and --sha256 H.")
-    archive = state(ctx).open()
-    found = archive.ledger.inclusion(index=index, sha256=sha256, size=size)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.ledger.inclusion(index=index, sha256=sha256, size=size)
     if json_:
         emit_json(found)
         return
@@ -112,9 +109,8 @@ def consistency(
     json_: JsonOption = False,
 ) -> None:
     """Prove that the log only grew between two checkpoints (RFC 9162 consistency proof)."""
-    archive = state(ctx).open()
-    found = archive.ledger.consistency(old, new)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.ledger.consistency(old, new)
     if json_:
         emit_json(found.model_dump(mode="json", by_alias=True))
         return
@@ -130,9 +126,8 @@ def verify(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Recompute the log from its entries and check every checkpoint, and the catalogue
     against the archive's signed state (a log cut short, rolled back or started anew is
     named); exit 1 if anything fails. Changes nothing."""
-    archive = state(ctx).open(inspect=True)
-    report = archive.verify_ledger()
-    archive.close()
+    with archive_for(ctx, inspect=True) as (archive, _):
+        report = archive.verify_ledger()
     if json_:
         emit_json(report)
     elif report.ok:
@@ -156,9 +151,8 @@ def timestamp(
     json_: JsonOption = False,
 ) -> None:
     """Get a trusted timestamp over the latest checkpoint from a TSA and keep it."""
-    archive = state(ctx).open()
-    stamped = archive.timestamp(tsa)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        stamped = archive.timestamp(tsa)
     if json_:
         emit_json(stamped)
     else:
@@ -175,9 +169,8 @@ def export_checkpoint(
 ) -> None:
     """The latest signed checkpoint, to publish with the verifier key, so that any later
     rewriting of the log can be detected by outsiders."""
-    archive = state(ctx).open()
-    log = archive.ledger.state()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        log = archive.ledger.state()
     if log.checkpoint is None:
         raise UsageError("The custody log has no signed checkpoint yet.")
     if out_file is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
 from caesar.identify.views import MatchResult
@@ -35,17 +35,13 @@ def match(ctx: typer.Context,
     """
     if (report is None) == (not all_):
         raise UsageError("Give either --report ID or --all.")
-    cli = state(ctx)
-    archive = cli.open()
-    actor = cli.actor(archive)
-    with archive.writing():
+    with archive_for(ctx, write=True) as (archive, actor):
         if report is not None:
             results = [archive.identify.match(report, actor, limit=limit)]
         else:
             with progress_bar("matching") as bar:
                 results = archive.identify.match_all(actor, limit=limit,
                                                      progress=from_counts(bar))
-    archive.close()
     if json_:
         emit_json(results[0] if report is not None else results)
         return

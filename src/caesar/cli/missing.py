@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from caesar.cli import family_photos
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
 from caesar.identify.reports import KEYS, parse_assignments, read_reports
@@ -52,11 +52,8 @@ def add(ctx: typer.Context,
                          hint="Example: caesar missing add --set name='محمد أحمد الحلبي'"
                          " --set sex=M --set arrest_date=2012-04-15")
     reports = read_reports(from_) if from_ is not None else [parse_assignments(set_ or [])]
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        results = archive.identify.import_reports(reports, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        results = archive.identify.import_reports(reports, actor)
     if json_:
         emit_json(results)
         return
@@ -75,11 +72,8 @@ def edit(ctx: typer.Context, report_id: ReportId, set_: SetOption = None,
     if not set_:
         raise UsageError("Give at least one --set FIELD=VALUE.")
     fields = parse_assignments(set_, f"report {report_id}")
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        report = archive.identify.edit_report(report_id, fields, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        report = archive.identify.edit_report(report_id, fields, actor)
     _print(report, json_)
 
 
@@ -89,11 +83,8 @@ def list_(ctx: typer.Context, name: Annotated[str | None, typer.Option(
         " 'محمد الحلبي'` finds Mohammad al-Halabi too.")] = None,
           json_: JsonOption = False) -> None:
     """List every report: id, ref, status, name, sex, birth year, arrest date, branch."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        reports = archive.identify.reports(cli.actor(archive), name=name)
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        reports = archive.identify.reports(actor, name=name)
     if json_:
         emit_json(reports)
         return
@@ -113,11 +104,8 @@ def show(ctx: typer.Context, report_id: ReportId,
              " contacted (recorded in the custody log).")] = False,
          json_: JsonOption = False) -> None:
     """Show one report, its reporters, decided matches and history (the view is logged)."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        report = archive.identify.report(report_id, cli.actor(archive), contact=contact)
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        report = archive.identify.report(report_id, actor, contact=contact)
     _print(report, json_)
 
 
@@ -128,9 +116,8 @@ def duplicates(ctx: typer.Context, json_: JsonOption = False) -> None:
 
     --json prints [{"reports": [ID, ID], "score", "why": [...]}], likeliest first.
     """
-    archive = state(ctx).open()
-    found = archive.identify.duplicates()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.identify.duplicates()
     if json_:
         emit_json(found)
         return
@@ -148,11 +135,8 @@ def merge(ctx: typer.Context,
           json_: JsonOption = False) -> None:
     """Merge a duplicate report into another: its reporters and decided matches join KEEP,
     fields KEEP lacks are filled from it, and OTHER stays on record as merged."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        report = archive.identify.merge(keep, other, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        report = archive.identify.merge(keep, other, actor)
     _print(report, json_)
 
 

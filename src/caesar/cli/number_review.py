@@ -20,7 +20,7 @@ from rich.text import Text
 
 from caesar.cases.views import QueueItem
 from caesar.cases.vocabulary import UNSURE
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import err, out
 from caesar.core import Archive
 
@@ -37,11 +37,10 @@ def review(ctx: typer.Context,
                     " logged view).")] = True) -> None:
     """Read the numbers the software is unsure of, easiest first: Enter accepts the proposal,
     a typed number corrects it, s skips, q stops."""
-    cli = state(ctx)
-    archive = cli.open()
-    actor = cli.actor(archive)
     settled = skipped = 0
-    try:
+    # Each number is written as it is settled, under the write lock for that moment only:
+    # a person reading at their own pace must not hold off every other writer.
+    with archive_for(ctx) as (archive, actor):
         for item in archive.cases.queue()[:limit]:
             _show(archive, item, actor, images)
             proposed = item.proposal.digits if item.proposal and item.proposal.digits else ""
@@ -62,8 +61,6 @@ def review(ctx: typer.Context,
             settled += 1
             err.print(f"  case {item.case}: {_KIND_WORDS.get(item.kind, item.kind)} set.")
         left = len(archive.cases.queue())
-    finally:
-        archive.close()
     err.print(f"Set {settled} number(s), passed {skipped} by; {left} left to read.")
 
 
@@ -80,8 +77,7 @@ def _show(archive: Archive, item: QueueItem, actor: str, images: bool) -> None:
     if images and item.evidence:
         first = item.evidence[0]
         x0, y0, x1, y1 = first.box
-        with archive.writing():
-            data = archive.access.viewer.show_region(first.sha256, (x0, y0, x1, y1), actor)
+        data = archive.access.viewer.show_region(first.sha256, (x0, y0, x1, y1), actor)
         out.print(half_blocks(data, min(72, out.width - 2)))
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from pydantic import BaseModel
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich.console import Console, ConsoleDimensions, ConsoleOptions, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -32,6 +32,9 @@ from rich.style import Style
 from rich.text import Text
 
 from caesar.progress import ProgressCallback
+
+UNCUT_WIDTH = 10_000
+"""Columns given to what is printed into a file or a pipe: wide enough that no table is cut."""
 
 # Bidirectional formatting characters (marks, embeddings, overrides, isolates) and the line
 # and paragraph separators: each can move or hide what follows it on a screen.
@@ -67,7 +70,24 @@ def visible(text: str, *, lines: bool = False) -> str:
 class _Screen(Console):
     """A console that shows control characters instead of obeying them: strings are escaped
     before they are measured (tables keep their columns), and every segment again before it
-    is written (a `Text` made elsewhere, a progress bar's fields)."""
+    is written (a `Text` made elsewhere, a progress bar's fields).
+
+    It never cuts a table written to a file or a pipe: Rich takes the width of whichever
+    standard stream is a terminal (so `caesar ... > file` typed in an 80-column terminal cut
+    tables at 80), or `$COLUMNS`; output that is not a terminal gets as many columns as its
+    content needs instead.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        measured = super().size
+        if self.is_terminal:
+            return measured
+        return ConsoleDimensions(UNCUT_WIDTH, measured.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
 
     def render_str(self, text: str, **options: Any) -> Text:
         return super().render_str(visible(text, lines=True), **options)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, out
 from caesar.errors import UsageError
 
@@ -18,9 +18,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List every original: SHA-256, type, size, camera, flags."""
-    archive = state(ctx).open()
-    photos = archive.queries.photos()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        photos = archive.queries.photos()
     if json_:
         emit_json(photos)
         return
@@ -38,9 +37,8 @@ def show(ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The ori
                                                                     " SHA-256.")],
          json_: JsonOption = False) -> None:
     """Show one original: metadata, flags and every sighting."""
-    archive = state(ctx).open()
-    photo = archive.queries.photo(sha256)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        photo = archive.queries.photo(sha256)
     if json_:
         emit_json(photo)
         return
@@ -73,12 +71,10 @@ def mark(ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The ori
     if not region and restricted is None and not clear_regions:
         raise UsageError("Give --region X,Y,W,H, --restricted, --unrestricted or"
                          " --clear-regions.")
-    cli = state(ctx)
-    archive = cli.open()
-    marked = archive.exports.mark(sha256, cli.actor(archive),
-                                  regions=[parse_region(r) for r in region or []],
-                                  restricted=restricted, clear_regions=clear_regions)
-    archive.close()
+    with archive_for(ctx) as (archive, actor):
+        marked = archive.exports.mark(sha256, actor,
+                                      regions=[parse_region(r) for r in region or []],
+                                      restricted=restricted, clear_regions=clear_regions)
     if json_:
         emit_json(marked)
         return

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from caesar.cli.context import passphrase, state
+from caesar.cli.context import archive_for, passphrase, state
 from caesar.cli.keys import GenerateOption, SharePassphraseOption, new_passphrase, read_shares
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.core import Archive
@@ -43,12 +43,8 @@ def add(
 
     With --json: {"name", "path"}.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        replica = archive.preservation.add_replica(name, path, actor=cli.actor(archive))
-    finally:
-        archive.close()
+    with archive_for(ctx) as (archive, actor):
+        replica = archive.preservation.add_replica(name, path, actor=actor)
     if json_:
         emit_json({"name": replica.name, "path": replica.where})
     else:
@@ -69,12 +65,8 @@ def set_path(
 
     With --json: {"name", "path"}.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        replica = archive.preservation.move_replica(name, path, actor=cli.actor(archive))
-    finally:
-        archive.close()
+    with archive_for(ctx) as (archive, actor):
+        replica = archive.preservation.move_replica(name, path, actor=actor)
     if json_:
         emit_json({"name": replica.name, "path": replica.where})
     else:
@@ -89,11 +81,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     With --json: [{"name", "path", "reachable", "generation", "originals", "log_size"}]
     (null where a replica cannot be reached or was never filled).
     """
-    archive = state(ctx).open(inspect=True)
-    try:
+    with archive_for(ctx, inspect=True) as (archive, _):
         listed = [_describe(r, archive) for r in archive.preservation.replicas.all()]
-    finally:
-        archive.close()
     if json_:
         emit_json(listed)
         return
@@ -144,14 +133,9 @@ def replicate(
     With --json: {"replicas": [{"replica", "copied", "bytes", "objects", "originals",
     "generation", "log_size"}], "failed": [{"replica", "problem"}]}.
     """
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        with progress_bar("replicating") as progress:
-            done, failed = archive.preservation.replicate(
-                [name] if name else [], progress, actor=cli.actor(archive), full=full)
-    finally:
-        archive.close()
+    with archive_for(ctx) as (archive, actor), progress_bar("replicating") as progress:
+        done, failed = archive.preservation.replicate(
+            [name] if name else [], progress, actor=actor, full=full)
     if json_:
         emit_json({"replicas": [r.model_dump() for r in done], "failed": [
             {"replica": name, "problem": problem} for name, problem in failed]})
@@ -198,15 +182,13 @@ def repair(
     folder = Path(from_) if from_ and Path(from_).is_dir() else None
     given = [local_replica(folder)] if folder else []
     archive, keys = open_for_repair(cli.archive, passphrase(confirm=False), given)
-    try:
+    with archive:
         if from_ and folder is None:
             given = [archive.preservation.replicas.get(from_)]
         actor = cli.acting_as or os.environ.get("CAESAR_USER") or archive.owner
         with progress_bar("checking") as progress:
             report = archive.repair(given, actor=actor, accept_loss=accept_loss,
                                     accept_catalogue=accept_catalogue, progress=progress)
-    finally:
-        archive.close()
     report.keys = keys
     if json_:
         emit_json(report)
@@ -269,7 +251,7 @@ def restore(
     with progress_bar("restoring") as progress:
         archive, report = restore_archive(from_, to, unlock, actor=cli.acting_as
                                           or os.environ.get("CAESAR_USER"), progress=progress)
-    archive.close()
+        archive.close()
     if json_:
         emit_json(report)
     else:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.identify.review import REQUESTED, STATUSES
 from caesar.identify.service import IdentifyService
@@ -31,9 +31,8 @@ def list_(ctx: typer.Context, status: Annotated[str | None, typer.Option(
         help=f"Only matches in this state: {', '.join(STATUSES)} (shortlisted: waiting for a"
         " second reviewer).")] = None, json_: JsonOption = False) -> None:
     """Matches staff have decided something about."""
-    archive = state(ctx).open()
-    found = archive.identify.matches(status)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.identify.matches(status)
     if json_:
         emit_json(found)
         return
@@ -48,9 +47,8 @@ def list_(ctx: typer.Context, status: Annotated[str | None, typer.Option(
 @app.command()
 def show(ctx: typer.Context, report: Report, case: Case, json_: JsonOption = False) -> None:
     """One match: the evidence as it stood at the last decision, and every decision."""
-    archive = state(ctx).open()
-    found = archive.identify.match_view(report, case)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        found = archive.identify.match_view(report, case)
     _print(found, json_)
 
 
@@ -107,11 +105,8 @@ def override(ctx: typer.Context, report: Report, case: Case, reason: Reason,
 def _decide(ctx: typer.Context, json_: bool,
             act: Callable[[IdentifyService, str], MatchView]) -> None:
     """Run one decision as the acting person, holding the write lock, and print the match."""
-    cli = state(ctx)
-    archive = cli.open()
-    with archive.writing():
-        found = act(archive.identify, cli.actor(archive))
-    archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        found = act(archive.identify, actor)
     if found.decisions and found.decisions[-1].action.endswith(REQUESTED):
         err.print(f"Recorded as a request: the match stays {found.status} until a second,"
                   " different reviewer does the same (two people undo or reject a confirmed"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import err
 
 DEFAULT_HOST = "127.0.0.1"
@@ -36,9 +36,6 @@ def serve(ctx: typer.Context,
     """
     from caesar.web.server import serve as run  # FastAPI and uvicorn: only for serving
 
-    archive = state(ctx).open()
-    try:
+    with archive_for(ctx) as (archive, _):
         run(archive, host=host, port=port, workers=workers, tls_cert=tls_cert, tls_key=tls_key,
             started=lambda url: err.print(f"Serving {archive.path} at {url} (Ctrl-C stops)."))
-    finally:
-        archive.close()

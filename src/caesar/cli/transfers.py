@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, out
 
 app = typer.Typer(help="The hand-overs the archive received.", no_args_is_help=True)
@@ -17,9 +17,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List every transfer with its state and counts."""
-    archive = state(ctx).open()
-    transfers = archive.queries.transfers()
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        transfers = archive.queries.transfers()
     if json_:
         emit_json(transfers)
         return
@@ -38,9 +37,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 def show(ctx: typer.Context, transfer_id: Annotated[int, typer.Argument(
         metavar="ID", help="The transfer's id.")], json_: JsonOption = False) -> None:
     """Show one transfer."""
-    archive = state(ctx).open()
-    transfer = archive.queries.transfer(transfer_id)
-    archive.close()
+    with archive_for(ctx) as (archive, _):
+        transfer = archive.queries.transfer(transfer_id)
     if json_:
         emit_json(transfer)
         return

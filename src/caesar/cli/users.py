@@ -10,7 +10,7 @@ from rich.table import Table
 
 from caesar.access.roles import SECOND_FACTOR_ROLES, Role
 from caesar.access.views import NewCredentials
-from caesar.cli.context import state
+from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
 
@@ -40,15 +40,10 @@ def add(ctx: typer.Context, name: Name,
     add it to an authenticator app (FreeOTP, Aegis, Google Authenticator) before signing in.
     """
     password = _password(password_stdin)
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        with archive.writing():
-            made = archive.access.accounts.add(name, role, actor=cli.actor(archive),
-                                               password=password, second_factor=totp)
-            archive.checkpoint()
-    finally:
-        archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        made = archive.access.accounts.add(name, role, actor=actor,
+                                           password=password, second_factor=totp)
+        archive.checkpoint()
     _tell(made, json_, what="made")
 
 
@@ -60,26 +55,18 @@ def reset(ctx: typer.Context, name: Name, password_stdin: PasswordStdin = False,
     Every session of the account ends at once.
     """
     password = _password(password_stdin)
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        with archive.writing():
-            made = archive.access.accounts.reset(name, actor=cli.actor(archive),
-                                                 password=password)
-            archive.checkpoint()
-    finally:
-        archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        made = archive.access.accounts.reset(name, actor=actor,
+                                             password=password)
+        archive.checkpoint()
     _tell(made, json_, what="reset")
 
 
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List every account with its role, second factor and state."""
-    archive = state(ctx).open()
-    try:
+    with archive_for(ctx) as (archive, _):
         users = archive.access.accounts.list()
-    finally:
-        archive.close()
     if json_:
         emit_json(users)
         return
@@ -104,15 +91,10 @@ def enable(ctx: typer.Context, name: Name, json_: JsonOption = False) -> None:
 
 
 def _set_disabled(ctx: typer.Context, name: str, disabled: bool, json_: bool) -> None:
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        with archive.writing():
-            user = archive.access.accounts.set_disabled(name, disabled,
-                                                        actor=cli.actor(archive))
-            archive.checkpoint()
-    finally:
-        archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        user = archive.access.accounts.set_disabled(name, disabled,
+                                                    actor=actor)
+        archive.checkpoint()
     if json_:
         emit_json(user)
         return
@@ -123,11 +105,8 @@ def _set_disabled(ctx: typer.Context, name: str, disabled: bool, json_: bool) ->
 def throttles(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the accounts and places (a keyed hash of an address) whose failed sign-ins slow
     them down, and how many seconds each waits before its next attempt is heard."""
-    archive = state(ctx).open()
-    try:
+    with archive_for(ctx) as (archive, _):
         found = archive.access.throttle.list()
-    finally:
-        archive.close()
     if json_:
         emit_json(found)
         return
@@ -149,15 +128,10 @@ def unthrottle(ctx: typer.Context, name: Name,
                json_: JsonOption = False) -> None:
     """Let an account (or, with --place, a place) sign in again at once: its failed sign-ins
     are forgotten. Clearing an account is recorded in the custody log."""
-    cli = state(ctx)
-    archive = cli.open()
-    try:
-        with archive.writing():
-            cleared = archive.access.clear_throttle("client" if place else "account", name,
-                                                    actor=cli.actor(archive))
-            archive.checkpoint()
-    finally:
-        archive.close()
+    with archive_for(ctx, write=True) as (archive, actor):
+        cleared = archive.access.clear_throttle("client" if place else "account", name,
+                                                actor=actor)
+        archive.checkpoint()
     if json_:
         emit_json({"cleared": cleared})
         return

@@ -109,7 +109,8 @@ def _fit_font(style: CardStyle, lines: list[str], width: float,
         size = max(6, int(size * width / widest) - 1)
 
 
-def _paste(photo: Image.Image, layer: Image.Image, center: tuple[float, float]) -> tuple[int, int, int, int]:
+def _paste(photo: Image.Image, layer: Image.Image, center: tuple[float, float]
+           ) -> tuple[int, int, int, int]:
     x0 = round(center[0] - layer.width / 2)
     y0 = round(center[1] - layer.height / 2)
     photo.paste(layer, (x0, y0), layer)

@@ -111,7 +111,7 @@ def plain_numbers(image: Image.Image, case: CasePlan, photo: PhotoPlan, scene: S
         # As cards.draw_card sizes them: a line's digits are 0.55 of its height, or less.
         digit = h / (len(lines) + 0.7) * 0.55
         regions.append(_plain_region("white_card", "card", "three_lines", style, box, [
-            _single_line(k, v, values[k]) for k, v in zip(kinds, lines)], digit, blur))
+            _single_line(k, v, values[k]) for k, v in zip(kinds, lines, strict=True)], digit, blur))
     if case.skin_number:
         centre = map_point(view, size, scene.skin)
         h = 15 * scale

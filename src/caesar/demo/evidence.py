@@ -69,7 +69,7 @@ class Population:
         sets = [self.bearers(t) for t in told]
         given = tuple(GivenMark(code=t.mark.code, bodies=len(b),
                                 on_true_body=None if case is None else case in b)
-                      for t, b in zip(told, sets))
+                      for t, b in zip(told, sets, strict=True))
         together = set.intersection(*sets) if sets else None
         return EvidenceTruth(strength=_strength(number is not None, told, sets, together, case),
                              number_bodies=number_bodies, marks=given,

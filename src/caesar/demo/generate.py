@@ -21,8 +21,8 @@ from typing import Any
 
 from caesar.demo.cards import available_fonts
 from caesar.demo.drive import SmallDrive, make_drive
-from caesar.demo.photos import Job, aware, choose_view, render_subject, write_file
 from caesar.demo.numbering import plain_truth, writing_truth
+from caesar.demo.photos import Job, aware, choose_view, render_subject, write_file
 from caesar.demo.plan import CasePlan, Plan, plan_collection
 from caesar.demo.render import (
     add_sensor_noise,
@@ -236,7 +236,8 @@ def _damaged(out: Path, spec: CollectionSpec, size: tuple[int, int],
                 if kind == "truncated":
                     # A real photo whose copy was cut short: the header and EXIF survive.
                     scene = compose_subject(rng, category="scene")
-                    image = add_sensor_noise(render_view(scene, choose_view("other", "", scene, rng), size), rng)
+                    view = choose_view("other", "", scene, rng)
+                    image = add_sensor_noise(render_view(scene, view, size), rng)
                     full = encode_jpeg(image, quality=camera.model.quality,
                                        subsampling=camera.model.subsampling,
                                        exif=camera_exif(camera.model, camera.serial, when, size,

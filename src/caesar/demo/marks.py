@@ -18,8 +18,15 @@ from datetime import timedelta
 from caesar.demo import names
 from caesar.demo.names import Name
 from caesar.demo.truth import MarkTruth, NameTruth, Person
-from caesar.demo.vocab import (USUAL_PLACES, Script, details_for, locations_for,
-                               mirror_location, western_digits, write_digits)
+from caesar.demo.vocab import (
+    USUAL_PLACES,
+    Script,
+    details_for,
+    locations_for,
+    mirror_location,
+    western_digits,
+    write_digits,
+)
 from caesar.identify.names import is_arabic
 
 # Relative frequency of each kind of mark on a body.

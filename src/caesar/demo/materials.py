@@ -41,7 +41,8 @@ def surface_colour(material: Material, rng: random.Random) -> RGB:
     """One piece's colour, between the material's darkest and lightest."""
     t = rng.random()
     low, high = material.colours
-    return tuple(round(a + (b - a) * (t + rng.uniform(-0.08, 0.08))) for a, b in zip(low, high))  # type: ignore[return-value]
+    return tuple(round(a + (b - a) * (t + rng.uniform(-0.08, 0.08)))  # type: ignore[return-value]
+                 for a, b in zip(low, high, strict=True))
 
 
 def surface(material: Material, size: tuple[int, int], colour: RGB,

@@ -188,6 +188,6 @@ def plain_truth(lines: tuple[str, ...], font: str, script: Script,
     return CaseWriting(
         variety="plain", material="white_card", layout="three_lines", writing=font,
         writing_kind="typeset", labelled=False,
-        lines=tuple(single(k, text) for k, text in zip(kinds, lines)),
+        lines=tuple(single(k, text) for k, text in zip(kinds, lines, strict=True)),
         skin=(single(skin_number, write_digits(numbers[skin_number], script)),)
         if skin_number else (), where=NumberPlaces(**places), illegible=None)

@@ -20,8 +20,8 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-from caesar.demo.carriers import choose_looks, framed, plain_numbers, scaled, varied_numbers
 from caesar.demo.cards import choose_style
+from caesar.demo.carriers import choose_looks, framed, plain_numbers, scaled, varied_numbers
 from caesar.demo.plan import SubjectPlan
 from caesar.demo.render import (
     CANVAS_H,

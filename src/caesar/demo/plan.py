@@ -150,7 +150,7 @@ def plan_collection(*, cases: int, seed: int, drives: int, photographers: int,
     forensic = {h: rng.randint(800, 3000) for h in HOSPITALS}
     taken: set[tuple[str, str]] = set()
     case_id = 0
-    for day, count in zip(days, per_day):
+    for day, count in zip(days, per_day, strict=True):
         hospital = rng.choices(HOSPITALS, weights=[60, 40])[0]
         primary = rng.choice(cameras)
         second = (rng.choice([c for c in cameras if c is not primary])

@@ -170,7 +170,7 @@ def _stamp(ink: np.ndarray, mask: np.ndarray, left: int, top: int) -> None:
 def _homography(src: Quad, dst: Quad) -> np.ndarray:
     """The 3x3 projective map taking each ``src`` corner to its ``dst`` corner."""
     rows, rhs = [], []
-    for (x, y), (u, v) in zip(src, dst):
+    for (x, y), (u, v) in zip(src, dst, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         rhs += [u, v]
@@ -194,7 +194,7 @@ def draw_region(photo: Image.Image, look: Look, centre: Point, scale: float, ang
     src: Quad = ((0, 0), (w, 0), (w, h), (0, h))
     a = math.radians(angle)
     dst_list = []
-    for (x, y), (tx, ty) in zip(src, look.tilt):
+    for (x, y), (tx, ty) in zip(src, look.tilt, strict=True):
         dx, dy = x - w / 2 + tx * w, y - h / 2 + ty * h
         dst_list.append((centre[0] + dx * math.cos(a) + dy * math.sin(a),
                          centre[1] - dx * math.sin(a) + dy * math.cos(a)))
@@ -221,7 +221,7 @@ def draw_region(photo: Image.Image, look: Look, centre: Point, scale: float, ang
     photo.paste(warped, (bx0, by0), warped)
     forward = _homography(src, dst)
     lines = []
-    for line, (x0, y0, x1, y1), hidden in zip(look.lines, boxes, covered):
+    for line, (x0, y0, x1, y1), hidden in zip(look.lines, boxes, covered, strict=True):
         corners = [_apply(forward, p) for p in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
         box = (math.floor(min(x for x, _ in corners)), math.floor(min(y for _, y in corners)),
                math.ceil(max(x for x, _ in corners)), math.ceil(max(y for _, y in corners)))

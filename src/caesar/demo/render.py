@@ -55,7 +55,8 @@ class View:
 
 
 def output_size(megapixels: float) -> tuple[int, int]:
-    """A 4:3 pixel size of about ``megapixels`` in multiples of 8 (1 -> 1152x864, 12 -> 4000x3000)."""
+    """A 4:3 pixel size of about ``megapixels`` in multiples of 8 (1 -> 1152x864,
+    12 -> 4000x3000)."""
     width = math.sqrt(megapixels * 1e6 * 4 / 3)
     w = max(64, round(width / 8) * 8)
     h = max(48, round(w * 3 / 4 / 8) * 8)
@@ -202,8 +203,8 @@ def _texture_tile() -> Image.Image:
     rng = np.random.default_rng(0x7E47)
     h, w = CANVAS_H * 2, CANVAS_W * 2
     fine = rng.normal(0.0, 4.0, (h, w))
-    coarse = np.asarray(Image.fromarray(rng.normal(128.0, 10.0, (h // 4, w // 4)).clip(0, 255)
-                                        .astype(np.uint8)).resize((w, h), Image.Resampling.BILINEAR),
+    small = rng.normal(128.0, 10.0, (h // 4, w // 4)).clip(0, 255).astype(np.uint8)
+    coarse = np.asarray(Image.fromarray(small).resize((w, h), Image.Resampling.BILINEAR),
                         dtype=np.float64) - 128.0
     return Image.fromarray(np.clip(128.0 + fine + coarse, 0, 255).astype(np.uint8), "L")
 

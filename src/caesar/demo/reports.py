@@ -249,7 +249,8 @@ def make_report(subject: Subject, ref: str, rng: random.Random, details: random.
                              person=p, rng=texts)
             if mark.inscription is not None:
                 with_texts.append(said.text is not None)
-                other_script, misspelt = other_script or said.other_script, misspelt or said.misspelt
+                other_script = other_script or said.other_script
+                misspelt = misspelt or said.misspelt
                 wrong_text = wrong_text or said.wrong
             as_told = MarkTruth(kind=mark.kind, location=location, detail=told.detail,
                                 inscription=said.text)

@@ -197,7 +197,8 @@ HELD_OUT = Variety(
     },
     label_fonts={"arabic": {"ae_Dimnah.ttf": "fonts-arabeyes",
                             "Alkalami-Regular.ttf": "fonts-sil-alkalami"},
-                 "latin": {"Rufscript010.ttf": "fonts-rufscript", "SteveHand.ttf": "fonts-sjfonts"}},
+                 "latin": {"Rufscript010.ttf": "fonts-rufscript",
+                           "SteveHand.ttf": "fonts-sjfonts"}},
     hands=(
         Hand("backhand_marker", "variant", (0.1, 0.13), (-16, -6), 0.03, 0.12, 0.05,
              (0.07, 0.14), 0.2, 0.3, 0.15, 0.08),

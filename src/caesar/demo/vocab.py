@@ -12,14 +12,32 @@ from typing import Final, Literal
 # this generator (re-exported here for the generator's modules).
 from caesar.cases.vocabulary import (
     BODY_LOCATIONS as BODY_LOCATIONS,
+)
+from caesar.cases.vocabulary import (
     DISTINCTIVE_MARKS as DISTINCTIVE_MARKS,
-    MARK_KINDS as MARK_KINDS,
+)
+from caesar.cases.vocabulary import (
     MARK_DETAILS as MARK_DETAILS,
+)
+from caesar.cases.vocabulary import (
+    MARK_KINDS as MARK_KINDS,
+)
+from caesar.cases.vocabulary import (
     MARK_LOCATIONS as MARK_LOCATIONS,
+)
+from caesar.cases.vocabulary import (
     USUAL_PLACES as USUAL_PLACES,
+)
+from caesar.cases.vocabulary import (
     details_for as details_for,
+)
+from caesar.cases.vocabulary import (
     is_individualising as is_individualising,
+)
+from caesar.cases.vocabulary import (
     locations_for as locations_for,
+)
+from caesar.cases.vocabulary import (
     mirror_location as mirror_location,
 )
 

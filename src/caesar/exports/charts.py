@@ -13,7 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: never a window, never a display server
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 # DejaVu Sans draws Latin and Arabic; Amiri (fonts-hosny-amiri) if it is missing.
 _FONTS = ["DejaVu Sans", "Amiri"]

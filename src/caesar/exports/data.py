@@ -17,28 +17,18 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from caesar.cases.marks import without_texts
-from caesar.cases.views import CaseView
-from caesar.identify.views import MatchSummary, PartnerReport
+from caesar.exports.dataset import DataSet
 from caesar.exports.stats import tables as stat_tables
 from caesar.exports.views import DataFormat
 
 FTM_FILE = "entities.ftm.json"
-
-
-@dataclass(frozen=True)
-class DataSet:
-    """Everything a data export may draw on."""
-
-    cases: Sequence[CaseView]
-    reports: Sequence[PartnerReport] = ()
-    matches: Sequence[MatchSummary] = ()  # confirmed, for the reports above
 
 
 Row = dict[str, Any]

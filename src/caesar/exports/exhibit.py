@@ -16,6 +16,7 @@ smoothed so that it does not draw the eye. No deblurring can bring back what was
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
 import io
 from collections.abc import Sequence
@@ -143,12 +144,11 @@ def _upright(content: bytes, max_size: int) -> tuple[Image.Image, float]:
         opened.draft("RGB", (max_size, max_size))  # JPEG: decode at 1/2, 1/4, 1/8 when enough
         image = ImageOps.exif_transpose(opened)
         if icc:
-            try:
+            # a broken profile: the pixels as they are, still without the profile
+            with contextlib.suppress(ImageCms.PyCMSError, OSError):
                 image = ImageCms.profileToProfile(
                     image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
                     ImageCms.createProfile("sRGB"), outputMode="RGB") or image
-            except (ImageCms.PyCMSError, OSError):
-                pass  # a broken profile: the pixels as they are, still without the profile
         image = image.convert("RGB")
     upright_w = full_h if orientation in _ROTATED else full_w
     image.thumbnail((max_size, max_size), Image.Resampling.LANCZOS)

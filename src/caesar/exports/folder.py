@@ -18,7 +18,7 @@ from pathlib import Path
 
 from caesar import faults
 from caesar.errors import UsageError
-from caesar.vault.keys import fsync_dir, sync_file_system
+from caesar.files import fsync_dir, sync_file_system
 
 PARTIAL = ".partial-"
 WRITTEN_POINT = faults.declare(

@@ -4,8 +4,9 @@ Each case becomes a ``Person`` (unidentified until identification says otherwise
 detainee number written on the body as an identifier), each security branch a ``PublicBody``
 and each military hospital an ``Organization``, joined by ``UnknownLink`` entities whose role
 says what the link is. Each report the family agreed to share becomes a ``Person`` too, linked
-to the branch they said arrested them and, once two reviewers confirmed it, to its case. The `followthemoney` library builds and checks them, so a property that
-its schema does not know fails here instead of in a partner's import.
+to the branch they said arrested them and, once two reviewers confirmed it, to its case. The
+`followthemoney` library builds and checks them, so a property that its schema does not know
+fails here instead of in a partner's import.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from followthemoney import model
 
 from caesar.cases.marks import without_texts
-from caesar.exports.data import DataSet
+from caesar.exports.dataset import DataSet
 
 PREFIX = "caesar"
 _GENDER = {"M": "male", "F": "female"}

@@ -27,9 +27,8 @@ from caesar.catalog.exports import ExportRequest
 from caesar.errors import CaesarError, NotFound
 from caesar.exports.folder import in_memory
 from caesar.exports.held import HeldPackages
-from caesar.exports.service import ExportService, Lock
-from caesar.exports.views import (EvidenceOptions, ExhibitOptions, ExportParams, ExportResult,
-                                  Plan)
+from caesar.exports.service import ExportService
+from caesar.exports.views import EvidenceOptions, ExhibitOptions, ExportParams, ExportResult, Plan
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher
@@ -85,18 +84,17 @@ class ExportRequests:
     """Request, approve or refuse, produce, download and expire exports."""
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys,
-                 exports: ExportService, archive: Path, lock: Lock) -> None:
+                 exports: ExportService, archive: Path) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._fields = FieldCipher(keys)
         self._exports = exports
         self._held = HeldPackages(archive, keys)
-        self._lock = lock
 
     def request(self, params: ExportParams, requester: str, reason: str | None = None
                 ) -> RequestView:
         """Ask for an export; nothing is produced until another person approves it."""
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             row = ExportRequest(kind=params.kind, params=params.model_dump(mode="json"),
                                 requester=requester, state="requested", requested_at=_now(),
                                 downloads=0)
@@ -115,7 +113,7 @@ class ExportRequests:
         return self._decide(request_id, decider, "refused")
 
     def _decide(self, request_id: int, person: str, state: str) -> RequestView:
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             row = self._get(session, request_id)
             if row.state != "requested":
                 raise RequestRefused(f"Export request {request_id} is {row.state}, not waiting"
@@ -147,7 +145,7 @@ class ExportRequests:
         with in_memory(make.plan.bytes) as work:
             result = make(work / "package", actor)
             held = self._held.hold(work / "package")
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             row = self._get(session, request_id)
             if row.state == "approved":
                 row.state, row.export_id, row.package = "produced", result.export, held.name
@@ -193,7 +191,7 @@ class ExportRequests:
 
     def download(self, request_id: int, person: str) -> Iterator[bytes]:
         """The held package as a tar stream, for the person who asked; logged first."""
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             row = self._get(session, request_id)
             if row.state != "produced" or row.package is None:
                 raise RequestRefused(f"Export request {request_id} is {row.state}: there is"
@@ -215,7 +213,7 @@ class ExportRequests:
         """Delete every held package past its time; return the requests that expired."""
         moment = now or _now()
         expired = []
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             rows = session.scalars(select(ExportRequest).where(
                 ExportRequest.state == "produced", ExportRequest.expires_at <= moment)).all()
             for row in rows:

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -31,10 +31,9 @@ from caesar.catalog.exports import ExhibitItem, ExportRecord
 from caesar.catalog.models import Sighting, Transfer
 from caesar.catalog.queries import PhotoView, Queries
 from caesar.errors import NotFound
-from caesar.identify.service import IdentifyService
-from caesar.identify.wording import Phrase
 from caesar.exports import data as data_export
 from caesar.exports import evidence, folder, marks, plan_words, selection, stats
+from caesar.exports.dataset import DataSet
 from caesar.exports.evidence import BagWriter, People
 from caesar.exports.report import (
     CaseRow,
@@ -60,6 +59,8 @@ from caesar.exports.views import (
 )
 from caesar.forensics.findings import METHOD_VERSION
 from caesar.forensics.service import ExaminationService
+from caesar.identify.service import IdentifyService
+from caesar.identify.wording import Phrase
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.fields import FieldCipher
@@ -69,7 +70,6 @@ from caesar.vault.objects import ObjectVault
 if TYPE_CHECKING:
     from caesar.exports.exhibit import Job, Rendered
 
-Lock = Callable[[], AbstractContextManager[None]]
 Item = tuple[str, str, str, int | None]  # exhibit id, file, original, case
 
 
@@ -91,7 +91,7 @@ class ExportService:
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys, vault: ObjectVault,
                  cases: CaseService, identify: IdentifyService, archive: Path,
-                 store: Path | None, lock: Lock, workers: int | None = None) -> None:
+                 store: Path | None, workers: int | None = None) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
@@ -101,7 +101,6 @@ class ExportService:
         self._fields = FieldCipher(keys)
         self._archive = archive
         self._store = store
-        self._lock = lock
         self._workers = workers or os.cpu_count() or 1
 
     def _staged(self, out: Path) -> AbstractContextManager[Path]:
@@ -131,7 +130,7 @@ class ExportService:
         people = People(self._ledger.pseudonym, reveal=options.reveal_operators)
         # The PDF takes seconds of layout: another process loads WeasyPrint while this one
         # records the export, then lays the report out while this one decrypts the originals.
-        with self._lock(), self._staged(out) as stage, ProcessPoolExecutor(
+        with self._ledger.writing(), self._staged(out) as stage, ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=load_pdf_renderer) as pdf_maker:
             bag = BagWriter(stage)
@@ -302,7 +301,7 @@ class ExportService:
         """Write the exhibition set of `plan` into `out`; the custody log records it."""
         from caesar.exports import exhibit as render  # OpenCV and the detector: only here
 
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             with self._catalog.reader() as session:
                 # Marked restricted since the plan was made: still never shown.
                 closed = selection.restricted(session, plan.originals)
@@ -370,7 +369,7 @@ class ExportService:
     def resolve(self, exhibit_id: str, actor: str) -> Resolution:
         """The original an exhibit id stands for (archive staff only); the look-up is logged."""
         key = exhibit_id.strip().upper()
-        with self._lock(), self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             item = session.get(ExhibitItem, key)
             if item is None:
                 raise NotFound(f"No exhibit {exhibit_id} was exported from this archive.",
@@ -387,7 +386,7 @@ class ExportService:
     def mark(self, sha256: str, actor: str, *, regions: list[marks.Region],
              restricted: bool | None, clear_regions: bool) -> MarkView:
         """Mark regions to blur on an original, or restrict it (see :mod:`caesar.exports.marks`)."""
-        with self._lock():
+        with self._ledger.writing():
             return marks.mark(self._catalog, self._ledger, sha256, actor, regions=regions,
                               restricted=restricted, clear_regions=clear_regions)
 
@@ -402,7 +401,7 @@ class ExportService:
 
     def data(self, plan: Plan, out: Path, actor: str, options: DataOptions) -> ExportResult:
         """Write the data export into `out`; the custody log records it."""
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             dataset = self._dataset(actor)
             made = data_export.write(dataset, options.format, stage)
             counts = data_export.counts(dataset)
@@ -415,19 +414,19 @@ class ExportService:
                                                         (out / m.name for m in made)),
                             counts=counts)
 
-    def _dataset(self, actor: str | None) -> data_export.DataSet:
+    def _dataset(self, actor: str | None) -> DataSet:
         """What a data export holds; `actor` hands the reports over (None: only to plan)."""
         reports = self._identify.partner_reports(actor or "", hand_over=actor is not None)
         shared = {r.id for r in reports}
         # Only identifications two reviewers confirmed, and only for reports the families
         # agreed to share: a candidate is not a finding, and must not reach a partner as one.
         matches = [m for m in self._identify.matches("confirmed") if m.report in shared]
-        return data_export.DataSet(cases=self._cases.cases(), reports=reports,
+        return DataSet(cases=self._cases.cases(), reports=reports,
                                    matches=matches)
 
     def stats(self, out: Path, actor: str) -> list[Path]:
         """Write the statistics of cases into `out` (new or empty) and log the export."""
-        with self._lock(), self._staged(out) as stage:
+        with self._ledger.writing(), self._staged(out) as stage:
             cases = self._cases.cases()
             made = stats.write(cases, stage, archive_label=self._archive.name)
             with self._catalog.session() as session:

@@ -89,7 +89,7 @@ def _recompression(subject: Subject, profile: CameraProfile | None,
         return []
     try:
         y = luminance(read(subject.sha256), MAP_MAX_SIDE)
-    except Exception as exc:  # noqa: BLE001 - Pillow's many decoder errors mean one thing
+    except Exception as exc:
         not_examined.append(f"recompression: the image cannot be decoded ({exc})")
         return []
     mapped = lattice_map(y, q1, q2)

@@ -144,7 +144,7 @@ def _thumbnail_against(data: bytes, thumbnail: bytes, structure: JpegStructure
             image = Image.open(io.BytesIO(data))
             image.draft("RGB", (max(1, structure.width // 8), max(1, structure.height // 8)))
             image.load()
-    except Exception:  # noqa: BLE001 - a damaged thumbnail or image is reported as such
+    except Exception:
         return {"thumbnail_difference": None}
     if not thumb.width or not thumb.height or not structure.height or not structure.width:
         return {"thumbnail_difference": None}

@@ -64,7 +64,7 @@ def read_metadata(structure: JpegStructure) -> MetadataFacts:
         facts.present = True
         try:
             _read_exif(exif.payload[6:], facts)
-        except Exception as exc:  # noqa: BLE001 - Pillow raises many types on hostile EXIF
+        except Exception as exc:
             facts.problem = f"the EXIF cannot be read ({type(exc).__name__}: {exc})"[:300]
     xmp = structure.app("XMP")
     if xmp is not None:

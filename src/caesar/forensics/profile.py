@@ -10,6 +10,7 @@ the clock's drift against the transfers that brought the photos.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -155,7 +156,7 @@ class Gap:
 def gaps(profile: CameraProfile) -> list[Gap]:
     """Runs of frame numbers that no photo of this camera in the archive carries."""
     numbers = sorted({s.number for s in profile.shots if s.number is not None})
-    return [Gap(a, b, b - a - 1) for a, b in zip(numbers, numbers[1:], strict=False)
+    return [Gap(a, b, b - a - 1) for a, b in itertools.pairwise(numbers)
             if b - a > 1]
 
 

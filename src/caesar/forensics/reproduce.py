@@ -22,8 +22,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import jpeg  # type: ignore[import-not-found]  # noqa: E402  (beside this file)
-import tables  # type: ignore[import-not-found]  # noqa: E402
+import jpeg  # type: ignore[import-not-found]
+import tables  # type: ignore[import-not-found]
 
 _EXIFTOOL = {"make": "Make", "model": "Model", "serial": "SerialNumber",
              "software": "Software", "original": "DateTimeOriginal",

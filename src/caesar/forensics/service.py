@@ -36,15 +36,16 @@ from caesar.forensics.findings import (
     METHOD_VERSION,
     N_,
     Examination,
-    Strength,
     Finding,
+    Strength,
     finding,
     strongest,
 )
 from caesar.forensics.metadata import file_number
 from caesar.forensics.profile import CameraProfile, Shot, build_profiles, clock_drift, gaps
 from caesar.forensics.profile import out_of_order as find_out_of_order
-from caesar.ledger.events import Event, Subject as LogSubject
+from caesar.ledger.events import Event
+from caesar.ledger.events import Subject as LogSubject
 from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
 from caesar.vault.objects import ObjectVault
@@ -211,7 +212,7 @@ class ExaminationService:
             for sha in batch:
                 try:
                     data = self._read(sha)
-                except Exception as exc:  # noqa: BLE001 - damaged or missing: say so, go on
+                except Exception as exc:
                     gathered.append((sha, OriginalFacts(problem=f"cannot be read: {exc}")))
                     continue
                 gathered.append((sha, gather(data)))

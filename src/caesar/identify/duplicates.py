@@ -18,9 +18,20 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from caesar.identify.comparison import habits
-from caesar.identify.names import (CLOSE, PARTS, SAME_NAME, PersonName, Word, compare_names,
-                                   name_blocks, part_weight, parts_words, same_name,
-                                   spellings_of, word)
+from caesar.identify.names import (
+    CLOSE,
+    PARTS,
+    SAME_NAME,
+    PersonName,
+    Word,
+    compare_names,
+    name_blocks,
+    part_weight,
+    parts_words,
+    same_name,
+    spellings_of,
+    word,
+)
 from caesar.identify.records import ReportRecord
 from caesar.identify.views import DuplicateView
 from caesar.identify.wording import Listing, Phrase, counted, phrase

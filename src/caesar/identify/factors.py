@@ -25,27 +25,42 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from caesar.cases.marks import Mark, parse_mark, read_mark
+from caesar.cases.marks import Mark, parse_mark
 from caesar.cases.vocabulary import details_for
-from caesar.identify.branches import branch_label
-from caesar.identify.comparison import spelt
 from caesar.identify.inscriptions import TEXTS
-from caesar.identify.marks import (ABSENT_SAME, DETAILS, PLACE_SAME, PLACES, RELATIONS,
-                                   TEXT_SAME, Relation, detail_likelihood, explain_detail,
-                                   explain_text, relation)
-from caesar.identify.marks import explain as explain_mark
-from caesar.identify.names import (CLOSE, SAME_NAME, PersonName, compare_names, part_weight,
-                                   parts_words, spellings_of)
+from caesar.identify.marks import (
+    ABSENT_SAME,
+    DETAILS,
+    PLACE_SAME,
+    PLACES,
+    RELATIONS,
+    TEXT_SAME,
+    Relation,
+    detail_likelihood,
+    relation,
+)
+from caesar.identify.names import (
+    PersonName,
+    compare_names,
+    part_weight,
+)
 from caesar.identify.records import ReportRecord
-from caesar.identify.table import (PRIOR_CASES, Bools, CaseFacts, CaseTable, Floats, Ints,
-                                   age_band, age_distance)
-from caesar.identify.wording import N_, Code, Listing, Number, Phrase, counted, phrase
+from caesar.identify.table import (
+    PRIOR_CASES,
+    Bools,
+    CaseFacts,
+    CaseTable,
+    Floats,
+    Ints,
+    age_band,
+    age_distance,
+)
+from caesar.identify.wording import N_, Phrase, days, phrase
 
 MARGIN_DAYS = 30
 """A case photographed more than this many days before the reported arrest is excluded.
 Families often remember an arrest date weeks off; a month is more than that noise."""
 
-_BOTH_SEX = {"M": N_("both men"), "F": N_("both women")}
 # (the report's sex, the case's: None when not a man's or a woman's) -> why it excludes.
 _OTHER_SEX = {
     ("M", "F"): N_("the report is of a man; the case is a woman"),
@@ -120,8 +135,8 @@ def exclusions(report: ReportFacts, case: CaseFacts) -> list[tuple[str, Phrase]]
             reasons.append(("date", phrase(
                 "photographed on {photographed}, {before} before the reported arrest on"
                 " {arrest} (more than the {margin} a reported date may be off)",
-                photographed=case.photographed_on, before=_days(before),
-                arrest=report.arrest_date, margin=_days(MARGIN_DAYS))))
+                photographed=case.photographed_on, before=days(before),
+                arrest=report.arrest_date, margin=days(MARGIN_DAYS))))
     return reasons
 
 
@@ -390,7 +405,7 @@ def _text_levels(mark: Mark, rows: Ints, entries: Ints) -> Floats:
         if text == "unknown":
             continue
         among = (per_text[t] + PRIOR_CASES * _TEXT_PRIOR[text]) / (recorded + PRIOR_CASES)
-        levels[_TEXT_OF == t] = math.log10(TEXT_SAME[text] / among)
+        levels[t == _TEXT_OF] = math.log10(TEXT_SAME[text] / among)
     return levels
 
 
@@ -453,140 +468,6 @@ def weigh(report: ReportFacts, table: CaseTable, rows: Ints) -> list[Weighed]:
     """Every factor that applies to this report, over the cases at `rows`."""
     found = [w for factor in FACTORS if (w := factor(report, table, rows)) is not None]
     return found + marks(report, table, rows)
-
-
-# -- words ------------------------------------------------------------------------------------
-
-def explain(weighed: Weighed, report: ReportFacts, case: CaseFacts) -> Phrase | None:
-    """What one factor's comparison means for one case, in a caseworker's words (None when
-    the case does not know the fact)."""
-    f = weighed.factor
-    if f == "sex":
-        return Phrase(_BOTH_SEX[report.sex]) if case.sex and report.sex else None
-    if f == "age":
-        return _explain_age(report, case)
-    if f == "date":
-        return _explain_date(report, case)
-    if f == "branch":
-        if not case.branch or not report.branch:
-            return None
-        if case.branch == report.branch:
-            return phrase("the body carries {branch}, the branch the family named",
-                          branch=branch_label(case.branch))
-        return phrase("the family named {branch}; the body carries {body} (a body may carry"
-                      " the branch where the person died, not the one that arrested them)",
-                      branch=branch_label(report.branch), body=Code(case.branch))
-    if f == "detainee_number":
-        if not case.detainee or not report.detainee:
-            return None
-        family, body = Code(report.detainee), Code(case.detainee)
-        if case.detainee == report.detainee:
-            return phrase("the same detainee number, {number}", number=body)
-        if Levenshtein.distance(case.detainee, report.detainee) == 1:
-            return phrase("the family's detainee number {family} is one digit from the"
-                          " body's {body}", family=family, body=body)
-        return phrase("a different detainee number: the family's {family}, the body's"
-                      " {body}", family=family, body=body)
-    if f == "height":
-        if case.height_cm is None or report.height_cm is None:
-            return None
-        return phrase("reported {family} cm tall; the body measures {body} cm",
-                      family=report.height_cm, body=case.height_cm)
-    if f in ("mark", "mark_detail", "mark_inscription"):
-        return _explain_mark(weighed, case)
-    if f == "name":
-        return _explain_name(report, case)
-    return None
-
-
-def _explain_age(report: ReportFacts, case: CaseFacts) -> Phrase | None:
-    birth = report.birth_day
-    if birth is None or case.photographed_on is None or case.age_min is None \
-            or case.age_max is None:
-        return None
-    years = (case.photographed_on.toordinal() - birth) / 365.25
-    born: date | int = report.birth_date or report.birth_year or 0  # one is known (birth)
-    facts = {"born": born, "age": Number(years, ".0f"), "low": case.age_min,
-             "high": case.age_max}
-    outside = max(case.age_min - years, years - case.age_max, 0.0)
-    if outside < 1:
-        return phrase("born {born}: about {age} when photographed; the case looks"
-                      " {low}-{high}", **facts)
-    return counted("born {born}: about {age} when photographed; the case looks {low}-{high},"
-                   " {apart} years apart", "apart", apart=Number(outside, ".0f"), **facts)
-
-
-def _explain_date(report: ReportFacts, case: CaseFacts) -> Phrase | None:
-    if report.arrest_date is None or case.photographed_on is None:
-        return None
-    gap = (case.photographed_on - report.arrest_date).days
-    if gap < 0:
-        return phrase("photographed on {photographed}, {before} before the reported arrest"
-                      " on {arrest}: reported dates are often off by weeks",
-                      photographed=case.photographed_on, before=_days(-gap),
-                      arrest=report.arrest_date)
-    return phrase("photographed on {photographed}, {after} after the reported arrest on"
-                  " {arrest}", photographed=case.photographed_on, after=_duration(gap),
-                  arrest=report.arrest_date)
-
-
-def _days(days: int) -> Phrase:
-    return counted("{n} days", "n", n=days)
-
-
-def _duration(days: int) -> Phrase:
-    if days < 60:
-        return _days(days)
-    if days < 730:
-        return counted("{n} months", "n", n=Number(days / 30.44, ".0f"))
-    # Tenths of a year: a fraction, which Arabic counts in the singular (no plural form).
-    return phrase("{n} years", n=Number(days / 365.25, ".1f"))
-
-
-def _explain_mark(weighed: Weighed, case: CaseFacts) -> Phrase | None:
-    mark, levels = weighed.subject, weighed.levels
-    if mark is None or levels is None or not case.marks:
-        return None
-    same_kind = [m for m in (read_mark(code) for code in case.marks) if m.kind == mark.kind]
-    body = max(same_kind, key=lambda m: levels[relation(mark, m).index]) if same_kind \
-        else None  # the body mark that fits best, as the factor counted it
-    rel = relation(mark, body) if body else None
-    if weighed.factor == "mark_detail":
-        return explain_detail(mark, body, rel)
-    if weighed.factor == "mark_inscription":
-        return explain_text(mark, body, rel)
-    return explain_mark(mark, body, rel)
-
-
-def _explain_name(report: ReportFacts, case: CaseFacts) -> Phrase | None:
-    if report.name is None or case.name is None:
-        return None
-    said = _said_name(report.name, case.name)
-    # Why parts spelt differently agree: "Firpo ↔ فيربو: p written as ب".
-    spellings = spellings_of(report.name, case.name, parts=[
-        p for p, v in compare_names(report.name, case.name).items()
-        if v >= SAME_NAME and p != "mother"])
-    if not spellings:
-        return said
-    return phrase("{said}; {how}", said=said,
-                  how=Listing(tuple(spelt(s) for s in spellings.values()), "; "))
-
-
-def _said_name(report_name: PersonName, case_name: PersonName) -> Phrase:
-    parts = compare_names(report_name, case_name)
-    agree = parts_words([p for p, v in parts.items() if v >= SAME_NAME and p != "mother"])
-    differ = parts_words([p for p, v in parts.items() if v < CLOSE and p != "mother"])
-    if agree.items and differ.items:
-        return phrase("the name recorded on the case (from another source) agrees on the"
-                      " {agree}; differs on the {differ}", agree=agree, differ=differ)
-    if agree.items:
-        return phrase("the name recorded on the case (from another source) agrees on the"
-                      " {agree}", agree=agree)
-    if differ.items:
-        return phrase("the name recorded on the case (from another source) differs on the"
-                      " {differ}", differ=differ)
-    return phrase("the name recorded on the case (from another source) is only close to the"
-                  " report's")
 
 
 def rows_of(table: CaseTable, case_ids: Sequence[int]) -> Ints:

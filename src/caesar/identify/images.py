@@ -99,7 +99,7 @@ def examine(data: bytes) -> Examined | Refusal:
                        phrase("{media_type} that cannot be read", media_type=sniffed))
     # Pillow's decoders raise many exception types on damaged input (OSError, SyntaxError,
     # ValueError, struct.error, ...); each means the same here: the file is not whole.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
             return Refusal("truncated", phrase(
                 "the image data ends early (the file was cut short: ask for it again)"))

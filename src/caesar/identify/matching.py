@@ -19,8 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from caesar.identify.factors import (MARGIN_DAYS, ReportFacts, Weighed, exclusions, explain,
-                                     name_weight, rows_of, weigh)
+from caesar.identify.explanations import explain
+from caesar.identify.factors import (
+    MARGIN_DAYS,
+    ReportFacts,
+    Weighed,
+    exclusions,
+    name_weight,
+    rows_of,
+    weigh,
+)
 from caesar.identify.names import compare_names
 from caesar.identify.table import CaseFacts, CaseTable, Floats, Ints
 from caesar.identify.views import FactorView

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from caesar.identify.comparison import (CLOSE, SAME_NAME, Likeness, likeness, same_name,
-                                        similarity)
+from caesar.identify.comparison import CLOSE, SAME_NAME, Likeness, likeness, same_name, similarity
 from caesar.identify.script import is_arabic, normalise, normalise_arabic, normalise_latin
 from caesar.identify.wording import N_, Listing, Phrase
 from caesar.identify.words import Word, word, words
@@ -122,7 +121,7 @@ def spellings_of(a: PersonName, b: PersonName, *, parts: Iterable[str] = PARTS
     out = {}
     for part in parts:
         x, y = a.part(part), b.part(part)
-        if x is None or y is None or x.text == y.text and x.arabic == y.arabic:
+        if x is None or y is None or (x.text == y.text and x.arabic == y.arabic):
             continue
         found = likeness(x, y)
         if found.similarity >= SAME_NAME and found.said:

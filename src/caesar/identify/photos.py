@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -152,16 +152,16 @@ def views(session: Session, cipher: FieldCipher, report_id: int) -> list[FamilyP
 
 
 def shown(w: Workspace, report_id: int, photo_id: int, actor: str, *,
-          writing: Callable[[], AbstractContextManager[None]] = nullcontext) -> bytes:
+          writing: Callable[[], AbstractContextManager[None]] | None = None) -> bytes:
     """A clean copy of one held photo (JPEG, no metadata), after its showing is logged.
 
-    `writing` holds the archive's write lock around the log entry only: decrypting and
-    re-encoding need no lock.
+    The write lock is held around the log entry only (decrypting and re-encoding need no
+    lock): by `writing` if given, else by the custody log's own.
     """
     with w.catalog.reader() as session:
         sha = _held(session, report_id, photo_id).sha256
     copy = shown_copy(w.family_photos.read_bytes(KIND, sha))
-    with writing(), w.catalog.session() as session:
+    with (writing or w.ledger.writing)(), w.catalog.session() as session:
         w.log(session, [_viewed(actor, report_id, photo_id, "shown")])
     return copy
 

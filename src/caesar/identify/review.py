@@ -21,10 +21,21 @@ from sqlalchemy.orm import Session
 from caesar.catalog.identify import Match, MatchDecision
 from caesar.errors import CaesarError, NotFound, UsageError
 from caesar.identify.records import open_json, seal_json
-from caesar.identify.views import (CandidateView, DecisionView, FactorView, MatchSummary,
-                                   MatchView, jsonable_factors)
-from caesar.identify.workspace import (Workspace, live_report, now, sync_identification,
-                                       sync_resolution)
+from caesar.identify.views import (
+    CandidateView,
+    DecisionView,
+    FactorView,
+    MatchSummary,
+    MatchView,
+    jsonable_factors,
+)
+from caesar.identify.workspace import (
+    Workspace,
+    live_report,
+    now,
+    sync_identification,
+    sync_resolution,
+)
 from caesar.ledger.events import Event, Subject
 
 STATUSES: Final = ("candidate", "shortlisted", "confirmed", "rejected")

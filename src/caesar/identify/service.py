@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caesar.catalog.identify import (CaseName, Match, MissingReport, MissingReporter,
-                                     ReportChange)
+from caesar.catalog.identify import CaseName, Match, MissingReport, MissingReporter, ReportChange
 from caesar.errors import UsageError
 from caesar.identify import disclosure, photos, review
 from caesar.identify.duplicates import find_duplicates
@@ -27,16 +26,34 @@ from caesar.identify.factors import ReportFacts
 from caesar.identify.matching import Candidate, rank
 from caesar.identify.names import person_name, same_name, words
 from caesar.identify.photos import Upload
-from caesar.identify.records import (ReportRecord, apply_fields, load_reports, open_json,
-                                     seal_json)
+from caesar.identify.records import ReportRecord, apply_fields, load_reports, open_json, seal_json
 from caesar.identify.reports import ReportFields
 from caesar.identify.table import CaseFacts, CaseTable, build_table
-from caesar.identify.views import (CandidateView, ChangeView, DisclosureView, DuplicateView,
-                                   FamilyPhotoView, ImportedReport, MatchResult, MatchSummary,
-                                   MatchView, Material, PartnerReport, PhotosAdded,
-                                   ReporterView, ReportSummary, ReportView)
-from caesar.identify.workspace import (Workspace, get_case, get_report, live_report, now,
-                                       sync_resolution)
+from caesar.identify.views import (
+    CandidateView,
+    ChangeView,
+    DisclosureView,
+    DuplicateView,
+    FamilyPhotoView,
+    ImportedReport,
+    MatchResult,
+    MatchSummary,
+    MatchView,
+    Material,
+    PartnerReport,
+    PhotosAdded,
+    ReporterView,
+    ReportSummary,
+    ReportView,
+)
+from caesar.identify.workspace import (
+    Workspace,
+    get_case,
+    get_report,
+    live_report,
+    now,
+    sync_resolution,
+)
 from caesar.ledger.events import Event, Subject
 from caesar.vault.fields import FieldCipher
 
@@ -107,7 +124,7 @@ class IdentifyService:
     def reports(self, actor: str, *, name: str | None = None) -> list[ReportSummary]:
         """Every report in id order, or those whose names hold every word of `name` in any
         spelling, Arabic or Latin (a logged view of the list)."""
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             records = load_reports(session, self._w.cipher)
             if name is not None:
                 records = [r for r in records if names_hold(r, name)]
@@ -124,7 +141,7 @@ class IdentifyService:
         With `contact`, the reporters' contacts are shown, only for reporters who consented
         to be contacted, and that is logged too.
         """
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             get_report(session, report_id)
             (record,) = load_reports(session, self._w.cipher, ids=[report_id])
             events = [Event(type="report.viewed", time=now(), actor=actor,
@@ -207,7 +224,7 @@ class IdentifyService:
         return photos.listed(self._w, report_id, actor)
 
     def photo_image(self, report_id: int, photo_id: int, actor: str, *,
-                    writing: Callable[[], AbstractContextManager[None]] = nullcontext
+                    writing: Callable[[], AbstractContextManager[None]] | None = None
                     ) -> bytes:
         """A clean copy (JPEG, no metadata) of one held photo; the showing is logged
         (`writing` holds the write lock around the log entry only)."""

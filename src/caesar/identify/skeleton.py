@@ -249,7 +249,7 @@ def sounds(reading: Reading, *, final_h: bool = False) -> list[list[tuple[str, .
             out.append(own + [(s,) for s in sorted(unit.sounds - {unit.text[0]})])
         else:
             said = list(dict.fromkeys(o.sounds for o in unit.options))
-            out.append(said + [()] if unit.silent else said)
+            out.append([*said, ()] if unit.silent else said)
     return out
 
 

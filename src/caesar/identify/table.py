@@ -154,7 +154,7 @@ def _mark_index(parsed: Sequence[Sequence[Mark]]) -> dict[str, MarkIndex]:
             entries[mark.kind].append((row, known.setdefault(mark, len(known))))
     out = {}
     for kind, pairs in entries.items():
-        rows, which = (np.array(column, dtype=np.int64) for column in zip(*pairs))
+        rows, which = (np.array(column, dtype=np.int64) for column in zip(*pairs, strict=True))
         out[kind] = MarkIndex(marks=tuple(distinct[kind]), rows=rows, which=which,
                               cases=len(np.unique(rows)))
     return out
@@ -169,7 +169,8 @@ def _shares(codes: NDArray[np.int32] | NDArray[np.int8]) -> dict[int, float]:
     if codes.size == 0:
         return {}
     values, counts = np.unique(codes, return_counts=True)
-    return {int(v): (float(c) + 1) / (codes.size + len(values)) for v, c in zip(values, counts)}
+    return {int(v): (float(c) + 1) / (codes.size + len(values))
+            for v, c in zip(values, counts, strict=True)}
 
 
 def _log_density(day: Floats) -> Floats:

@@ -126,3 +126,17 @@ def plural_count(value: Value) -> int:
         return round(value.value)
     return value if isinstance(value, int) else 0
 
+
+def days(count: int) -> Phrase:
+    """A number of days, counted in words."""
+    return counted("{n} days", "n", n=count)
+
+
+def duration(count: int) -> Phrase:
+    """A time of `count` days in the unit a person would use: days, months or years."""
+    if count < 60:
+        return days(count)
+    if count < 730:
+        return counted("{n} months", "n", n=Number(count / 30.44, ".0f"))
+    # Tenths of a year: a fraction, which Arabic counts in the singular (no plural form).
+    return phrase("{n} years", n=Number(count / 365.25, ".1f"))

@@ -13,10 +13,21 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from caesar.identify.script import (TRANSLITERATION_MARKS, is_arabic, normalise_arabic,
-                                    normalise_latin)
-from caesar.identify.skeleton import (COMMON, Reading, arabic_reading, latin_reading,
-                                      likeliest, outlines, sounds)
+from caesar.identify.script import (
+    TRANSLITERATION_MARKS,
+    is_arabic,
+    normalise_arabic,
+    normalise_latin,
+)
+from caesar.identify.skeleton import (
+    COMMON,
+    Reading,
+    arabic_reading,
+    latin_reading,
+    likeliest,
+    outlines,
+    sounds,
+)
 from caesar.identify.spellings import ShortForm, table
 
 _MAX_KEYS = 32

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import bagit  # type: ignore[import-untyped]
 
-from caesar.intake.sources import display_path
+from caesar.sources import display_path
 
 # bagit logs each problem it raises; we report them ourselves, so keep its log out of stderr.
 logging.getLogger("bagit").addHandler(logging.NullHandler())

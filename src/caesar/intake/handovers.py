@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from caesar.intake.bag import BagReading, is_bag, read_bag
 from caesar.intake.inspect import FlagNote
-from caesar.intake.sources import Entry, FileEntry, SkippedEntry, display_path, walk_source
 from caesar.seal.errors import BundleError, BundlePartMissing
 from caesar.seal.reader import Bundle, BundleRef, find_bundles, open_bundle
+from caesar.sources import Entry, FileEntry, SkippedEntry, display_path, walk_source
 
 Kind = Literal["folder", "file", "bag", "bundle"]
 

@@ -127,7 +127,7 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
         return result
     # Pillow's decoders raise many exception types on hostile input (OSError, SyntaxError,
     # ValueError, struct.error, ...); each one means the same thing here: the data is damaged.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         truncated = truncated or "truncated" in str(exc).lower() or isinstance(exc, EOFError)
         result.flags.append(_damage(result.media_type, truncated, str(exc) or type(exc).__name__))
         return result
@@ -187,7 +187,7 @@ def _read_metadata(image: Image.Image, result: Inspection) -> None:
     # the image itself may be fine, so the metadata is given up, not the file.
     try:
         _exif_into(image, result)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         result.exif = {"unreadable": f"{type(exc).__name__}: {exc}"[:500]}
 
 

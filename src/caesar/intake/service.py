@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -25,18 +25,24 @@ from caesar import faults
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.errors import SourceError
-from caesar.seal.errors import BundleError
-from caesar.seal.reader import Bundle
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
-from caesar.intake.sources import FileEntry, SkippedEntry
-from caesar.intake.steps import (IN_MEMORY_LIMIT, Context, Item, process, process_data,
-                                 process_stream)
+from caesar.intake.steps import (
+    IN_MEMORY_LIMIT,
+    Context,
+    Item,
+    process,
+    process_data,
+    process_stream,
+)
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
+from caesar.seal.errors import BundleError
+from caesar.seal.reader import Bundle
 from caesar.settings import IntakeSettings
+from caesar.sources import FileEntry, SkippedEntry
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
 from caesar.vault.store import open_store
@@ -86,7 +92,7 @@ class IngestRequest:
 
 def now() -> datetime:
     """The current time in UTC (what the catalogue stores)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Intake:

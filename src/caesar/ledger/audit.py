@@ -269,8 +269,8 @@ def _check_originals(session: Session, findings: _Findings) -> None:
         findings.add(index, f"entry {index} records original {sha256} as stored a second time")
 
 
-def _check_timestamps(session: Session, checkpoints: Sequence[CustodyCheckpoint], tsa_certificates: bytes | None,
-                      findings: _Findings) -> None:
+def _check_timestamps(session: Session, checkpoints: Sequence[CustodyCheckpoint],
+                      tsa_certificates: bytes | None, findings: _Findings) -> None:
     """Each token stamps its checkpoint's signed note (and, given the TSA's chain, verifies)."""
     notes = {row.id: row for row in checkpoints}
     for stamp in session.scalars(select(CustodyTimestamp).order_by(CustodyTimestamp.id)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -53,6 +54,7 @@ from caesar.ledger.views import (
     LogState,
     TimestampView,
 )
+from caesar.locking import UnlockedWrite, WriteLock
 from caesar.vault.keys import Keys
 
 _ENTRIES = cast(Table, CustodyEntry.__table__)
@@ -70,8 +72,11 @@ def _b64(data: bytes) -> str:
 class CustodyLog:
     """The archive's append-only, signed custody log, stored in its catalogue."""
 
-    def __init__(self, catalog: Catalog, keys: Keys) -> None:
+    def __init__(self, catalog: Catalog, keys: Keys, lock: WriteLock | None = None) -> None:
+        """`lock`: the archive's write lock, which whoever appends must hold; None for a log
+        opened only to be read and verified (a replica's copy), which refuses every append."""
         self._catalog = catalog
+        self.lock = lock
         self._pseudonym_key = keys.pseudonyms
         self._signer = Ed25519PrivateKey.from_private_bytes(keys.signing_seed)
         self._pseudonyms: dict[str, str] = {}
@@ -87,8 +92,10 @@ class CustodyLog:
     def append(self, session: Session, events: Iterable[Event]) -> range:
         """Append ``events`` in order inside ``session``'s transaction; return their indices.
 
-        The caller holds the archive's write lock, so nobody else appends meanwhile.
+        Raises :class:`~caesar.locking.UnlockedWrite` unless the calling thread holds the
+        archive's write lock, so nobody else appends meanwhile.
         """
+        self._require_lock("A custody-log entry was appended")
         batch = list(events)
         if not batch:
             return range(0)
@@ -119,6 +126,20 @@ class CustodyLog:
                               "nothing can be appended", hint=storage.RUN_VERIFY) from None
         return range(size, size + len(batch))
 
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the archive's write lock (again, if this thread already does) for a
+        transaction that appends: what a service method that writes wraps its work in."""
+        if self.lock is None:
+            raise UnlockedWrite("A write to a custody log opened only to be read.",
+                                hint="This is a defect in Caesar Archive: nothing was written.")
+        return self.lock.hold()
+
+    def _require_lock(self, what: str) -> None:
+        if self.lock is None:
+            raise UnlockedWrite(f"{what} to a custody log opened only to be read.",
+                                hint="This is a defect in Caesar Archive: nothing was written.")
+        self.lock.require(what)
+
     def _encode(self, event: Event, index: int, commitments: list[tuple[Any, ...]]) -> bytes:
         subject = None
         if event.subject is not None:
@@ -141,6 +162,7 @@ class CustodyLog:
                               hint="Nothing was signed. Run `caesar ledger verify`.")
         if size == 0 or (latest is not None and latest.size == size):
             return latest.note if latest else None
+        self._require_lock("A checkpoint was signed")
         log_origin = storage.origin(session, create=True) or ""
         tree = storage.StoredTree(session)
         root = merkle.root_hash(size, tree)

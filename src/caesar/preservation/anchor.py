@@ -95,8 +95,8 @@ class Anchor:
             return open_state(unseal(self._key, _AAD, blob).decode("utf-8"), self._signer)
         except (InvalidTag, UnicodeDecodeError, LedgerError):
             raise StateDamaged("the archive's signed state (documents/state in its store) is"
-                               " damaged, or was not signed by this archive", hint=REPAIR_CATALOGUE) \
-                from None
+                               " damaged, or was not signed by this archive",
+                               hint=REPAIR_CATALOGUE) from None
 
     def write(self, state: AnchorState, *, force: bool = False) -> None:
         """Keep `state` unless the store holds a newer one of the same log (`force`: always,

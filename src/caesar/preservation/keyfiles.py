@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from caesar.errors import CaesarError
+from caesar.files import write_atomic
 from caesar.preservation.replicas import Replica, Replicas, registry_opens
 from caesar.preservation.replicate import FILES
 from caesar.vault.keys import (
@@ -23,7 +24,6 @@ from caesar.vault.keys import (
     secrets_open,
     unwrap_master,
     unwrap_master_file,
-    write_atomic,
 )
 
 

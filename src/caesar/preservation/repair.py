@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from caesar.catalog.database import catalogue_file, migrate, sqlite_file
 from caesar.errors import CaesarError
+from caesar.files import fsync_dir
 from caesar.ledger.events import Event
 from caesar.ledger.state import AnchorState, capture, judge, root_at, set_generation
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
@@ -28,7 +29,6 @@ from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import CATALOGUE, Holdings, scratch
 from caesar.preservation.verify import StateView, catalogued, check_objects, worker_count
 from caesar.progress import ProgressCallback
-from caesar.vault.keys import fsync_dir
 from caesar.vault.objects import Kind, ObjectVault
 
 SET_ASIDE = ".set-aside"

@@ -17,7 +17,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 
 from caesar.errors import CaesarError, NotFound, UsageError
-from caesar.vault.keys import KEYS_DIR, seal, subkey, unseal, write_atomic
+from caesar.files import write_atomic
+from caesar.vault.keys import KEYS_DIR, seal, subkey, unseal
 from caesar.vault.store import LocalStore, ObjectStore, open_store
 
 REGISTRY_FILE = "replicas.enc"

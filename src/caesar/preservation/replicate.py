@@ -173,7 +173,7 @@ def _plan(replica: Replica, held: Holdings, current: AnchorState | None,
     target.clean_pending()
     theirs = target.sizes()
     todo = sorted(name for name, size in ours.items() if theirs.get(name) != size
-                  or full and not _same(held.store, target, name))
+                  or (full and not _same(held.store, target, name)))
     return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()))
 
 

@@ -16,19 +16,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from caesar.errors import CaesarError, UsageError
+from caesar.files import write_atomic
 from caesar.preservation.anchor import STATE
 from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import CATALOGUE, FILES, PUBLIC_KEY, ReplicaError
 from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import Settings
-from caesar.vault.keys import (
-    KEYS_DIR,
-    WrongMasterKey,
-    secrets_open,
-    unwrap_master_file,
-    write_atomic,
-)
+from caesar.vault.keys import KEYS_DIR, WrongMasterKey, secrets_open, unwrap_master_file
 from caesar.vault.shares import combine
 from caesar.vault.store import LocalStore, ObjectStore
 

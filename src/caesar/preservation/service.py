@@ -4,8 +4,7 @@ date. Repairs and restores have modules of their own (:mod:`caesar.preservation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,11 +49,9 @@ class ReplicaReport(VerifyReport):
 class Preservation:
     """Verification, replicas and replication of one open archive."""
 
-    def __init__(self, held: Holdings, state: StateCheck,
-                 lock: Callable[[], AbstractContextManager[None]]) -> None:
+    def __init__(self, held: Holdings, state: StateCheck) -> None:
         self._held = held
         self._state = state
-        self._lock = lock
 
     @property
     def replicas(self) -> Replicas:
@@ -85,7 +82,7 @@ class Preservation:
         the custody log, the signed state and any checkpoints published earlier; log the run.
         """
         held = self._held
-        with self._lock():
+        with self._held.ledger.writing():
             report = VerifyReport(state=StateView(ok=self._state.ok,
                                                   problem=self._state.problem))
             originals = catalogued(held.catalog) if self._state.readable else []
@@ -163,7 +160,7 @@ class Preservation:
         replica = self.replicas.get(name)
         reach(replica)
         report = ReplicaReport(replica=name)
-        with self._lock(), scratch(held.path) as work:
+        with self._held.ledger.writing(), scratch(held.path) as work:
             problem, theirs, snapshot = self._replica_catalogue(replica, work)
             # Without a readable snapshot, the replica is checked for what the archive lists.
             originals = catalogued(held.catalog) if self._state.readable else []
@@ -260,7 +257,7 @@ class Preservation:
         if theirs is not None and current is not None and theirs.origin != current.origin:
             raise ReplicaError(f"{path} holds a replica of another archive.",
                                hint="Choose a new or empty folder.")
-        with self._lock():
+        with self._held.ledger.writing():
             if not self._state.ok:
                 raise CaesarError("Replicas can be added once the archive is sound again.",
                                   hint="Run `caesar repair` first.")
@@ -281,7 +278,7 @@ class Preservation:
         if theirs is None or (current is not None and theirs.origin != current.origin):
             raise ReplicaError(f"{path} does not hold a replica of this archive.",
                                hint="Give the folder that `caesar replicate` filled.")
-        with self._lock():
+        with self._held.ledger.writing():
             moved = self.replicas.move(name, path)
             self._record(Event(type="replica.moved", time=datetime.now(UTC), actor=actor,
                                people={"replica": name}))
@@ -297,7 +294,7 @@ class Preservation:
         if not chosen:
             raise ReplicaError("This archive has no replica yet.",
                                hint="Add one: `caesar replica add NAME PATH`.")
-        with self._lock():
+        with self._held.ledger.writing():
             if not self._state.ok:
                 raise CaesarError(f"The archive is not sound, so it is not copied: "
                                   f"{self._state.problem}.",

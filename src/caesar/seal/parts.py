@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from caesar.files import fsync_dir
 from caesar.seal.format import part_name
-from caesar.vault.keys import fsync_dir
 from caesar.vault.store import NEUTRAL_TIME  # the same for every part of every bundle
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ seized machine still reveals, and how to wipe the state (`caesar seal --forget`)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -21,8 +22,8 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+from caesar.files import fsync_dir, write_atomic
 from caesar.seal.errors import SealError
-from caesar.vault.keys import fsync_dir, write_atomic
 
 STATE_ENV = "CAESAR_SEAL_STATE"
 KEY_FILE = "key"
@@ -135,8 +136,7 @@ def forget(folder: Path) -> bool:
         path.unlink()
     if found:
         fsync_dir(folder)
-    try:
+    # not empty (someone put other files there) or already gone: leave it
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass  # not empty (someone put other files there) or already gone: leave it
     return found

@@ -149,7 +149,7 @@ class DecryptedStream:
             pyrage.decrypt_io(self._parts, sink, [identity])
         except pyrage.DecryptError as exc:
             self.failure = Failure(True, str(exc), self._parts.part, self._parts.exhausted)
-        except BaseException as exc:  # noqa: BLE001 - whatever stopped it, the reader must know
+        except BaseException as exc:
             if not self._stop.is_set():
                 self.failure = Failure(False, str(exc) or type(exc).__name__,
                                        self._parts.part, self._parts.exhausted)

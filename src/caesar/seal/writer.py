@@ -26,12 +26,12 @@ from pyrage import RecipientError, x25519
 
 from caesar import __version__
 from caesar.errors import CaesarError
-from caesar.intake.sources import FileEntry, SkippedEntry, display_path, walk_source
 from caesar.progress import ProgressCallback
 from caesar.seal import format as fmt
 from caesar.seal.errors import NotARecipient, SealError
 from caesar.seal.parts import PartWriter
 from caesar.seal.state import SealState, default_state_dir
+from caesar.sources import FileEntry, SkippedEntry, display_path, walk_source
 
 _READ = 1 << 20
 _AHEAD = 3  # files hashed ahead of the one being encrypted (each held open)

@@ -11,12 +11,10 @@ encrypted under a key derived from the master key.
 from __future__ import annotations
 
 import base64
-import ctypes
 import json
-import os
 import secrets
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from pyrage import x25519
 
 from caesar import faults
 from caesar.errors import CaesarError, WrongPassphrase
+from caesar.files import write_atomic
 from caesar.vault.passphrase import require_strong
 
 KEYS_DIR = "keys"
@@ -38,7 +37,7 @@ _MASTER_AAD = b"caesar-archive master key v1"
 _SECRETS_AAD = b"caesar-archive secrets v1"
 
 
-class KdfCost(str, Enum):
+class KdfCost(StrEnum):
     """How hard the passphrase KDF works. `test` is only for test suites."""
 
     normal = "normal"
@@ -78,50 +77,6 @@ def subkey(master: bytes, purpose: str) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"caesar/" + purpose.encode()
     ).derive(master)
-
-
-def write_atomic(path: Path, data: bytes, *, fault: str | None = None) -> None:
-    """Write `data` to `path` so that a crash leaves either the old file or the new one.
-
-    `fault` names the moment (see :mod:`caesar.faults`) between the new file being durable
-    under its temporary name and its replacing the old one.
-    """
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    if fault:
-        faults.point(fault)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-_LIBC = ctypes.CDLL(None, use_errno=True)
-
-
-def sync_file_system(folder: Path) -> None:
-    """Make everything written on `folder`'s file system durable: one syncfs(2).
-
-    For many new files at once (a package, a replica's new objects), instead of an fsync per
-    file: each fsync waits for a journal commit of its own, a thousand of them for a thousand
-    files. Falls back to sync(2) where syncfs is missing.
-    """
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if getattr(_LIBC, "syncfs", None) is None or _LIBC.syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

@@ -28,7 +28,7 @@ from typing import BinaryIO, Protocol
 
 from caesar import faults
 from caesar.errors import CaesarError, MissingObject
-from caesar.vault.keys import fsync_dir, sync_file_system
+from caesar.files import fsync_dir, sync_file_system
 
 NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z: the one time every object and folder shows
 DOCUMENTS = "documents"

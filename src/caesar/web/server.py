@@ -10,6 +10,7 @@ than one core. Each worker keeps its own sign-in limiter and security-log counte
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ipaddress
 import os
@@ -97,10 +98,8 @@ def _supervise(children: list[int]) -> None:
         # Always as SIGTERM: a terminal's Ctrl-C reaches the workers itself, and a second
         # SIGINT would make uvicorn stop at once, before the security log is written out.
         for pid in children:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

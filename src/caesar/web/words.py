@@ -12,8 +12,13 @@ from functools import cache
 from typing import Any, Final
 
 from caesar.cases.marks import read_mark
-from caesar.cases.vocabulary import (BODY_LOCATIONS, MARK_DETAILS, MARK_KIND_WORDS,
-                                     MARK_KINDS, PLACE_WORDS)
+from caesar.cases.vocabulary import (
+    BODY_LOCATIONS,
+    MARK_DETAILS,
+    MARK_KIND_WORDS,
+    MARK_KINDS,
+    PLACE_WORDS,
+)
 from caesar.web.i18n import N_, Locale, translations
 
 LABELS: Final[dict[str, dict[str, str]]] = {

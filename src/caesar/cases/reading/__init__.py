@@ -78,9 +78,9 @@ def read_photo(image: Image.Image) -> PhotoReading:
     rgb = np.asarray(image.convert("RGB"))
     lines = find_lines(rgb)
     if len(lines) > _MAX_LINES:
-        lines = sorted(lines, key=lambda l: -l.parts)[:_MAX_LINES]
+        lines = sorted(lines, key=lambda found: -found.parts)[:_MAX_LINES]
     numbers: list[NumberReading] = []
-    for line in sorted(lines, key=lambda l: (l.row, l.centre[0])):
+    for line in sorted(lines, key=lambda found: (found.row, found.centre[0])):
         numbers += _read_line(rgb, line, order=sum(1 for n in numbers if n.row == line.row))
     return PhotoReading(any(n.where == "card" for n in numbers), tuple(numbers))
 
@@ -171,7 +171,7 @@ def _ink(grey: np.ndarray, height: float) -> np.ndarray:
         return np.zeros_like(mask)  # nothing clearly darker than its ground
     # The crop is padded all round: ink reaching its border is what lies beyond the line
     # (a card's edge, a neighbouring line), and would make the line look taller than it is.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     h, w = mask.shape
     x, y, bw, bh = (stats[:, i] for i in range(4))
     edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)

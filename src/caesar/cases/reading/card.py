@@ -7,6 +7,7 @@ enlarged first, they stay apart. Its ink is then cut into glyphs, left to right.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -173,5 +174,5 @@ def _split_wide(line: np.ndarray, spans: list[list[int]]) -> list[tuple[int, int
             lo, hi = max(1, centre - window), min(x1 - x0 - 1, centre + window)
             cuts.append(x0 + lo + int(np.argmin(ink[lo:hi + 1])))
         cuts.append(x1)
-        out += [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+        out += [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     return out

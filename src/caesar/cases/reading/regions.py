@@ -58,7 +58,7 @@ class TextLine:
         corners = cv2.boxPoints((self.centre, (self.length, self.height), self.angle))
         x0, y0 = corners.min(axis=0)
         x1, y1 = corners.max(axis=0)
-        return int(x0), int(y0), int(math.ceil(x1)), int(math.ceil(y1))
+        return int(x0), int(y0), math.ceil(x1), math.ceil(y1)
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def _line(chain: list[_Part]) -> TextLine:
 def _distinct(lines: list[TextLine]) -> list[TextLine]:
     """One line where the two scales found the same writing: the one made of more strokes."""
     kept: list[TextLine] = []
-    for line in sorted(lines, key=lambda l: (-l.parts, -l.length)):
+    for line in sorted(lines, key=lambda found: (-found.parts, -found.length)):
         if all(_overlap(line, other) < 0.5 for other in kept):
             kept.append(line)
     return kept
@@ -215,7 +215,7 @@ def _placed(line: TextLine, hsv: np.ndarray, factor: float) -> TextLine:
 
 def _rows(lines: list[TextLine]) -> list[TextLine]:
     """Lines in reading order, segments of one row of writing given the same row index."""
-    ordered = sorted(lines, key=lambda l: (l.centre[1], l.centre[0]))
+    ordered = sorted(lines, key=lambda found: (found.centre[1], found.centre[0]))
     rows: list[list[TextLine]] = []
     for line in ordered:
         for row in rows:
@@ -226,8 +226,8 @@ def _rows(lines: list[TextLine]) -> list[TextLine]:
             rows.append([line])
     out = []
     for index, row in enumerate(rows):
-        out += [TextLine(l.centre, l.length, l.height, l.angle, l.parts, l.material, index)
-                for l in sorted(row, key=lambda l: l.centre[0])]
+        out += [TextLine(t.centre, t.length, t.height, t.angle, t.parts, t.material, index)
+                for t in sorted(row, key=lambda found: found.centre[0])]
     return out
 
 

@@ -33,8 +33,17 @@ from threadpoolctl import threadpool_limits
 
 from caesar.cases.reading.augment import cut, degrade
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.glyphs import (ARABIC_INDIC, CLASSES, DIGITS, OTHER, SEPARATORS,
-                                         WESTERN, GlyphModel, as_glyph, feature_matrix)
+from caesar.cases.reading.glyphs import (
+    ARABIC_INDIC,
+    CLASSES,
+    DIGITS,
+    OTHER,
+    SEPARATORS,
+    WESTERN,
+    GlyphModel,
+    as_glyph,
+    feature_matrix,
+)
 from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
 from caesar.cases.reading.junk import junk
 from caesar.cases.reading.printed import draws, installed_fonts, scanned, typeset
@@ -118,7 +127,7 @@ def training_fonts() -> list[Path]:
 
 def _height(rng: np.random.Generator) -> int:
     """How tall a line's digits are once a card is read: ~14 to 64 pixels, small ones often."""
-    return int(round(np.exp(rng.uniform(np.log(14), np.log(64)))))
+    return round(float(np.exp(rng.uniform(np.log(14), np.log(64)))))
 
 
 def glyphs_of(drawing: Drawing, label: str, rng: np.random.Generator, *,

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from caesar.forensics.examine import Subject, examine_all, examine_one
 from caesar.forensics.evalset.generate import EvalPhoto
+from caesar.forensics.examine import Subject, examine_all, examine_one
 from caesar.forensics.facts import gather
 from caesar.forensics.findings import Examination
 from caesar.forensics.metadata import file_number

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from typing import Union
 
-Value = Union[str, int, tuple[int, int], bytes]
+Value = str | int | tuple[int, int] | bytes
 
 _ASCII, _SHORT, _LONG, _RATIONAL, _UNDEFINED = 2, 3, 4, 5, 7
 _SHORT_TAGS = frozenset({0x0103, 0x0112, 0x0128, 0x0213, 0x8827, 0x9207, 0x9209, 0xA001, 0xA402,

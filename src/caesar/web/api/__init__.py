@@ -6,7 +6,16 @@ token in an `X-CSRF-Token` header); the same JSON shapes as the command line's `
 
 from __future__ import annotations
 
-from caesar.web.api import (account, admin, archive, cases, custody, disclosures, exports,
-                            matches, reports)
+from caesar.web.api import (
+                            account,
+                            admin,
+                            archive,
+                            cases,
+                            custody,
+                            disclosures,
+                            exports,
+                            matches,
+                            reports,
+)
 
 AREAS = (account, cases, reports, matches, disclosures, archive, custody, exports, admin)

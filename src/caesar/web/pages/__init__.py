@@ -6,9 +6,24 @@ A new area is one more module here, with its templates, and its permissions in
 
 from __future__ import annotations
 
-from caesar.web.pages import (account, admin, cases, custody, dashboard, disclosures,
-                              examination, exports, matches, number_queue, photos,
-                              report_duplicates, report_photos, reports, static, transfers)
+from caesar.web.pages import (
+                              account,
+                              admin,
+                              cases,
+                              custody,
+                              dashboard,
+                              disclosures,
+                              examination,
+                              exports,
+                              matches,
+                              number_queue,
+                              photos,
+                              report_duplicates,
+                              report_photos,
+                              reports,
+                              static,
+                              transfers,
+)
 
 AREAS = (dashboard, number_queue, cases, report_duplicates, reports, report_photos, matches,
          disclosures, photos, examination, transfers, exports, custody, admin, account, static)

@@ -22,8 +22,14 @@ from caesar.access.roles import Permission
 from caesar.cases.search import to_western
 from caesar.errors import ArchiveLocked, CaesarError
 from caesar.exports.requests import RequestView
-from caesar.exports.views import (DataOptions, EvidenceOptions, ExhibitOptions, ExportParams,
-                                  Plan, Selection)
+from caesar.exports.views import (
+    DataOptions,
+    EvidenceOptions,
+    ExhibitOptions,
+    ExportParams,
+    Plan,
+    Selection,
+)
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import RequestId, Web, Who

@@ -88,7 +88,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('missing_reporters', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_missing_reporters_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_missing_reporters_report_id'),
+                              ['report_id'], unique=False)
 
     op.create_table('report_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -102,7 +103,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('report_changes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_report_changes_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_changes_report_id'),
+                              ['report_id'], unique=False)
 
     op.create_table('disclosure_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -121,8 +123,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('disclosure_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_disclosure_sessions_match_id'), ['match_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_disclosure_sessions_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_sessions_match_id'),
+                              ['match_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_sessions_report_id'),
+                              ['report_id'], unique=False)
 
     op.create_table('match_decisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -152,7 +156,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('disclosure_steps', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_disclosure_steps_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_steps_session_id'),
+                              ['session_id'], unique=False)
 
 
 

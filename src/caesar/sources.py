@@ -74,7 +74,8 @@ def _walk_folder(folder: Path, prefix: str) -> Iterator[Entry]:
         with os.scandir(folder) as scan:
             children = sorted(scan, key=lambda e: e.name)
     except OSError as exc:
-        yield SkippedEntry(display_path(prefix.rstrip("/") or "."), f"folder unreadable: {exc.strerror}")
+        yield SkippedEntry(display_path(prefix.rstrip("/") or "."),
+                           f"folder unreadable: {exc.strerror}")
         return
     for child in children:
         rel = display_path(prefix + child.name)
