@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -55,19 +56,21 @@ def ingest(
 
 
 def _summary(report: IngestReport) -> None:
-    err.print(f"{report.files_seen} entries seen: {report.stored} stored, {report.duplicates}"
+    # Names come from the source: never read as markup (a '[/x]' name would stop the command).
+    print_ = partial(err.print, markup=False)
+    print_(f"{report.files_seen} entries seen: {report.stored} stored, {report.duplicates}"
               f" already in the archive, {len(report.skipped)} skipped.")
     if report.flagged:
         kinds = Counter(f.kind for f in report.flagged)
-        err.print(f"{len(report.flagged)} preserved but flagged ("
+        print_(f"{len(report.flagged)} preserved but flagged ("
                   + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + "):")
         for f in report.flagged:
-            err.print(f"  {f.source}: {f.path}: {f.kind}: {f.problem}")
+            print_(f"  {f.source}: {f.path}: {f.kind}: {f.problem}")
     for s in report.skipped:
-        err.print(f"  skipped {s.source}: {s.path}: {s.reason}")
+        print_(f"  skipped {s.source}: {s.path}: {s.reason}")
     for p in report.problems:
-        err.print(f"  problem with {p.source}: {p.kind}: {p.problem}")
-    err.print(f"Transfers: {', '.join(map(str, report.transfers))}")
+        print_(f"  problem with {p.source}: {p.kind}: {p.problem}")
+    print_(f"Transfers: {', '.join(map(str, report.transfers))}")
 
 
 def register(app: typer.Typer) -> None:
