@@ -241,7 +241,9 @@ class _Reading:
         try:
             size = int(pax.get("size", info.size))
         except ValueError:
-            raise self.damaged("malformed inside (a bad size).") from None
+            size = -1
+        if size < 0:  # a pax size may say anything, "-5" included
+            raise self.damaged("malformed inside (a bad size).")
         return _Header(pax.get("path", info.name), size, pax)
 
     def _info(self, block: bytes) -> tarfile.TarInfo:
