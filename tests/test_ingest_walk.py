@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ def _deep_names() -> list[str]:
     return [f"{i:02d}-" + "x" * 240 for i in range(PATH_MAX // 240 + 2)]
 
 
-def _balanced(report: dict) -> bool:
+def _balanced(report: dict[str, Any]) -> bool:
     return bool(report["files_seen"] == report["stored"] + report["duplicates"]
                 + len(report["skipped"]))
 
@@ -71,6 +72,7 @@ def test_a_file_deeper_than_path_max_is_preserved_under_its_full_path(
     photos = caesar.json("photos", "list")
     held = {s["path"]: p["sha256"] for p in photos for s in p["sightings"]}
     assert set(held) == {"top.jpg", deep_path}
+    assert caesar.archive is not None
     opened = Archive.open(caesar.archive, PASSPHRASE)
     try:
         assert opened.vault.read_bytes("original", held[deep_path]) == deep

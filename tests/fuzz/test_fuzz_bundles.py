@@ -123,7 +123,7 @@ def test_whatever_is_sealed_inside_opens_or_is_named_damaged(
 
 @cache
 def _sealed_whole() -> bytes:
-    return pyrage.encrypt(_with(), [_identity().to_public()])
+    return bytes(pyrage.encrypt(_with(), [_identity().to_public()]))
 
 
 def test_the_whole_bundle_the_fuzzers_start_from_opens() -> None:

@@ -16,7 +16,7 @@ import errno
 import os
 import resource
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def _failure(what: str, exc: OSError) -> str:
     return f"{what}: {exc.strerror or exc}"
 
 
-def walk_source(source: str) -> Iterator[Entry]:
+def walk_source(source: str) -> Generator[Entry, None, None]:
     """Every entry under `source` (a folder or one file), in a stable order."""
     root = Path(source)
     try:
