@@ -37,6 +37,7 @@ pytestmark = mark
 ORIGIN = "caesar-archive/fuzz"
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_inclusion.py"
 PHOTO = hashlib.sha256(b"a photo").digest()
+EXPORT = "export:1"
 SALT = bytes(range(32))
 
 
@@ -53,8 +54,9 @@ def _vkey() -> str:
 def _log() -> dict[str, Any]:
     """A log of five entries, its signed checkpoints at sizes 3 and 5, and proofs as `caesar
     ledger proof --json` and `ledger consistency --json` print them."""
-    entries = [json.dumps({"subject": hashlib.sha256(SALT + PHOTO).hexdigest() if i == 2
-                           else f"{i:064x}", "type": "original.stored"}).encode()
+    subjects = {2: hashlib.sha256(SALT + PHOTO).hexdigest(),
+                4: hashlib.sha256(SALT + hashlib.sha256(EXPORT.encode()).digest()).hexdigest()}
+    entries = [json.dumps({"subject": subjects.get(i, f"{i:064x}"), "type": "fuzz"}).encode()
                for i in range(5)]
     leaves = [merkle.leaf_hash(e) for e in entries]
 
@@ -74,7 +76,14 @@ def _log() -> dict[str, Any]:
                  "checkpoint": signed(5), "salt": SALT.hex()}
     consistency = {"from": 3, "to": 5, "checkpoint": signed(5),
                    "proof": [b64(p).decode() for p in merkle.consistency_proof(3, 5, subtree)]}
-    return {"inclusion": inclusion, "consistency": consistency, "old": signed(3)}
+    # An evidence package's custody/ files, as `export evidence` writes them.
+    item = {k: v for k, v in inclusion.items() if k != "size"}  # the package's size is its own
+    package = {"proofs": [dict(item, sha256=PHOTO.hex(), file="data/originals/a.jpg")],
+               "export": {"index": 4, "leaf": b64(entries[4]).decode(), "salt": SALT.hex(),
+                          "subject": EXPORT, "proof": [
+                              b64(p).decode() for p in merkle.inclusion_proof(4, 5, subtree)]}}
+    return {"inclusion": inclusion, "consistency": consistency, "old": signed(3),
+            "new": signed(5), "package": package}
 
 
 @cache
@@ -203,6 +212,51 @@ def test_altered_checkpoints_and_vkeys_raise_the_ledgers_errors(data: st.DataObj
         parse(text.split("\n\n")[0] + "\n")
     except LedgerError as error:
         assert error.message
+
+
+def _package(folder: str, proofs: Any, export: Any, checkpoint: str) -> str:
+    bag = Path(folder) / "bag"
+    (bag / "data" / "originals").mkdir(parents=True)
+    (bag / "data" / "originals" / "a.jpg").write_bytes(b"a photo")
+    (bag / "custody").mkdir()
+    _write(str(bag / "custody"), "checkpoint.txt", checkpoint)
+    _write(str(bag / "custody"), "proofs.json", proofs)
+    _write(str(bag / "custody"), "export-entry.json", export)
+    return str(bag)
+
+
+def test_the_package_the_fuzzer_alters_checks_out() -> None:
+    log = _log()
+    with tempfile.TemporaryDirectory() as folder:
+        code, said = _run("package", _package(folder, log["package"]["proofs"],
+                                              log["package"]["export"], log["new"]),
+                          "--vkey", _vkey())
+    assert code == 0, said
+
+
+def test_an_original_without_a_proof_fails_the_package() -> None:
+    # Found by fuzzing: with custody/proofs.json emptied, the package passed ("0 originals")
+    # while it held an original nothing vouched for.
+    with tempfile.TemporaryDirectory() as folder:
+        code, said = _run("package", _package(folder, [], _log()["package"]["export"],
+                                              _log()["new"]), "--vkey", _vkey())
+    assert code == 1 and "data/originals/a.jpg is in the package but custody/proofs.json has" \
+        " no proof for it" in said, said
+
+
+@fuzz
+@given(st.data())
+def test_altered_evidence_packages_fail_with_a_reason(data: st.DataObject) -> None:
+    package = _log()["package"]
+    proofs = data.draw(st.just(package["proofs"])
+                       | st.builds(lambda item: [item], _altered(package["proofs"][0]))
+                       | _JSON)
+    export = data.draw(st.just(package["export"]) | _altered(package["export"]))
+    whole = proofs == package["proofs"] and export == package["export"]
+    with tempfile.TemporaryDirectory() as folder:
+        code, said = _run("package", _package(folder, proofs, export, _log()["new"]),
+                          "--vkey", _vkey())
+    assert (code, whole) in ((0, True), (1, False)), said
 
 
 @pytest.mark.parametrize("args", [("inclusion", "--proof"), ("consistency", "--old")])

@@ -317,6 +317,13 @@ def check_package(args: argparse.Namespace) -> list[str]:
                          _hashes(item, where), root)
         if not _opened(entry, _field(item, "salt", str, where), digest):
             raise Failed(f"entry {index} does not commit to {file}")
+    # An original added to the package (and to its bag manifest) without a proof must not
+    # pass as one the archive vouches for.
+    held = {f"data/originals/{p.name}" for p in (bag / "data" / "originals").glob("*")}
+    unproved = sorted(held - {item["file"] for item in proofs})
+    if unproved:
+        raise Failed(f"{unproved[0]} is in the package but custody/proofs.json has no proof"
+                     f" for it ({len(unproved)} such file(s))")
     said.append(f"{len(proofs)} originals: each file has its SHA-256, each SHA-256 opens the "
                 "commitment of its custody-log entry, and each entry is in the checkpoint")
     export, where = _load(custody / "export-entry.json"), "custody/export-entry.json"
