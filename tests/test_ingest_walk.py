@@ -176,3 +176,22 @@ def test_folders_that_cannot_be_opened_are_named_and_counted(shared_base: Path) 
     for path, reason in skipped:
         assert f"skipped {src}: {path}: {reason}" in again.stderr
     assert "[bold]x[/oops].jpg: not_image" in again.stderr  # printed as named, not as markup
+
+
+def test_a_bundle_part_name_past_path_max_is_preserved_as_a_file(caesar: Caesar,
+                                                                  tmp_path: Path) -> None:
+    # Its folder can be listed by path, the part's own path cannot: finding bundles once
+    # stopped ingest with "File name too long" here.
+    src = tmp_path / "src"
+    src.mkdir()
+    room = PATH_MAX - len(os.fsencode(str(src))) - 20  # the folder's path ends 20 bytes short
+    names = ["x" * 200] * (room // 201) + ["y" * (room % 201 - 1)]
+    fd = _descend(src, names)
+    part = "0123456789abcdef0123456789abcdef.001"
+    _write(fd, part, b"not really a sealed bundle")
+    os.close(fd)
+    assert len(os.fsencode(str(src / "/".join(names)))) < PATH_MAX
+    report = caesar.json("ingest", str(src))
+    assert (report["files_seen"], report["stored"], report["skipped"]) == (1, 1, [])
+    [photo] = caesar.json("photos", "list")
+    assert photo["sightings"][0]["path"] == "/".join([*names, part])
