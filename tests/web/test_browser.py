@@ -218,7 +218,7 @@ def test_a_report_in_arabic_to_a_confirmed_match_a_disclosure_and_an_export(
     assert "سامر أحمد علي الحلبي" in liaison.locator("h1").inner_text()
     assert "وشم على الساعد الأيسر" in liaison.locator("main").inner_text()
     liaison.click(f'a[href="/reports/{report}/matches"]')
-    first = liaison.locator("ol.ranked > li").first
+    first = liaison.locator("table.ranked > tbody > tr").first
     assert first.get_attribute("id") == f"case-{case.id}"  # ranked first
     assert "رقم المعتقل" in first.inner_text()  # the number's factor, named in Arabic
 
@@ -313,3 +313,57 @@ def _shown(site: Site, session: int) -> list[tuple[str, int]]:
     return [(e.entry["details"]["step"], e.entry["details"]["images"])
             for e in site.archive.ledger.entries() if e.entry["type"] == "disclosure.shown"
             and e.subject == f"disclosure:{session}"]
+
+
+# Elements a person can see now: rendered, and not inside a closed <details>.
+_SHOWN = "els => els.filter(e => e.checkVisibility()).length"
+
+
+@pytest.mark.parametrize(("language", "marks", "finding"), [
+    ("en", "birthmark on the right lower leg; scar on the left thigh", "Ligature marks"),
+    ("ar", "وحمة على الساق اليمنى، ندبة على الفخذ الأيسر", "آثار ربط أو خنق")])
+def test_a_case_in_words_and_its_ranked_cases_compact_in_each_language(
+        page: Page, site: Site, language: str, marks: str, finding: str) -> None:
+    case, report = site.described()
+    page.goto("/cases")
+    _read_in(page, language)
+    try:
+        page.goto(f"/cases/{case}")
+        fields = page.locator("dl.fields").inner_text()
+        assert marks in fields and finding in fields
+        assert "birthmark" not in fields or language == "en"
+        assert not re.search(r"\w+:\w+|_", fields), fields  # no code, in either language
+        _shoot(page, language, "/cases/{case}-described")
+
+        page.goto(f"/reports/{report}/matches")
+        ranked = page.locator("table.ranked").first
+        rows = ranked.locator(":scope > tbody > tr")
+        assert rows.count() >= 2
+        assert rows.first.get_attribute("id") == f"case-{case}"
+        # Before a click: a line or three of reasons a case, and no table of evidence.
+        assert page.locator("table.factors").evaluate_all(_SHOWN) == 0
+        folded = ranked.bounding_box()
+        assert folded is not None
+        lines = rows.first.locator("ul.reasons > li")
+        assert lines.count() == 3
+        assert all(rows.nth(i).bounding_box()["height"] < 200  # type: ignore[index]
+                   for i in range(rows.count()))
+        _shoot(page, language, "/reports/{report}/matches-compact")
+        # One click opens the whole explanation of one case, and only that one.
+        rows.first.locator("summary").click()
+        opened = rows.first.locator("table.factors")
+        assert opened.is_visible()
+        assert page.locator("table.factors").evaluate_all(_SHOWN) == 1
+        assert opened.locator("tbody > tr").count() > lines.count()
+        unfolded = ranked.bounding_box()
+        assert unfolded is not None and unfolded["height"] > folded["height"] + 100
+    finally:
+        _read_in(page, "en")
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def _read_in(page: Page, language: str) -> None:
+    """Switch the signed-in person's language with the header's button, unless it is it."""
+    if page.locator("html").get_attribute("lang") != language:
+        page.click(f"button[name=language][value={language}]")
+        page.wait_for_load_state("networkidle")

@@ -65,7 +65,7 @@ def test_an_edit_is_kept_with_its_history_and_a_diff(site: Site) -> None:
     assert ("detainee", "rania") in fields and fields.count(("detainee", "rania")) == 1
     history = analyst.get(f"/cases/{case.id}/history").text
     assert "<del>north</del>" in history and "<ins>east</ins>" in history
-    assert "<del>burns</del>" in history
+    assert "<del>Burns</del>" in history and "edited: Findings" in history  # words, not codes
     entries = [e.entry for e in site.archive.ledger.entries() if e.entry["type"] ==
                "case.changed"]
     assert {"notes", "sex", "findings", "detainee"} <= {e["details"]["field"] for e in entries}

@@ -42,7 +42,7 @@ class CheckpointFinding(BaseModel):
 
 
 class VerifyReport(BaseModel):
-    """The `verify --json` document of DESIGN.md."""
+    """The `verify --json` document of docs/design.md."""
 
     checked: int = 0
     ok: int = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -22,9 +22,10 @@ from caesar.cases.vocabulary import FINDINGS, IDENTIFICATIONS, STATUSES
 from caesar.errors import UsageError
 from caesar.web.diffs import diff
 from caesar.web.gate import requires
-from caesar.web.i18n import N_
+from caesar.web.i18n import N_, Locale
 from caesar.web.params import SHA256, CaseId, PageNumber, Web, Who
 from caesar.web.rendering import MenuItem
+from caesar.web.words import value_words
 
 router = APIRouter()
 menu = [MenuItem(N_("Cases"), "/cases", Permission.cases_read)]
@@ -84,7 +85,10 @@ def case_page(request: Request, web: Web, who: Who, case_id: CaseId,
 def case_history(request: Request, web: Web, case_id: CaseId) -> Response:
     """Every change to a case, newest first, with the diff of each."""
     case = web.archive.cases.show(case_id)
-    changes = [(change, diff(change.before, change.after)) for change in reversed(case.history)]
+    loc = web.pages.locale(request)
+    changes = [(change, diff(_said(loc, change.field, change.before),
+                             _said(loc, change.field, change.after)))
+               for change in reversed(case.history)]
     return web.pages.render(request, "case_history.html", title=_title(request, web, case),
                             case=case, changes=changes)
 
@@ -166,6 +170,16 @@ def split(web: Web, who: Who, case_id: CaseId,
     with web.changing():
         new = web.archive.cases.split(case_id, photos, who.name)
     return RedirectResponse(f"/cases/{new.id}?notice=split", status_code=303)
+
+
+_SAID_AS: Final[dict[str, str]] = {
+    "marks": "mark", "findings": "finding", "sex": "sex", "status": "status",
+    "photographed_on": "date", **{kind: "figures" for kind in KINDS}}
+
+
+def _said(loc: Locale, field: str | None, value: Any) -> Any:
+    """A field's value as the history says it: marks and findings in words, not codes."""
+    return value_words(loc, _SAID_AS.get(field or ""), value)
 
 
 def current_values(case: CaseView) -> dict[str, str]:

@@ -28,7 +28,7 @@ from caesar.web.pages.report_form import (ReportForm, fields_of, form_values, ma
                                           values_of)
 from caesar.web.params import PageNumber, ReportId, Web, Who
 from caesar.web.rendering import MenuItem
-from caesar.web.words import label, mark_choices, mark_words
+from caesar.web.words import label, mark_choices, value_words
 
 router = APIRouter()
 menu = [MenuItem(N_("Families' reports"), "/reports", Permission.reports_read)]
@@ -202,24 +202,12 @@ def _current(report: ReportView, key: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_SAID_AS: Final = {"marks": "mark", "sex": "sex", "consent_contact": "notify",
+                   "consent_notify": "notify", "consent_share": "share", "birth_date": "date",
+                   "arrest_date": "date", "status": "report_status"}
+
+
 def _said(loc: Locale, key: str, value: Any) -> Any:
     """A stored value as the page says it (marks in words, dates as the language writes
     them, yes and no); lists stay lists so that their items are compared one by one."""
-    if value is None or value == "":
-        return None
-    if key == "marks":
-        return [mark_words(loc.language, code) for code in value]
-    if key == "sex":
-        return label(loc.language, "sex", value)
-    if key in ("consent_contact", "consent_notify"):
-        return label(loc.language, "notify", "yes" if value else "no")
-    if key == "consent_share":
-        return label(loc.language, "share", value)
-    if key in ("birth_date", "arrest_date"):
-        try:
-            return loc.date(date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-    if isinstance(value, int):
-        return loc.figures(str(value))
-    return value
+    return value_words(loc, _SAID_AS.get(key), value)
