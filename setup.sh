@@ -2,6 +2,7 @@
 # Sets up everything Caesar Archive needs on a fresh Debian machine, then runs one job:
 #   ./setup.sh demo [OPTIONS]   the synthetic archive, end to end (see `caesar demo --help`)
 #   ./setup.sh test [PYTEST ARGS]   the checkers (ruff, mypy --strict), then the test suite
+#   ./setup.sh fuzz [PYTEST ARGS]   the fuzz targets, long (CAESAR_FUZZ_EXAMPLES each, 2000 by default)
 #   ./setup.sh bench NAME [ARGS]    a benchmark from bench/
 # Debian packages are installed with apt-get (as root, or through sudo); Python packages go into
 # .venv/ inside this checkout. Nothing is asked on standard input.
@@ -66,7 +67,7 @@ install_python() {
 }
 
 job=${1:-}
-[ -n "$job" ] || { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ -n "$job" ] || { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 install_debian
 install_python
@@ -76,6 +77,8 @@ case "$job" in
     log "ruff check"; .venv/bin/ruff check
     log "mypy (strict)"; .venv/bin/mypy src
     exec .venv/bin/python -m pytest "$@" ;;
+  # Fresh random inputs each run; a failure prints the input and a @reproduce_failure line.
+  fuzz) CAESAR_FUZZ=long exec .venv/bin/python -m pytest -m fuzz "$@" ;;
   bench) name=$1; shift; exec .venv/bin/python "bench/$name.py" "$@" ;;
-  *) echo "unknown job: $job (demo, test or bench)" >&2; exit 2 ;;
+  *) echo "unknown job: $job (demo, test, fuzz or bench)" >&2; exit 2 ;;
 esac

@@ -122,7 +122,10 @@ def _sex(value: Any) -> str:
 def _whole(low: int, high: int, what: Phrase) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         text = to_western(str(value).strip())
-        if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
+        # isascii: str.isdigit() also takes '²' or '①', which int() refuses; and int() refuses
+        # thousands of digits, so a long one is refused before it is converted
+        if (isinstance(value, bool) or not (text.isascii() and text.isdigit())
+                or len(text) > len(str(high)) or not low <= int(text) <= high):
             raise _Refused(phrase("must be {what}, not {value}", what=what, value=Typed(value)))
         return int(text)
     return parse
@@ -147,7 +150,7 @@ def _number(value: Any) -> str | None:
     text = to_western("".join(str(value).split()))
     if not text:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise _Refused(phrase("must be a number written in digits, not {value}",
                               value=Typed(value)))
     return text
@@ -295,6 +298,9 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, Mapping[str, Any], bool
     except json.JSONDecodeError as error:
         raise BadReports(f"{path} is not valid JSON: {error.msg} at line {error.lineno},"
                          f" column {error.colno}; nothing was imported.") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits; '[[[[...' nesting
+        raise BadReports(f"{path} is not valid JSON for reports: a number too long or lists"
+                         " nested too deeply; nothing was imported.") from None
     if not isinstance(data, list):
         raise BadReports(f"{path} must hold a JSON list of reports; nothing was imported.")
     rows: list[tuple[str, Mapping[str, Any], bool]] = []
@@ -308,6 +314,15 @@ def _json_rows(path: Path, text: str) -> list[tuple[str, Mapping[str, Any], bool
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, Mapping[str, Any], bool]]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _csv_read(path, reader)
+    except csv.Error as error:  # such as a cell over the csv module's limit of 128 KiB
+        raise BadReports(f"{path}: line {reader.line_num} cannot be read as CSV ({error});"
+                         " nothing was imported.") from None
+
+
+def _csv_read(path: Path, reader: csv.DictReader[str]
+              ) -> list[tuple[str, Mapping[str, Any], bool]]:
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in _PARSERS]
     if unknown:

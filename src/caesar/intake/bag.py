@@ -20,7 +20,6 @@ carries its problems, so intake can preserve the bag's files and report every re
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import os
@@ -98,6 +97,7 @@ class _Scan:
     files: dict[str, str] = field(default_factory=dict)  # relative path -> absolute location
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    undecodable: bool = False  # a tag file is not text in its encoding: bagit would raise
 
 
 def read_bag(path: Path | str, *, checksums: bool = True) -> BagReading:
@@ -122,6 +122,9 @@ def read_bag(path: Path | str, *, checksums: bool = True) -> BagReading:
     if scan.skipped or unsafe:
         problems.append("not checked further by the BagIt validator: it would have followed the"
                         " links or paths above")
+    elif scan.undecodable:
+        problems.append("not checked further by the BagIt validator: it cannot read tag files"
+                        " that are not text in their encoding")
     elif "bagit.txt" in scan.files:
         problems += _bagit_problems(root)
     mismatched = _verify(scan, expected, problems) if checksums else {}
@@ -166,7 +169,16 @@ def _text(root: Path, scan: _Scan, name: str, encoding: str) -> str | None:
     fd = os.open(root / name, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(fd, "rb") as f:
         raw = f.read()
-    return raw.decode(encoding, errors="replace")
+    try:
+        return raw.decode(encoding)
+    except UnicodeError as exc:
+        scan.problems.append(f"{name} is not {encoding} text ({exc}); read with replacement"
+                             " characters")
+        scan.undecodable = True
+    try:
+        return raw.decode(encoding, errors="replace")
+    except UnicodeError:  # a codec without replacement, such as idna
+        return raw.decode("utf-8", errors="replace")
 
 
 def _bag_declaration(root: Path, scan: _Scan, problems: list[str]
@@ -177,9 +189,9 @@ def _bag_declaration(root: Path, scan: _Scan, problems: list[str]
         return None, "utf-8"
     fields = dict(_tags(text.removeprefix("\ufeff")))
     version, encoding = fields.get("BagIt-Version"), fields.get("Tag-File-Character-Encoding")
-    try:
-        codecs.lookup(encoding or "utf-8")
-    except LookupError:
+    try:  # a codec of text (an empty input would pass rot13 or base64 too)
+        bytes(4).decode(encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):
         problems.append(f"bagit.txt names an unknown character encoding {encoding!r}")
         encoding = None
     if _rfc8493(version):
@@ -350,6 +362,10 @@ def _bagit_problems(root: Path) -> list[str]:
         return found if exc.details else [plain(exc.message)]
     except bagit.BagError as exc:
         return [plain(exc)]
+    # On hostile tag files bagit raises other types too (AttributeError on a repeated
+    # BagIt-Version, ...); each one means the bag is malformed.
+    except Exception as exc:
+        return [f"the BagIt validator cannot read this bag ({type(exc).__name__}: {plain(exc)})"]
     return []
 
 

@@ -15,6 +15,7 @@ from typing import BinaryIO, Protocol
 
 from caesar.intake.inspect import Inspection, inspect_file, sniff_media_type
 from caesar.settings import IntakeSettings
+from caesar.sources import open_entry
 from caesar.vault.envelope import ChangedWhileReading
 from caesar.vault.objects import ObjectVault, Sealed
 
@@ -127,11 +128,11 @@ def process(path: str, location: str, ctx: Context) -> Item:
     """Run the worker steps on one file, opened once and never through a symlink."""
     item = Item(path, location)
     try:
-        fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NOATIME", 0))
+        fd = open_entry(location, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NOATIME", 0))
     except PermissionError:
         fd = -1
         try:  # O_NOATIME is refused on files we do not own; plain reading is fine
-            fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = open_entry(location, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError as exc:
             item.skipped = f"cannot be opened: {exc.strerror}"
             return item

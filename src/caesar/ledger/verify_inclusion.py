@@ -119,6 +119,35 @@ class Failed(Exception):
     """A check did not pass."""
 
 
+def _load(path: Path) -> Any:
+    """A JSON document from a file; Failed if it is not JSON this script can read."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except RecursionError:
+        raise Failed(f"{path} nests lists or objects too deeply to be a proof") from None
+    except ValueError as error:
+        raise Failed(f"{path} is not JSON: {error}") from None
+
+
+def _field(document: Any, key: str, kind: type, where: str) -> Any:
+    """``document[key]``, which must be a `kind` (never a bool for an int); Failed otherwise,
+    naming the field, since a proof may come from anyone."""
+    if not isinstance(document, dict) or key not in document:
+        raise Failed(f"{where} has no {key!r}: it is not what `caesar ledger` writes")
+    value = document[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise Failed(f"{where}: {key!r} is not {kind.__name__}")
+    return value
+
+
+def _hashes(document: Any, where: str) -> list[bytes]:
+    """The ``proof`` list of base64 hashes."""
+    items = _field(document, "proof", list, where)
+    if not all(isinstance(item, str) for item in items):
+        raise Failed(f"{where}: 'proof' must be a list of base64 hashes")
+    return [base64.b64decode(item, validate=True) for item in items]
+
+
 def verify_note(note: str, vkey: str) -> str:
     """The text of a signed note that ``vkey`` (``name+keyid+base64key``) signed."""
     name, key_id, key = vkey.split("+", 2)
@@ -209,25 +238,26 @@ def verify_consistency(m: int, n: int, old_root: bytes, new_root: bytes,
 
 def check_inclusion(args: argparse.Namespace) -> list[str]:
     """Checkpoint signature, audit path, and the commitment opened with the photo."""
-    proof: dict[str, Any] = json.loads(Path(args.proof).read_text("utf-8"))
-    note = Path(args.checkpoint).read_text("utf-8") if args.checkpoint else proof["checkpoint"]
+    where = args.proof
+    proof = _load(Path(args.proof))
+    note = (Path(args.checkpoint).read_text("utf-8") if args.checkpoint
+            else _field(proof, "checkpoint", str, where))
     origin, size, root = open_checkpoint(note, args.vkey)
     said = [f"checkpoint of {origin} with {size} entries: signature valid"]
-    if proof["size"] != size:
+    if _field(proof, "size", int, where) != size:
         raise Failed(f"the proof is for {proof['size']} entries, the checkpoint has {size}: "
                      f"ask for `caesar ledger proof ... --size {size}`")
-    entry = base64.b64decode(proof["leaf"], validate=True)
+    entry = base64.b64decode(_field(proof, "leaf", str, where), validate=True)
     leaf = hashlib.sha256(b"\x00" + entry).digest()
-    path = [base64.b64decode(p, validate=True) for p in proof["proof"]]
-    verify_inclusion(proof["index"], size, leaf, path, root)
-    said.append(f"entry {proof['index']} is in the log: {entry.decode('utf-8')}")
+    index = _field(proof, "index", int, where)
+    verify_inclusion(index, size, leaf, _hashes(proof, where), root)
+    said.append(f"entry {index} is in the log: {entry.decode('utf-8')}")
     digest = (hashlib.sha256(Path(args.photo).read_bytes()).digest() if args.photo
               else bytes.fromhex(args.sha256) if args.sha256 else None)
     if digest is not None:
         if not proof.get("salt"):
             raise Failed("the proof carries no salt to open the entry's commitment")
-        opened = hashlib.sha256(bytes.fromhex(proof["salt"]) + digest).hexdigest()
-        if json.loads(entry)["subject"] != opened:
+        if not _opened(entry, _field(proof, "salt", str, where), digest):
             raise Failed("the entry does not commit to this photo")
         said.append(f"the entry commits to the photo with SHA-256 {digest.hex()}")
     return said
@@ -235,23 +265,28 @@ def check_inclusion(args: argparse.Namespace) -> list[str]:
 
 def check_consistency(args: argparse.Namespace) -> list[str]:
     """Both checkpoints signed, and the newer one extends the older."""
-    proof: dict[str, Any] = json.loads(Path(args.proof).read_text("utf-8"))
+    where = args.proof
+    proof = _load(Path(args.proof))
     _, m, old_root = open_checkpoint(Path(args.old).read_text("utf-8"), args.vkey)
-    new_note = Path(args.new).read_text("utf-8") if args.new else proof["checkpoint"]
+    new_note = (Path(args.new).read_text("utf-8") if args.new
+                else _field(proof, "checkpoint", str, where))
     _, n, new_root = open_checkpoint(new_note, args.vkey)
-    if (proof["from"], proof["to"]) != (m, n):
+    if (_field(proof, "from", int, where), _field(proof, "to", int, where)) != (m, n):
         raise Failed(f"the proof is from {proof['from']} to {proof['to']} entries, the "
                      f"checkpoints have {m} and {n}")
-    verify_consistency(m, n, old_root, new_root,
-                       [base64.b64decode(p, validate=True) for p in proof["proof"]])
+    verify_consistency(m, n, old_root, new_root, _hashes(proof, where))
     return [(f"checkpoints of {m} and {n} entries: both signed, and the log of {n} entries "
              f"extends the log of {m}: nothing was removed or changed in between")]
 
 
 def _opened(entry: bytes, salt: str, digest: bytes) -> bool:
     """Whether the entry's commitment is SHA-256(salt ‖ digest)."""
-    subject = json.loads(entry)["subject"]
-    return bool(subject == hashlib.sha256(bytes.fromhex(salt) + digest).hexdigest())
+    try:
+        subject = json.loads(entry)
+    except RecursionError:
+        raise Failed("the entry nests too deeply to be a custody-log entry") from None
+    return bool(_field(subject, "subject", str, "the entry")
+                == hashlib.sha256(bytes.fromhex(salt) + digest).hexdigest())
 
 
 def check_package(args: argparse.Namespace) -> list[str]:
@@ -265,27 +300,41 @@ def check_package(args: argparse.Namespace) -> list[str]:
     if not args.vkey:
         said.append("(checked with the package's own vkey: compare it with the one the archive"
                     " published)")
-    proofs: list[dict[str, Any]] = json.loads((custody / "proofs.json").read_text("utf-8"))
-    for item in proofs:
-        if item["checkpoint"] != note:
-            raise Failed(f"the proof of {item['sha256']} is for another checkpoint")
-        digest = hashlib.sha256((bag / item["file"]).read_bytes()).digest()
-        if digest.hex() != item["sha256"]:
-            raise Failed(f"{item['file']} does not have the SHA-256 {item['sha256']}")
-        entry = base64.b64decode(item["leaf"], validate=True)
-        verify_inclusion(item["index"], size, hashlib.sha256(b"\x00" + entry).digest(),
-                         [base64.b64decode(p, validate=True) for p in item["proof"]], root)
-        if not _opened(entry, item["salt"], digest):
-            raise Failed(f"entry {item['index']} does not commit to {item['file']}")
+    proofs = _load(custody / "proofs.json")
+    if not isinstance(proofs, list):
+        raise Failed("custody/proofs.json is not a list of proofs")
+    for number, item in enumerate(proofs, start=1):
+        where = f"proof {number} of custody/proofs.json"
+        if _field(item, "checkpoint", str, where) != note:
+            raise Failed(f"the proof of {item.get('sha256')} is for another checkpoint")
+        file = _field(item, "file", str, where)
+        digest = hashlib.sha256((bag / file).read_bytes()).digest()
+        if digest.hex() != _field(item, "sha256", str, where):
+            raise Failed(f"{file} does not have the SHA-256 {item['sha256']}")
+        entry = base64.b64decode(_field(item, "leaf", str, where), validate=True)
+        index = _field(item, "index", int, where)
+        verify_inclusion(index, size, hashlib.sha256(b"\x00" + entry).digest(),
+                         _hashes(item, where), root)
+        if not _opened(entry, _field(item, "salt", str, where), digest):
+            raise Failed(f"entry {index} does not commit to {file}")
+    # An original added to the package (and to its bag manifest) without a proof must not
+    # pass as one the archive vouches for.
+    held = {f"data/originals/{p.name}" for p in (bag / "data" / "originals").glob("*")}
+    unproved = sorted(held - {item["file"] for item in proofs})
+    if unproved:
+        raise Failed(f"{unproved[0]} is in the package but custody/proofs.json has no proof"
+                     f" for it ({len(unproved)} such file(s))")
     said.append(f"{len(proofs)} originals: each file has its SHA-256, each SHA-256 opens the "
                 "commitment of its custody-log entry, and each entry is in the checkpoint")
-    export = json.loads((custody / "export-entry.json").read_text("utf-8"))
-    entry = base64.b64decode(export["leaf"], validate=True)
-    verify_inclusion(export["index"], size, hashlib.sha256(b"\x00" + entry).digest(),
-                     [base64.b64decode(p, validate=True) for p in export["proof"]], root)
-    if not _opened(entry, export["salt"], hashlib.sha256(export["subject"].encode()).digest()):
-        raise Failed(f"entry {export['index']} does not commit to {export['subject']}")
-    said.append(f"entry {export['index']} records this export: {entry.decode('utf-8')}")
+    export, where = _load(custody / "export-entry.json"), "custody/export-entry.json"
+    entry = base64.b64decode(_field(export, "leaf", str, where), validate=True)
+    index, subject = _field(export, "index", int, where), _field(export, "subject", str, where)
+    verify_inclusion(index, size, hashlib.sha256(b"\x00" + entry).digest(),
+                     _hashes(export, where), root)
+    if not _opened(entry, _field(export, "salt", str, where),
+                   hashlib.sha256(subject.encode()).digest()):
+        raise Failed(f"entry {index} does not commit to {subject}")
+    said.append(f"entry {index} records this export: {entry.decode('utf-8')}")
     return said
 
 

@@ -140,7 +140,10 @@ class Manifest:
 
 
 def _object(data: bytes) -> dict[str, Any]:
-    return _checked_object(json.loads(data.decode("utf-8")))
+    try:
+        return _checked_object(json.loads(data.decode("utf-8")))
+    except RecursionError:  # json's parser recurses: '[[[[...' deep enough is not JSON we wrote
+        raise Malformed("JSON nested too deeply") from None
 
 
 def _checked_object(value: object) -> dict[str, Any]:

@@ -67,7 +67,13 @@ def find_bundles(path: Path | str) -> list[BundleRef]:
 
     def consider(folder: Path, name: str) -> None:
         parsed = fmt.parse_part_name(name)
-        if parsed is not None and stat.S_ISREG(os.lstat(folder / name).st_mode):
+        if parsed is None:
+            return
+        try:
+            mode = os.lstat(folder / name).st_mode
+        except OSError:
+            return  # vanished or too long a path: the source's walk names it
+        if stat.S_ISREG(mode):
             groups.setdefault((folder, parsed[0]), {})[parsed[1]] = folder / name
 
     if root.is_symlink() or not root.exists():
@@ -235,7 +241,9 @@ class _Reading:
         try:
             size = int(pax.get("size", info.size))
         except ValueError:
-            raise self.damaged("malformed inside (a bad size).") from None
+            size = -1
+        if size < 0:  # a pax size may say anything, "-5" included
+            raise self.damaged("malformed inside (a bad size).")
         return _Header(pax.get("path", info.name), size, pax)
 
     def _info(self, block: bytes) -> tarfile.TarInfo:

@@ -31,7 +31,7 @@ from caesar.seal import format as fmt
 from caesar.seal.errors import NotARecipient, SealError
 from caesar.seal.parts import PartWriter
 from caesar.seal.state import SealState, default_state_dir
-from caesar.sources import FileEntry, SkippedEntry, display_path, walk_source
+from caesar.sources import FileEntry, SkippedEntry, display_path, open_entry, walk_source
 
 _READ = 1 << 20
 _AHEAD = 3  # files hashed ahead of the one being encrypted (each held open)
@@ -198,9 +198,9 @@ def _check_space(out: Path, entries: list[FileEntry]) -> None:
 def _open(location: str) -> io.FileIO:
     flags = os.O_RDONLY | os.O_NOFOLLOW
     try:  # O_NOATIME: reading for the archive should not change the file's access time
-        fd = os.open(location, flags | getattr(os, "O_NOATIME", 0))
+        fd = open_entry(location, flags | getattr(os, "O_NOATIME", 0))
     except PermissionError:
-        fd = os.open(location, flags)  # O_NOATIME is refused on files we do not own
+        fd = open_entry(location, flags)  # O_NOATIME is refused on files we do not own
     return os.fdopen(fd, "rb", buffering=0)
 
 

@@ -5,8 +5,9 @@
 
 Three steps, each its own module: find every line of writing in the photo, on a card of any
 shape, paper, tape or the skin (:mod:`.regions`); straighten each line (:mod:`.card`) and cut
-it into glyphs where they read best (:mod:`.segments`); classify the glyphs and cut the line into numbers at separators, labels and
-spaces (:mod:`.tokens`, with the classifier of :mod:`.glyphs`). For Western digits Tesseract
+it into glyphs where they read best (:mod:`.segments`); classify the glyphs and cut the line
+into numbers at separators, labels and spaces (:mod:`.tokens`, with the classifier of
+:mod:`.glyphs`). For Western digits Tesseract
 (:mod:`.tesseract`) reads each number too: where the two agree the reading is confident; where
 they differ it stays below :data:`caesar.cases.numbers.REVIEW_BELOW`, so that a person looks.
 Which number is which is decided later, over all the photos of a case

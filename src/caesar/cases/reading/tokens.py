@@ -16,8 +16,15 @@ from typing import Literal
 import numpy as np
 
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.glyphs import (ARABIC_INDIC, DASH, DIGITS, SEPARATORS, SLASH, WESTERN,
-                                         model)
+from caesar.cases.reading.glyphs import (
+    ARABIC_INDIC,
+    DASH,
+    DIGITS,
+    SEPARATORS,
+    SLASH,
+    WESTERN,
+    model,
+)
 
 Script = Literal["western", "arabic_indic"]
 _MIN_NUMBER = 2  # digits in the shortest number a slash stands between
