@@ -14,7 +14,13 @@ from caesar.errors import ArchiveNotFound
 from caesar.preservation.anchor import StateCheck
 from caesar.preservation.keyfiles import unlock_with_repair
 from caesar.preservation.replicas import Replica, local_replica
-from caesar.preservation.restore import RestoreReport, Unlock, lay_out, settings_of
+from caesar.preservation.restore import (
+    RestoreReport,
+    Unlock,
+    lay_out,
+    put_certificates,
+    settings_of,
+)
 from caesar.progress import ProgressCallback
 from caesar.vault.keys import WrongMasterKey, open_keys, rewrap_master
 from caesar.vault.shares import combine
@@ -61,6 +67,7 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = N
     begin_folder(target)
     copied = lay_out(replica, target, progress)
     settings = settings_of(replica.store())
+    put_certificates(replica.store(), target, settings)
     keys = open_keys(target, master)
     if unlock.new_passphrase is not None:
         rewrap_master(target, master, unlock.new_passphrase)

@@ -4,6 +4,8 @@ What a replica holds, all as the archive holds it (nothing is ever decrypted on 
 replica reveals no more than the archive folder does):
 
 - every object (originals and thumbnails), copied once by name, never deleted from it;
+- the families' photos and the packages held for a download (:mod:`caesar.preservation.areas`),
+  which follow the archive's deletions once the new state is published;
 - a consistent snapshot of the encrypted catalogue (SQLite's online backup);
 - the wrapped master key, the sealed secrets and the list of replicas;
 - the settings and the public key;
@@ -32,6 +34,7 @@ from caesar.errors import CaesarError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import AnchorState, capture
+from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateDamaged
 from caesar.preservation.replicas import Replica
 from caesar.progress import ProgressCallback
@@ -42,6 +45,7 @@ from caesar.vault.store import ObjectStore
 CATALOGUE = "catalog"
 _COPIERS = 4
 PUBLIC_KEY = "archive.pub"
+TSA_CERTIFICATES = "tsa-certificates"
 # Documents copied as they are from the archive folder, and where they live in it.
 FILES: dict[str, str] = {
     "master-key": f"{KEYS_DIR}/{MASTER_FILE}",
@@ -73,6 +77,17 @@ class ReplicateReport(BaseModel):
     originals: int
     generation: int
     log_size: int
+
+
+def documents(archive: Path, settings: Settings) -> dict[str, Path]:
+    """The archive's files that a replica keeps as documents, by document name: the key
+    files, settings and public key, and the time-stamping authority's certificates where the
+    settings name a file inside the archive."""
+    found = {name: archive / relative for name, relative in FILES.items()}
+    if settings.tsa_certificates is not None:
+        found[TSA_CERTIFICATES] = archive / settings.tsa_certificates
+    return {name: path for name, path in found.items() if path.is_file()
+            and path.resolve().is_relative_to(archive.resolve())}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,18 +205,22 @@ def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dic
           progress: ProgressCallback | None) -> ReplicateReport:
     target = plan.store
     copied = _copy_objects(held.store, target, plan.todo, ours, progress)
+    others, other_bytes = areas.copy_new(held.path, Path(plan.replica.where))
+    target.sync()  # every object and area object the snapshot names, durable before it
     with open(snap, "rb") as f:
         target.write_document(CATALOGUE, f)
     faults.point(SNAPSHOT_WRITTEN)
-    for name, relative in FILES.items():
-        source = held.path / relative
-        if source.is_file():
-            with open(source, "rb") as f:
-                target.write_document(name, f)
+    for name, source in documents(held.path, held.settings).items():
+        with open(source, "rb") as f:
+            target.write_document(name, f)
     Anchor(target, held.keys).write(state, force=True)
-    return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo), bytes=copied,
-                           objects=plan.held, originals=state.originals,
-                           generation=state.generation, log_size=state.size)
+    # Only now that no published state names them: what the archive deleted (a withdrawn
+    # family photo, an expired package) leaves the replica too.
+    areas.prune(held.path, Path(plan.replica.where))
+    return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo) + others,
+                           bytes=copied + other_bytes, objects=plan.held,
+                           originals=state.originals, generation=state.generation,
+                           log_size=state.size)
 
 
 def _said(replica: Replica, error: CaesarError | OSError) -> str:
@@ -261,5 +280,4 @@ def _copy_objects(source: ObjectStore, target: ObjectStore, todo: list[str],
             copied += size
             if progress:
                 progress("advance", 1, size)
-    target.sync()
     return copied
