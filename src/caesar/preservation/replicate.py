@@ -44,6 +44,7 @@ from caesar.vault.store import ObjectStore
 
 CATALOGUE = "catalog"
 _COPIERS = 4
+_BATCH = 32
 PUBLIC_KEY = "archive.pub"
 TSA_CERTIFICATES = "tsa-certificates"
 # Documents copied as they are from the archive folder, and where they live in it.
@@ -263,21 +264,26 @@ def _state_of(snap: Path, keys: Keys) -> AnchorState:
 
 def _copy_objects(source: ObjectStore, target: ObjectStore, todo: list[str],
                   sizes: dict[str, int], progress: ProgressCallback | None) -> int:
+    """Copy the objects `todo` as they are; durable once the caller syncs the target."""
     if progress:
         progress("start", len(todo), 0)
 
-    def copy(name: str) -> int:
-        with source.open(name) as f:
-            target.put(name, f)
-        faults.point(OBJECT_COPIED)
-        return sizes[name]
+    def copy(batch: list[str]) -> list[str]:
+        for name in batch:
+            with source.open(name) as f:
+                target.put(name, f)
+            faults.point(OBJECT_COPIED)
+        return batch
 
     copied = 0
-    # A few copies at once: each waits mostly on the file system (creating, renaming, the
-    # kernel's sendfile), not on Python, so they overlap where one at a time would queue.
+    # A few copiers at once, each with a run of objects: each copy waits mostly on the file
+    # system (creating, copying in the kernel, renaming) with Python's lock released, so they
+    # overlap; runs rather than single objects keep the hand-overs between threads few.
+    batches = [todo[i:i + _BATCH] for i in range(0, len(todo), _BATCH)]
     with ThreadPoolExecutor(_COPIERS, thread_name_prefix="replicate") as pool:
-        for size in pool.map(copy, todo):
-            copied += size
+        for batch in pool.map(copy, batches):
+            done = sum(sizes[name] for name in batch)
+            copied += done
             if progress:
-                progress("advance", 1, size)
+                progress("advance", len(batch), done)
     return copied

@@ -16,6 +16,7 @@ many objects it brought (a file system may still keep a change time, which no pr
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -320,10 +321,18 @@ def _copy_fd(source: BinaryIO, out: int) -> None:
     except (AttributeError, OSError):
         fd = None
     if fd is not None:
-        # sendfile keeps the bytes out of Python: replication runs at the disk's speed.
+        # The kernel copies (and shares the blocks, on a file system that can): the bytes
+        # never pass through Python, so replication runs at the disk's speed. copy_file_range
+        # refuses some pairs of file systems; sendfile takes any.
         offset = os.lseek(fd, 0, os.SEEK_CUR)
-        while sent := os.sendfile(out, fd, offset, _COPY_BLOCK):
-            offset += sent
+        try:
+            while sent := os.copy_file_range(fd, out, _COPY_BLOCK, offset):
+                offset += sent
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                raise
+            while sent := os.sendfile(out, fd, offset, _COPY_BLOCK):
+                offset += sent
         return
     while block := source.read(1 << 20):
         view = memoryview(block)
