@@ -48,6 +48,9 @@ def test_replicas_carry_them_as_the_archive_holds_them(kept: Kept) -> None:
         for path in (kept.replica / area).glob("??/*"):
             assert path.stat().st_mtime == NEUTRAL_TIME
             assert b"\xff\xd8\xff" not in path.read_bytes()  # no JPEG in clear
+    # When a family gave a photo is nobody's business: the archive's copy is undated too.
+    family = archive / FAMILY_PHOTOS
+    assert {p.stat().st_mtime for p in [family, *family.rglob("*")]} == {NEUTRAL_TIME}
     check = kept.caesar("verify", "--replica", "usb", "--json")
     assert check.exit_code == 0, check.stdout
     assert check.json()["family_photos"] == {"checked": 1, "damaged": [], "missing": []}
@@ -97,6 +100,9 @@ def test_a_photo_the_family_takes_back_leaves_the_replicas(kept: Kept) -> None:
     assert _files(kept.replica, FAMILY_PHOTOS)  # until the next replication
     assert caesar("replicate").exit_code == 0
     assert not _files(kept.replica, FAMILY_PHOTOS)
+    for root in (caesar.archive, kept.replica):  # nor does the folder tell when it left
+        family = root / FAMILY_PHOTOS
+        assert {p.stat().st_mtime for p in [family, *family.rglob("*")]} == {NEUTRAL_TIME}
     check = caesar("verify", "--replica", "usb", "--json")
     assert check.exit_code == 0 and check.json()["family_photos"]["checked"] == 0
     assert _files(kept.replica, HELD)  # the rest stays

@@ -30,17 +30,11 @@ from caesar.identify.photos import FAMILY_PHOTOS_DIR, KIND
 from caesar.preservation.verify import AreaFindings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
-from caesar.vault.store import RemovableStore
+from caesar.vault.store import RemovableStore, UndatedStore
 
 FAMILY_PHOTOS = FAMILY_PHOTOS_DIR
 HELD = HELD_DIR
 AREAS = (FAMILY_PHOTOS, HELD)
-
-
-class MirrorStore(RemovableStore):
-    """An area of a replica: it deletes what the archive deleted, and dates nothing."""
-
-    neutral_times = True
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,13 @@ class Listed:
 
     family_photos: list[tuple[int, str]] = field(default_factory=list)
     held_packages: list[tuple[int, str]] = field(default_factory=list)
+
+
+def archive_store(archive: Path, area: str) -> RemovableStore:
+    """An area of an archive as the archive keeps it: the families' photos undated, held
+    packages with the times their expiry is judged by."""
+    return UndatedStore(archive / area) if area == FAMILY_PHOTOS else RemovableStore(
+        archive / area)
 
 
 def listed(catalog: Catalog) -> Listed:
@@ -92,7 +93,7 @@ def copy_new(source: Path, target: Path, progress: Callable[[int], None] | None 
         sizes = ours.sizes()
         if not sizes:
             continue
-        theirs = MirrorStore(target / area)
+        theirs = UndatedStore(target / area)
         theirs.ensure()
         theirs.clean_pending()
         held = theirs.sizes()
@@ -112,7 +113,7 @@ def prune(source: Path, target: Path) -> int:
     state is published); returns how many."""
     gone = 0
     for area in AREAS:
-        theirs = MirrorStore(target / area)
+        theirs = UndatedStore(target / area)
         extra = set(theirs.sizes()) - set(RemovableStore(source / area).sizes())
         for name in sorted(extra):
             gone += theirs.remove(name)
@@ -139,7 +140,7 @@ def restore_into(source: Path, target: Path) -> int:
         names = list(theirs.sizes())
         if not names:
             continue
-        ours = RemovableStore(target / area)
+        ours = archive_store(target, area)
         ours.ensure()
         for name in names:
             put(theirs, ours, name)
@@ -152,7 +153,7 @@ def put_back(archive: Path, sources: Iterable[tuple[str, Path]], area: str,
              names: list[str], good: Callable[[Path], bool]) -> str | None:
     """Put back the objects `names` of `area` from the first source folder (named) whose copy
     is `good`; returns that source's name, or None. What was there is moved aside, kept."""
-    ours = RemovableStore(archive / area)
+    ours = archive_store(archive, area)
     for source_name, folder in sources:
         if not good(folder):
             continue

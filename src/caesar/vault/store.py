@@ -301,12 +301,21 @@ class RemovableStore(LocalStore):
             path.unlink()
         except FileNotFoundError:
             return False
+        self._neutral(path.parent)
         fsync_dir(path.parent)
         return True
 
     def modified(self, name: str) -> float:
         """When the object `name` was committed (seconds since the epoch)."""
         return self._path(name).stat().st_mtime
+
+
+class UndatedStore(RemovableStore):
+    """A removable store that dates nothing, as the store of originals: the photos families
+    give (when each was given is nobody's business) and a replica's copies of removable
+    stores."""
+
+    neutral_times = True
 
 
 def _copy(source: BinaryIO, out: BinaryIO) -> None:
