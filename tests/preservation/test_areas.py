@@ -11,10 +11,11 @@ import pytest
 
 from conftest import Caesar
 
+from caesar.preservation import replicate
 from caesar.preservation.areas import FAMILY_PHOTOS, HELD
 from caesar.vault.store import NEUTRAL_TIME
 
-from .survival import add_family_photo, area_file, flip_byte, hold_package
+from .survival import add_family_photo, area_file, caesar_dies, flip_byte, hold_package
 
 
 @dataclass
@@ -106,3 +107,20 @@ def test_a_photo_the_family_takes_back_leaves_the_replicas(kept: Kept) -> None:
     check = caesar("verify", "--replica", "usb", "--json")
     assert check.exit_code == 0 and check.json()["family_photos"]["checked"] == 0
     assert _files(kept.replica, HELD)  # the rest stays
+
+
+@pytest.mark.slow
+def test_a_crash_before_the_withdrawal_reaches_a_replica_is_finished_by_the_next_run(
+        kept: Kept, tmp_path: Path) -> None:
+    caesar = kept.caesar
+    assert caesar("missing", "photos", "withdraw", "1", str(kept.photo), "--reason",
+                  "the family asked").exit_code == 0
+    died = caesar_dies(caesar.archive, replicate.STATE_WRITTEN, "replicate")
+    assert died.returncode == -9, died.stderr
+    # The replica's new state is whole; the photo it no longer names is still there...
+    check = caesar("verify", "--replica", "usb", "--json")
+    assert check.exit_code == 0 and check.json()["family_photos"]["checked"] == 0
+    assert _files(kept.replica, FAMILY_PHOTOS)
+    # ...until the next replication, which finishes the job.
+    assert caesar("replicate").exit_code == 0
+    assert not _files(kept.replica, FAMILY_PHOTOS)

@@ -59,6 +59,9 @@ FILES: dict[str, str] = {
 OBJECT_COPIED = faults.declare(
     "replicate.object_copied", "one more object was copied into the replica (not yet made"
     " durable); its catalogue snapshot and signed state are still the previous ones")
+STATE_WRITTEN = faults.declare(
+    "replicate.state_written", "the replica's new signed state is written; the families'"
+    " photos withdrawn and packages expired since the last replication are still in it")
 SNAPSHOT_WRITTEN = faults.declare(
     "replicate.catalogue_written", "the replica holds every object and the new catalogue"
     " snapshot; its signed state is still the previous one")
@@ -215,6 +218,7 @@ def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dic
         with open(source, "rb") as f:
             target.write_document(name, f)
     Anchor(target, held.keys).write(state, force=True)
+    faults.point(STATE_WRITTEN)
     # Only now that no published state names them: what the archive deleted (a withdrawn
     # family photo, an expired package) leaves the replica too.
     areas.prune(held.path, Path(plan.replica.where))
