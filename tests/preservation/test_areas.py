@@ -78,11 +78,16 @@ def test_verify_names_them_and_repair_puts_them_back(kept: Kept) -> None:
     assert list((caesar.archive / FAMILY_PHOTOS / ".damaged").iterdir())
 
 
-def test_a_damaged_copy_in_the_replica_is_named_and_never_put_back(kept: Kept) -> None:
+def test_a_damaged_copy_in_the_replica_is_named_made_whole_and_never_put_back(kept: Kept) -> None:
     caesar = kept.caesar
     flip_byte(area_file(kept.replica, FAMILY_PHOTOS))
     named = caesar("verify", "--replica", "usb", "--json")
     assert named.exit_code == 1 and named.json()["family_photos"]["damaged"] == [kept.photo]
+    # Made whole from the archive by a full replication...
+    assert caesar("replicate", "usb", "--full").exit_code == 0
+    assert caesar("verify", "--replica", "usb").exit_code == 0
+    # ...but a damaged replica copy never replaces a lost one in the archive.
+    flip_byte(area_file(kept.replica, FAMILY_PHOTOS))
     area_file(caesar.archive, FAMILY_PHOTOS).unlink()
     run = caesar("repair", "--json")
     assert run.exit_code == 1

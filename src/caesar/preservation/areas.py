@@ -30,7 +30,7 @@ from caesar.identify.photos import FAMILY_PHOTOS_DIR, KIND
 from caesar.preservation.verify import AreaFindings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
-from caesar.vault.store import RemovableStore, UndatedStore
+from caesar.vault.store import ObjectStore, RemovableStore, UndatedStore
 
 FAMILY_PHOTOS = FAMILY_PHOTOS_DIR
 HELD = HELD_DIR
@@ -83,10 +83,19 @@ def _findings(items: list[tuple[int, str]], status: Callable[[str], str]) -> Are
     return findings
 
 
-def copy_new(source: Path, target: Path, progress: Callable[[int], None] | None = None
-             ) -> tuple[int, int]:
+def identical(ours: ObjectStore, theirs: ObjectStore, name: str) -> bool:
+    """Whether an object is byte for byte the same in both stores (a damaged copy is not)."""
+    with ours.open(name) as mine, theirs.open(name) as other:
+        while block := mine.read(1 << 20):
+            if other.read(len(block)) != block:
+                return False
+        return not other.read(1)
+
+
+def copy_new(source: Path, target: Path, *, full: bool = False) -> tuple[int, int]:
     """Copy into `target` every object of each area of `source` that `target` lacks or holds
-    with another size, as it is; returns (objects, bytes). Durable once the caller syncs."""
+    with another size (with `full`, or other bytes), as it is; returns (objects, bytes).
+    Durable once the caller syncs."""
     copied = size_total = 0
     for area in AREAS:
         ours = RemovableStore(source / area)
@@ -98,12 +107,10 @@ def copy_new(source: Path, target: Path, progress: Callable[[int], None] | None 
         theirs.clean_pending()
         held = theirs.sizes()
         for name, size in sizes.items():
-            if held.get(name) != size:
+            if held.get(name) != size or full and not identical(ours, theirs, name):
                 put(ours, theirs, name)
                 copied += 1
                 size_total += size
-                if progress:
-                    progress(size)
         theirs.sync()
     return copied, size_total
 

@@ -137,6 +137,7 @@ class _Plan:
     store: ObjectStore
     todo: list[str]
     held: int
+    full: bool
 
 
 def replicate(held: Holdings, replicas: list[Replica], *, actor: str, full: bool = False,
@@ -192,24 +193,15 @@ def _plan(replica: Replica, held: Holdings, current: AnchorState | None,
     target.clean_pending()
     theirs = target.sizes()
     todo = sorted(name for name, size in ours.items() if theirs.get(name) != size
-                  or full and not _same(held.store, target, name))
-    return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()))
-
-
-def _same(ours: ObjectStore, theirs: ObjectStore, name: str) -> bool:
-    """Whether an object is byte for byte the same in both stores (a damaged copy is not)."""
-    with ours.open(name) as mine, theirs.open(name) as other:
-        while block := mine.read(1 << 20):
-            if other.read(len(block)) != block:
-                return False
-        return not other.read(1)
+                  or full and not areas.identical(held.store, target, name))
+    return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()), full)
 
 
 def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dict[str, int],
           progress: ProgressCallback | None) -> ReplicateReport:
     target = plan.store
     copied = _copy_objects(held.store, target, plan.todo, ours, progress)
-    others, other_bytes = areas.copy_new(held.path, Path(plan.replica.where))
+    others, other_bytes = areas.copy_new(held.path, Path(plan.replica.where), full=plan.full)
     target.sync()  # every object and area object the snapshot names, durable before it
     with open(snap, "rb") as f:
         target.write_document(CATALOGUE, f)
