@@ -11,6 +11,7 @@ from pathlib import Path
 
 from caesar.core import Archive, begin_folder, finish_folder
 from caesar.errors import ArchiveNotFound
+from caesar.preservation import areas
 from caesar.preservation.anchor import StateCheck
 from caesar.preservation.keyfiles import unlock_with_repair
 from caesar.preservation.replicas import Replica, local_replica
@@ -80,6 +81,8 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = N
         # snapshot was written): the snapshot, which only this archive's key can make, counts.
         archive.anchor.write(current, force=True)
         archive.state = StateCheck(current=current)
+    if archive.state.readable:
+        areas.drop_unlisted(target, keys, areas.listed(archive.catalog))
     actor = actor or archive.owner
     archive.record("archive.restored", actor,
                    {"originals": current.originals if current else None})

@@ -126,6 +126,11 @@ def test_a_crash_before_the_withdrawal_reaches_a_replica_is_finished_by_the_next
     check = caesar("verify", "--replica", "usb", "--json")
     assert check.exit_code == 0 and check.json()["family_photos"]["checked"] == 0
     assert _files(kept.replica, FAMILY_PHOTOS)
+    # An archive restored from it now does not bring the photo back.
+    restored = Caesar(tmp_path / "restored")
+    run = restored("restore", "--from", str(kept.replica), "--to", str(restored.archive))
+    assert run.exit_code == 0, run.stderr
+    assert not _files(restored.archive, FAMILY_PHOTOS) and _files(restored.archive, HELD)
     # ...until the next replication, which finishes the job.
     assert caesar("replicate").exit_code == 0
     assert not _files(kept.replica, FAMILY_PHOTOS)

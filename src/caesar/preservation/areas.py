@@ -156,6 +156,25 @@ def restore_into(source: Path, target: Path) -> int:
     return count
 
 
+def drop_unlisted(archive: Path, keys: Keys, found: Listed) -> int:
+    """Delete from a restored archive's areas what its catalogue does not list: a photo a
+    family took back, or a package that expired, that the replica still held because its last
+    replication was cut short before it caught up with the deletion. Held packages are left
+    alone when a manifest cannot be read (nothing that may be needed is deleted). Returns how
+    many objects were deleted."""
+    family = archive_store(archive, FAMILY_PHOTOS)
+    vault = ObjectVault(family, keys)
+    keep = {vault.name(KIND, sha) for _, sha in found.family_photos}
+    gone = sum(family.remove(name) for name in set(family.sizes()) - keep)
+    held = archive_store(archive, HELD)
+    try:
+        needed = {name for _, package in found.held_packages
+                  for name in package_objects(archive, keys, package)}
+    except (CaesarError, ValueError):
+        return gone
+    return gone + sum(held.remove(name) for name in set(held.sizes()) - needed)
+
+
 def put_back(archive: Path, sources: Iterable[tuple[str, Path]], area: str,
              names: list[str], good: Callable[[Path], bool]) -> str | None:
     """Put back the objects `names` of `area` from the first source folder (named) whose copy
