@@ -1,4 +1,4 @@
-"""The architecture as drawn in DESIGN.md: imports flow one way."""
+"""The architecture as drawn in docs/design.md: imports flow one way."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ REPAIR_CATALOGUE = ("Nothing was changed. `caesar verify` says more; `caesar rep
 class CaesarError(Exception):
     """Root of every error Caesar Archive raises on purpose.
 
-    ``exit_code`` is what the command line exits with (DESIGN.md: 2 is a usage error, a wrong
+    ``exit_code`` is what the command line exits with (docs/design.md: 2 is a usage error, a wrong
     passphrase or a fatal error, with nothing changed).
     """
 

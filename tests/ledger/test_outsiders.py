@@ -143,7 +143,7 @@ def test_script_accepts_gos_reference_note() -> None:
 @needs_openssl
 def test_openssl_recipe_checks_the_checkpoint_signature(published: dict[str, Any],
                                                         tmp_path: Path) -> None:
-    """The shell recipe of the README, step by step."""
+    """The shell recipe of docs/guide/verifier.md, step by step."""
     recipe = r"""
 set -eu
 KEY=$(printf %s "$VKEY" | cut -d+ -f3-)
@@ -169,7 +169,7 @@ openssl pkeyutl -verify -pubin -inkey vkey.pem -rawin -in signed-text -sigfile s
 
 @needs_openssl
 def test_openssl_recipe_opens_a_commitment(caesar: Caesar, published: dict[str, Any]) -> None:
-    """The README's shell line: SHA-256(salt ‖ SHA-256(photo)) is the entry's subject."""
+    """The shell line of docs/guide/verifier.md: SHA-256(salt ‖ SHA-256(photo)) is the entry's subject."""
     photo = published["photos"][1]
     proof = caesar.json("ledger", "proof", "--sha256",
                         hashlib.sha256(photo.read_bytes()).hexdigest())

@@ -102,7 +102,7 @@ def test_a_drive_with_a_bundle_and_loose_files(archive: Archive, caesar: Caesar,
 
 
 def _damaged(caesar: Caesar, source: Path, tmp_path: Path) -> dict[str, object]:
-    """Ingest a bundle that cannot be opened and check what DESIGN.md promises for it."""
+    """Ingest a bundle that cannot be opened and check what docs/design.md promises for it."""
     parts = sorted(p for p in source.iterdir() if p.is_file())
     run = caesar("ingest", str(source), "--json")
     assert run.exit_code == 1, run.stderr

@@ -43,6 +43,8 @@ NAMES: dict[Role, str] = {
     Role.investigator: "lina", Role.family_liaison: "nour", Role.viewer: "karim"}
 SECOND_REVIEWER: Final = "salma"  # confirms what the first reviewer shortlists
 REPORTED: Final = "سامر أحمد علي الحلبي"  # the name on the seeded report
+DESCRIBED_MARKS: Final = ("birthmark:right_lower_leg", "scar:left_thigh")  # `Site.described()`
+DESCRIBED_FINDINGS: Final = ("emaciation", "ligature_marks")
 
 
 def password(name: str) -> str:
@@ -72,6 +74,7 @@ class Site:
     clients: dict[str, TestClient] = field(default_factory=dict)
     steps: dict[str, int] = field(default_factory=dict)  # the last one-time code's step used
     seeded: Seeded | None = None
+    described_report: tuple[int, int] | None = None
 
     def client(self, address: str = "testclient") -> TestClient:
         """A client that has not signed in (from `address`, as the server sees it)."""
@@ -149,6 +152,33 @@ class Site:
                                  request=asked.id, photo=photo)
         return self.seeded
 
+    def described(self) -> tuple[int, int]:
+        """(case, report): the first case as an analyst described it (sex, age, two marks,
+        two findings: `DESCRIBED_MARKS`, `DESCRIBED_FINDINGS`) and a family's report of that
+        person giving his sex, age, arrest, detainee number and one of the marks, filed in
+        English. Made once per module."""
+        if self.described_report is None:
+            archive = self.archive
+            case = archive.case_index.all()[0]
+            assert case.photographed_on is not None and case.numbers.detainee
+            fields = parse_assignments([
+                "name=Samer Halabi", "sex=M", f"birth_year={case.photographed_on.year - 30}",
+                f"arrest_date={case.photographed_on - timedelta(days=60)}",
+                f"detainee_number={case.numbers.detainee}", f"marks={DESCRIBED_MARKS[0]}"])
+            with archive.writing():
+                archive.cases.edit(case.id, [("marks", DESCRIBED_MARKS[0]),
+                                             ("findings", DESCRIBED_FINDINGS[0])],
+                                   NAMES[Role.analyst])
+                archive.cases.edit(case.id, [
+                    ("marks", ";".join(DESCRIBED_MARKS)),
+                    ("findings", ";".join(DESCRIBED_FINDINGS)), ("sex", "M"),
+                    ("age_min", "25"), ("age_max", "35")], NAMES[Role.analyst])
+                report = archive.identify.add_report(fields, NAMES[Role.family_liaison])
+                archive.checkpoint()
+            archive.case_index.invalidate()
+            self.described_report = (case.id, report.id)
+        return self.described_report
+
     def csrf(self, client: TestClient) -> str:
         """The session's CSRF token, as every page's forms carry it."""
         token: str = client.get("/api/me").json()["csrf_token"]
@@ -185,6 +215,13 @@ def csrf_of(html: str) -> str:
     """The CSRF token of the first form of a page."""
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def shown_of(html: str) -> str:
+    """The digest of the record as an edit form showed it (sent back on save)."""
+    found = re.search(r'name="shown" value="([0-9a-f]{64})"', html)
+    assert found, "the page has no edit form"
     return found.group(1)
 
 

@@ -24,6 +24,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from caesar.access.roles import Role
+from caesar.identify.reports import parse_assignments
 
 from .conftest import NAMES, SECOND_REVIEWER, Site, password
 
@@ -218,7 +219,7 @@ def test_a_report_in_arabic_to_a_confirmed_match_a_disclosure_and_an_export(
     assert "سامر أحمد علي الحلبي" in liaison.locator("h1").inner_text()
     assert "وشم على الساعد الأيسر" in liaison.locator("main").inner_text()
     liaison.click(f'a[href="/reports/{report}/matches"]')
-    first = liaison.locator("ol.ranked > li").first
+    first = liaison.locator("table.ranked > tbody > tr").first
     assert first.get_attribute("id") == f"case-{case.id}"  # ranked first
     assert "رقم المعتقل" in first.inner_text()  # the number's factor, named in Arabic
 
@@ -313,3 +314,89 @@ def _shown(site: Site, session: int) -> list[tuple[str, int]]:
     return [(e.entry["details"]["step"], e.entry["details"]["images"])
             for e in site.archive.ledger.entries() if e.entry["type"] == "disclosure.shown"
             and e.subject == f"disclosure:{session}"]
+
+
+# Elements a person can see now: rendered, and not inside a closed <details>.
+_SHOWN = "els => els.filter(e => e.checkVisibility()).length"
+
+
+@pytest.mark.parametrize(("language", "marks", "finding"), [
+    ("en", "birthmark on the right lower leg; scar on the left thigh", "Ligature marks"),
+    ("ar", "وحمة على الساق اليمنى، ندبة على الفخذ الأيسر", "آثار ربط أو خنق")])
+def test_a_case_in_words_and_its_ranked_cases_compact_in_each_language(
+        page: Page, site: Site, language: str, marks: str, finding: str) -> None:
+    case, report = site.described()
+    page.goto("/cases")
+    _read_in(page, language)
+    try:
+        page.goto(f"/cases/{case}")
+        fields = page.locator("dl.fields").inner_text()
+        assert marks in fields and finding in fields
+        assert "birthmark" not in fields or language == "en"
+        assert not re.search(r"\w+:\w+|_", fields), fields  # no code, in either language
+        _shoot(page, language, "/cases/{case}-described")
+
+        page.goto(f"/reports/{report}/matches")
+        ranked = page.locator("table.ranked").first
+        rows = ranked.locator(":scope > tbody > tr")
+        assert rows.count() >= 2
+        assert rows.first.get_attribute("id") == f"case-{case}"
+        # Before a click: a line or three of reasons a case, and no table of evidence.
+        assert page.locator("table.factors").evaluate_all(_SHOWN) == 0
+        folded = ranked.bounding_box()
+        assert folded is not None
+        lines = rows.first.locator("ul.reasons > li")
+        assert lines.count() == 3
+        assert all(rows.nth(i).bounding_box()["height"] < 200  # type: ignore[index]
+                   for i in range(rows.count()))
+        _shoot(page, language, "/reports/{report}/matches-compact")
+        # One click opens the whole explanation of one case, and only that one.
+        rows.first.locator("summary").click()
+        opened = rows.first.locator("table.factors")
+        assert opened.is_visible()
+        assert page.locator("table.factors").evaluate_all(_SHOWN) == 1
+        assert opened.locator("tbody > tr").count() > lines.count()
+        unfolded = ranked.bounding_box()
+        assert unfolded is not None and unfolded["height"] > folded["height"] + 100
+    finally:
+        _read_in(page, "en")
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def _read_in(page: Page, language: str) -> None:
+    """Switch the signed-in person's language with the header's button, unless it is it."""
+    if page.locator("html").get_attribute("lang") != language:
+        page.click(f"button[name=language][value={language}]")
+        page.wait_for_load_state("networkidle")
+
+
+# Every text node holding a right-to-left override, with what encloses it: the nearest <bdi>
+# (its whole text) and that element's parent's tag.
+_OVERRIDES_AND_THEIR_BDI = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.data.includes("\\u202e")) continue;
+    const bdi = node.parentElement.closest("bdi");
+    found.push({text: node.data, bdi: bdi ? bdi.textContent : null,
+                field: bdi ? bdi.parentElement.tagName : null});
+  }
+  return found;
+}"""
+
+
+def test_an_override_in_a_report_stays_in_its_field(page: Page, site: Site) -> None:
+    place = "Damascus \u202ehcnarb 215"
+    name = "\u202eremaS"
+    with site.archive.writing():
+        report = site.archive.identify.add_report(
+            parse_assignments([f"name={name}", f"arrest_place={place}", "sex=M"]),
+            NAMES[Role.family_liaison])
+    page.goto(f"/reports/{report.id}")
+    found = page.evaluate(_OVERRIDES_AND_THEIR_BDI)
+    # The name (in the heading and its field) and the place, each alone in its own <bdi>.
+    assert sorted((f["text"], f["bdi"]) for f in found) == sorted(
+        [(name, name), (name, name), (place, place)])
+    assert {f["field"] for f in found} == {"SPAN"}
+    served = page.request.get(f"/api/reports/{report.id}").json()
+    assert (served["name"], served["arrest_place"]) == (name, place)

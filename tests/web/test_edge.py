@@ -8,7 +8,7 @@ from caesar.access.roles import Role
 from caesar.web.edge import CSP
 from caesar.web.gate import PUBLIC, requires
 
-from .conftest import Site, csrf_of
+from .conftest import Site, csrf_of, shown_of
 
 
 def test_a_form_posted_without_its_token_is_refused(site: Site) -> None:
@@ -26,7 +26,8 @@ def test_a_form_posted_without_its_token_is_refused(site: Site) -> None:
                            headers={"origin": "https://elsewhere.example"})
     assert foreign.status_code == 403
     assert site.archive.cases.show(case.id).notes == before
-    saved = analyst.post(f"/cases/{case.id}/edit", data={"notes": "changed", "csrf_token": token})
+    saved = analyst.post(f"/cases/{case.id}/edit", data={"notes": "changed", "csrf_token": token,
+                                                         "shown": shown_of(page.text)})
     assert saved.status_code == 303
     assert site.archive.cases.show(case.id).notes == "changed"
 
@@ -101,7 +102,9 @@ def test_a_bad_request_gets_a_clear_message_and_changes_nothing(site: Site) -> N
     assert reply.status_code == 400
     assert reply.json()["error"] == "age_min must be a whole number, not 'old'."
     assert site.archive.cases.show(case.id).age_min is None
-    page = analyst.post(f"/cases/{case.id}/edit", data={"age_min": "old", "csrf_token": token})
+    form = analyst.get(f"/cases/{case.id}/edit").text
+    page = analyst.post(f"/cases/{case.id}/edit", data={"age_min": "old", "csrf_token": token,
+                                                        "shown": shown_of(form)})
     assert page.status_code == 400 and "age_min must be a whole number" in page.text
     missing = analyst.get("/api/cases/999999")
     assert missing.status_code == 404 and missing.json()["error"] == "No case 999999 in this" \

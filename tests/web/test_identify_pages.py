@@ -11,7 +11,7 @@ from PIL import Image
 
 from caesar.access.roles import Role
 
-from .conftest import NAMES, SECOND_REVIEWER, Site, csrf_of
+from .conftest import NAMES, SECOND_REVIEWER, Site, csrf_of, shown_of
 
 LIAISON, REVIEWER = NAMES[Role.family_liaison], NAMES[Role.reviewer]
 CONTACT = "+999 777 000 111"
@@ -85,7 +85,8 @@ def test_a_contact_is_shown_only_with_consent_and_never_in_the_history(site: Sit
     form = liaison.get(f"/reports/{willing}/edit").text
     assert CONTACT not in form
     saved = liaison.post(f"/reports/{willing}/edit", data={
-        "csrf_token": csrf_of(form), "name": "Yusuf Haddad", "arrest_place": "Daraa",
+        "csrf_token": csrf_of(form), "shown": shown_of(form), "name": "Yusuf Haddad",
+        "arrest_place": "Daraa",
         "reporter_contact": "+999 222", "consent_contact": "yes", "consent_share": "archive",
         "mark_kind": [""]})
     assert saved.status_code == 303
@@ -102,7 +103,7 @@ def test_an_edit_is_kept_in_the_history_with_its_diff(site: Site) -> None:
     assert 'value="Homs"' in form and '<option value="scar" selected>' in form
     token = csrf_of(form)
     assert liaison.post(f"/reports/{report}/edit", data={
-        "csrf_token": token, "name": "Ahmad Saleh", "arrest_place": "Hama",
+        "csrf_token": token, "shown": shown_of(form), "name": "Ahmad Saleh", "arrest_place": "Hama",
         "consent_share": "archive", "mark_kind": ["scar", "mole"],
         "mark_place": ["chest", "neck"], "mark_detail": ["", ""]}).status_code == 303
     assert site.archive.identify.report(report, "test").marks == ["scar:chest", "mole:neck"]

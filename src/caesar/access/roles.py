@@ -56,6 +56,11 @@ class Permission(StrEnum):
     export_requests_create = "exports:requests:create"  # ask for a package
     export_requests_approve = "exports:requests:approve"  # approve or refuse, produce
     export_requests_download = "exports:requests:download"  # the person who asked
+    # Fields of what routes answer (`caesar.access.fields`): no route declares these.
+    photos_hashes = "archive:photos:hashes"  # an original's SHA-256 or PDQ (confirms we hold it)
+    operators_read = "archive:operators:read"  # who handed a transfer over
+    staff_read = "archive:staff:read"  # which person of the archive did something
+    family_photos_read = "identify:family-photos:read"  # a family's photos of the person in life
     # The command line only (`caesar --as NAME ...`): no web route does these.
     transfers_ingest = "archive:transfers:ingest"  # bring drives, bundles and bags in
     originals_verify = "archive:originals:verify"  # decrypt and re-hash every original
@@ -73,9 +78,14 @@ class Permission(StrEnum):
 _EVERYONE: Final = frozenset({Permission.dashboard_read, Permission.stats_read,
                               Permission.cases_read, Permission.custody_read,
                               Permission.account_read, Permission.account_edit})
-_SEE_PHOTOS: Final = frozenset({Permission.photos_read, Permission.photos_view})
+_SEE_PHOTOS: Final = frozenset({Permission.photos_read, Permission.photos_view,
+                                Permission.photos_hashes})
+# Who did what: people who work on the record itself (not viewers, not investigators, whose
+# packages name staff by pseudonym).
+_STAFF: Final = frozenset({Permission.staff_read})
 # A family's report names the living: only those who work with families and matches read it.
-_READ_REPORTS: Final = frozenset({Permission.reports_read, Permission.matches_read})
+_READ_REPORTS: Final = frozenset({Permission.reports_read, Permission.matches_read,
+                                  Permission.family_photos_read})
 _WITH_FAMILIES: Final = _READ_REPORTS | {
     Permission.reports_write, Permission.contacts_read, Permission.disclosures_read,
     Permission.disclosures_record, Permission.disclosures_show}
@@ -85,24 +95,29 @@ _ASK_FOR_EXPORTS: Final = frozenset({Permission.export_requests_read,
 
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.admin: frozenset(Permission),
-    Role.archivist: _EVERYONE | _SEE_PHOTOS | {
+    Role.archivist: _EVERYONE | _SEE_PHOTOS | _STAFF | {
+        Permission.operators_read,
         Permission.transfers_read, Permission.custody_subjects, Permission.transfers_ingest,
         Permission.originals_verify, Permission.cases_build, Permission.custody_stamp},
-    Role.analyst: _EVERYONE | _SEE_PHOTOS | {Permission.transfers_read, Permission.cases_edit,
-                                             Permission.cases_regroup,
-                                             Permission.readings_add, Permission.cases_build,
-                                             Permission.photos_mark},
-    Role.reviewer: _EVERYONE | _SEE_PHOTOS | _READ_REPORTS | {Permission.matches_decide},
+    Role.analyst: _EVERYONE | _SEE_PHOTOS | _STAFF | {
+        Permission.transfers_read, Permission.cases_edit, Permission.cases_regroup,
+        Permission.readings_add, Permission.cases_build, Permission.photos_mark},
+    Role.reviewer: _EVERYONE | _SEE_PHOTOS | _STAFF | _READ_REPORTS | {
+        Permission.matches_decide},
     # Investigators ask for packages; an administrator (a second person) approves them.
     Role.investigator: _EVERYONE | _SEE_PHOTOS | _ASK_FOR_EXPORTS | {
         Permission.transfers_read, Permission.custody_subjects, Permission.originals_verify},
     # Families are shown photos (blurred first), not the cameras and files behind them.
-    Role.family_liaison: _EVERYONE | _WITH_FAMILIES | {Permission.photos_view},
+    # The hashes come with the photos: their addresses (/photos/SHA256/image) carry them.
+    Role.family_liaison: _EVERYONE | _WITH_FAMILIES | _STAFF | {Permission.photos_view,
+                                                                Permission.photos_hashes},
     Role.viewer: _EVERYONE,
 }
 """Role -> what it may do. The route x role test checks every route against this table."""
 
-PARTIAL: Final = frozenset({Permission.custody_subjects})
+PARTIAL: Final = frozenset({Permission.custody_subjects, Permission.photos_hashes,
+                            Permission.operators_read, Permission.staff_read,
+                            Permission.family_photos_read})
 """Permissions no route declares: routes check them for part of what they show."""
 
 COMMAND_LINE_ONLY: Final = frozenset({

@@ -1,4 +1,4 @@
-"""What `cases` commands print: the `CASE` of DESIGN.md and the reports around it."""
+"""What `cases` commands print: the `CASE` of docs/design.md and the reports around it."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ class ChangeView(BaseModel):
 
 
 class CaseView(BaseModel):
-    """`CASE` of DESIGN.md, with the observations and history behind it."""
+    """`CASE` of docs/design.md, with the observations and history behind it."""
 
     id: int
     photos: list[str]

@@ -1,4 +1,4 @@
-"""Reading the catalogue: photos and transfers as the `--json` shapes of DESIGN.md."""
+"""Reading the catalogue: photos and transfers as the `--json` shapes of docs/design.md."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class SightingView(BaseModel):
 
 
 class PhotoView(BaseModel):
-    """`PHOTO` of DESIGN.md."""
+    """`PHOTO` of docs/design.md."""
 
     sha256: str
     size: int
@@ -45,7 +45,7 @@ class PhotoView(BaseModel):
 
 
 class TransferView(BaseModel):
-    """`TRANSFER` of DESIGN.md."""
+    """`TRANSFER` of docs/design.md."""
 
     id: int
     state: str

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from caesar.cli.context import state
-from caesar.cli.output import emit_json, err, progress_bar
+from caesar.cli.output import emit_json, err, progress_bar, visible
 from caesar.intake.report import IngestReport
 from caesar.intake.service import IngestRequest
 
@@ -62,11 +62,11 @@ def _summary(report: IngestReport) -> None:
         err.print(f"{len(report.flagged)} preserved but flagged ("
                   + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + "):")
         for f in report.flagged:
-            err.print(f"  {f.source}: {f.path}: {f.kind}: {f.problem}")
+            err.print(f"  {visible(f.source)}: {visible(f.path)}: {f.kind}: {f.problem}")
     for s in report.skipped:
-        err.print(f"  skipped {s.source}: {s.path}: {s.reason}")
+        err.print(f"  skipped {visible(s.source)}: {visible(s.path)}: {s.reason}")
     for p in report.problems:
-        err.print(f"  problem with {p.source}: {p.kind}: {p.problem}")
+        err.print(f"  problem with {visible(p.source)}: {p.kind}: {p.problem}")
     err.print(f"Transfers: {', '.join(map(str, report.transfers))}")
 
 

@@ -1,15 +1,22 @@
-"""Where the command line writes: JSON alone on stdout, people's messages and progress on stderr."""
+"""Where the command line writes: JSON alone on stdout, people's messages and progress on stderr.
+
+What reaches a terminal is shown, never obeyed: a file name, a report's field or a reason
+carrying escape sequences (ESC[2J clears the screen), other control characters or
+bidirectional overrides (U+202E turns the rest of a line around) is printed with those
+characters as visible escapes (``\\x1b``, ``\\u202e``), and rich's markup and emoji codes are
+off, so ``[/]`` or ``:skull:`` in a name is printed as written. The JSON keeps the exact bytes.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,12 +27,63 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from caesar.progress import ProgressCallback
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Bidirectional formatting characters (marks, embeddings, overrides, isolates) and the line
+# and paragraph separators: each can move or hide what follows it on a screen.
+_BIDI: Final = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                0x2028, 0x2029)
+
+
+def _escapes(*, lines: bool) -> dict[int, str]:
+    table = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}
+    table.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+    table.update({c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), *_BIDI,
+                                               *range(0xD800, 0xDC80), *range(0xDD00, 0xE000))})
+    # A name's undecodable bytes arrive as surrogate escapes (U+DC80..U+DCFF): show the byte.
+    table.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
+    if lines:
+        del table[ord("\n")], table[ord("\t")]
+    return table
+
+
+_NAME_ESCAPES: Final = _escapes(lines=False)
+_TEXT_ESCAPES: Final = _escapes(lines=True)
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with control characters, bidirectional overrides and undecodable bytes written
+    as visible escapes; with `lines`, newlines and tabs are kept (a message's own layout).
+
+    A name or path should be printed with ``lines=False``, so that a newline in it cannot
+    forge a line of the summary."""
+    return text.translate(_TEXT_ESCAPES if lines else _NAME_ESCAPES)
+
+
+class _Screen(Console):
+    """A console that shows control characters instead of obeying them: strings are escaped
+    before they are measured (tables keep their columns), and every segment again before it
+    is written (a `Text` made elsewhere, a progress bar's fields)."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(visible(text, lines=True), **options)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None
+               ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control:  # the console's own cursor moves (a live progress bar)
+                yield segment
+            else:
+                style: Style | None = segment.style
+                yield Segment(visible(segment.text, lines=True), style)
+
+
+err = _Screen(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = _Screen(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def emit_json(data: BaseModel | list[Any] | dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ PREAMBLE = """\
 # Command-line reference
 
 Generated from `caesar --help` by `python -m caesar.cli.reference > docs/cli.md`; do not edit
-by hand. The `--json` shapes and exit statuses are a contract (see the project's DESIGN.md):
+by hand. The `--json` shapes and exit statuses are a contract (see docs/design.md):
 exit 0 done; 1 done but something needs attention; 2 usage error, wrong passphrase or fatal
 error, with nothing changed. With `--json` a command prints exactly one JSON document on stdout;
 progress and messages go to stderr.

@@ -1,7 +1,7 @@
 """The people behind the cases, and the reports their families file.
 
 Each case is a real person in the synthetic world (:func:`make_person`). For a share of cases a
-family files a missing-person report in the import format of DESIGN.md (``missing add``), with
+family files a missing-person report in the import format of docs/design.md (``missing add``), with
 the noise real reports have: names in Arabic or Latin letters with spelling variants, wrong or
 missing branch (~30%), arrest dates off by weeks (almost always still before the photo), birth
 years off by years, about half with no marks. Reports of people who are not in the collection
@@ -34,7 +34,7 @@ from caesar.demo.vocab import (
     write_digits,
 )
 
-# The import keys of `caesar missing add`, in DESIGN.md's order (also the CSV columns).
+# The import keys of `caesar missing add`, in docs/design.md's order (also the CSV columns).
 REPORT_KEYS: tuple[str, ...] = (
     "ref", "name", "father", "grandfather", "family_name", "mother", "sex", "birth_year",
     "birth_date", "height_cm", "arrest_date", "arrest_place", "arresting_branch",

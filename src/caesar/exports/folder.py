@@ -1,6 +1,6 @@
 """The folder an export writes into.
 
-DESIGN.md: ``--out DIR`` must not exist yet, or be empty. An export never writes inside the
+docs/design.md: ``--out DIR`` must not exist yet, or be empty. An export never writes inside the
 archive (plaintext there would break the archive's first promise) and never leaves a
 half-written package that looks complete: it is built in a hidden sibling folder named
 ``.DIR.partial-…`` and renamed into place only once it is whole.

@@ -1,6 +1,6 @@
 """Reading families' reports: a partner's JSON list or CSV file, or one report's fields.
 
-The keys are DESIGN.md's (``missing add --from``); ``notes`` and ``consent_notify`` (whether
+The keys are docs/design.md's (``missing add --from``); ``notes`` and ``consent_notify`` (whether
 the family wants to be told of a possible match) may be added. Every value is checked before
 anything is stored, and every problem is named by its row and field, so a partner can fix a
 list in one pass; a file with any problem changes nothing.
@@ -31,7 +31,7 @@ REPORT_KEYS: tuple[str, ...] = (
     "detainee_number", "marks", "reporter_name", "reporter_relationship", "reporter_contact",
     "consent_contact", "consent_share",
 )
-"""The import keys of DESIGN.md, in its order (also the CSV columns)."""
+"""The import keys of docs/design.md, in its order (also the CSV columns)."""
 
 EXTRA_KEYS: tuple[str, ...] = ("notes", "consent_notify")
 KEYS: tuple[str, ...] = REPORT_KEYS + EXTRA_KEYS

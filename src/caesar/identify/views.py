@@ -1,5 +1,5 @@
 """What the identification service returns: the shapes of `missing`, `match`, `review` and
-`disclosure` (DESIGN.md fixes `missing add --json`, `missing duplicates --json` and
+`disclosure` (docs/design.md fixes `missing add --json`, `missing duplicates --json` and
 `match --json`; every other field here may grow)."""
 
 from __future__ import annotations

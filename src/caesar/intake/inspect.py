@@ -37,7 +37,7 @@ _SIGNATURES: tuple[tuple[bytes, str, bytes | None], ...] = (
 
 @dataclass(frozen=True)
 class FlagNote:
-    """One thing wrong with a preserved file: a DESIGN.md flag kind and words for a person."""
+    """One thing wrong with a preserved file: a docs/design.md flag kind and words for a person."""
 
     kind: str
     problem: str

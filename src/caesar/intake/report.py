@@ -1,4 +1,4 @@
-"""What `ingest` reports: the `ingest --json` document of DESIGN.md."""
+"""What `ingest` reports: the `ingest --json` document of docs/design.md."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ integers, booleans and null, this is also RFC 8785 JCS)::
     {"actor":"<pseudonym>","details":{...},"subject":"<commitment>"|null,
      "time":"2024-05-01T10:11:12Z","type":"original.stored","v":1}
 
-It names nobody and reveals no original (DESIGN.md, principle 3): the actor is a pseudonym (an
+It names nobody and reveals no original (docs/design.md, principle 3): the actor is a pseudonym (an
 HMAC of the name under a key inside the archive), the subject is a salted commitment
 ``SHA-256(salt ‖ SHA-256(subject))`` with a random 32-byte salt per entry, and details are
 only counts, kinds and pseudonyms, which :func:`check_details` enforces as far as a shape can.

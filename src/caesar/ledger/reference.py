@@ -34,8 +34,8 @@ Every entry is canonical JSON (keys sorted, no spaces, UTF-8), version {ENTRY_VE
 - `details` hold only counts, kinds and pseudonyms: never a name, a path, an EXIF value or a
   bare hash.
 
-The log is an RFC 9162 Merkle tree with signed checkpoints (C2SP `tlog-checkpoint`); the README's
-"For courts and outsiders" shows how to check an entry's inclusion and the log's growth.
+The log is an RFC 9162 Merkle tree with signed checkpoints (C2SP `tlog-checkpoint`); [the
+verifier's guide](guide/verifier.md) shows how to check an entry's inclusion and the log's growth.
 """
 
 

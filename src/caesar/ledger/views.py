@@ -1,4 +1,4 @@
-"""What the custody log shows: the `ledger ... --json` documents of DESIGN.md.
+"""What the custody log shows: the `ledger ... --json` documents of docs/design.md.
 
 Hashes, proofs and entry bytes are base64 (as in C2SP checkpoints and RFC 9162 tooling);
 salts and SHA-256 values of originals are lowercase hex, as everywhere in the archive.

@@ -56,7 +56,7 @@ class AreaFindings(BaseModel):
 
 
 class VerifyReport(BaseModel):
-    """The `verify --json` document of DESIGN.md."""
+    """The `verify --json` document of docs/design.md."""
 
     checked: int = 0
     ok: int = 0

@@ -1,7 +1,7 @@
 """Errors of the field side (sealing) and of opening sealed bundles in the archive.
 
 Sealing errors are usage or fatal errors (exit 2, nothing written). A bundle that cannot be
-opened is something the archive must keep and report (DESIGN.md: exit 1), so those errors carry
+opened is something the archive must keep and report (docs/design.md: exit 1), so those errors carry
 ``exit_code = 1``, name the bundle, and say which paths (if any) were already handed out before
 the damage showed.
 """

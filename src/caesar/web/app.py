@@ -26,6 +26,7 @@ from caesar.web.gate import CsrfRefused, Forbidden, NotSignedIn, guard, undeclar
 from caesar.web.i18n import N_
 from caesar.web.pages.report_photos import UPLOAD_BODY
 from caesar.web.rendering import Pages
+from caesar.web.shown import FormOutdated
 from caesar.web.state import WebState
 
 THREADS = 4
@@ -38,7 +39,8 @@ JSON are a few kilobytes."""
 MultiPartParser.spool_max_size = UPLOAD_BODY
 _STATUS: dict[type[CaesarError], int] = {
     NotSignedIn: 401, SignInFailed: 401, Forbidden: 403, CsrfRefused: 403, NotFound: 404,
-    SameReviewer: 409, RequestRefused: 409, TooManyAttempts: 429, ArchiveLocked: 503}
+    SameReviewer: 409, RequestRefused: 409, FormOutdated: 409, TooManyAttempts: 429,
+    ArchiveLocked: 503}
 _HTTP_MESSAGES = {404: N_("There is no such page."),
                   405: N_("This page cannot be used that way.")}
 _CANNOT_ANSWER = N_("This request cannot be answered.")

@@ -2,8 +2,9 @@
 
 Templates use `_("...")` for every word a person reads (extracted into the gettext
 catalogue), `loc` for numbers and dates, and `said(phrase)` for the matcher's explanations
-(`caesar.web.phrases`). Each page gets the menu of the areas the reader's
-role may open, the CSRF token for its forms, and the language switch.
+(`caesar.web.phrases`). User text that carries a bidirectional override is isolated
+(`caesar.web.isolation`), so it cannot reach beyond its field. Each page gets the menu of
+the areas the reader's role may open, the CSRF token for its forms, and the language switch.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from caesar.access.views import LANGUAGES, Identity, pick
 from caesar.identify.wording import Phrase
 from caesar.web.findings import said_finding, strength_words
 from caesar.web.i18n import Locale, best_language
+from caesar.web.isolation import Isolating
 from caesar.web.phrases import said
 from caesar.web.words import label, mark_words
 
@@ -75,7 +77,7 @@ class Pages:
         self.menu = tuple(menu)
         self.env = Environment(loader=PackageLoader("caesar.web", "templates"),
                                autoescape=select_autoescape(default=True),
-                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n", Isolating],
                                trim_blocks=True, lstrip_blocks=True)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             _gettext, _ngettext, newstyle=True)

@@ -7,13 +7,14 @@ not translated again each time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 from caesar.cases.marks import read_mark
 from caesar.cases.vocabulary import (BODY_LOCATIONS, MARK_DETAILS, MARK_KIND_WORDS,
                                      MARK_KINDS, PLACE_WORDS)
-from caesar.web.i18n import N_, translations
+from caesar.web.i18n import N_, Locale, translations
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "role": {"admin": N_("Administrator"), "archivist": N_("Archivist"),
@@ -110,6 +111,14 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                       "unreadable": N_("refused: the file could not be read")},
     "report_action": {"filed": N_("filed"), "imported": N_("imported from a list"),
                       "edited": N_("edited"), "merged": N_("merged")},
+    "case_field": {
+        "sex": N_("Sex"), "age_min": N_("Apparent age, from"),
+        "age_max": N_("Apparent age, to"), "height_cm": N_("Height (cm)"),
+        "hospital": N_("Hospital"), "photographed_on": N_("Photographed on"),
+        "marks": N_("Marks"), "findings": N_("Findings"), "clothing": N_("Clothing"),
+        "notes": N_("Notes"), "status": N_("Status"), "detainee": N_("Detainee number"),
+        "branch": N_("Branch number"), "forensic": N_("Forensic report number"),
+        "photos": N_("Photos"), "merged_from": N_("Merged from case")},
 }
 
 
@@ -127,6 +136,29 @@ def label(language: str, table: str, code: str | None) -> str:
     return labels(language)[table].get(text, text)
 
 
+def value_words(loc: Locale, how: str | None, value: Any) -> Any:
+    """A stored value as a page says it: `how` is "mark", "date", "figures" or a table of
+    :data:`LABELS` (booleans are looked up as "yes" and "no"); None leaves text as it is.
+    Lists stay lists, so that a diff compares their items one by one; nothing is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, list):
+        return [value_words(loc, how, item) for item in value]
+    if how == "mark":
+        return mark_words(loc.language, str(value))
+    if how == "date":
+        try:
+            return loc.date(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if how in LABELS:
+        code = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        return label(loc.language, how, code)
+    if how == "figures" or isinstance(value, int):
+        return loc.figures(str(value))
+    return value
+
+
 # -- marks: their words are the cases' vocabulary's, in both languages (not the catalogue's) --
 
 def mark_words(language: str, code: str) -> str:
@@ -142,6 +174,12 @@ class MarkChoices:
     kinds: tuple[tuple[str, str], ...]
     places: tuple[tuple[str, str], ...]
     details: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # kind, words, details
+
+    def offers(self, kind: str, place: str, detail: str) -> tuple[bool, bool, bool]:
+        """Whether the choices offer a mark row's kind, place and detail (for that kind)."""
+        details = next((d for k, _, d in self.details if k == kind), ())
+        return (kind in {k for k, _ in self.kinds}, place in {p for p, _ in self.places},
+                detail in {d for d, _ in details})
 
 
 @cache

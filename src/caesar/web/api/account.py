@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from caesar.access.roles import ROLE_PERMISSIONS, Permission, Role
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import Who
 
-router = APIRouter(prefix="/api", tags=["account"])
+router = APIRouter(prefix="/api", tags=["account"], route_class=ForReader)
 
 
 class Me(BaseModel):

@@ -12,10 +12,11 @@ from pydantic import BaseModel, StringConstraints
 from caesar.access.roles import Permission
 from caesar.access.service import utc_now
 from caesar.access.views import Alert, SecurityCount, ThrottleView, UserView
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import Web, Who
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], route_class=ForReader)
 
 
 class Security(BaseModel):

@@ -7,10 +7,11 @@ from pydantic import BaseModel
 
 from caesar.access.roles import Permission
 from caesar.catalog.queries import Counts, PhotoPage, PhotoView, TransferFile, TransferView
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import PageNumber, Sha256, TransferId, Web
 
-router = APIRouter(prefix="/api", tags=["archive"])
+router = APIRouter(prefix="/api", tags=["archive"], route_class=ForReader)
 
 
 class TransferDetail(BaseModel):

@@ -12,10 +12,11 @@ from caesar.access.roles import Permission
 from caesar.cases.numbers import Kind
 from caesar.cases.search import CaseQuery, western_digits
 from caesar.cases.views import CaseView, Disagreement
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import MAX_ID, SHA256, CaseId, PageNumber, Web, Who
 
-router = APIRouter(prefix="/api/cases", tags=["cases"])
+router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=ForReader)
 Short = Annotated[str, StringConstraints(max_length=32)]
 Value = Annotated[str, StringConstraints(max_length=4000)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from caesar.access.roles import Permission
 from caesar.identify.views import DisclosureView
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import MAX_ID, SessionId, Web, Who
 
-router = APIRouter(prefix="/api/disclosures", tags=["disclosure"])
+router = APIRouter(prefix="/api/disclosures", tags=["disclosure"], route_class=ForReader)
 Person = Annotated[str, StringConstraints(max_length=200)]
 Note = Annotated[str | None, Field(default=None, max_length=2000)]
 

@@ -13,10 +13,11 @@ from caesar.access.roles import Permission
 from caesar.errors import CaesarError
 from caesar.exports.requests import RequestView
 from caesar.exports.views import ExportParams, Plan
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import RequestId, Web, Who
 
-router = APIRouter(prefix="/api/exports", tags=["exports"])
+router = APIRouter(prefix="/api/exports", tags=["exports"], route_class=ForReader)
 
 
 class Ask(BaseModel):

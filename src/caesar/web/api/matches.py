@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 
 from caesar.access.roles import Permission
 from caesar.identify.views import MatchResult, MatchSummary, MatchView
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import CaseId, ReportId, Web, Who
 
-router = APIRouter(prefix="/api", tags=["matches"])
+router = APIRouter(prefix="/api", tags=["matches"], route_class=ForReader)
 
 
 class Decision(BaseModel):

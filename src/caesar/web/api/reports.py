@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from caesar.access.roles import Permission
 from caesar.identify.reports import BadReports, ReportFields, parse_fields
 from caesar.identify.views import ReportSummary, ReportView
+from caesar.web.api.answers import ForReader
 from caesar.web.gate import requires
 from caesar.web.params import ReportId, Web, Who
 
-router = APIRouter(prefix="/api/reports", tags=["reports"])
+router = APIRouter(prefix="/api/reports", tags=["reports"], route_class=ForReader)
 Key = Annotated[str, StringConstraints(max_length=32)]
 Mark = Annotated[str, StringConstraints(max_length=200)]
 Value = Annotated[str | int | bool | Annotated[list[Mark], Field(max_length=50)] | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -22,9 +22,11 @@ from caesar.cases.vocabulary import FINDINGS, IDENTIFICATIONS, STATUSES
 from caesar.errors import UsageError
 from caesar.web.diffs import diff
 from caesar.web.gate import requires
-from caesar.web.i18n import N_
+from caesar.web.i18n import N_, Locale
 from caesar.web.params import SHA256, CaseId, PageNumber, Web, Who
 from caesar.web.rendering import MenuItem
+from caesar.web.shown import check_shown, shown_digest
+from caesar.web.words import value_words
 
 router = APIRouter()
 menu = [MenuItem(N_("Cases"), "/cases", Permission.cases_read)]
@@ -32,6 +34,7 @@ menu = [MenuItem(N_("Cases"), "/cases", Permission.cases_read)]
 TEXT_FIELDS: Final = ("hospital", "clothing", "notes")
 NUMBER_FIELDS: Final = ("age_min", "age_max", "height_cm")
 Field = Annotated[str, Form(max_length=4000)]
+Sent = Annotated[str | None, Form(max_length=4000)]  # None: the form did not send it
 NOTICES: Final = {"saved": N_("Your changes were saved."),
                   "read": N_("Your reading was recorded."),
                   "merged": N_("The cases were merged into this one."),
@@ -84,7 +87,10 @@ def case_page(request: Request, web: Web, who: Who, case_id: CaseId,
 def case_history(request: Request, web: Web, case_id: CaseId) -> Response:
     """Every change to a case, newest first, with the diff of each."""
     case = web.archive.cases.show(case_id)
-    changes = [(change, diff(change.before, change.after)) for change in reversed(case.history)]
+    loc = web.pages.locale(request)
+    changes = [(change, diff(_said(loc, change.field, change.before),
+                             _said(loc, change.field, change.after)))
+               for change in reversed(case.history)]
     return web.pages.render(request, "case_history.html", title=_title(request, web, case),
                             case=case, changes=changes)
 
@@ -96,30 +102,38 @@ def edit_page(request: Request, web: Web, case_id: CaseId) -> Response:
     case = web.archive.cases.show(case_id)
     return web.pages.render(request, "case_edit.html", title=_title(request, web, case),
                             case=case, values=current_values(case), findings=FINDINGS,
+                            shown=shown_digest(current_values(case)),
                             statuses=STATUSES, kinds=KINDS,
                             text_fields=TEXT_FIELDS, number_fields=NUMBER_FIELDS)
 
 
 @router.post("/cases/{case_id}/edit")
 @requires(Permission.cases_edit)
-def save_edit(web: Web, who: Who, case_id: CaseId, sex: Field = "", age_min: Field = "",
-              age_max: Field = "", height_cm: Field = "", hospital: Field = "",
-              photographed_on: Field = "", marks: Field = "", clothing: Field = "",
-              notes: Field = "", status: Field = "draft", detainee: Field = "",
-              branch: Field = "", forensic: Field = "",
-              findings: Annotated[list[str], Form(max_length=len(FINDINGS))] = []  # noqa: B006
+def save_edit(web: Web, who: Who, case_id: CaseId, shown: Sent = None, sex: Sent = None,
+              age_min: Sent = None, age_max: Sent = None, height_cm: Sent = None,
+              hospital: Sent = None, photographed_on: Sent = None, marks: Sent = None,
+              clothing: Sent = None, notes: Sent = None, status: Sent = None,
+              detainee: Sent = None, branch: Sent = None, forensic: Sent = None,
+              findings: Annotated[list[str] | None, Form(max_length=len(FINDINGS) + 1)] = None
               ) -> Response:
-    """Save the fields that changed; each is logged with the value it had."""
+    """Save the fields that changed; each is logged with the value it had.
+
+    The case must still be as the form showed it (else nothing is saved); a field the form
+    did not send is left as it is. The form always sends `findings` (an empty hidden one
+    beside the boxes), so unticking every box is a change, not a missing field."""
     posted = {"sex": sex, "age_min": age_min, "age_max": age_max, "height_cm": height_cm,
               "hospital": hospital, "photographed_on": photographed_on,
-              "marks": ";".join(m.strip() for m in re.split(r"[;\n]", marks) if m.strip()),
-              "findings": ";".join(sorted(findings)), "clothing": clothing, "notes": notes,
-              "status": status, "detainee": detainee,
+              "marks": None if marks is None else ";".join(
+                  m.strip() for m in re.split(r"[;\n]", marks) if m.strip()),
+              "findings": None if findings is None else ";".join(sorted(f for f in findings
+                                                                        if f)),
+              "clothing": clothing, "notes": notes, "status": status, "detainee": detainee,
               "branch": branch, "forensic": forensic}
     case = web.archive.cases.show(case_id)
     before = current_values(case)
+    check_shown(shown, before, "case")
     changes = [(name, value) for name, value in posted.items()
-               if _normal(value) != _normal(before[name])]
+               if value is not None and _normal(value) != _normal(before[name])]
     if changes:
         with web.changing():
             web.archive.cases.edit(case_id, changes, who.name)
@@ -166,6 +180,16 @@ def split(web: Web, who: Who, case_id: CaseId,
     with web.changing():
         new = web.archive.cases.split(case_id, photos, who.name)
     return RedirectResponse(f"/cases/{new.id}?notice=split", status_code=303)
+
+
+_SAID_AS: Final[dict[str, str]] = {
+    "marks": "mark", "findings": "finding", "sex": "sex", "status": "status",
+    "photographed_on": "date", **{kind: "figures" for kind in KINDS}}
+
+
+def _said(loc: Locale, field: str | None, value: Any) -> Any:
+    """A field's value as the history says it: marks and findings in words, not codes."""
+    return value_words(loc, _SAID_AS.get(field or ""), value)
 
 
 def current_values(case: CaseView) -> dict[str, str]:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from caesar.access.roles import Permission
 from caesar.errors import NotFound
 from caesar.identify.review import REQUESTED, STATUSES, SameReviewer
-from caesar.identify.views import MatchView
+from caesar.identify.views import CandidateView, FactorView, MatchView
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import CaseId, ReportId, Web, Who
@@ -25,6 +25,7 @@ from caesar.web.rendering import MenuItem
 router = APIRouter()
 menu = [MenuItem(N_("Matches"), "/matches", Permission.matches_read)]
 RANKED: Final = 20  # cases shown for a report (those decided are always shown)
+REASONS: Final = 3  # the strongest pieces of evidence a ranked list shows for each case
 Action = Literal["shortlist", "confirm", "reject", "undo", "override"]
 Reason = Annotated[str, Form(max_length=2000)]
 NOTICES: Final = {
@@ -64,8 +65,14 @@ def ranked(request: Request, web: Web, who: Who, report_id: ReportId) -> Respons
     loc = web.pages.locale(request)
     return web.pages.render(
         request, "ranked.html", title=f"{loc.gettext('Report')} {loc.figures(str(report_id))}",
-        report=report, ranked=[c for c in result.candidates if not c.excluded],
-        excluded=[c for c in result.candidates if c.excluded])
+        report=report, ranked=[(c, strongest(c)) for c in result.candidates if not c.excluded],
+        excluded=[(c, strongest(c)) for c in result.candidates if c.excluded])
+
+
+def strongest(candidate: CandidateView) -> list[FactorView]:
+    """The pieces of evidence that weigh most for or against `candidate`, an exclusion first:
+    what a reviewer reads before opening the whole explanation."""
+    return sorted(candidate.factors, key=lambda f: (not f.exclusion, -abs(f.weight)))[:REASONS]
 
 
 @router.get("/reports/{report_id}/matches/{case_id}", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from caesar.cases.marks import read_mark
+from caesar.cases.marks import INSCRIPTION_MAX, escape_inscription, read_mark
 from caesar.identify.reports import FieldProblem, ReportFields, parse_fields
 from caesar.identify.views import ReportView
 
@@ -25,13 +25,18 @@ MARK_ROWS: Final = 3  # empty rows offered beside the marks a report already has
 Text = Annotated[str | None, Field(max_length=4000)]
 Short = Annotated[str, Field(max_length=40)]
 Rows = Annotated[list[Short], Field(max_length=24)]
+Inscriptions = Annotated[list[Annotated[str, Field(max_length=4 * INSCRIPTION_MAX)]],
+                         Field(max_length=24)]
+Row = tuple[str, str, str, str]  # a mark as the form shows it: kind, place, detail, its text
 
 
 class ReportForm(BaseModel):
     """What the report form sends: None for an input it did not send, "" for one left empty.
 
     The full name is required: a report is filed about someone. Each mark is a row of three
-    choices (kind, place, detail) from the cases' vocabulary.
+    choices (kind, place, detail) from the cases' vocabulary and the text it shows (a
+    tattoo's words). `shown` is the digest of the report as an edit form showed it
+    (`caesar.web.shown`).
     """
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
@@ -59,28 +64,37 @@ class ReportForm(BaseModel):
     mark_kind: Rows = []
     mark_place: Rows = []
     mark_detail: Rows = []
+    mark_text: Inscriptions = []
+    shown: Annotated[str | None, Field(max_length=64)] = None
+
+    def rows(self) -> list[Row]:
+        """The mark rows the form sent, as it shows them."""
+        def nth(column: list[str], i: int) -> str:
+            return column[i] if i < len(column) else ""
+        return [(kind, nth(self.mark_place, i), nth(self.mark_detail, i), nth(self.mark_text, i))
+                for i, kind in enumerate(self.mark_kind)]
 
     def marks(self) -> list[str] | None:
         """The mark codes of the rows with a kind (None when the form sent no rows)."""
-        if not self.mark_kind:
-            return None
-        codes = []
-        for i, kind in enumerate(self.mark_kind):
-            place = self.mark_place[i] if i < len(self.mark_place) else ""
-            detail = self.mark_detail[i] if i < len(self.mark_detail) else ""
-            if kind.strip():
-                codes.append(":".join([kind, place, detail]).rstrip(":"))
-        return codes
+        return row_codes(self.rows()) if self.mark_kind else None
 
 
-def fields_of(form: ReportForm, *, editing: bool
+def row_codes(rows: list[Row]) -> list[str]:
+    """The mark codes of the `rows` that have a kind (`kind:place:detail:text`)."""
+    return [":".join([kind, place, detail, escape_inscription(text.strip())]).rstrip(":")
+            for kind, place, detail, text in rows if kind.strip()]
+
+
+def fields_of(form: ReportForm, *, shown: dict[str, Any] | None = None
               ) -> tuple[ReportFields, list[FieldProblem]]:
     """The form's values as import keys, and the parser's problems (each by its field).
 
-    A new report leaves out what was left empty; an edit clears it (the form showed every
-    value it holds), except the reporter's contact, which the form never shows: an empty
-    contact keeps it, and only "forget the contact" deletes it.
+    A new report leaves out what was left empty. An edit (`shown`: what the edit form showed,
+    `sent_unchanged` of the report) takes only the fields whose value differs from what was
+    shown, and clears those emptied; the reporter's contact, which the form never shows, is
+    kept when left empty, and only "forget the contact" deletes it.
     """
+    editing = shown is not None
     sent = form.model_dump()
     raw: dict[str, Any] = {key: sent[key] for key in (*TEXT_KEYS, *OTHER_KEYS)
                            if sent[key] is not None}
@@ -99,7 +113,24 @@ def fields_of(form: ReportForm, *, editing: bool
     marks = form.marks()
     if marks is not None and (editing or marks):
         raw["marks"] = marks
+    if shown is not None:
+        raw = {key: value for key, value in raw.items() if key not in shown or value != shown[key]}
     return parse_fields("the form", raw, blank_means_unknown=not editing)
+
+
+def sent_unchanged(report: ReportView) -> dict[str, Any]:
+    """What the edit form of `report` sends when nothing is changed in it, key by key."""
+    values: dict[str, Any] = values_of(report)
+    values["consent_contact"] = "yes" if values["consent_contact"] else "no"
+    values["consent_notify"] = values["consent_notify"] or None
+    values["marks"] = row_codes(mark_rows(report.marks))
+    return values
+
+
+def shown_values(report: ReportView) -> dict[str, Any]:
+    """The report's values as its edit form shows them, exactly as held (the digest's
+    input, `caesar.web.shown`)."""
+    return {**values_of(report), "marks": report.marks}
 
 
 def values_of(report: ReportView) -> dict[str, str]:
@@ -117,11 +148,11 @@ def values_of(report: ReportView) -> dict[str, str]:
     return values
 
 
-def mark_rows(codes: list[str] | None) -> list[tuple[str, str, str]]:
-    """The (kind, place, detail) rows the form shows: the marks held, then empty rows."""
+def mark_rows(codes: list[str] | None) -> list[Row]:
+    """The (kind, place, detail, text) rows the form shows: the marks held, then empty rows."""
     held = [read_mark(code) for code in codes or []]
-    return [(m.kind, m.location or "", m.detail or "") for m in held] + \
-        [("", "", "")] * MARK_ROWS
+    return [(m.kind, m.location or "", m.detail or "", m.inscription or "") for m in held] + \
+        [("", "", "", "")] * MARK_ROWS
 
 
 def form_values(form: ReportForm) -> dict[str, str]:

@@ -24,11 +24,20 @@ from caesar.identify.wording import Phrase
 from caesar.web.diffs import Piece, diff
 from caesar.web.gate import requires
 from caesar.web.i18n import N_, Locale
-from caesar.web.pages.report_form import (ReportForm, fields_of, form_values, mark_rows,
-                                          values_of)
+from caesar.web.pages.report_form import (
+    ReportForm,
+    Row,
+    fields_of,
+    form_values,
+    mark_rows,
+    sent_unchanged,
+    shown_values,
+    values_of,
+)
 from caesar.web.params import PageNumber, ReportId, Web, Who
 from caesar.web.rendering import MenuItem
-from caesar.web.words import label, mark_choices, mark_words
+from caesar.web.shown import check_shown, shown_digest
+from caesar.web.words import label, mark_choices, value_words
 
 router = APIRouter()
 menu = [MenuItem(N_("Families' reports"), "/reports", Permission.reports_read)]
@@ -69,7 +78,7 @@ def new_report(request: Request, web: Web) -> Response:
 def file_report(request: Request, web: Web, who: Who,
                 form: Annotated[ReportForm, Form()]) -> Response:
     """File the report; with a problem, the form comes back with each problem by its field."""
-    fields, problems = fields_of(form, editing=False)
+    fields, problems = fields_of(form)
     if problems:
         return _form(request, web, report=None, values=form_values(form),
                      rows=mark_rows(form.marks()), problems=problems, status=400)
@@ -105,22 +114,27 @@ def edit_page(request: Request, web: Web, who: Who, report_id: ReportId) -> Resp
     with web.changing():
         report = web.archive.identify.report(report_id, who.name)
     return _form(request, web, report=report, values=values_of(report),
-                 rows=mark_rows(report.marks), problems=[])
+                 rows=mark_rows(report.marks), problems=[],
+                 shown=shown_digest(shown_values(report)))
 
 
 @router.post("/reports/{report_id}/edit", response_class=HTMLResponse)
 @requires(Permission.reports_write)
 def save_edit(request: Request, web: Web, who: Who, report_id: ReportId,
               form: Annotated[ReportForm, Form()]) -> Response:
-    """Save what changed; the values before are kept, sealed, with who and when."""
-    fields, problems = fields_of(form, editing=True)
-    if problems:
-        with web.changing():
-            report = web.archive.identify.report(report_id, who.name)
-        return _form(request, web, report=report, values=form_values(form),
-                     rows=mark_rows(form.marks()), problems=problems, status=400)
+    """Save what changed; the values before are kept, sealed, with who and when. The report
+    must still be as the form showed it, else nothing is saved."""
     with web.changing():
-        web.archive.identify.edit_report(report_id, fields, who.name)
+        report = web.archive.identify.report(report_id, who.name)
+    check_shown(form.shown, shown_values(report), "report")
+    fields, problems = fields_of(form, shown=sent_unchanged(report))
+    if problems:
+        return _form(request, web, report=report, values=form_values(form),
+                     rows=mark_rows(form.marks()), problems=problems, status=400,
+                     shown=form.shown)
+    if fields.values:
+        with web.changing():
+            web.archive.identify.edit_report(report_id, fields, who.name)
     return RedirectResponse(f"/reports/{report_id}?notice=saved", status_code=303)
 
 
@@ -151,13 +165,13 @@ def _report(request: Request, web: Web, who: Who, report: ReportView, *, contact
 
 
 def _form(request: Request, web: Web, *, report: ReportView | None, values: dict[str, str],
-          rows: list[tuple[str, str, str]], problems: list[FieldProblem], status: int = 200
-          ) -> Response:
+          rows: list[Row], problems: list[FieldProblem], status: int = 200,
+          shown: str | None = None) -> Response:
     loc = web.pages.locale(request)
     title = _title(loc, report) if report else loc.gettext("File a family's report")
     return web.pages.render(
         request, "report_form.html", title=title, status=status, report=report,
-        values=values, rows=rows, problems=[_problem(loc, p) for p in problems],
+        values=values, rows=rows, problems=[_problem(loc, p) for p in problems], shown=shown,
         choices=mark_choices(loc.language), shares=SHARE_CHOICES)
 
 
@@ -202,24 +216,12 @@ def _current(report: ReportView, key: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_SAID_AS: Final = {"marks": "mark", "sex": "sex", "consent_contact": "notify",
+                   "consent_notify": "notify", "consent_share": "share", "birth_date": "date",
+                   "arrest_date": "date", "status": "report_status"}
+
+
 def _said(loc: Locale, key: str, value: Any) -> Any:
     """A stored value as the page says it (marks in words, dates as the language writes
     them, yes and no); lists stay lists so that their items are compared one by one."""
-    if value is None or value == "":
-        return None
-    if key == "marks":
-        return [mark_words(loc.language, code) for code in value]
-    if key == "sex":
-        return label(loc.language, "sex", value)
-    if key in ("consent_contact", "consent_notify"):
-        return label(loc.language, "notify", "yes" if value else "no")
-    if key == "consent_share":
-        return label(loc.language, "share", value)
-    if key in ("birth_date", "arrest_date"):
-        try:
-            return loc.date(date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-    if isinstance(value, int):
-        return loc.figures(str(value))
-    return value
+    return value_words(loc, _SAID_AS.get(key), value)
