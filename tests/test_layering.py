@@ -23,10 +23,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the core
     ("recovery",),
     ("core",),
-    # services, in their stated order: exports may use identify, cases and access; identify
-    # may use cases and access; never the reverse
+    # services, in their stated order: preservation keeps every store of the archive (the
+    # families' photos, held packages) whole; exports may use identify, cases and access;
+    # identify may use cases and access; never the reverse
+    ("preservation",),
     ("exports",),
-    ("identify", "forensics", "preservation"),
+    ("identify", "forensics"),
     ("cases", "access"),
     # intake, and the field's sealed bundles below it
     ("intake",),

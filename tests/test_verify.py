@@ -30,7 +30,9 @@ def test_verify_clean_archive(caesar: Caesar, tmp_path: Path) -> None:
     assert run.exit_code == 0
     assert run.json() == {"checked": 5, "ok": 5, "damaged": [], "missing": [],
                           "ledger_ok": True, "state": {"ok": True, "problem": None},
-                          "unreferenced": [], "thumbnails_damaged": [], "checkpoints": []}
+                          "unreferenced": [], "thumbnails_damaged": [], "checkpoints": [],
+                          "family_photos": {"checked": 0, "damaged": [], "missing": []},
+                          "held_packages": {"checked": 0, "damaged": [], "missing": []}}
     assert len(shas) == 5
 
 

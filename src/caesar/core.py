@@ -52,7 +52,7 @@ from caesar.vault.keys import (
 from caesar.vault.objects import ObjectVault, RemovableVault
 from caesar.vault.passphrase import require_strong
 from caesar.vault.shares import ShareSet, split
-from caesar.vault.store import LocalStore, RemovableStore, open_store
+from caesar.vault.store import LocalStore, UndatedStore, open_store
 
 if TYPE_CHECKING:
     from caesar.exports.requests import ExportRequests
@@ -281,7 +281,7 @@ class Archive:
     def identify(self) -> IdentifyService:
         """Families' reports, matching, review and disclosure (hold :meth:`writing` to change
         them; every function takes the acting person's name)."""
-        family = RemovableVault(RemovableStore(self.path / FAMILY_PHOTOS_DIR), self.keys)
+        family = RemovableVault(UndatedStore(self.path / FAMILY_PHOTOS_DIR), self.keys)
         return IdentifyService(Workspace(catalog=self.catalog, ledger=self.ledger,
                                          cipher=FieldCipher(self.keys), cases=self.cases,
                                          vault=self.vault, family_photos=family))

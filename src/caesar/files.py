@@ -4,6 +4,7 @@ folder entries and file systems made to survive a power cut."""
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 from pathlib import Path
 
@@ -48,7 +49,14 @@ def sync_file_system(folder: Path) -> None:
     """
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if getattr(_LIBC, "syncfs", None) is None or _LIBC.syncfs(fd) != 0:
+        if getattr(_LIBC, "syncfs", None) is None:
+            os.sync()
+        elif _LIBC.syncfs(fd) != 0:
+            # A write that failed on its way to the disk (EIO, ENOSPC) is reported here: what
+            # was meant to be durable is not, and whoever publishes a state must not.
+            code = ctypes.get_errno()
+            if code != errno.ENOSYS:
+                raise OSError(code, os.strerror(code), str(folder))
             os.sync()
     finally:
         os.close(fd)

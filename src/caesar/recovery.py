@@ -11,10 +11,17 @@ from pathlib import Path
 
 from caesar.core import Archive, begin_folder, finish_folder
 from caesar.errors import ArchiveNotFound
+from caesar.preservation import areas
 from caesar.preservation.anchor import StateCheck
 from caesar.preservation.keyfiles import unlock_with_repair
 from caesar.preservation.replicas import Replica, local_replica
-from caesar.preservation.restore import RestoreReport, Unlock, lay_out, settings_of
+from caesar.preservation.restore import (
+    RestoreReport,
+    Unlock,
+    lay_out,
+    put_certificates,
+    settings_of,
+)
 from caesar.progress import ProgressCallback
 from caesar.vault.keys import WrongMasterKey, open_keys, rewrap_master
 from caesar.vault.shares import combine
@@ -61,6 +68,7 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = N
     begin_folder(target)
     copied = lay_out(replica, target, progress)
     settings = settings_of(replica.store())
+    put_certificates(replica.store(), target, settings)
     keys = open_keys(target, master)
     if unlock.new_passphrase is not None:
         rewrap_master(target, master, unlock.new_passphrase)
@@ -73,6 +81,8 @@ def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = N
         # snapshot was written): the snapshot, which only this archive's key can make, counts.
         archive.anchor.write(current, force=True)
         archive.state = StateCheck(current=current)
+    if archive.state.readable:
+        areas.drop_unlisted(target, keys, areas.listed(archive.catalog))
     actor = actor or archive.owner
     archive.record("archive.restored", actor,
                    {"originals": current.originals if current else None})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Caesar
 
-from .survival import add_photos
+from .survival import add_family_photo, add_photos, hold_package
 
 
 @dataclass
@@ -52,12 +52,16 @@ def filled(_filled_template: tuple[Path, list[str]], tmp_path: Path
 
 @pytest.fixture(scope="session")
 def _site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The drill's starting point: init, ingest, split 3 of 5, replicate to two folders,
-    publish a checkpoint."""
+    """The drill's starting point: init, ingest (and a family's photo, a package held for a
+    download), split 3 of 5, replicate to two folders, publish a checkpoint."""
     root = tmp_path_factory.mktemp("site")
     caesar = Caesar(root / "archive")
     assert caesar("init", "--kdf-cost", "test").exit_code == 0
     shas = add_photos(caesar, root / "photos", 10)
+    # What else the archive keeps: a family's photo of their missing, a package held for a
+    # download.
+    add_family_photo(caesar, root / "family")
+    hold_package(caesar.archive, shas[0])
     shares = caesar.json("keys", "split", "--shares", "5", "--threshold", "3")["shares"]
     for name in ("one", "two"):
         assert caesar("replica", "add", name, str(root / f"replica-{name}")).exit_code == 0

@@ -4,16 +4,18 @@ a named moment."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import PASSPHRASE, Caesar
-from photos import camera_jpeg
+from photos import camera_jpeg, grace_hopper
 
 from caesar.catalog.models import Photo
 from caesar.core import Archive
+from caesar.exports.views import EvidenceOptions, ExportParams, Selection
 from caesar.vault.objects import Kind
 
 
@@ -62,3 +64,40 @@ def caesar_dies(archive: Path, fault: str, *args: str, env: dict[str, str] | Non
         env={**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE, "CAESAR_FAULT": fault,
              **(env or {})},
         input=stdin, capture_output=True, text=True, timeout=300, check=False)
+
+
+def add_family_photo(caesar: Caesar, folder: Path) -> int:
+    """A family's report with one photo of the person in life; returns the photo's id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    reports = folder / "reports.json"
+    reports.write_text(json.dumps([{"ref": "FAM-1", "name": "Person Reported", "sex": "M"}]))
+    (report,) = caesar.json("missing", "add", "--from", str(reports))
+    portrait = folder / "portrait.jpg"
+    portrait.write_bytes(grace_hopper())
+    added = caesar.json("missing", "photos", "add", str(report["id"]), str(portrait))
+    (given,) = added["files"]
+    assert given["outcome"] == "added", given
+    return int(given["photo"])
+
+
+def hold_package(archive: Path, sha256: str) -> int:
+    """An export request for one original, approved and produced: its package waits,
+    encrypted, in the archive's held store. Returns the request's id."""
+    opened = Archive.open(archive, PASSPHRASE)
+    try:
+        requests = opened.export_requests
+        params = ExportParams(kind="evidence", selection=Selection(photos=(sha256,)),
+                              evidence=EvidenceOptions(requested_by="a court"))
+        asked = requests.request(params, "lina")
+        requests.approve(asked.id, "omar")
+        produced = requests.produce(asked.id, "omar")
+        assert produced.state == "produced"
+        return asked.id
+    finally:
+        opened.close()
+
+
+def area_file(archive: Path, area: str) -> Path:
+    """The one object file of an area store (family photos, held packages) under `archive`,
+    the first when there are several."""
+    return sorted(p for p in (archive / area).glob("??/*") if p.is_file())[0]

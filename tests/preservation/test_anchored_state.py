@@ -109,6 +109,12 @@ def test_a_cut_short_catalogue_is_one_clear_message(caesar: Caesar, tmp_path: Pa
     _verify_names(caesar, "cannot be read")
 
 
+def test_a_file_that_is_not_a_catalogue_is_one_clear_message(caesar: Caesar) -> None:
+    (caesar.archive / "catalog.db").write_bytes(b"these bytes were never a database" * 100)
+    _refused_without_change(caesar, caesar.archive.parent / "photos", "cannot be read")
+    _verify_names(caesar, "cannot be read")
+
+
 def test_another_archives_catalogue_is_refused(caesar: Caesar, tmp_path: Path) -> None:
     other = Caesar(tmp_path / "other")
     assert other("init", "--kdf-cost", "test").exit_code == 0
@@ -182,6 +188,21 @@ def test_removing_the_logs_tail_with_five_originals_is_named(
     assert "entries were removed" in found["later.txt"]["problem"]
     human = caesar("verify", "--checkpoint", str(later))
     assert "later.txt: FAILS" in human.stderr
+
+
+def test_a_log_rewritten_under_a_published_checkpoint_is_named(caesar: Caesar,
+                                                                 tmp_path: Path) -> None:
+    published = tmp_path / "published.txt"
+    assert caesar("ledger", "export-checkpoint", "--out", str(published)).exit_code == 0
+    keys = unlock_keys(caesar.archive, PASSPHRASE)
+    engine = make_engine("sqlite:///catalog.db", caesar.archive, keys.catalog)
+    with engine.begin() as db:  # the tree's hashes, as a rewrite of its entries leaves them
+        db.execute(text("UPDATE custody_subtrees SET hash = zeroblob(32)"))
+    engine.dispose()
+    run = caesar("verify", "--checkpoint", str(published), "--json")
+    assert run.exit_code == 1
+    (finding,) = run.json()["checkpoints"]
+    assert finding["ok"] is False and "the log was rewritten" in finding["problem"]
 
 
 @pytest.mark.slow

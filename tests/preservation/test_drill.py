@@ -1,6 +1,7 @@
 """The restore drill (issue 17, docs/recovery.md): init, ingest, split 3 of 5, replicate to two
 folders, publish a checkpoint; then, each time on a fresh copy, one disaster. Afterwards
-nothing is lost, `verify` and `ledger verify` pass, and the custody log is consistent with the
+nothing is lost (every original and thumbnail, the family's photo, the held package, the keys,
+the settings), `verify` and `ledger verify` pass, and the custody log is consistent with the
 checkpoint published before the disaster."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from conftest import PASSPHRASE, Caesar
 from typer.testing import CliRunner
 
 from caesar.cli.app import app
+from caesar.preservation.areas import FAMILY_PHOTOS, HELD
 
 from .conftest import Site
 from .survival import add_photos, flip_byte, object_file
@@ -29,6 +31,9 @@ def _nothing_lost(caesar: Caesar, site: Site, originals: list[str] | None = None
     found = report.json()
     assert found["damaged"] == found["missing"] == found["thumbnails_damaged"] == []
     assert found["checkpoints"][0]["ok"] is True
+    # The family's photo and the held package too: each decrypted and checked.
+    assert found["family_photos"] == found["held_packages"] == {
+        "checked": 1, "damaged": [], "missing": []}
     listed = caesar("photos", "list", "--json", env=env).json()
     assert sorted(p["sha256"] for p in listed) == (originals or site.originals)
     assert caesar("ledger", "verify", env=env).exit_code == 0
@@ -51,13 +56,17 @@ def test_a_tenth_of_the_objects_and_the_catalogue_are_lost(site: Site) -> None:
     for lost in random.Random(17).sample(objects, len(objects) // 10):
         lost.unlink()
     (caesar.archive / "catalog.db").unlink()
+    for area in (FAMILY_PHOTOS, HELD):
+        shutil.rmtree(caesar.archive / area)
     refused = caesar("photos", "list")
     assert refused.exit_code == 2 and "catalog.db is missing" in refused.stderr
     assert caesar("verify").exit_code == 1
     run = caesar("repair", "--json")
     assert run.exit_code == 0, run.stdout
     assert run.json()["catalogue"]["action"] == "restored"
-    assert len(run.json()["repaired"]) == len(objects) // 10
+    kinds = [r["kind"] for r in run.json()["repaired"]]
+    assert len(kinds) == len(objects) // 10 + 2
+    assert kinds.count("family_photo") == kinds.count("held_package") == 1
     _nothing_lost(caesar, site)
 
 
@@ -94,6 +103,7 @@ def test_one_replica_is_damaged_and_the_other_serves(site: Site) -> None:
 
 
 def test_the_whole_archive_is_lost(site: Site, tmp_path: Path) -> None:
+    public_key = (site.caesar.archive / "archive.pub").read_bytes()
     shutil.rmtree(site.caesar.archive)
     new = Caesar(tmp_path / "restored")
     run = CliRunner().invoke(app, ["restore", "--from", str(site.replicas["two"]), "--to",
@@ -101,6 +111,7 @@ def test_the_whole_archive_is_lost(site: Site, tmp_path: Path) -> None:
                              catch_exceptions=False)
     assert run.exit_code == 0, run.stderr
     _nothing_lost(new, site)
+    assert (new.archive / "archive.pub").read_bytes() == public_key  # documenters seal to it
     entries = new.json("ledger", "entries")
     assert "archive.restored" in [e["entry"]["type"] for e in entries]
     # Its replicas are still its replicas: the next replication fills them from the new home.

@@ -67,8 +67,9 @@ def verify(
     ctx: typer.Context,
     replica: Annotated[str | None, typer.Option(
         "--replica", help="Check this replica instead of the archive: its catalogue snapshot"
-        " against its signed state and the archive's custody log, and every original it"
-        " holds.", show_default=False)] = None,
+        " against its signed state and the archive's custody log, and every original,"
+        " thumbnail, family photo and held package its snapshot lists.",
+        show_default=False)] = None,
     checkpoint: Annotated[list[Path] | None, typer.Option(
         "--checkpoint", help="A checkpoint published earlier (`caesar ledger"
         " export-checkpoint`); the custody log must still extend it. Repeatable.",
@@ -76,12 +77,15 @@ def verify(
     json_: JsonOption = False,
 ) -> None:
     """Decrypt and re-hash every original and thumbnail, compare the store with the catalogue
-    both ways, and check the custody log and the archive's signed state; exit 1 if anything
-    is damaged or missing, or a check fails. The run is recorded in the log.
+    both ways, check the families' photos and the packages held for a download, the custody
+    log and the archive's signed state; exit 1 if anything is damaged or missing, or a check
+    fails. The run is recorded in the log.
 
     With --json: {"checked", "ok", "damaged": [H...], "missing": [H...], "ledger_ok":
     true|false|null, "state": {"ok", "problem"}, "unreferenced": [OBJECT NAME...],
-    "thumbnails_damaged": [H...], "checkpoints": [{"file", "size", "ok", "problem"}]}.
+    "thumbnails_damaged": [H...], "checkpoints": [{"file", "size", "ok", "problem"}],
+    "family_photos": {"checked", "damaged": [PHOTO ID...], "missing": [PHOTO ID...]},
+    "held_packages": {"checked", "damaged": [REQUEST ID...], "missing": [REQUEST ID...]}}.
     "unreferenced" objects (stored, but no catalogue row names them) do not fail the check:
     a crash can leave them, and the next ingest of the same files adopts them. A catalogue
     that is missing, empty, unreadable, rolled back or of another log is reported in "state"
@@ -112,6 +116,12 @@ def _tell(report: VerifyReport, replica: str | None) -> None:
         err.print(f"  missing: {sha}")
     for sha in report.thumbnails_damaged:
         err.print(f"  thumbnail damaged or missing: {sha}")
+    for what, found in (("family photo", report.family_photos),
+                        ("held package of export request", report.held_packages)):
+        for ident in found.damaged:
+            err.print(f"  {what} {ident}: damaged")
+        for ident in found.missing:
+            err.print(f"  {what} {ident}: missing")
     if report.unreferenced:
         err.print(f"{len(report.unreferenced)} stored objects have no catalogue row (left by an"
                   " interrupted ingest, or by a lost catalogue); nothing is deleted.")
@@ -120,10 +130,12 @@ def _tell(report: VerifyReport, replica: str | None) -> None:
     if report.ledger_ok is not None:
         err.print("The custody log checks out." if report.ledger_ok else
                   "The custody log fails its check: `caesar ledger verify` says where.")
-    for found in report.checkpoints:
-        err.print(f"Checkpoint {found.file}: " + ("the log extends it." if found.ok else
-                                                   f"FAILS: {found.problem}."), markup=False)
-    if report.damaged or report.missing or report.thumbnails_damaged or not report.state.ok:
+    for checkpoint in report.checkpoints:
+        err.print(f"Checkpoint {checkpoint.file}: " + (
+            "the log extends it." if checkpoint.ok else f"FAILS: {checkpoint.problem}."),
+            markup=False)
+    if (report.damaged or report.missing or report.thumbnails_damaged or not report.state.ok
+            or report.family_photos.broken or report.held_packages.broken):
         err.print("`caesar repair` puts back what is damaged or missing from a replica"
                   " (docs/recovery.md).")
 

@@ -169,13 +169,15 @@ def repair(
     In order: missing or damaged key files (from --from PATH for the wrapped master key); a
     catalogue that is missing, empty, unreadable, rolled back or of another log (the newest
     replica snapshot at least as new as the archive's signed state); a signed state that is
-    missing; then every original and thumbnail that is damaged or missing, each copy checked
-    before it is put back. Nothing is deleted: what was damaged is moved aside. Exit 1 if
-    anything stays broken. The repair is logged.
+    missing; then every original, thumbnail, family photo and held package that is damaged
+    or missing, each copy checked before it is put back. Nothing is deleted: what was damaged
+    is moved aside. Exit 1 if anything stays broken. The repair is logged.
 
     With --json: {"catalogue": {"action": "restored"|"signed", "replica", "lost_commits"}|null,
     "keys": [NAME...], "repaired": [{"sha256", "kind", "replica"}], "unrepaired": [{"sha256",
-    "kind", "problem"}], "state": {"ok", "problem"}}.
+    "kind", "problem"}], "state": {"ok", "problem"}}. "kind" is "original", "thumbnail",
+    "family_photo" or "held_package"; the last two carry "id" (the report photo's, the export
+    request's) and a null "sha256".
     """
     cli = state(ctx)
     Archive.locate(cli.archive)

@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from caesar.errors import MissingObject
+from caesar.errors import CorruptObject, MissingObject
 from caesar.vault.envelope import Encryptor, decrypt
 from caesar.vault.keys import Keys
 from caesar.vault.store import RemovableStore
@@ -95,6 +96,24 @@ class HeldPackages:
             yield from self._open(str(entry["object"]))
             yield bytes(-info.size % _BLOCK)
         yield bytes(2 * _BLOCK)  # the end-of-archive marker
+
+    def objects(self, name: str) -> list[str]:
+        """The names of the package's objects, its manifest last (raises MissingObject or
+        CorruptObject when the manifest is gone or damaged)."""
+        return [*(str(entry["object"]) for entry in self._manifest(name)), name]
+
+    def check(self, name: str) -> Literal["ok", "damaged", "missing"]:
+        """Decrypt the whole package (each chunk is authenticated): intact, damaged or
+        missing?"""
+        try:
+            for entry in self._manifest(name):
+                for _ in self._open(str(entry["object"])):
+                    pass
+        except MissingObject:
+            return "missing"
+        except (CorruptObject, OSError, ValueError):
+            return "damaged"
+        return "ok"
 
     def remove(self, name: str) -> None:
         """Delete the package: every file's object, then its manifest."""

@@ -3,13 +3,14 @@ shown and exported as clean copies (every copy a custody-log entry), withdrawn w
 asks.
 
 They are not evidence and never originals: no `photos` row, no `original.*` entry, never in
-`photos list`, `cases build`, `verify` or an export of originals. Each file is kept bit for
-bit (it is what the family gave) as an encrypted ``family_photo`` object of the archive's
-object format (named by a keyed hash of its content, padded), in a store of its own,
-``family-photos/``, because the store of originals cannot delete and a family may take its
-photo back. The catalogue keeps its SHA-256, media type, size and upright dimensions, who
-added it and when, and its caption sealed; nothing of its EXIF or XMP is read into the
-catalogue or shown: people get only re-encoded copies (`identify.images.shown_copy`).
+`photos list`, `cases build`, the originals `verify` counts or an export of originals (`verify`
+checks them apart, and replicas carry them: :mod:`caesar.preservation.areas`). Each file is
+kept bit for bit (it is what the family gave) as an encrypted ``family_photo`` object of the
+archive's object format (named by a keyed hash of its content, padded), in a store of its own
+that dates nothing, ``family-photos/``, because the store of originals cannot delete and a
+family may take its photo back. The catalogue keeps its SHA-256, media type, size and upright
+dimensions, who added it and when, and its caption sealed; nothing of its EXIF or XMP is read
+into the catalogue or shown: people get only re-encoded copies (`identify.images.shown_copy`).
 
 Partners never receive them: `IdentifyService.partner_reports` carries no photo, and there is
 no consent by which one could leave.

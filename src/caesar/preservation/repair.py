@@ -5,7 +5,8 @@ In this order: a catalogue that is missing, empty, unreadable, rolled back or of
 checked against its replica's signed state first); a signed state that is missing or damaged
 (signed again once a replica vouches for the catalogue); then every original and thumbnail
 that is damaged or missing (each copy checked, by decrypting and re-hashing it, before it is
-put back). Nothing is deleted: a damaged object or catalogue is moved aside, kept.
+put back); then the families' photos and held packages, checked likewise. Nothing is deleted:
+a damaged object or catalogue is moved aside, kept.
 """
 
 from __future__ import annotations
@@ -16,33 +17,52 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy.exc import DBAPIError
 
 from caesar.catalog.database import catalogue_file, migrate, sqlite_file
 from caesar.errors import CaesarError
+from caesar.exports.held import HeldPackages
 from caesar.files import fsync_dir
+from caesar.identify.photos import KIND as FAMILY_PHOTO
 from caesar.ledger.events import Event
 from caesar.ledger.state import AnchorState, capture, judge, root_at, set_generation
+from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
 from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import CATALOGUE, Holdings, scratch
 from caesar.preservation.verify import StateView, catalogued, check_objects, worker_count
 from caesar.progress import ProgressCallback
 from caesar.vault.objects import Kind, ObjectVault
+from caesar.vault.store import RemovableStore
 
 SET_ASIDE = ".set-aside"
 
 
-class RepairedObject(BaseModel):
-    """An object put back: which original it belongs to, which kind, from which replica."""
+class _Identified(BaseModel):
+    """A repaired or unrepaired thing: `id` names a family photo (its report photo id) or a
+    held package (its export request id), and is left out for originals and thumbnails."""
 
-    sha256: str
+    id: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _shown(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if data.get("id") is None:
+            data.pop("id", None)
+        return data
+
+
+class RepairedObject(_Identified):
+    """An object put back: which original it belongs to (none for a family photo or a held
+    package, named by `id`), which kind, from which replica."""
+
+    sha256: str | None
     kind: str
     replica: str
 
 
-class Unrepaired(BaseModel):
+class Unrepaired(_Identified):
     """Something still broken after the repair, and why."""
 
     sha256: str | None
@@ -103,6 +123,7 @@ class Repairer:
                                                      problem=str(state.problem)))
             return state
         self._objects(progress)
+        self._areas()
         self._log()
         return state
 
@@ -248,6 +269,46 @@ class Repairer:
         tried = ", ".join(r.name for r in self._sources) or "none could be reached"
         self.report.unrepaired.append(Unrepaired(
             sha256=original, kind=kind,
+            problem=f"no replica holds a good copy (replicas tried: {tried})"))
+
+    def _areas(self) -> None:
+        """Put back the families' photos and held packages that are damaged or missing."""
+        held = self._held
+        found = areas.listed(held.catalog)
+        photos, packages = areas.check(held.path, held.keys, found)
+        sources = [(r.name, Path(r.where)) for r in self._sources]
+        vault = ObjectVault(RemovableStore(held.path / areas.FAMILY_PHOTOS), held.keys)
+        shas = dict(found.family_photos)
+        for ident in sorted([*photos.damaged, *photos.missing]):
+            sha = shas[ident]
+
+            def photo_ok(folder: Path, sha: str = sha) -> bool:
+                theirs = ObjectVault(RemovableStore(folder / areas.FAMILY_PHOTOS), held.keys)
+                return theirs.check(FAMILY_PHOTO, sha) == "ok"
+
+            self._area_outcome("family_photo", ident, areas.put_back(
+                held.path, sources, areas.FAMILY_PHOTOS, [vault.name(FAMILY_PHOTO, sha)],
+                photo_ok))
+        names = dict(found.held_packages)
+        for ident in sorted([*packages.damaged, *packages.missing]):
+            package = names[ident]
+            came = None
+            for source_name, folder in sources:
+                if HeldPackages(folder, held.keys).check(package) == "ok":
+                    came = areas.put_back(
+                        held.path, [(source_name, folder)], areas.HELD,
+                        areas.package_objects(folder, held.keys, package), lambda _: True)
+                    break
+            self._area_outcome("held_package", ident, came)
+
+    def _area_outcome(self, kind: str, ident: int, replica: str | None) -> None:
+        if replica is not None:
+            self.report.repaired.append(RepairedObject(sha256=None, kind=kind,
+                                                       replica=replica, id=ident))
+            return
+        tried = ", ".join(r.name for r in self._sources) or "none could be reached"
+        self.report.unrepaired.append(Unrepaired(
+            sha256=None, kind=kind, id=ident,
             problem=f"no replica holds a good copy (replicas tried: {tried})"))
 
     def _log(self) -> None:

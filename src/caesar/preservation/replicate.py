@@ -4,6 +4,8 @@ What a replica holds, all as the archive holds it (nothing is ever decrypted on 
 replica reveals no more than the archive folder does):
 
 - every object (originals and thumbnails), copied once by name, never deleted from it;
+- the families' photos and the packages held for a download (:mod:`caesar.preservation.areas`),
+  which follow the archive's deletions once the new state is published;
 - a consistent snapshot of the encrypted catalogue (SQLite's online backup);
 - the wrapped master key, the sealed secrets and the list of replicas;
 - the settings and the public key;
@@ -32,6 +34,7 @@ from caesar.errors import CaesarError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import AnchorState, capture
+from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateDamaged
 from caesar.preservation.replicas import Replica
 from caesar.progress import ProgressCallback
@@ -41,7 +44,9 @@ from caesar.vault.store import ObjectStore
 
 CATALOGUE = "catalog"
 _COPIERS = 4
+_BATCH = 32
 PUBLIC_KEY = "archive.pub"
+TSA_CERTIFICATES = "tsa-certificates"
 # Documents copied as they are from the archive folder, and where they live in it.
 FILES: dict[str, str] = {
     "master-key": f"{KEYS_DIR}/{MASTER_FILE}",
@@ -54,6 +59,9 @@ FILES: dict[str, str] = {
 OBJECT_COPIED = faults.declare(
     "replicate.object_copied", "one more object was copied into the replica (not yet made"
     " durable); its catalogue snapshot and signed state are still the previous ones")
+STATE_WRITTEN = faults.declare(
+    "replicate.state_written", "the replica's new signed state is written; the families'"
+    " photos withdrawn and packages expired since the last replication are still in it")
 SNAPSHOT_WRITTEN = faults.declare(
     "replicate.catalogue_written", "the replica holds every object and the new catalogue"
     " snapshot; its signed state is still the previous one")
@@ -73,6 +81,17 @@ class ReplicateReport(BaseModel):
     originals: int
     generation: int
     log_size: int
+
+
+def documents(archive: Path, settings: Settings) -> dict[str, Path]:
+    """The archive's files that a replica keeps as documents, by document name: the key
+    files, settings and public key, and the time-stamping authority's certificates where the
+    settings name a file inside the archive."""
+    found = {name: archive / relative for name, relative in FILES.items()}
+    if settings.tsa_certificates is not None:
+        found[TSA_CERTIFICATES] = archive / settings.tsa_certificates
+    return {name: path for name, path in found.items() if path.is_file()
+            and path.resolve().is_relative_to(archive.resolve())}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +137,7 @@ class _Plan:
     store: ObjectStore
     todo: list[str]
     held: int
+    full: bool
 
 
 def replicate(held: Holdings, replicas: list[Replica], *, actor: str, full: bool = False,
@@ -173,35 +193,31 @@ def _plan(replica: Replica, held: Holdings, current: AnchorState | None,
     target.clean_pending()
     theirs = target.sizes()
     todo = sorted(name for name, size in ours.items() if theirs.get(name) != size
-                  or (full and not _same(held.store, target, name)))
-    return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()))
-
-
-def _same(ours: ObjectStore, theirs: ObjectStore, name: str) -> bool:
-    """Whether an object is byte for byte the same in both stores (a damaged copy is not)."""
-    with ours.open(name) as mine, theirs.open(name) as other:
-        while block := mine.read(1 << 20):
-            if other.read(len(block)) != block:
-                return False
-        return not other.read(1)
+                  or (full and not areas.identical(held.store, target, name)))
+    return _Plan(replica, target, todo, len(theirs.keys() | ours.keys()), full)
 
 
 def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dict[str, int],
           progress: ProgressCallback | None) -> ReplicateReport:
     target = plan.store
     copied = _copy_objects(held.store, target, plan.todo, ours, progress)
+    others, other_bytes = areas.copy_new(held.path, Path(plan.replica.where), full=plan.full)
+    target.sync()  # every object and area object the snapshot names, durable before it
     with open(snap, "rb") as f:
         target.write_document(CATALOGUE, f)
     faults.point(SNAPSHOT_WRITTEN)
-    for name, relative in FILES.items():
-        source = held.path / relative
-        if source.is_file():
-            with open(source, "rb") as f:
-                target.write_document(name, f)
+    for name, source in documents(held.path, held.settings).items():
+        with open(source, "rb") as f:
+            target.write_document(name, f)
     Anchor(target, held.keys).write(state, force=True)
-    return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo), bytes=copied,
-                           objects=plan.held, originals=state.originals,
-                           generation=state.generation, log_size=state.size)
+    faults.point(STATE_WRITTEN)
+    # Only now that no published state names them: what the archive deleted (a withdrawn
+    # family photo, an expired package) leaves the replica too.
+    areas.prune(held.path, Path(plan.replica.where))
+    return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo) + others,
+                           bytes=copied + other_bytes, objects=plan.held,
+                           originals=state.originals, generation=state.generation,
+                           log_size=state.size)
 
 
 def _said(replica: Replica, error: CaesarError | OSError) -> str:
@@ -244,22 +260,26 @@ def _state_of(snap: Path, keys: Keys) -> AnchorState:
 
 def _copy_objects(source: ObjectStore, target: ObjectStore, todo: list[str],
                   sizes: dict[str, int], progress: ProgressCallback | None) -> int:
+    """Copy the objects `todo` as they are; durable once the caller syncs the target."""
     if progress:
         progress("start", len(todo), 0)
 
-    def copy(name: str) -> int:
-        with source.open(name) as f:
-            target.put(name, f)
-        faults.point(OBJECT_COPIED)
-        return sizes[name]
+    def copy(batch: list[str]) -> list[str]:
+        for name in batch:
+            with source.open(name) as f:
+                target.put(name, f)
+            faults.point(OBJECT_COPIED)
+        return batch
 
     copied = 0
-    # A few copies at once: each waits mostly on the file system (creating, renaming, the
-    # kernel's sendfile), not on Python, so they overlap where one at a time would queue.
+    # A few copiers at once, each with a run of objects: each copy waits mostly on the file
+    # system (creating, copying in the kernel, renaming) with Python's lock released, so they
+    # overlap; runs rather than single objects keep the hand-overs between threads few.
+    batches = [todo[i:i + _BATCH] for i in range(0, len(todo), _BATCH)]
     with ThreadPoolExecutor(_COPIERS, thread_name_prefix="replicate") as pool:
-        for size in pool.map(copy, todo):
-            copied += size
+        for batch in pool.map(copy, batches):
+            done = sum(sizes[name] for name in batch)
+            copied += done
             if progress:
-                progress("advance", 1, size)
-    target.sync()
+                progress("advance", len(batch), done)
     return copied

@@ -17,9 +17,16 @@ from pydantic import ValidationError
 
 from caesar.errors import CaesarError, UsageError
 from caesar.files import write_atomic
+from caesar.preservation import areas
 from caesar.preservation.anchor import STATE
 from caesar.preservation.replicas import Replica
-from caesar.preservation.replicate import CATALOGUE, FILES, PUBLIC_KEY, ReplicaError
+from caesar.preservation.replicate import (
+    CATALOGUE,
+    FILES,
+    PUBLIC_KEY,
+    TSA_CERTIFICATES,
+    ReplicaError,
+)
 from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import Settings
@@ -63,9 +70,24 @@ def settings_of(store: ObjectStore) -> Settings:
                                     "store_url": defaults.store_url})
 
 
+def put_certificates(store: ObjectStore, target: Path, settings: Settings) -> None:
+    """Put the time-stamping authority's certificates back where the settings name them,
+    when the replica holds them and that place is inside the new archive."""
+    handle = store.open_document(TSA_CERTIFICATES)
+    if handle is None or settings.tsa_certificates is None:
+        return
+    place = target / settings.tsa_certificates
+    if not place.resolve().is_relative_to(target.resolve()):
+        handle.close()
+        return
+    with handle:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(place, handle.read())
+
+
 def lay_out(replica: Replica, target: Path, progress: ProgressCallback | None = None) -> int:
-    """Copy the replica's files and objects into `target` (made by the caller, empty);
-    returns how many objects were copied."""
+    """Copy the replica's files and objects (the families' photos and held packages too)
+    into `target` (made by the caller, empty); returns how many objects were copied."""
     source = replica.store()
     keys_dir = target / KEYS_DIR
     keys_dir.mkdir(mode=0o700, exist_ok=True)
@@ -98,12 +120,13 @@ def lay_out(replica: Replica, target: Path, progress: ProgressCallback | None = 
         if progress:
             progress("advance", 1, size)
     store.sync()
+    others = areas.restore_into(Path(replica.where), target)
     handle = source.open_document(STATE)
     if handle is None:
         raise CaesarError("The replica holds no signed state.")
     with handle:
         store.write_document(STATE, handle)
-    return len(sizes)
+    return len(sizes) + others
 
 
 def master_from_replica(store: ObjectStore, passphrase: str) -> bytes:

@@ -15,6 +15,7 @@ from caesar.errors import CaesarError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import AnchorState, capture, judge, root_at
+from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
 from caesar.preservation.replicas import Replica, Replicas, prepare_folder
 from caesar.preservation.replicate import (
@@ -79,7 +80,8 @@ class Preservation:
                checkpoints: Sequence[Path] = (), tsa_certificates: bytes | None = None
                ) -> VerifyReport:
         """Check every original and thumbnail, the store against the catalogue both ways,
-        the custody log, the signed state and any checkpoints published earlier; log the run.
+        the families' photos and held packages, the custody log, the signed state and any
+        checkpoints published earlier; log the run.
         """
         held = self._held
         with self._held.ledger.writing():
@@ -92,6 +94,8 @@ class Preservation:
             if self._state.readable:
                 ledger = held.ledger.verify(tsa_certificates)
                 report.ledger_ok = None if ledger.empty else ledger.ok
+                report.family_photos, report.held_packages = areas.check(
+                    held.path, held.keys, areas.listed(held.catalog))
             report.checkpoints = [self._published(path) for path in checkpoints]
             if report.state.ok:
                 report.state = self._against_replicas()
@@ -155,7 +159,8 @@ class Preservation:
     def verify_replica(self, name: str, progress: ProgressCallback | None = None, *,
                        actor: str) -> ReplicaReport:
         """Check a replica: its snapshot against its signed state and the archive's log, then
-        every original and thumbnail it holds; log the check."""
+        every original, thumbnail, family photo and held package its snapshot lists; log the
+        check."""
         held = self._held
         replica = self.replicas.get(name)
         reach(replica)
@@ -164,10 +169,11 @@ class Preservation:
             problem, theirs, snapshot = self._replica_catalogue(replica, work)
             # Without a readable snapshot, the replica is checked for what the archive lists.
             originals = catalogued(held.catalog) if self._state.readable else []
+            others = areas.listed(held.catalog) if self._state.readable else areas.Listed()
             if snapshot is not None:
                 catalog = catalogue_file(snapshot, held.keys.catalog)
                 try:
-                    originals = catalogued(catalog)
+                    originals, others = catalogued(catalog), areas.listed(catalog)
                     ledger = CustodyLog(catalog, held.keys).verify()
                     report.ledger_ok = None if ledger.empty else ledger.ok
                 finally:
@@ -175,6 +181,8 @@ class Preservation:
             check_objects(held.keys, replica.url, held.path, originals,
                           workers=worker_count(held.settings.intake.workers),
                           progress=progress).into(report)
+            report.family_photos, report.held_packages = areas.check(
+                Path(replica.where), held.keys, others)
             current = self._current()
             if problem is None and theirs is not None and current is not None:
                 problem = self._compare(replica, theirs, current)

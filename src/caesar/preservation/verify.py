@@ -41,6 +41,20 @@ class CheckpointFinding(BaseModel):
     problem: str | None
 
 
+class AreaFindings(BaseModel):
+    """`"family_photos"` and `"held_packages"` in `verify --json`: how many the catalogue
+    lists, and the ids (report photo ids, export request ids) of those damaged or missing."""
+
+    checked: int = 0
+    damaged: list[int] = []
+    missing: list[int] = []
+
+    @property
+    def broken(self) -> bool:
+        """Something listed is damaged or missing."""
+        return bool(self.damaged or self.missing)
+
+
 class VerifyReport(BaseModel):
     """The `verify --json` document of docs/design.md."""
 
@@ -53,6 +67,8 @@ class VerifyReport(BaseModel):
     unreferenced: list[str] = []
     thumbnails_damaged: list[str] = []
     checkpoints: list[CheckpointFinding] = []
+    family_photos: AreaFindings = AreaFindings()
+    held_packages: AreaFindings = AreaFindings()
 
     @property
     def needs_attention(self) -> bool:
@@ -63,7 +79,8 @@ class VerifyReport(BaseModel):
         """
         return bool(self.damaged or self.missing or self.ledger_ok is False
                     or not self.state.ok or self.thumbnails_damaged
-                    or any(not c.ok for c in self.checkpoints))
+                    or any(not c.ok for c in self.checkpoints)
+                    or self.family_photos.broken or self.held_packages.broken)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ many objects it brought (a file system may still keep a change time, which no pr
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -201,20 +202,28 @@ class LocalStore:
         return len(leftovers)
 
     def put(self, name: str, source: BinaryIO) -> None:
-        pending, out = self.create()
-        tmp = self._pending / pending.token
-        try:
-            with out:
-                _copy(source, out)
-        except BaseException:
-            self.discard(pending)
-            raise
         final = self._path(name)
-        self._place(tmp, final)
+        if not final.parent.is_dir():
+            final.parent.mkdir(exist_ok=True)
+        tmp = self._pending / secrets.token_hex(16)
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            _copy_fd(source, out)
+            if self.neutral_times:
+                os.utime(out, (NEUTRAL_TIME, NEUTRAL_TIME))
+        except BaseException:
+            os.close(out)
+            tmp.unlink(missing_ok=True)
+            raise
+        os.close(out)
+        os.replace(tmp, final)
+        # The folders' times are set once, by sync: a copy of thousands of objects would
+        # otherwise pay three more system calls for each.
         self._unsynced = True
 
     def sync(self) -> None:
         if self._unsynced:
+            self._neutral(self.root, self._pending, *self._fans())
             sync_file_system(self.root)
         self._unsynced = False
 
@@ -292,6 +301,7 @@ class RemovableStore(LocalStore):
             path.unlink()
         except FileNotFoundError:
             return False
+        self._neutral(path.parent)
         fsync_dir(path.parent)
         return True
 
@@ -300,20 +310,43 @@ class RemovableStore(LocalStore):
         return self._path(name).stat().st_mtime
 
 
+class UndatedStore(RemovableStore):
+    """A removable store that dates nothing, as the store of originals: the photos families
+    give (when each was given is nobody's business) and a replica's copies of removable
+    stores."""
+
+    neutral_times = True
+
+
 def _copy(source: BinaryIO, out: BinaryIO) -> None:
     """Copy all of `source` into `out`, in the kernel where both are files."""
+    _copy_fd(source, out.fileno())
+
+
+def _copy_fd(source: BinaryIO, out: int) -> None:
+    """Copy all of `source` into the open file `out`, in the kernel where `source` is a file."""
     try:
-        fds = (source.fileno(), out.fileno())
+        fd = source.fileno()
     except (AttributeError, OSError):
-        fds = None
-    if fds is not None:
-        # sendfile keeps the bytes out of Python: replication runs at the disk's speed.
-        offset = os.lseek(fds[0], 0, os.SEEK_CUR)
-        while sent := os.sendfile(fds[1], fds[0], offset, _COPY_BLOCK):
-            offset += sent
+        fd = None
+    if fd is not None:
+        # The kernel copies (and shares the blocks, on a file system that can): the bytes
+        # never pass through Python, so replication runs at the disk's speed. copy_file_range
+        # refuses some pairs of file systems; sendfile takes any.
+        offset = os.lseek(fd, 0, os.SEEK_CUR)
+        try:
+            while sent := os.copy_file_range(fd, out, _COPY_BLOCK, offset):
+                offset += sent
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                raise
+            while sent := os.sendfile(out, fd, offset, _COPY_BLOCK):
+                offset += sent
         return
     while block := source.read(1 << 20):
-        out.write(block)
+        view = memoryview(block)
+        while view:
+            view = view[os.write(out, view):]
 
 
 def open_store(url: str, archive: Path) -> LocalStore:
