@@ -35,22 +35,6 @@ def _written(lines: list[str], *, aspect: float | None = None, ground: tuple[int
     return photo
 
 
-def _crowded(text: str, overlap: float, size: int = 44) -> Image.Image:
-    """A photo with `text` written on a card, each character reaching back `overlap` of the
-    writing's size into the one before it, as crowded or joined writing does."""
-    photo = _background(1)
-    font = ImageFont.truetype(SANS, size)
-    advances = [font.getlength(ch) - overlap * size for ch in text]
-    patch = Image.new("RGB", (int(sum(advances) + size * 2.4), int(size * 2.2)), PAPER)
-    draw = ImageDraw.Draw(patch)
-    x = size * 1.2
-    for ch, advance in zip(text, advances, strict=True):
-        draw.text((x, size * 1.1), ch, font=font, fill=INK, anchor="lm")
-        x += advance
-    photo.paste(patch, (560 - patch.width // 2, 430 - patch.height // 2))
-    return photo
-
-
 def _sure(numbers: tuple[NumberReading, ...]) -> list[str]:
     return [n.digits for n in numbers if n.confidence >= SURE]
 
@@ -93,15 +77,6 @@ def test_a_number_on_the_skin_is_read_as_on_the_skin() -> None:
 def test_a_tilted_card_is_read_up_to_the_limit() -> None:
     assert _sure(read_photo(_written(["7340", "215", "2562"], angle=20)).numbers) == [
         "7340", "215", "2562"]
-
-
-@pytest.mark.parametrize("text", ["1895", "6969", "٧٣٤٠"])
-def test_digits_that_touch_are_cut_where_they_read_best(text: str) -> None:
-    # Crowded until each digit runs into the next: no gap, and no width, tells where one
-    # ends (a 1 is narrower than an 8, and a run of three digits as wide as four).
-    reading = read_photo(_crowded(text, overlap=0.16))
-    assert [n.raw for n in reading.numbers] == [text]
-    assert _sure(reading.numbers) == [reading.numbers[0].digits]
 
 
 @pytest.mark.parametrize("photo", [

@@ -16,15 +16,7 @@ from typing import Literal
 import numpy as np
 
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.glyphs import (
-    ARABIC_INDIC,
-    DASH,
-    DIGITS,
-    SEPARATORS,
-    SLASH,
-    WESTERN,
-    model,
-)
+from caesar.cases.reading.glyphs import ARABIC_INDIC, WESTERN, model
 
 Script = Literal["western", "arabic_indic"]
 _MIN_NUMBER = 2  # digits in the shortest number a slash stands between
@@ -63,23 +55,21 @@ def tokens(found: list[Glyph], line_height: float, letters: Collection[int] = ()
     if not found:
         return []
     scores, atypical = model().scores(found)
-    marks = _separators(found, scores)
+    marks = _separators(found)
     classified = [_Glyph(i, g, None if marks[i] or i in letters else scores[i, :20],
                          bool(atypical[i]))
                   for i, g in enumerate(found)]
     return [_token(run) for run in _runs(found, classified, line_height)]
 
 
-def _separators(found: list[Glyph], scores: np.ndarray) -> list[bool]:
-    """Which glyphs are marks between numbers rather than digits: by their shape, or where
-    the classifier finds a separator likelier than any digit.
+def _separators(found: list[Glyph]) -> list[bool]:
+    """Which glyphs are marks between numbers rather than digits.
 
     A slash is told from a digit by its lean alone, which an italic 1 or 7 shares; so a
     leaning stroke counts as a slash only where it stands between two numbers (two or more
     glyphs on either side), the one place a slash is written.
     """
-    kinds = [_separator(g) or _classified_separator(row)
-             for g, row in zip(found, scores, strict=True)]
+    kinds = [_separator(g) for g in found]
     marks = [k is not None for k in kinds]
     for i, kind in enumerate(kinds):
         if kind != "slash":
@@ -91,16 +81,6 @@ def _separators(found: list[Glyph], scores: np.ndarray) -> list[bool]:
         if min(before, after) < _MIN_NUMBER:
             marks[i] = False
     return marks
-
-
-def _classified_separator(row: np.ndarray) -> Literal["dash", "stop", "slash"] | None:
-    """The separator the classifier sees in a glyph, when it finds one likelier than any
-    digit of either script."""
-    best = int(row.argmax())
-    if not len(DIGITS) <= best < len(DIGITS) + len(SEPARATORS):
-        return None
-    mark = SEPARATORS[best - len(DIGITS)]
-    return "slash" if mark == SLASH else "dash" if mark == DASH else "stop"
 
 
 def _separator(glyph: Glyph) -> Literal["dash", "stop", "slash"] | None:
