@@ -23,7 +23,7 @@ def add_photos(caesar: Caesar, folder: Path, count: int, *, first: int = 0) -> l
     """Ingest `count` new camera JPEGs (seeds from `first`); returns their SHA-256s."""
     shas = [hashlib.sha256(camera_jpeg(folder / f"{seed}.jpg", seed=seed)).hexdigest()
             for seed in range(first, first + count)]
-    report = caesar.json("ingest", str(folder), "--operator", "sami")
+    report = caesar.json("ingest", str(folder), "--operator", "sami-haddad")
     assert report["stored"] == count, report
     return sorted(shas)
 
