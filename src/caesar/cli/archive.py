@@ -51,14 +51,13 @@ def init(
     weak = require_strong(chosen, enforce=kdf_cost is KdfCost.normal)
     if weak:
         err.print(f"warning: this passphrase is weak ({weak}); allowed only at --kdf-cost"
-                  " test.", markup=False)
+                  " test.")
     with Archive.create(cli.archive, chosen, owner=owner, kdf_cost=kdf_cost, database_url=db,
                         store_url=store) as archive:
         public_key = archive.public_key
     err.print(f"Created an archive at {cli.archive} (owner: {owner}).")
     if generate_:
-        err.print(f"Its passphrase (write it down now; it is shown only once): {chosen}",
-                  markup=False)
+        err.print(f"Its passphrase (write it down now; it is shown only once): {chosen}")
     err.print("Its public key, for sealing field bundles (also in archive.pub):")
     out.print(public_key, soft_wrap=True)
 
@@ -109,7 +108,7 @@ def verify(
 
 def _tell(report: VerifyReport, replica: str | None) -> None:
     where = f" in the replica {replica!r}" if replica else ""
-    err.print(f"{report.ok} of {report.checked} originals intact{where}.", markup=False)
+    err.print(f"{report.ok} of {report.checked} originals intact{where}.")
     for sha in report.damaged:
         err.print(f"  damaged: {sha}")
     for sha in report.missing:
@@ -126,14 +125,13 @@ def _tell(report: VerifyReport, replica: str | None) -> None:
         err.print(f"{len(report.unreferenced)} stored objects have no catalogue row (left by an"
                   " interrupted ingest, or by a lost catalogue); nothing is deleted.")
     if not report.state.ok:
-        err.print(f"The catalogue FAILS its check: {report.state.problem}.", markup=False)
+        err.print(f"The catalogue FAILS its check: {report.state.problem}.")
     if report.ledger_ok is not None:
         err.print("The custody log checks out." if report.ledger_ok else
                   "The custody log fails its check: `caesar ledger verify` says where.")
     for checkpoint in report.checkpoints:
         err.print(f"Checkpoint {checkpoint.file}: " + (
-            "the log extends it." if checkpoint.ok else f"FAILS: {checkpoint.problem}."),
-            markup=False)
+            "the log extends it." if checkpoint.ok else f"FAILS: {checkpoint.problem}."))
     if (report.damaged or report.missing or report.thumbnails_damaged or not report.state.ok
             or report.family_photos.broken or report.held_packages.broken):
         err.print("`caesar repair` puts back what is damaged or missing from a replica"

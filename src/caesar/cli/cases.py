@@ -95,14 +95,13 @@ def _print(case: CaseView, json_: bool) -> None:
         return
     for key, value in case.model_dump(exclude={"readings", "history", "analyst_readings",
                                                "roles", "proposals"}).items():
-        out.print(f"{key:>16}: {value}", markup=False)
+        out.print(f"{key:>16}: {value}")
     for p in case.proposals.items():
         out.print(f"{'reading':>16}: {p[0]} {p[1].digits} (support {p[1].support},"
-                  f" against {p[1].against}{', check it' if p[1].needs_review else ''})",
-                  markup=False)
+                  f" against {p[1].against}{', check it' if p[1].needs_review else ''})")
     for change in case.history:
         out.print(f"{'change':>16}: {change.at:%Y-%m-%d %H:%M} {change.actor}: {change.action}"
-                  f" {change.field or ''} {change.before!r} -> {change.after!r}", markup=False)
+                  f" {change.field or ''} {change.before!r} -> {change.after!r}")
 
 
 @app.command()
@@ -201,7 +200,7 @@ def disagreements(ctx: typer.Context, json_: JsonOption = False) -> None:
         return
     for d in found:
         out.print(f"case {d.case} {d.kind}: " + ", ".join(
-            f"{r.analyst} read {r.digits}" for r in d.readings), markup=False)
+            f"{r.analyst} read {r.digits}" for r in d.readings))
     err.print(f"{len(found)} disagreement(s).")
 
 
@@ -215,7 +214,7 @@ def queue(ctx: typer.Context, json_: JsonOption = False) -> None:
         return
     for item in items:
         best = item.proposal.digits if item.proposal else "nothing read"
-        out.print(f"case {item.case} {item.kind}: {best}", markup=False)
+        out.print(f"case {item.case} {item.kind}: {best}")
     err.print(f"{len(items)} number(s) to read.")
 
 

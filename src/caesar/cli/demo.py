@@ -63,7 +63,7 @@ def demo(
     result = TourResult(archive=path, passphrase=made_up)
     with archive:
         run_tour(archive, result, cases=cases, seed=seed, megapixels=megapixels,
-                 say=lambda text: err.print(text, markup=False), progress=progress_bar)
+                 say=err.print, progress=progress_bar)
     _summary(result)
     if not no_serve:
         _serve(path, made_up or os.environ.get("CAESAR_PASSPHRASE", ""), port, result)
@@ -77,7 +77,7 @@ def _serve(path: Path, passphrase: str, port: int, r: TourResult) -> None:
 
     def started(url: str) -> None:
         out.print(f"\nThe web app is at {url} (Ctrl-C stops it). Sign in as"
-                  f" {first.user.name} with the password {first.password}.", markup=False)
+                  f" {first.user.name} with the password {first.password}.")
 
     with Archive.open(path, passphrase) as archive:
         serve(archive, host="127.0.0.1", port=port, started=started)
@@ -156,7 +156,7 @@ def _summary(r: TourResult) -> None:
         f" approves it; {DEMO_INVESTIGATOR} downloads it.",
         "  A one-time code from an account's secret:"
         f" {sys.executable} -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""]
-    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+    out.print("\n".join(lines))
 
 
 @app.command()

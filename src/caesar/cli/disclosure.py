@@ -110,7 +110,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     for s in found:
         out.print(f"session {s.id}: report {s.report}, case {s.case}, {s.status}, reached"
                   f" {s.reached or 'nothing yet'}{', ' + s.outcome if s.outcome else ''}"
-                  f" ({s.liaison})", markup=False)
+                  f" ({s.liaison})")
 
 
 @app.command()
@@ -127,14 +127,14 @@ def _print(s: DisclosureView, json_: bool) -> None:
         emit_json(s)
         return
     out.print(f"session {s.id}: report {s.report}, case {s.case} (match {s.match}), liaison"
-              f" {s.liaison}, {s.status}", markup=False)
-    out.print(f"  present: {', '.join(s.present)}", markup=False)
+              f" {s.liaison}, {s.status}")
+    out.print(f"  present: {', '.join(s.present)}")
     for st in s.steps:
         answer = "agreed" if st.consent else "declined"
         extra = f"; present: {', '.join(st.present)}" if st.present else ""
         out.print(f"  {st.at:%Y-%m-%d %H:%M} {st.step}: {answer}{extra}"
-                  f"{'; ' + st.note if st.note else ''}", markup=False)
+                  f"{'; ' + st.note if st.note else ''}")
     if s.status == "open":
-        out.print(f"  next: {s.next_step or 'every step was shown'}", markup=False)
+        out.print(f"  next: {s.next_step or 'every step was shown'}")
     else:
-        out.print(f"  outcome: {s.outcome}", markup=False)
+        out.print(f"  outcome: {s.outcome}")

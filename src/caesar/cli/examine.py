@@ -77,12 +77,12 @@ def examine(ctx: typer.Context,
 
 
 def _print_examination(exam: Examination) -> None:
-    out.print(f"{exam.sha256}  {exam.strongest}  ({exam.camera or 'no camera'})", markup=False)
+    out.print(f"{exam.sha256}  {exam.strongest}  ({exam.camera or 'no camera'})")
     for f in exam.findings:
         if f.strength != "consistent":
-            out.print(f"  {f.strength:>12}  {f.signal}: {f.summary}", markup=False)
+            out.print(f"  {f.strength:>12}  {f.signal}: {f.summary}")
     for why in exam.not_examined:
-        out.print(f"  {'not examined':>12}  {why}", markup=False)
+        out.print(f"  {'not examined':>12}  {why}")
 
 
 def _summary(results: list[Examination]) -> None:
@@ -95,7 +95,7 @@ def _summary(results: list[Examination]) -> None:
 def _print_camera(report: CameraReport) -> None:
     out.print(f"{report.camera}: {report.photos} photos; frames {report.numbers[0]} to"
               f" {report.numbers[1]}; {len(report.gaps)} gaps; {len(report.out_of_order)} out"
-              f" of order; {len(report.departing)} with other tables", markup=False)
+              f" of order; {len(report.departing)} with other tables")
 
 
 def _print_comparison(result: Comparison) -> None:
@@ -103,4 +103,4 @@ def _print_comparison(result: Comparison) -> None:
         out.print("No original of the archive is near this photo.")
     for near in result.nearest:
         out.print(f"{near.sha256}  {near.difference.distance} bits apart:"
-                  f" {'; '.join(near.difference.words)}", markup=False)
+                  f" {'; '.join(near.difference.words)}")

@@ -73,7 +73,7 @@ def _confirm(plan: Plan, out: Path, yes: bool) -> None:
     """Say what the export will contain; ask unless --yes (never hang without a terminal)."""
     err.print(f"This export will write into {out}:")
     for line in plan.summary:
-        err.print(f"  - {line}", markup=False)
+        err.print(f"  - {line}")
     if not plan.originals and plan.kind in ("evidence", "exhibit"):
         raise UsageError("There is nothing to export: no original of the selection can go"
                          " into this package.", hint="Nothing was written.")

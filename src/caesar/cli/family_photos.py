@@ -58,7 +58,7 @@ def add(ctx: typer.Context, report_id: ReportId,
                 line = f"{f.file}: already held as photo {f.photo}"
             else:
                 line = f"{f.file}: refused ({f.outcome}): {f.problem}"
-            err.print(line, markup=False)
+            err.print(line)
     if added.refused:
         raise typer.Exit(1)
 
@@ -127,7 +127,7 @@ def print_photos(photos: list[FamilyPhotoView]) -> None:
     for p in photos:
         state_ = "withdrawn" if p.status == "withdrawn" else f"{p.width}×{p.height}"
         out.print(f"{'photo':>18}: {p.id} ({state_}, added {p.added_at:%Y-%m-%d} by"
-                  f" {p.added_by}){': ' + p.caption if p.caption else ''}", markup=False)
+                  f" {p.added_by}){': ' + p.caption if p.caption else ''}")
 
 
 def _caption(photo: FamilyPhotoView) -> str:

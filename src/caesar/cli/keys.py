@@ -87,7 +87,7 @@ def passphrase(ctx: typer.Context, generate_: GenerateOption = False,
     err.print("The passphrase was changed; the old one no longer unlocks the archive.")
     if shown:
         err.print("The new passphrase (write it down now; it is shown only once):")
-        out.print(shown, markup=False)
+        out.print(shown)
 
 
 @app.command()
@@ -120,7 +120,7 @@ def split(
     err.print(f"{shares} shares; any {threshold} of them rebuild access. Give each line to a"
               " different trustee, and clear this terminal afterwards.")
     for share in made.shares:
-        out.print(share, markup=False)
+        out.print(share)
 
 
 @app.command()
@@ -151,9 +151,8 @@ def recover(ctx: typer.Context, share_passphrase_stdin: SharePassphraseOption = 
                   " archive.")
         if shown:
             err.print("The new passphrase (write it down now; it is shown only once):")
-            out.print(shown, markup=False)
+            out.print(shown)
         if problem:
-            err.print(f"The catalogue is not sound: {problem}. Run `caesar repair` next.",
-                      markup=False)
+            err.print(f"The catalogue is not sound: {problem}. Run `caesar repair` next.")
     if problem:
         raise typer.Exit(1)

@@ -33,11 +33,11 @@ def show(ctx: typer.Context, json_: JsonOption = False) -> None:
         emit_json(log)
         return
     out.print(f"{log.size} entries signed, {log.unsigned} since the latest checkpoint;"
-              f" {len(log.timestamps)} timestamps.", markup=False)
-    out.print(f"root hash: {log.root}", markup=False)
-    out.print(f"verifier key (vkey): {log.vkey or '-'}", markup=False)
+              f" {len(log.timestamps)} timestamps.")
+    out.print(f"root hash: {log.root}")
+    out.print(f"verifier key (vkey): {log.vkey or '-'}")
     if log.checkpoint:
-        out.print("\n" + log.checkpoint, end="", markup=False)
+        out.print("\n" + log.checkpoint, end="")
 
 
 @app.command()
@@ -60,7 +60,7 @@ def entries(
         subject = subject if len(subject) < 24 else subject[:23] + "…"
         details = " ".join(f"{k}={json.dumps(v)}" for k, v in e.entry["details"].items())
         out.print(f"{e.index:>8}  {e.entry['time']}  {e.entry['type']:<20} "
-                  f"{e.entry['actor'][:8]}  {subject:<24}  {details}".rstrip(), markup=False)
+                  f"{e.entry['actor'][:8]}  {subject:<24}  {details}".rstrip())
 
 
 @app.command()
@@ -88,14 +88,13 @@ def proof(
 
 def _print_inclusion(found: InclusionView) -> None:
     out.print(f"entry {found.index} of {found.size}:"
-              f" {base64.b64decode(found.leaf).decode('utf-8')}", markup=False)
+              f" {base64.b64decode(found.leaf).decode('utf-8')}")
     if found.salt:
-        out.print(f"opens to original {found.subject_sha256} with salt {found.salt}",
-                  markup=False)
-    out.print("audit path (base64, leaf end first):", markup=False)
+        out.print(f"opens to original {found.subject_sha256} with salt {found.salt}")
+    out.print("audit path (base64, leaf end first):")
     for node in found.proof:
-        out.print(f"  {node}", markup=False)
-    out.print("\n" + found.checkpoint, end="", markup=False)
+        out.print(f"  {node}")
+    out.print("\n" + found.checkpoint, end="")
 
 
 @app.command()
@@ -115,10 +114,10 @@ def consistency(
         emit_json(found.model_dump(mode="json", by_alias=True))
         return
     out.print(f"the checkpoint of {found.to} entries extends any of {found.from_};"
-              " proof (base64):", markup=False)
+              " proof (base64):")
     for node in found.proof:
-        out.print(f"  {node}", markup=False)
-    out.print("\n" + found.checkpoint, end="", markup=False)
+        out.print(f"  {node}")
+    out.print("\n" + found.checkpoint, end="")
 
 
 @app.command()
@@ -137,7 +136,7 @@ def verify(ctx: typer.Context, json_: JsonOption = False) -> None:
                  else f" from entry {report.first_bad_index} on")
         err.print(f"The custody log FAILS its check{where}:")
         for problem in report.problems:
-            err.print(f"  {problem}", markup=False)
+            err.print(f"  {problem}")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -183,4 +182,4 @@ def export_checkpoint(
         sys.stdout.write(log.checkpoint)  # byte for byte what was signed and timestamped
     else:
         err.print(f"Wrote the checkpoint of {log.size} entries to {out_file}.")
-    err.print(f"Publish it with the verifier key: {log.vkey}", markup=False)
+    err.print(f"Publish it with the verifier key: {log.vkey}")

@@ -52,15 +52,15 @@ def match(ctx: typer.Context,
 
 
 def _print(result: MatchResult) -> None:
-    out.print(f"report {result.report}:", markup=False)
+    out.print(f"report {result.report}:")
     if not result.candidates:
         out.print("  no case can be this person (none photographed after the reported"
-                  " arrest, of the same sex)", markup=False)
+                  " arrest, of the same sex)")
     for place, c in enumerate(result.candidates, start=1):
         state = f" [{c.status}]" if c.status != "candidate" else ""
         head = (f"  excluded  case {c.case}{state}" if c.excluded
                 else f"  {place:>3}. case {c.case}  score {c.score:+.2f}{state}")
-        out.print(head, markup=False)
+        out.print(head)
         for f in c.factors:
             weight = "exclusion" if f.exclusion else f"{f.weight:+.2f}"
-            out.print(f"        {weight:>9}  {f.why}", markup=False)
+            out.print(f"        {weight:>9}  {f.why}")

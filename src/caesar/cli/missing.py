@@ -123,7 +123,7 @@ def duplicates(ctx: typer.Context, json_: JsonOption = False) -> None:
         return
     for d in found:
         out.print(f"reports {d.reports[0]} and {d.reports[1]} (score {d.score}): "
-                  + "; ".join(d.why), markup=False)
+                  + "; ".join(d.why))
     err.print(f"{len(found)} possible duplicate(s).")
 
 
@@ -147,17 +147,17 @@ def _print(report: ReportView, json_: bool) -> None:
     for key, value in report.model_dump(exclude={"reporters", "matches", "history",
                                                  "photos"}).items():
         if value not in (None, [], ""):
-            out.print(f"{key:>18}: {value}", markup=False)
+            out.print(f"{key:>18}: {value}")
     for r in report.reporters:
         notify = {None: "not asked", True: "yes", False: "no"}[r.consent_notify]
         consent = (f"contact {'yes' if r.consent_contact else 'no'}, share {r.consent_share},"
                    f" tell of a match {notify}")
         reach = f", {r.contact}" if r.contact else ""
         out.print(f"{'reporter':>18}: {r.name or '-'} ({r.relationship or '-'}{reach});"
-                  f" {consent}", markup=False)
+                  f" {consent}")
     for m in report.matches:
-        out.print(f"{'match':>18}: case {m.case} {m.status}", markup=False)
+        out.print(f"{'match':>18}: case {m.case} {m.status}")
     family_photos.print_photos(report.photos)
     for c in report.history:
         out.print(f"{'change':>18}: {c.at:%Y-%m-%d %H:%M} {c.actor}: {c.action}"
-                  f" {', '.join(c.fields)}", markup=False)
+                  f" {', '.join(c.fields)}")

@@ -66,14 +66,14 @@ def review(ctx: typer.Context,
 
 def _show(archive: Archive, item: QueueItem, actor: str, images: bool) -> None:
     out.print(f"\nCase {item.case}: {_KIND_WORDS.get(item.kind, item.kind)}"
-              f" ({UNSURE.get(item.unsure, item.unsure)})", markup=False)
+              f" ({UNSURE.get(item.unsure, item.unsure)})")
     if item.proposal and item.proposal.why:
-        out.print(f"  {item.proposal.why}", markup=False)
+        out.print(f"  {item.proposal.why}")
     if item.proposal and item.proposal.candidates:
-        out.print("  it may be " + ", ".join(item.proposal.candidates), markup=False)
+        out.print("  it may be " + ", ".join(item.proposal.candidates))
     for reading in item.evidence:
         out.print(f"  read as {reading.raw} ({reading.digits}), confidence"
-                  f" {reading.confidence:.2f}, on the {reading.place}", markup=False)
+                  f" {reading.confidence:.2f}, on the {reading.place}")
     if images and item.evidence:
         first = item.evidence[0]
         x0, y0, x1, y1 = first.box

@@ -44,7 +44,7 @@ def show(ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The ori
         return
     data = photo.model_dump(exclude={"exif"})
     for key, value in data.items():
-        out.print(f"{key:>12}: {value}", markup=False)
+        out.print(f"{key:>12}: {value}")
 
 
 @app.command()

@@ -49,7 +49,7 @@ def add(
         emit_json({"name": replica.name, "path": replica.where})
     else:
         err.print(f"Registered {replica.where} as the replica {replica.name!r}. Run `caesar"
-                  f" replicate {replica.name}` to fill it.", markup=False)
+                  f" replicate {replica.name}` to fill it.")
 
 
 @app.command("set-path")
@@ -70,7 +70,7 @@ def set_path(
     if json_:
         emit_json({"name": replica.name, "path": replica.where})
     else:
-        err.print(f"The replica {replica.name!r} is now at {replica.where}.", markup=False)
+        err.print(f"The replica {replica.name!r} is now at {replica.where}.")
 
 
 @app.command("list")
@@ -92,7 +92,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
         how = ("cannot be reached" if not entry["reachable"] else
                "never filled" if entry["generation"] is None else
                f"holds generation {entry['generation']}, {entry['originals']} originals")
-        out.print(f"{entry['name']:<20} {entry['path']}  ({how})", markup=False)
+        out.print(f"{entry['name']:<20} {entry['path']}  ({how})")
 
 
 def _describe(replica: Replica, archive: Archive) -> dict[str, Any]:
@@ -143,9 +143,9 @@ def replicate(
         for report in done:
             err.print(f"{report.replica}: {report.copied} objects copied"
                       f" ({report.bytes / 1e6:,.1f} MB); it holds {report.originals} originals"
-                      f" and a custody log of {report.log_size} entries.", markup=False)
+                      f" and a custody log of {report.log_size} entries.")
         for _, problem in failed:
-            err.print(f"error: {problem}", markup=False)
+            err.print(f"error: {problem}")
     if failed:
         raise typer.Exit(1)
 
@@ -207,15 +207,13 @@ def _tell_repair(report: RepairReport) -> None:
         lost = report.catalogue.lost_commits
         err.print(f"Put back the catalogue from the replica {report.catalogue.replica!r}"
                   + (f"; the records of {lost} newer commit{'s' if lost > 1 else ''} are"
-                     " lost." if lost else "."), markup=False)
+                     " lost." if lost else "."))
     elif report.catalogue:
         err.print("Signed the state of the catalogue again.")
     for fixed in report.repaired:
-        err.print(f"  put back: {fixed.kind} {fixed.sha256} from {fixed.replica}",
-                  markup=False)
+        err.print(f"  put back: {fixed.kind} {fixed.sha256} from {fixed.replica}")
     for broken in report.unrepaired:
-        err.print(f"  STILL BROKEN: {broken.kind} {broken.sha256 or ''} {broken.problem}",
-                  markup=False)
+        err.print(f"  STILL BROKEN: {broken.kind} {broken.sha256 or ''} {broken.problem}")
     if not report.repaired and not report.unrepaired and report.catalogue is None:
         err.print("Nothing needed repair.")
 
@@ -258,9 +256,9 @@ def restore(
         emit_json(report)
     else:
         err.print(f"Made an archive at {to} from the replica at {from_}: {report.copied}"
-                  f" objects; {report.ok} of {report.checked} originals intact.", markup=False)
+                  f" objects; {report.ok} of {report.checked} originals intact.")
         if shares and generate_ and unlock.new_passphrase:
             err.print("Its new passphrase (write it down now; it is shown only once):")
-            out.print(unlock.new_passphrase, markup=False)
+            out.print(unlock.new_passphrase)
     if report.needs_attention:
         raise typer.Exit(1)

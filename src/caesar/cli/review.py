@@ -120,11 +120,11 @@ def _print(match: MatchView, json_: bool) -> None:
         return
     score = "-" if match.score is None else f"{match.score:+.2f}"
     out.print(f"match {match.id}: report {match.report}, case {match.case}: {match.status}"
-              f"{' (exclusion lifted)' if match.override else ''}, score {score}", markup=False)
+              f"{' (exclusion lifted)' if match.override else ''}, score {score}")
     for f in match.factors:
         weight = "exclusion" if f.exclusion else f"{f.weight:+.2f}"
-        out.print(f"  {weight:>9}  {f.why}", markup=False)
+        out.print(f"  {weight:>9}  {f.why}")
     for d in match.decisions:
         why = f": {d.reason}" if d.reason else ""
         out.print(f"  {d.at:%Y-%m-%d %H:%M} {d.actor}: {d.action} ({d.before} -> {d.after})"
-                  f"{why}", markup=False)
+                  f"{why}")

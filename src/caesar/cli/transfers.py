@@ -43,4 +43,4 @@ def show(ctx: typer.Context, transfer_id: Annotated[int, typer.Argument(
         emit_json(transfer)
         return
     for key, value in transfer.model_dump().items():
-        out.print(f"{key:>12}: {value}", markup=False)
+        out.print(f"{key:>12}: {value}")

@@ -162,7 +162,7 @@ def _tell(made: NewCredentials, json_: bool, *, what: str) -> None:
     user = made.user
     err.print(f"Account {user.name} ({user.role.value}) {what}.")
     if made.password:
-        out.print(f"Password (made up; shown only now): {made.password}", markup=False)
+        out.print(f"Password (made up; shown only now): {made.password}")
     if made.totp_secret:
         out.print(f"One-time codes: add this secret to an authenticator app (shown only now):"
-                  f"\n  secret: {made.totp_secret}\n  address: {made.totp_uri}", markup=False)
+                  f"\n  secret: {made.totp_secret}\n  address: {made.totp_uri}")
