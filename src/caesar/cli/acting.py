@@ -26,7 +26,7 @@ from caesar.access.roles import Permission, allows
 from caesar.access.service import COMMAND_LINE
 from caesar.access.views import UserView
 from caesar.core import Archive
-from caesar.errors import ArchiveLocked, CaesarError, UsageError
+from caesar.errors import CaesarError, UsageError
 
 NOBODY: Final = "nobody"
 """Commands that never act as anyone (they make an archive, seal in the field, serve)."""
@@ -157,9 +157,4 @@ def _record_refusal(archive: Archive, who: UserView, need: Permission, command: 
     (a command busy writing means the next refusal, or the web app, writes them)."""
     route = "cli." + command.replace(" ", ".").replace("-", "_")
     if archive.access.denials.record(who.id, need, route[:40]):
-        try:
-            with archive.writing():
-                if archive.access.denials.settle():
-                    archive.checkpoint()
-        except ArchiveLocked:
-            pass
+        archive.access.denials.settle()

@@ -157,9 +157,9 @@ class ExportRequests:
             # Another production of the same request finished first (a second click, another
             # worker): theirs is the package; this one is logged as not completed and deleted.
             state = row.state
-            self._ledger.append(session, [Event(type="export.failed", time=_now(), actor=actor,
-                                                subject=Subject.record("export", result.export))])
-            self._ledger.checkpoint(session)
+            self._ledger.append_signed(session, [Event(
+                type="export.failed", time=_now(), actor=actor,
+                subject=Subject.record("export", result.export))])
         self._held.remove(held.name)
         raise RequestRefused(f"Export request {request_id} was {state} while this package was"
                              " being made; the package made first is the one kept.")
@@ -246,10 +246,9 @@ class ExportRequests:
 
     def _log(self, session: Session, kind: str, row: ExportRequest, actor: str,
              details: dict[str, str | int]) -> None:
-        self._ledger.append(session, [Event(
+        self._ledger.append_signed(session, [Event(
             type=kind, time=_now(), actor=actor, details=details,
             subject=Subject.record("export_request", row.id))])
-        self._ledger.checkpoint(session)
 
     def _view(self, row: ExportRequest) -> RequestView:
         return RequestView(

@@ -376,10 +376,9 @@ class ExportService:
                                hint="Exhibit ids look like EX-3F9A6C0E5B; see mapping.json.")
             record = session.get_one(ExportRecord, item.export_id)
             sha = self._fields.open(item.original, f"exhibit_items.original:{key}")
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="export.resolved", time=_now(), actor=actor,
                 subject=Subject.record("export", record.id))])
-            self._ledger.checkpoint(session)
             return Resolution(exhibit_id=key, sha256=sha, case=item.case_id, export=record.id,
                               exported_at=record.created_at, file=item.file)
 
@@ -430,10 +429,9 @@ class ExportService:
             cases = self._cases.cases()
             made = stats.write(cases, stage, archive_label=self._archive.name)
             with self._catalog.session() as session:
-                self._ledger.append(session, [Event(
+                self._ledger.append_signed(session, [Event(
                     type="export.stats", time=_now(), actor=actor,
                     details={"cases": len(cases), "files": len(made)})])
-                self._ledger.checkpoint(session)
         return [out / p.relative_to(stage) for p in made]
 
     # -- the record of an export -----------------------------------------------------------
@@ -466,7 +464,7 @@ class ExportService:
     def _failed(self, record_id: int, actor: str) -> None:
         """Log that an export recorded above never reached its folder."""
         with self._catalog.session() as session:
-            self._ledger.append(session, [Event(type="export.failed", time=_now(), actor=actor,
-                                                subject=Subject.record("export", record_id))])
-            self._ledger.checkpoint(session)
+            self._ledger.append_signed(session, [Event(
+                type="export.failed", time=_now(), actor=actor,
+                subject=Subject.record("export", record_id))])
 
