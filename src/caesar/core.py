@@ -250,7 +250,9 @@ class Archive:
     # threads too): `access` keeps the sign-in limiter and the security log in memory, and
     # `case_index` every case's summary; the others hold nothing between calls but handles
     # on the catalogue, the vault and the custody log. Only `preservation` is built on each
-    # use: it carries how the catalogue stood when last checked, which a repair changes.
+    # use: it carries how the catalogue stood when last checked, which a repair changes (and
+    # `ingest` wires an `Intake` per run: it holds nothing). Each method of theirs that writes
+    # takes the write lock itself (docs/design.md, "the one owner of writing").
 
     @cached_property
     def access(self) -> Access:
@@ -288,7 +290,7 @@ class Archive:
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                              vault=self.vault, cases=self.cases, identify=self.identify,
-                             archive=self.path, store=store)
+                             examination=self.examination, archive=self.path, store=store)
 
     @cached_property
     def export_requests(self) -> ExportRequests:

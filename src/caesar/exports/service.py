@@ -90,13 +90,14 @@ class ExportService:
     """Evidence packages, exhibition sets, data exports, statistics, marks and exhibit ids."""
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys, vault: ObjectVault,
-                 cases: CaseService, identify: IdentifyService, archive: Path,
-                 store: Path | None, workers: int | None = None) -> None:
+                 cases: CaseService, identify: IdentifyService, examination: ExaminationService,
+                 archive: Path, store: Path | None, workers: int | None = None) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
         self._cases = cases
         self._identify = identify
+        self._examination = examination
         self._queries = Queries(catalog)
         self._fields = FieldCipher(keys)
         self._archive = archive
@@ -234,9 +235,7 @@ class ExportService:
     def _examination(self, bag: BagWriter, photos: list[PhotoView], actor: str
                      ) -> list[ExaminedRow]:
         """``examination/``: each original's findings and facts, and what reproduces them."""
-        service = ExaminationService(catalog=self._catalog, ledger=self._ledger,
-                                     vault=self._vault)
-        documents = service.documents([p.sha256 for p in photos], actor)
+        documents = self._examination.documents([p.sha256 for p in photos], actor)
         rows = []
         for photo in photos:
             document = documents.get(photo.sha256)
