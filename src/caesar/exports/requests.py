@@ -209,11 +209,13 @@ class ExportRequests:
             package, top = row.package, f"caesar-export-{row.id}"
         return self._held.tar(package, top)
 
-    def expire(self, actor: str, now: datetime | None = None) -> list[int]:
-        """Delete every held package past its time; return the requests that expired."""
+    def expire(self, actor: str, now: datetime | None = None, *, wait: float | None = None
+               ) -> list[int]:
+        """Delete every held package past its time; return the requests that expired.
+        `wait`: seconds to wait for another writer (by default the write lock's patience)."""
         moment = now or _now()
         expired = []
-        with self._ledger.writing(), self._catalog.session() as session:
+        with self._ledger.writing(wait), self._catalog.session() as session:
             rows = session.scalars(select(ExportRequest).where(
                 ExportRequest.state == "produced", ExportRequest.expires_at <= moment)).all()
             for row in rows:

@@ -97,7 +97,7 @@ class ExportService:
         self._vault = vault
         self._cases = cases
         self._identify = identify
-        self._examination = examination
+        self._examiner = examination
         self._queries = Queries(catalog)
         self._fields = FieldCipher(keys)
         self._archive = archive
@@ -235,7 +235,7 @@ class ExportService:
     def _examination(self, bag: BagWriter, photos: list[PhotoView], actor: str
                      ) -> list[ExaminedRow]:
         """``examination/``: each original's findings and facts, and what reproduces them."""
-        documents = self._examination.documents([p.sha256 for p in photos], actor)
+        documents = self._examiner.documents([p.sha256 for p in photos], actor)
         rows = []
         for photo in photos:
             document = documents.get(photo.sha256)
