@@ -32,6 +32,9 @@ METADATA = ("with every metadata field removed (EXIF, XMP, IPTC, ICC profile, co
 REPORTS = ("0 families' reports whose every reporter agreed to share them with partners (no"
            " reporter, no contact, no notes) and the 0 confirmed identifications among them")
 NOTHING = "no photos and no photo hashes, no analysts' notes, no staff names"
+# One row per value of each facet the reader found: the second case's branch, 248, written by
+# hand on the skin with touching digits, is read since touching digits are cut by recognition.
+STATISTICS = 8
 
 
 def _same_english(plan: Plan) -> list[str]:
@@ -101,7 +104,8 @@ def test_originals_that_are_not_images_are_said_to_be_left_out() -> None:
 def test_a_data_plan_says_what_it_always_said(collection: Collection,
                                               format: DataFormat, what: str) -> None:
     plan = collection.archive.exports.plan_data(DataOptions(format=format))
-    assert _same_english(plan) == [f"{what} of 3 cases and 7 statistics rows", REPORTS, NOTHING,
+    assert _same_english(plan) == [f"{what} of 3 cases and {STATISTICS} statistics rows", REPORTS,
+                                   NOTHING,
                                    "the export is recorded in the custody log"]
 
 
@@ -109,6 +113,6 @@ def test_the_command_line_prints_the_same_english(collection: Collection) -> Non
     run = collection.caesar("export", "data", "--format", "csv", "--out",
                             str(collection.work / "plan-words-data"), "--yes", "--json")
     assert run.exit_code == 0, run.stderr
-    assert "  - CSV tables of 3 cases and 7 statistics rows\n" in run.stderr
+    assert f"  - CSV tables of 3 cases and {STATISTICS} statistics rows\n" in run.stderr
     assert "  - the export is recorded in the custody log\n" in run.stderr
     assert "words" not in run.json()

@@ -200,16 +200,28 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
         priors.slots = dict(slots)
     elif sum(branch_slots.values()) >= 3:
         # No confirmed cases yet: the conventional card order (detainee, branch, forensic)
-        # counts only as much as the known branches keep to the middle of the cards, and
-        # as many cards as show it (up to ten).
+        # counts only as much as the known branches surely keep to the middle of the cards
+        # (the share's lower confidence bound: four cards of five say little), beyond
+        # chance (a third), and as many cards as show it (up to ten). Graded, not a
+        # threshold: a reader that finds one more branch where a few cards put it first
+        # must not take the place away from every case of the collection at once.
         seen = sum(branch_slots.values())
-        regular = branch_slots["middle"] / seen
-        if regular >= 0.85:
-            weight = min(10, seen) * regular
+        regular = max(0.0, (_lower_bound(branch_slots["middle"], seen) - 1 / 3) * 1.5)
+        if regular > 0:
+            weight = 1 + min(10, seen) * regular  # 1: as likely as the other places
             priors.slots = {"detainee": Counter({"first": weight, "last": 1, "middle": 1}),
                             "branch": Counter({"middle": weight, "first": 1, "last": 1}),
                             "forensic": Counter({"last": weight, "first": 1, "middle": 1})}
     return priors
+
+
+def _lower_bound(hits: int, total: int, z: float = 1.96) -> float:
+    """The lower end of the 95% Wilson score interval of the share `hits` / `total` (the
+    formula is three lines; scipy's takes a slow import for it)."""
+    share = hits / total
+    centre = share + z * z / (2 * total)
+    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    return (centre - spread) / (1 + z * z / total)
 
 
 def _slots(photo: Sequence[Observed]) -> list[tuple[Observed, str]]:

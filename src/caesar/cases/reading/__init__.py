@@ -4,10 +4,11 @@
     reading.card_found, reading.numbers  # NumberReading: raw, digits, script, confidence ...
 
 Three steps, each its own module: find every line of writing in the photo, on a card of any
-shape, paper, tape or the skin (:mod:`.regions`); straighten each line and cut it into glyphs
-(:mod:`.card`); classify the glyphs and cut the line into numbers at separators, labels and
-spaces (:mod:`.tokens`, with the classifier of :mod:`.glyphs`). For Western digits Tesseract
-(:mod:`.tesseract`) reads each number too: where the two agree the reading is confident; where
+shape, paper, tape or the skin (:mod:`.regions`); straighten each line (:mod:`.card`) and cut
+it into glyphs, touching digits where they read best (:mod:`.segments`); classify the glyphs
+and cut the line into numbers at separators, labels and spaces (:mod:`.tokens`, with the
+classifier of :mod:`.glyphs`). For Western digits Tesseract (:mod:`.tesseract`) reads each
+number too: where the two agree the reading is confident; where
 they differ it stays below :data:`caesar.cases.numbers.REVIEW_BELOW`, so that a person looks.
 Which number is which is decided later, over all the photos of a case
 (:mod:`caesar.cases.numbers`).
@@ -23,9 +24,10 @@ import numpy as np
 from PIL import Image
 
 from caesar.cases.reading import labels, tesseract
-from caesar.cases.reading.card import Glyph, Place, split_glyphs, straighten, text_lines
+from caesar.cases.reading.card import Glyph, Place, straighten, text_lines
 from caesar.cases.reading.glyphs import CLASSES, GlyphModel, install, model
 from caesar.cases.reading.regions import TextLine, find_lines
+from caesar.cases.reading.segments import cut_line
 from caesar.cases.reading.tokens import Script, Token, tokens
 
 _DISAGREE = 0.6  # confidence of a number the two readers read differently
@@ -97,7 +99,7 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
     if band is None:
         return []
     top, bottom = band
-    found = split_glyphs(mask[top:bottom])
+    found = cut_line(mask[top:bottom])
     if not found or len(found) > 40:
         return []
     line_tokens = tokens(found, bottom - top)

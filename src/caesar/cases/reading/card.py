@@ -112,8 +112,16 @@ class Glyph:
 def split_glyphs(line: np.ndarray) -> list[Glyph]:
     """The glyphs of one line's ink mask, left to right; specks are dropped.
 
-    Strokes that overlap horizontally (a broken stroke, a dot above) count as one glyph.
+    Strokes that overlap horizontally (a broken stroke, a dot above) count as one glyph, and
+    a group of strokes as wide as two or more digits is cut at its thinnest columns.
     """
+    found = (glyph_between(line, x0, x1) for x0, x1 in _split_wide(line, stroke_groups(line)))
+    return [glyph for glyph in found if glyph is not None]
+
+
+def stroke_groups(line: np.ndarray) -> list[list[int]]:
+    """The column spans [x0, x1) of the line's stroke groups, left to right: its connected
+    strokes, specks dropped, with strokes that overlap or nearly touch as one group."""
     height, width = line.shape
     # Thin strokes break when a small card is thresholded; close small vertical gaps first.
     joined = cv2.morphologyEx(line.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
@@ -133,16 +141,18 @@ def split_glyphs(line: np.ndarray) -> list[Glyph]:
             merged[-1][1] = max(merged[-1][1], x1)
         else:
             merged.append([x0, x1])
-    found = []
-    for x0, x1 in _split_wide(line, merged):
-        column = line[:, x0:x1]
-        rows = np.flatnonzero(column.any(axis=1))
-        if rows.size == 0:
-            continue
-        image = column[rows[0]:rows[-1] + 1]
-        found.append(Glyph(image, x0, image.shape[0] / height,
-                           (rows[0] + rows[-1] + 1) / 2 / height))
-    return found
+    return merged
+
+
+def glyph_between(line: np.ndarray, x0: int, x1: int) -> Glyph | None:
+    """The glyph made of the line's ink in columns [x0, x1), or None where there is none."""
+    column = line[:, x0:x1]
+    rows = np.flatnonzero(column.any(axis=1))
+    if rows.size == 0:
+        return None
+    image = column[rows[0]:rows[-1] + 1]
+    height = line.shape[0]
+    return Glyph(image, x0, image.shape[0] / height, (rows[0] + rows[-1] + 1) / 2 / height)
 
 
 def _one_glyph(left: list[int], right: tuple[int, int], height: int) -> bool:
