@@ -31,14 +31,12 @@ from sqlalchemy.orm import Session
 from caesar.catalog.identify import ReportPhoto
 from caesar.errors import NotFound, UsageError
 from caesar.identify.images import MAX_BYTES, Examined, Refusal, examine, shown_copy
+from caesar.identify.stored import KIND
 from caesar.identify.views import FamilyPhotoView, PhotoOutcome, PhotosAdded
 from caesar.identify.workspace import Workspace, live_report, now
 from caesar.ledger.events import Event, Subject
 from caesar.vault.fields import FieldCipher
 
-FAMILY_PHOTOS_DIR: Final = "family-photos"
-"""The store of families' photos, in the archive folder (encrypted objects only)."""
-KIND: Final = "family_photo"
 MAX_CAPTION: Final = 500  # characters: who is in it, when, where; not a story
 
 

@@ -26,7 +26,7 @@ from caesar.catalog.exports import ExportRequest
 from caesar.catalog.identify import ReportPhoto
 from caesar.errors import CaesarError
 from caesar.exports.held import HELD_DIR, HeldPackages
-from caesar.identify.photos import FAMILY_PHOTOS_DIR, KIND
+from caesar.identify.stored import FAMILY_PHOTOS_DIR, KIND
 from caesar.preservation.verify import AreaFindings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
