@@ -7,7 +7,8 @@ The walk opens each folder relative to its parent's descriptor, so it reaches fi
 path is longer than the system allows (PATH_MAX); :func:`open_entry` opens such a file again
 component by component. Where the walk cannot go on (a folder that cannot be opened or listed,
 an entry that vanished), the deepest path it reached is a skipped entry with the reason, so
-every entry met is accounted for: ``stored + duplicates + skipped = files_seen``.
+every entry met is accounted for: ``stored + duplicates + skipped = files_seen``. Paths are
+kept exactly, undecodable bytes as surrogate escapes (:mod:`caesar.names`).
 """
 
 from __future__ import annotations
@@ -54,11 +55,6 @@ class SkippedEntry:
 Entry = FileEntry | SkippedEntry
 
 
-def display_path(raw: str) -> str:
-    """A relative path as text: names that are not valid UTF-8 keep their bytes as escapes."""
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def _describe(mode: int) -> str:
     if stat.S_ISLNK(mode):
         return "symbolic link: never followed"
@@ -90,9 +86,9 @@ def walk_source(source: str) -> Generator[Entry, None, None]:
     if stat.S_ISDIR(info.st_mode):
         yield from _walk_folder(str(root))
     elif stat.S_ISREG(info.st_mode):
-        yield FileEntry(display_path(root.name), str(root))
+        yield FileEntry(root.name, str(root))
     else:
-        yield SkippedEntry(display_path(root.name), _describe(info.st_mode))
+        yield SkippedEntry(root.name, _describe(info.st_mode))
 
 
 @dataclass
@@ -135,22 +131,21 @@ def _walk_folder(root: str) -> Iterator[Entry]:
                 os.close(levels.pop().fd)
                 continue
             name = level.names.pop()
-            raw = level.prefix + name
-            rel = display_path(raw)
+            rel = level.prefix + name
             try:
                 mode = os.stat(name, dir_fd=level.fd, follow_symlinks=False).st_mode
             except OSError as exc:
                 yield SkippedEntry(rel, _failure("cannot be read", exc))
                 continue
             if stat.S_ISREG(mode):
-                yield FileEntry(rel, os.path.join(root, raw))
+                yield FileEntry(rel, os.path.join(root, rel))
             elif not stat.S_ISDIR(mode):
                 yield SkippedEntry(rel, _describe(mode))
             elif len(levels) > budget:  # the SOURCE itself is not nested
                 yield SkippedEntry(rel, f"folder nested more than {budget} folders deep:"
                                         " not opened")
             else:
-                entered = _enter(level.fd, name, raw + "/")
+                entered = _enter(level.fd, name, rel + "/")
                 if isinstance(entered, str):
                     yield SkippedEntry(rel, entered)
                 else:

@@ -101,6 +101,23 @@ def test_a_drive_with_a_bundle_and_loose_files(archive: Archive, caesar: Caesar,
     assert "readme.txt" in {f["path"] for f in report["flagged"]}
 
 
+def test_a_name_that_is_not_utf8_arrives_byte_for_byte(archive: Archive, caesar: Caesar,
+                                                       tmp_path: Path) -> None:
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"a Latin-1 name")
+    (day / "caf\\xe9.txt").write_bytes(b"a name that only looks like one")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    sealed = Caesar(None)("seal", str(day), "--to", str(archive.path / "archive.pub"),
+                          "--out", str(usb), "--device-label", LABEL, "--json")
+    assert sealed.exit_code == 0, sealed.stderr
+    report = caesar.json("ingest", str(usb))
+    assert report["stored"] == 2 and report["problems"] == []
+    paths = {os.fsencode(s["path"]) for p in caesar.json("photos", "list") for s in p["sightings"]}
+    assert paths == {b"day/caf\xe9.txt", b"day/caf\\xe9.txt"}
+
+
 def _damaged(caesar: Caesar, source: Path, tmp_path: Path) -> dict[str, object]:
     """Ingest a bundle that cannot be opened and check what docs/design.md promises for it."""
     parts = sorted(p for p in source.iterdir() if p.is_file())

@@ -13,6 +13,8 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from caesar.names import name_from_stored, stored_name
+
 _UTC = UTC
 
 
@@ -31,6 +33,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=_UTC)
+
+
+class FileName(TypeDecorator[str]):
+    """A file's path relative to its source, kept exactly: a name's undecodable bytes
+    (surrogate escapes in Python) survive the round trip (:mod:`caesar.names`)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else stored_name(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else name_from_stored(value)
 
 
 class Base(DeclarativeBase):
@@ -53,7 +69,7 @@ class Transfer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(16))  # running, complete, interrupted, failed
     kind: Mapped[str] = mapped_column(String(16))  # folder, file, bundle, bag
-    source: Mapped[str]  # the SOURCE argument as given
+    source: Mapped[str] = mapped_column(FileName)  # the SOURCE argument as given
     label: Mapped[str | None]
     operator: Mapped[str | None]  # who handed the material over
     actor: Mapped[str]  # who ran the command
@@ -103,7 +119,7 @@ class Sighting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"))
     sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), index=True)
-    path: Mapped[str]
+    path: Mapped[str] = mapped_column(FileName)
     outcome: Mapped[str] = mapped_column(String(16))  # stored, duplicate
 
     transfer: Mapped[Transfer] = relationship(back_populates="sightings")
@@ -118,7 +134,7 @@ class Flag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"))
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"))
-    path: Mapped[str]
+    path: Mapped[str] = mapped_column(FileName)
     kind: Mapped[str] = mapped_column(String(32))
     problem: Mapped[str]
 
@@ -129,7 +145,7 @@ class Skipped(Base):
     __tablename__ = "skipped"
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
-    path: Mapped[str]
+    path: Mapped[str] = mapped_column(FileName)
     reason: Mapped[str]
 
 

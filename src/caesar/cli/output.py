@@ -9,7 +9,6 @@ off, so ``[/]`` or ``:skull:`` in a name is printed as written. The JSON keeps t
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from caesar.names import json_text
 from caesar.progress import ProgressCallback
 
 UNCUT_WIDTH = 10_000
@@ -116,7 +116,7 @@ def emit_json(data: BaseModel | list[Any] | dict[str, Any]) -> None:
             return [plain(v) for v in value]
         return value
 
-    sys.stdout.write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(plain(data), indent=2) + "\n")
     sys.stdout.flush()
 
 

@@ -25,7 +25,6 @@ as the pseudonyms the custody log shows for them, unless ``reveal_operators``.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from caesar import __version__
 from caesar.cases.views import CaseView
 from caesar.catalog.queries import PhotoView, TransferView
 from caesar.errors import CorruptObject
+from caesar.names import json_text
 
 MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
                 "image/tiff": ".tif", "image/bmp": ".bmp", "image/webp": ".webp"}
@@ -166,7 +166,7 @@ def photo_document(photo: PhotoView, *, file: str, case: int | None, role: str |
 
 def json_bytes(value: Any) -> bytes:
     """Readable, stable JSON (UTF-8, Arabic as it is)."""
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return (json_text(value, indent=2, sort_keys=True) + "\n").encode()
 
 
 def _manifest(checksums: dict[str, str]) -> bytes:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import bagit  # type: ignore[import-untyped]
 
-from caesar.sources import display_path
+from caesar.names import display_path
 
 # bagit logs each problem it raises; we report them ourselves, so keep its log out of stderr.
 logging.getLogger("bagit").addHandler(logging.NullHandler())
@@ -142,12 +142,12 @@ def _scan(root: Path) -> _Scan:
     scan = _Scan()
 
     def unreadable(exc: OSError) -> None:
-        scan.problems.append(f"{exc.filename} cannot be read: {exc.strerror}")
+        scan.problems.append(f"{display_path(str(exc.filename))} cannot be read: {exc.strerror}")
 
     for folder, dirs, files in os.walk(root, onerror=unreadable):  # never follows symlinks
         for name in sorted(dirs + files):
             location = os.path.join(folder, name)
-            rel = display_path(os.path.relpath(location, root).replace(os.sep, "/"))
+            rel = os.path.relpath(location, root).replace(os.sep, "/")
             try:
                 mode = os.lstat(location).st_mode
             except OSError as exc:
@@ -326,12 +326,14 @@ def _completeness(scan: _Scan, expected: dict[str, dict[str, str]],
                if rel.startswith("data/")}
     listed = set().union(*expected.values()) if expected else set()
     for path in sorted(set(present) - listed):
-        problems.append(f"{present[path]} is in the bag but in no payload manifest")
+        problems.append(f"{display_path(present[path])} is in the bag but in no payload"
+                        " manifest")
     for path in sorted(listed - set(present)):
         problems.append(f"{display_path(path)} is listed in a manifest but is not in the bag")
     for algorithm, paths in sorted(expected.items()):
         for path in sorted((listed & set(present)) - set(paths)):
-            problems.append(f"{present[path]} is not listed in manifest-{algorithm}.txt (every"
+            problems.append(f"{display_path(present[path])} is not listed in"
+                            f" manifest-{algorithm}.txt (every"
                             " payload file must be in every payload manifest)")
 
 

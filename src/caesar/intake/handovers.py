@@ -23,7 +23,7 @@ from caesar.intake.bag import BagReading, is_bag, read_bag
 from caesar.intake.inspect import FlagNote
 from caesar.seal.errors import BundleError, BundlePartMissing
 from caesar.seal.reader import Bundle, BundleRef, find_bundles, open_bundle
-from caesar.sources import Entry, FileEntry, SkippedEntry, display_path, walk_source
+from caesar.sources import Entry, FileEntry, SkippedEntry, walk_source
 
 Kind = Literal["folder", "file", "bag", "bundle"]
 
@@ -148,4 +148,4 @@ def not_sealed(bundle: Bundle) -> Iterator[SkippedEntry]:
 
 def _relative(source: str, part: Path) -> str:
     base = source if os.path.isdir(source) else os.path.dirname(source) or "."
-    return display_path(os.path.relpath(part, base))
+    return os.path.relpath(part, base)

@@ -15,6 +15,8 @@ import tarfile
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from caesar.names import json_text
+
 FORMAT = "caesar-sealed-bundle/1"
 # FAT32 holds files of at most 4 GiB - 1 byte; 3.9 GiB leaves room and is easy to say.
 PART_SIZE = int(3.9 * 1024**3)
@@ -117,11 +119,11 @@ class Manifest:
 
     def to_json(self) -> bytes:
         """The manifest as the UTF-8 JSON stored in the bundle."""
-        return json.dumps({
+        return json_text({
             "format": FORMAT, "bundle_id": self.bundle_id,
             "files": [asdict(f) for f in self.files],
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-        }, ensure_ascii=False, indent=0).encode("utf-8")
+        }, indent=0).encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> Manifest:

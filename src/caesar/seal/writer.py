@@ -31,7 +31,7 @@ from caesar.seal import format as fmt
 from caesar.seal.errors import NotARecipient, SealError
 from caesar.seal.parts import PartWriter
 from caesar.seal.state import SealState, default_state_dir
-from caesar.sources import FileEntry, SkippedEntry, display_path, open_entry, walk_source
+from caesar.sources import FileEntry, SkippedEntry, open_entry, walk_source
 
 _READ = 1 << 20
 _AHEAD = 3  # files hashed ahead of the one being encrypted (each held open)
@@ -156,7 +156,7 @@ def _collect(request: SealRequest) -> tuple[list[FileEntry], list[tuple[str, str
     skipped: list[tuple[str, str]] = []
     names: set[str] = set()
     for source in request.sources:
-        name = display_path(os.path.basename(os.path.abspath(source)))
+        name = os.path.basename(os.path.abspath(source))
         if not name:
             raise SealError(f"Cannot seal {source} as a whole: name a folder inside it.")
         if name in names:
@@ -286,7 +286,9 @@ def _plaintext(run: _Run, files: Iterator[_File]) -> Generator[bytes, None, None
             yield from _file_member(run, top + fmt.DATA, file)
     manifest = fmt.Manifest(run.bundle_id, tuple(run.sealed), tuple(run.skipped))
     yield from _small(top + fmt.PAYLOAD_MANIFEST, "".join(
-        f"{f.sha256}  data/{_bagit_path(f.path)}\n" for f in run.sealed).encode("utf-8"), when)
+        f"{f.sha256}  data/{_bagit_path(f.path)}\n" for f in run.sealed)
+        # A name that is not UTF-8 is written as its bytes, as the tar member beside it.
+        .encode("utf-8", "surrogateescape"), when)
     yield from _small(top + fmt.MANIFEST, manifest.to_json(), when)
     info = [f"Bagging-Date: {sealed_at.date().isoformat()}",
             f"Payload-Oxum: {sum(f.size for f in run.sealed)}.{len(run.sealed)}",

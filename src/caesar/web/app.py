@@ -21,6 +21,7 @@ from caesar.errors import ArchiveLocked, CaesarError, NotFound
 from caesar.exports.requests import RequestRefused
 from caesar.identify.review import SameReviewer
 from caesar.web import api, pages
+from caesar.web.api.answers import ExactJSON
 from caesar.web.edge import EdgeMiddleware
 from caesar.web.gate import CsrfRefused, Forbidden, NotSignedIn, guard, undeclared
 from caesar.web.i18n import N_
@@ -68,6 +69,7 @@ def create_app(archive: Archive) -> FastAPI:
         app.state.web.settle_denials(all_minutes=True)
 
     app = FastAPI(title="Caesar Archive", version=__version__, lifespan=lifespan,
+                  default_response_class=ExactJSON,
                   dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
                   openapi_url=None, description="The archive's JSON API. Sign in through"
                   " /login; send the session's CSRF token in X-CSRF-Token with every POST.")

@@ -23,10 +23,22 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
+from caesar.names import display_path
+
 # Marks, embeddings, overrides and isolates (UAX #9): what can reach beyond a field.
 _BIDI_FORMATTING: Final = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Elements whose content is not laid out as part of the page's text, or not parsed as HTML.
 _APART: Final = frozenset({"textarea", "option", "title", "script", "style"})
+
+
+def printable(value: object) -> object:
+    """What a page prints for `value`: a file name's undecodable bytes as ``\\xXX`` (as on a
+    terminal), since a page is UTF-8 and cannot carry them; anything else unchanged.
+
+    Every ``{{ expression }}`` of every template ends here (Jinja's ``finalize``)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return display_path(value)
+    return value
 
 
 def isolate(value: object) -> object:

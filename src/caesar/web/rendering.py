@@ -24,7 +24,7 @@ from caesar.access.views import LANGUAGES, Identity, pick
 from caesar.identify.wording import Phrase
 from caesar.web.findings import said_finding, strength_words
 from caesar.web.i18n import Locale, best_language
-from caesar.web.isolation import Isolating
+from caesar.web.isolation import Isolating, printable
 from caesar.web.phrases import said
 from caesar.web.words import label, mark_words
 
@@ -78,7 +78,7 @@ class Pages:
         self.env = Environment(loader=PackageLoader("caesar.web", "templates"),
                                autoescape=select_autoescape(default=True),
                                undefined=StrictUndefined, extensions=["jinja2.ext.i18n", Isolating],
-                               trim_blocks=True, lstrip_blocks=True)
+                               trim_blocks=True, lstrip_blocks=True, finalize=printable)
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             _gettext, _ngettext, newstyle=True)
         self.env.globals["label"] = _label

@@ -18,6 +18,16 @@ from fastapi.routing import APIRoute
 
 from caesar.access.fields import for_reader
 from caesar.access.views import Identity
+from caesar.names import json_text
+
+
+class ExactJSON(JSONResponse):
+    """JSON with every character as it is: a file name's undecodable bytes travel as
+    ``\\udcXX`` escapes (:mod:`caesar.names`), which UTF-8 alone could not carry."""
+
+    def render(self, content: Any) -> bytes:
+        return json_text(content, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
 
 
 class ForReader(APIRoute):
@@ -38,6 +48,6 @@ class ForReader(APIRoute):
             if shown is document:
                 return response
             headers = {k: v for k, v in response.headers.items() if k != "content-length"}
-            return JSONResponse(shown, status_code=response.status_code, headers=headers)
+            return ExactJSON(shown, status_code=response.status_code, headers=headers)
 
         return answer
