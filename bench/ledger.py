@@ -140,9 +140,8 @@ def append_catalogue(n: int, archive: Archive) -> float:
     for first in range(0, n, BATCH):
         events = stored_events(first, min(BATCH, n - first), when)
         start = time.perf_counter()
-        with archive.catalog.session() as session:
-            archive.ledger.append(session, events)
-            archive.ledger.checkpoint(session)
+        with archive.ledger.writing(), archive.catalog.session() as session:
+            archive.ledger.append_signed(session, events)
         seconds += time.perf_counter() - start
     return seconds
 

@@ -114,9 +114,7 @@ def _add_user(path: Path) -> None:
     archive = Archive.open(path, PASSPHRASE)
     try:
         if USER not in {u.name for u in archive.access.accounts.list()}:
-            with archive.writing():
-                archive.access.accounts.add(USER, "analyst", actor="bench", password=PASSWORD)
-                archive.checkpoint()
+            archive.access.accounts.add(USER, "analyst", actor="bench", password=PASSWORD)
     finally:
         archive.close()
 

@@ -99,16 +99,15 @@ class Archive:
             store.ensure()
         archive = cls(path, settings, keys)
         migrate(archive.catalog.engine)
-        with archive.writing(), archive.catalog.session() as session:
+        with archive.ledger.writing(), archive.catalog.session() as session:
             session.add(Meta(key="owner", value=owner))
             when = datetime.now(UTC)
-            archive.ledger.append(session, [
+            archive.ledger.append_signed(session, [
                 Event(type="archive.created", time=when, actor=owner,
                       details={"format": FORMAT_VERSION}),
                 *(Event(type="key.created", time=when, actor=owner, details={"key": key})
                   for key in ("master", "bundle-sealing", "log-signing")),
             ])
-            archive.ledger.checkpoint(session)
         (path / PUBLIC_KEY_FILE).write_text(keys.age_recipient + "\n", "ascii")
         finish_folder(path, settings)
         return archive
@@ -167,11 +166,10 @@ class Archive:
         catalogue is not sound enough to record anything."""
         if not self.state.ok:
             return False
-        with self.writing(), self.catalog.session() as session:
-            self.ledger.append(session, [Event(type=event_type, time=datetime.now(UTC),
-                                               actor=actor, details=details or {},
-                                               people=people or {})])
-            self.ledger.checkpoint(session)
+        with self.ledger.writing(), self.catalog.session() as session:
+            self.ledger.append_signed(session, [Event(type=event_type, time=datetime.now(UTC),
+                                                      actor=actor, details=details or {},
+                                                      people=people or {})])
         return True
 
     def change_passphrase(self, new: str, *, actor: str) -> KdfCost:
@@ -179,9 +177,9 @@ class Archive:
         from caesar.vault.passphrase import require_strong
 
         require_strong(new, enforce=kdf_cost(self.path) is KdfCost.normal)  # before the lock
-        with self.writing():
+        with self.ledger.writing():  # the new wrapping and its entry, with no writer between
             cost = rewrap_master(self.path, self.keys.master, new)
-        self.record("key.passphrase_changed", actor)
+            self.record("key.passphrase_changed", actor)
         return cost
 
     def split_key(self, *, shares: int, threshold: int, share_passphrase: str = "",
@@ -203,7 +201,7 @@ class Archive:
 
         chosen = sources or self.preservation.replicas.all()
         repairer = Repairer(self._holdings(), chosen, actor=actor)
-        with self.writing():
+        with self.ledger.writing():
             # A sound-looking archive may still be behind a replica (rolled back together
             # with its signed state): the replica's newer state is what it must reach.
             found = self.preservation.rolled_back() if self.state.ok else self.state
@@ -224,15 +222,11 @@ class Archive:
             self.access.security.flush()
         self.catalog.engine.dispose()
 
-    def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
-        """Hold the archive's write lock: one command changes an archive at a time (see
-        :class:`~caesar.locking.WriteLock`; `wait`: seconds to keep trying)."""
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the archive's write lock from outside every service, keeping all writers out
+        (what a test does to stand for another command). Services never need it: each
+        method that writes takes the lock itself (:meth:`CustodyLog.writing`)."""
         return self.write_lock.hold(wait)
-
-    def checkpoint(self) -> None:
-        """Sign a checkpoint over entries appended since the last one (under the write lock)."""
-        with self.catalog.session() as session:
-            self.ledger.checkpoint(session)
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -255,7 +249,9 @@ class Archive:
     # threads too): `access` keeps the sign-in limiter and the security log in memory, and
     # `case_index` every case's summary; the others hold nothing between calls but handles
     # on the catalogue, the vault and the custody log. Only `preservation` is built on each
-    # use: it carries how the catalogue stood when last checked, which a repair changes.
+    # use: it carries how the catalogue stood when last checked, which a repair changes (and
+    # `ingest` wires an `Intake` per run: it holds nothing). Each method of theirs that writes
+    # takes the write lock itself (docs/design.md, "the one owner of writing").
 
     @cached_property
     def queries(self) -> Queries:
@@ -282,7 +278,7 @@ class Archive:
 
     @cached_property
     def cases(self) -> CaseService:
-        """Cases: build, show, and analysts' decisions (hold :meth:`writing` to change them)."""
+        """Cases: build, show, and analysts' decisions."""
         from caesar.cases.service import CaseService
 
         return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
@@ -291,8 +287,8 @@ class Archive:
 
     @cached_property
     def identify(self) -> IdentifyService:
-        """Families' reports, matching, review and disclosure (hold :meth:`writing` to change
-        them; every function takes the acting person's name)."""
+        """Families' reports, matching, review and disclosure (every function takes the acting
+        person's name)."""
         from caesar.identify.service import IdentifyService
         from caesar.identify.stored import FAMILY_PHOTOS_DIR
         from caesar.identify.workspace import Workspace
@@ -311,7 +307,7 @@ class Archive:
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                              vault=self.vault, cases=self.cases, identify=self.identify,
-                             archive=self.path, store=store)
+                             examination=self.examination, archive=self.path, store=store)
 
     @cached_property
     def export_requests(self) -> ExportRequests:
@@ -323,8 +319,8 @@ class Archive:
 
     @cached_property
     def examination(self) -> ExaminationService:
-        """The authenticity examination of originals, cameras and transfers (hold
-        :meth:`writing` to examine: results are stored and logged)."""
+        """The authenticity examination of originals, cameras and transfers (results are
+        stored and logged)."""
         from caesar.forensics.service import ExaminationService
 
         return ExaminationService(catalog=self.catalog, ledger=self.ledger, vault=self.vault)
@@ -341,8 +337,7 @@ class Archive:
         intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
                         archive=self.path, store_url=self.settings.store_url,
                         settings=self.settings.intake, ledger=self.ledger)
-        with self.writing():
-            return intake.ingest(request, progress)
+        return intake.ingest(request, progress)
 
     @property
     def preservation(self) -> Preservation:
@@ -391,8 +386,7 @@ class Archive:
             raise TimestampError("No Time Stamping Authority is configured for this archive.",
                                  hint="Give one with --tsa URL, or set tsa_url in "
                                  f"{self.path / SETTINGS_FILE}.")
-        with self.writing():
-            return self.ledger.timestamp(url, self._tsa_certificates())
+        return self.ledger.timestamp(url, self._tsa_certificates())
 
     def _tsa_certificates(self) -> bytes | None:
         """The TSA's certificate chain named by the settings, if any."""

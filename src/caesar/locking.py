@@ -4,6 +4,11 @@ Across processes it is an flock on the archive's lock file; across the threads o
 (the web app) a thread lock. The thread that holds it may take it again (a service method that
 writes may call another), and :attr:`WriteLock.held` lets the custody log refuse an entry
 appended by anyone else.
+
+Its one owner is the service method that writes (through
+:meth:`~caesar.ledger.log.CustodyLog.writing`): callers never take it. How long a writer waits
+for another is the lock's :attr:`~WriteLock.patience`, set once by the face that opened the
+archive: a command refuses at once, the web app waits a little.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ LOCK_FILE = "lock"
 class WriteLock:
     """The write lock of the archive in `folder`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, patience: float = 0.0) -> None:
         self._folder = folder
+        self.patience = patience  # seconds to wait for another writer when none is given
         self._threads = threading.Lock()
         self._owner: int | None = None  # the thread holding it, if any
 
@@ -34,15 +40,16 @@ class WriteLock:
         return self._owner == threading.get_ident()
 
     @contextmanager
-    def hold(self, wait: float = 0.0) -> Iterator[None]:
+    def hold(self, wait: float | None = None) -> Iterator[None]:
         """Hold the lock (again, if this thread already does).
 
-        `wait` is how many seconds to keep trying while another holds it (the web app waits
-        briefly; commands refuse at once with :class:`ArchiveLocked`).
+        `wait` is how many seconds to keep trying while another holds it, by default
+        :attr:`patience`; then :class:`ArchiveLocked` is raised, and nothing was written.
         """
         if self.held:
             yield
             return
+        wait = self.patience if wait is None else wait
         deadline = time.monotonic() + wait
         taken = self._threads.acquire(timeout=wait) if wait > 0 else \
             self._threads.acquire(blocking=False)

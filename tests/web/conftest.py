@@ -131,17 +131,15 @@ class Site:
                 f"detainee_number={case.numbers.detainee or ''}", "marks=tattoo:left_forearm",
                 "reporter_name=أم سامر", "reporter_relationship=الأم",
                 "reporter_contact=+999 512 345 678", "consent_contact=true"])
-            with archive.writing():
-                report = archive.identify.add_report(fields, liaison)
-                added = archive.identify.add_photos(
-                    report.id, [Upload("portrait.jpg", grace_hopper())], liaison,
-                    caption="سامر في عرس أخيه")
-                archive.identify.shortlist(report.id, case.id, reviewer)
-                archive.identify.confirm(report.id, case.id, SECOND_REVIEWER)
-                session = archive.identify.start_disclosure(report.id, case.id, liaison,
-                                                            present=["أم سامر", liaison])
-                archive.identify.disclosure_step(session.id, "description", True, liaison)
-                archive.checkpoint()
+            report = archive.identify.add_report(fields, liaison)
+            added = archive.identify.add_photos(
+                report.id, [Upload("portrait.jpg", grace_hopper())], liaison,
+                caption="سامر في عرس أخيه")
+            archive.identify.shortlist(report.id, case.id, reviewer)
+            archive.identify.confirm(report.id, case.id, SECOND_REVIEWER)
+            session = archive.identify.start_disclosure(report.id, case.id, liaison,
+                                                        present=["أم سامر", liaison])
+            archive.identify.disclosure_step(session.id, "description", True, liaison)
             asked = archive.export_requests.request(
                 ExportParams(kind="data", data=DataOptions(format="csv")),
                 NAMES[Role.investigator], reason="partner list")
@@ -165,16 +163,14 @@ class Site:
                 "name=Samer Halabi", "sex=M", f"birth_year={case.photographed_on.year - 30}",
                 f"arrest_date={case.photographed_on - timedelta(days=60)}",
                 f"detainee_number={case.numbers.detainee}", f"marks={DESCRIBED_MARKS[0]}"])
-            with archive.writing():
-                archive.cases.edit(case.id, [("marks", DESCRIBED_MARKS[0]),
-                                             ("findings", DESCRIBED_FINDINGS[0])],
-                                   NAMES[Role.analyst])
-                archive.cases.edit(case.id, [
-                    ("marks", ";".join(DESCRIBED_MARKS)),
-                    ("findings", ";".join(DESCRIBED_FINDINGS)), ("sex", "M"),
-                    ("age_min", "25"), ("age_max", "35")], NAMES[Role.analyst])
-                report = archive.identify.add_report(fields, NAMES[Role.family_liaison])
-                archive.checkpoint()
+            archive.cases.edit(case.id, [("marks", DESCRIBED_MARKS[0]),
+                                         ("findings", DESCRIBED_FINDINGS[0])],
+                               NAMES[Role.analyst])
+            archive.cases.edit(case.id, [
+                ("marks", ";".join(DESCRIBED_MARKS)),
+                ("findings", ";".join(DESCRIBED_FINDINGS)), ("sex", "M"),
+                ("age_min", "25"), ("age_max", "35")], NAMES[Role.analyst])
+            report = archive.identify.add_report(fields, NAMES[Role.family_liaison])
             archive.case_index.invalidate()
             self.described_report = (case.id, report.id)
         return self.described_report
@@ -237,11 +233,9 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     try:
         archive.ingest(IngestRequest(sources=[str(base / "collection" / d) for d in truth.drives],
                                      actor="owner", operator="documenter", label="drive"))
-        with archive.writing():
-            archive.cases.build("owner")
-            for role, name in [*NAMES.items(), (Role.reviewer, SECOND_REVIEWER)]:
-                archive.access.accounts.add(name, role, actor="owner", password=password(name))
-            archive.checkpoint()
+        archive.cases.build("owner")
+        for role, name in [*NAMES.items(), (Role.reviewer, SECOND_REVIEWER)]:
+            archive.access.accounts.add(name, role, actor="owner", password=password(name))
         secrets = {name: secret for name in [*NAMES.values(), SECOND_REVIEWER]
                    if (secret := archive.access.accounts.totp_secret(name))}
     finally:

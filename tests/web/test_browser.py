@@ -388,10 +388,9 @@ _OVERRIDES_AND_THEIR_BDI = """() => {
 def test_an_override_in_a_report_stays_in_its_field(page: Page, site: Site) -> None:
     place = "Damascus \u202ehcnarb 215"
     name = "\u202eremaS"
-    with site.archive.writing():
-        report = site.archive.identify.add_report(
-            parse_assignments([f"name={name}", f"arrest_place={place}", "sex=M"]),
-            NAMES[Role.family_liaison])
+    report = site.archive.identify.add_report(
+        parse_assignments([f"name={name}", f"arrest_place={place}", "sex=M"]),
+        NAMES[Role.family_liaison])
     page.goto(f"/reports/{report.id}")
     found = page.evaluate(_OVERRIDES_AND_THEIR_BDI)
     # The name (in the heading and its field) and the place, each alone in its own <bdi>.

@@ -22,7 +22,7 @@ from .conftest import NAMES, Site
 
 def _denied_since(site: Site, first: int) -> list[dict[str, Any]]:
     """The `access.denied` entries from index `first` on, once every minute is settled."""
-    site.app.state.web.settle_denials(all_minutes=True)
+    site.archive.access.denials.settle(all_minutes=True)
     return [e.entry for e in site.archive.ledger.entries(first)
             if e.entry["type"] == "access.denied"]
 
@@ -103,7 +103,7 @@ def _no_session_count(site: Site) -> int:
 def test_every_role_gets_exactly_what_the_table_declares(site: Site, role: Role) -> None:
     client = site.as_role(role)
     csrf = site.csrf(client)
-    site.app.state.web.settle_denials(all_minutes=True)
+    site.archive.access.denials.settle(all_minutes=True)
     first = site.archive.ledger.state().size
     outcomes: Counter[str] = Counter()
     table = sorted(routes(site.app), key=lambda r: r[1] == "/logout")  # signing out last
@@ -127,7 +127,7 @@ def test_every_role_gets_exactly_what_the_table_declares(site: Site, role: Role)
 
 def test_a_flood_of_refusals_is_one_entry_with_its_count(site: Site) -> None:
     viewer = site.as_role(Role.viewer)
-    site.app.state.web.settle_denials(all_minutes=True)
+    site.archive.access.denials.settle(all_minutes=True)
     first = site.archive.ledger.state().size
     moment = utc_now().replace(second=5)
     with mock.patch.object(access_service, "utc_now", lambda: moment):

@@ -1,8 +1,8 @@
 """Accounts: one per person, with one role, an argon2id password and, for some roles, TOTP.
 
 Every account change that matters to the evidence's custody (created, disabled, enabled,
-reset) is a custody-log entry; the caller holds the archive's write lock. Preferences are
-not: they change nothing but how pages look.
+reset) is a custody-log entry, signed with it, under the archive's write lock that each such
+method takes. Preferences are not: they change nothing but how pages look.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Accounts:
         if role in SECOND_FACTOR_ROLES and second_factor is False:
             raise AccountError(f"The {role} role always needs a second factor.",
                                hint="Leave out --no-totp.")
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise AccountError(f"There is already an account named {name!r}.",
                                    hint="Choose another name; `caesar users list` shows them.")
@@ -93,7 +93,7 @@ class Accounts:
             session.add(user)
             session.flush()
             secret = self._enrol(user) if wants_totp else None
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="user.created", time=self._clock(), actor=actor,
                 subject=Subject.record("user", user.id), details={"role": role.value})])
             view = _view(user)
@@ -108,12 +108,12 @@ class Accounts:
         """
         made_up = password is None
         password = _valid_password(password or _made_up_password())
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             user = _get(session, name)
             user.password_hash = self._hasher.hash(password)
             secret = self._enrol(user) if user.totp_secret is not None else None
             session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="user.reset", time=self._clock(), actor=actor,
                 subject=Subject.record("user", user.id))])
             view = _view(user)
@@ -123,13 +123,13 @@ class Accounts:
 
     def set_disabled(self, name: str, disabled: bool, *, actor: str) -> UserView:
         """Disable an account (its sessions end at once) or enable it again."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             user = _get(session, name)
             if user.disabled != disabled:
                 user.disabled = disabled
                 if disabled:
                     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-                self._ledger.append(session, [Event(
+                self._ledger.append_signed(session, [Event(
                     type="user.disabled" if disabled else "user.enabled", time=self._clock(),
                     actor=actor, subject=Subject.record("user", user.id))])
             return _view(user)
@@ -137,10 +137,10 @@ class Accounts:
     def log_unthrottled(self, name: str, *, actor: str) -> None:
         """Record that an administrator let an account's sign-ins through again (an unknown
         name has no account and no entry)."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             user = session.scalar(select(User).where(User.name == normal_name(name)))
             if user is not None:
-                self._ledger.append(session, [Event(
+                self._ledger.append_signed(session, [Event(
                     type="user.unthrottled", time=self._clock(), actor=actor,
                     subject=Subject.record("user", user.id))])
 

@@ -22,6 +22,7 @@ from caesar.access.roles import Permission, Role
 from caesar.access.views import Alert
 from caesar.catalog.access import AccessDenial, User
 from caesar.catalog.database import Catalog
+from caesar.errors import ArchiveLocked
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 
@@ -61,23 +62,28 @@ class Denials:
             return bool(session.scalar(select(exists().where(
                 AccessDenial.logged.is_(False), AccessDenial.at < minute))))
 
-    def settle(self, *, all_minutes: bool = False) -> int:
+    def settle(self, *, all_minutes: bool = False, wait: float = 0.0) -> int:
         """Write one `access.denied` entry (with its count) for each minute that is over, or
-        for every minute with `all_minutes` (when the app stops); the caller holds the write
-        lock. Returns how many entries were written."""
+        for every minute with `all_minutes` (when the app stops). Returns how many entries
+        were written: none while another writer holds the archive's write lock past `wait`
+        seconds (a refusal never waits for a busy archive by default: the next one, or the
+        web app when it stops, writes them)."""
         before = _minute(self._clock()) + (timedelta(minutes=1) if all_minutes else timedelta())
-        with self._catalog.session() as session:
-            rows = session.execute(
-                select(AccessDenial, User.name).join(User, User.id == AccessDenial.user_id)
-                .where(AccessDenial.logged.is_(False), AccessDenial.at < before)
-                .order_by(AccessDenial.at, AccessDenial.id)).all()
-            self._ledger.append(session, [Event(
-                type="access.denied", time=row.at, actor=name,
-                subject=Subject.record("user", row.user_id),
-                details={"permission": Permission(row.permission).token, "route": row.route,
-                         "count": row.count}) for row, name in rows])
-            for row, _ in rows:
-                row.logged = True
+        try:
+            with self._ledger.writing(wait), self._catalog.session() as session:
+                rows = session.execute(
+                    select(AccessDenial, User.name).join(User, User.id == AccessDenial.user_id)
+                    .where(AccessDenial.logged.is_(False), AccessDenial.at < before)
+                    .order_by(AccessDenial.at, AccessDenial.id)).all()
+                self._ledger.append_signed(session, [Event(
+                    type="access.denied", time=row.at, actor=name,
+                    subject=Subject.record("user", row.user_id),
+                    details={"permission": Permission(row.permission).token,
+                             "route": row.route, "count": row.count}) for row, name in rows])
+                for row, _ in rows:
+                    row.logged = True
+        except ArchiveLocked:
+            return 0
         return len(rows)
 
     def alerts(self) -> list[Alert]:

@@ -39,6 +39,7 @@ class Access:
                  vault: ObjectVault, clock: Callable[[], datetime] | None = None) -> None:
         # Looked up at each call (not bound once), so that a test can move time on.
         now = clock or (lambda: utc_now())
+        self._ledger = ledger
         self.accounts = Accounts(catalog, ledger, FieldCipher(keys), now)
         self.sessions = Sessions(catalog, now)
         self.security = SecurityLog(catalog, keys.subkey("security-clients"), now)
@@ -76,9 +77,10 @@ class Access:
 
     def clear_throttle(self, kind: str, name: str, *, actor: str) -> bool:
         """Forget the failed sign-ins of an account or a client, so it may try at once; an
-        account's clearing is a custody-log entry (the caller holds the write lock)."""
+        account's clearing is a custody-log entry."""
         key = normal_name(name) if kind == "account" else name
-        cleared = self.throttle.clear(kind, key)
-        if cleared and kind == "account":
-            self.accounts.log_unthrottled(key, actor=actor)
+        with self._ledger.writing():  # the clearing and its entry, together
+            cleared = self.throttle.clear(kind, key)
+            if cleared and kind == "account":
+                self.accounts.log_unthrottled(key, actor=actor)
         return cleared

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Literal
 
@@ -41,10 +40,6 @@ class NotShowable(CaesarError):
     """An original that cannot be shown as an image (not an image, damaged, too large)."""
 
 
-Writing = Callable[[], AbstractContextManager[None]]
-"""What holds the archive's write lock around a view's log entry."""
-
-
 class PhotoViewer:
     """Renders originals for people and logs every view."""
 
@@ -55,26 +50,23 @@ class PhotoViewer:
         self._ledger = ledger
         self._clock = clock
 
-    def show(self, sha256: str, rendition: Rendition, actor: str, *,
-             writing: Writing | None = None) -> bytes:
+    def show(self, sha256: str, rendition: Rendition, actor: str) -> bytes:
         """A JPEG of the original in `rendition`, after its view is logged.
 
-        The write lock is held around the log entry only (decoding takes far longer, and
-        needs no lock): by `writing` if given (the web's, which also signs a checkpoint), else
-        by the custody log's own :meth:`~caesar.ledger.log.CustodyLog.writing`.
+        The write lock is held around the log entry only: decoding takes far longer, and
+        needs no lock.
         """
         sha = self._showable(sha256)
         image = render(self._vault.read_bytes("original", sha), rendition)
-        self._log_view(sha, rendition, actor, writing)
+        self._log_view(sha, rendition, actor)
         return image
 
-    def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str, *,
-                    writing: Writing | None = None) -> bytes:
+    def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str) -> bytes:
         """A JPEG of one region of the original (a number as the reader found it, `box` in
         the original's pixels), grayscale and sharp enough to read, after its view is logged."""
         sha = self._showable(sha256)
         image = region(self._vault.read_bytes("original", sha), box)
-        self._log_view(sha, "number", actor, writing)
+        self._log_view(sha, "number", actor)
         return image
 
     def _showable(self, sha256: str) -> str:
@@ -90,10 +82,9 @@ class PhotoViewer:
                               hint="Its details list what is wrong with it.")
         return sha
 
-    def _log_view(self, sha: str, rendition: str, actor: str,
-                  writing: Writing | None) -> None:
-        with (writing or self._ledger.writing)(), self._catalog.session() as session:
-            self._ledger.append(session, [Event(
+    def _log_view(self, sha: str, rendition: str, actor: str) -> None:
+        with self._ledger.writing(), self._catalog.session() as session:
+            self._ledger.append_signed(session, [Event(
                 type="photo.viewed", time=self._clock(), actor=actor,
                 subject=Subject.original(sha), details={"rendition": rendition})])
 

@@ -68,43 +68,43 @@ class CaseBuilder:
 
     def build(self, actor: str, *, reread: bool = False,
               progress: ProgressCallback | None = None) -> BuildReport:
-        """Read new photos' numbers, link copies, regroup, reconcile; the caller holds the lock."""
-        analysed, unreadable = self._analyse_new(reread, progress)
-        with self._catalog.session() as session:
-            facts = _facts(session)
-            pinned, reviewed, current = _placements(session)
-            rules = self._rules()
-            copies = find_copies(facts, rules)
-            copy_of = {c.sha256: c for c in copies}
-            _store_copies(session, copies)
-            outside = _categorised_out(session)
-            free = [f for f in facts if f.sha256 not in copy_of and f.sha256 not in pinned
-                    and f.sha256 not in outside]
-            groups = group_photos(free, rules, learn_pauses(facts, rules))
-            groups += [Group([f], "categorised") for f in facts if f.sha256 in outside
-                       and f.sha256 not in pinned and f.sha256 not in copy_of]
-            created, changed = self._reconcile(session, groups, current, pinned, reviewed,
-                                               actor)
-            _suggest_categories(session, groups)
-            session.flush()
-            store_priors(session, learn_priors(session))
-            session.flush()
-            in_case = session.scalar(select(func.count()).select_from(CasePhoto)) or 0
-            cases = session.scalars(select(Case.id).where(Case.id.in_(
-                select(CasePhoto.case_id)))).all()
-            needs_review = len({q.case for q in queue(session)})
-            reasons = Counter(g.reason for g in groups if g.reason for _ in g.photos)
-            report = BuildReport(
-                analysed=analysed, unreadable=unreadable, photos=len(facts),
-                copies=len(copies), cases=len(cases), created=created, changed=changed,
-                ungrouped=len(facts) - len(copies) - in_case, needs_review=needs_review,
-                out_of_cases=dict(sorted(reasons.items())))
-            self._ledger.append(session, [Event(
-                type="cases.built", time=now(), actor=actor,
-                details={"analysed": analysed, "cases": report.cases, "created": created,
-                         "changed": changed, "copies": report.copies})])
-            self._ledger.checkpoint(session)
-        return report
+        """Read new photos' numbers, link copies, regroup, reconcile (under the write lock)."""
+        with self._ledger.writing():  # from the first reading to the last case, one writer
+            analysed, unreadable = self._analyse_new(reread, progress)
+            with self._catalog.session() as session:
+                facts = _facts(session)
+                pinned, reviewed, current = _placements(session)
+                rules = self._rules()
+                copies = find_copies(facts, rules)
+                copy_of = {c.sha256: c for c in copies}
+                _store_copies(session, copies)
+                outside = _categorised_out(session)
+                free = [f for f in facts if f.sha256 not in copy_of and f.sha256 not in pinned
+                        and f.sha256 not in outside]
+                groups = group_photos(free, rules, learn_pauses(facts, rules))
+                groups += [Group([f], "categorised") for f in facts if f.sha256 in outside
+                           and f.sha256 not in pinned and f.sha256 not in copy_of]
+                created, changed = self._reconcile(session, groups, current, pinned, reviewed,
+                                                   actor)
+                _suggest_categories(session, groups)
+                session.flush()
+                store_priors(session, learn_priors(session))
+                session.flush()
+                in_case = session.scalar(select(func.count()).select_from(CasePhoto)) or 0
+                cases = session.scalars(select(Case.id).where(Case.id.in_(
+                    select(CasePhoto.case_id)))).all()
+                needs_review = len({q.case for q in queue(session)})
+                reasons = Counter(g.reason for g in groups if g.reason for _ in g.photos)
+                report = BuildReport(
+                    analysed=analysed, unreadable=unreadable, photos=len(facts),
+                    copies=len(copies), cases=len(cases), created=created, changed=changed,
+                    ungrouped=len(facts) - len(copies) - in_case, needs_review=needs_review,
+                    out_of_cases=dict(sorted(reasons.items())))
+                self._ledger.append_signed(session, [Event(
+                    type="cases.built", time=now(), actor=actor,
+                    details={"analysed": analysed, "cases": report.cases, "created": created,
+                             "changed": changed, "copies": report.copies})])
+            return report
 
     def _rules(self) -> GroupingSettings:
         s = self._settings

@@ -1,7 +1,8 @@
 """Analysts' decisions on cases: edits, merges, splits, moves, their own readings, categories.
 
-Every action is a custody-log entry (who and when, never the value) and a `case_changes` row
-that keeps the value before it; photos an analyst places are pinned, so builds never move them.
+Every action is a custody-log entry (who and when, never the value), signed with it, and a
+`case_changes` row that keeps the value before it; each method holds the write lock itself.
+Photos an analyst places are pinned, so builds never move them.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class CaseEditor:
 
     def edit(self, case_id: int, changes: Sequence[tuple[str, str]], actor: str) -> CaseView:
         """Set fields (`--set FIELD=VALUE`); every change is logged with the value before."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             case = get_case(session, case_id)
             events = []
             for name, text in changes:
@@ -64,7 +65,7 @@ class CaseEditor:
                 raise UsageError(f"age_min {case.age_min} is above age_max {case.age_max}.",
                                  hint="Nothing was changed. Give an age range low to high.")
             case.updated_at = now()
-            self._ledger.append(session, events)
+            self._ledger.append_signed(session, events)
         return self._views.show(case_id)
 
     def merge(self, case_ids: Sequence[int], actor: str) -> CaseView:
@@ -73,7 +74,7 @@ class CaseEditor:
             raise UsageError("Merging needs at least two different cases.",
                              hint="Example: caesar cases merge 12 15")
         target, *others = case_ids
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             get_case(session, target)
             for other in others:
                 get_case(session, other)
@@ -86,14 +87,14 @@ class CaseEditor:
             pin_case(session, target)
             session.flush()
             renumber(session, target)
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="case.merged", time=now(), actor=actor,
                 subject=Subject.record("case", target), details={"cases": len(others) + 1})])
         return self._views.show(target)
 
     def split(self, case_id: int, photos: Sequence[str], actor: str) -> CaseView:
         """Move `photos` out of a case into a new one; both keep their photos pinned."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             get_case(session, case_id)
             shas = [photo_in(session, sha, case_id) for sha in photos]
             if not shas:
@@ -114,7 +115,7 @@ class CaseEditor:
             renumber(session, case_id)
             renumber(session, new.id)
             fill_dates(session, [new.id])
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="case.split", time=now(), actor=actor,
                 subject=Subject.record("case", new.id), details={"photos": len(shas)})])
             new_id = new.id
@@ -122,7 +123,7 @@ class CaseEditor:
 
     def move(self, sha256: str, to_case: int | None, actor: str) -> CaseView:
         """Put one photo into another case (None: a new case of its own)."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             sha = known_photo(session, sha256)
             before = session.get(CasePhoto, sha)
             target = new_case(session).id if to_case is None else get_case(session, to_case).id
@@ -134,7 +135,7 @@ class CaseEditor:
             session.flush()
             for case_id in {target} | ({before.case_id} if before else set()):
                 renumber(session, case_id)
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="case.photo_moved", time=now(), actor=actor,
                 subject=Subject.record("case", target))])
         return self._views.show(target)
@@ -142,15 +143,17 @@ class CaseEditor:
     def read(self, case_id: int, readings: Sequence[tuple[Kind, str]], actor: str
              ) -> list[Disagreement]:
         """Record `actor`'s own reading of numbers of a case; return disagreements on it."""
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             get_case(session, case_id)
+            events = []
             for kind, text in readings:
                 digits = _digits(kind, text)
                 session.add(AnalystReading(case_id=case_id, kind=kind, digits=digits,
                                            analyst=actor, read_at=now()))
-                self._ledger.append(session, [Event(
-                    type="case.number_read", time=now(), actor=actor,
-                    subject=Subject.record("case", case_id), details={"number": kind})])
+                events.append(Event(type="case.number_read", time=now(), actor=actor,
+                                    subject=Subject.record("case", case_id),
+                                    details={"number": kind}))
+            self._ledger.append_signed(session, events)
         return [d for d in self._views.disagreements() if d.case == case_id]
 
     def categorise(self, photos: Sequence[str], category: str, actor: str) -> int:
@@ -158,12 +161,12 @@ class CaseEditor:
         if category not in CATEGORIES:
             raise UsageError(f"Unknown category {category!r}.",
                              hint=f"Use one of: {', '.join(CATEGORIES)}.")
-        with self._catalog.session() as session:
+        with self._ledger.writing(), self._catalog.session() as session:
             shas = [known_photo(session, sha) for sha in photos]
             for sha in shas:
                 session.merge(PhotoCategory(sha256=sha, category=category, set_by=actor,
                                             set_at=now()))
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="photo.categorised", time=now(), actor=actor, subject=Subject.original(sha),
                 details={"category": category}) for sha in shas])
         return len(shas)

@@ -34,7 +34,7 @@ class CaseService:
 
     def build(self, actor: str, *, reread: bool = False,
               progress: ProgressCallback | None = None) -> BuildReport:
-        """Read new photos' numbers, link copies, regroup, reconcile; the caller holds the lock."""
+        """Read new photos' numbers, link copies, regroup, reconcile (under the write lock)."""
         return self.builder.build(actor, reread=reread, progress=progress)
 
     def cases(self) -> list[CaseView]:

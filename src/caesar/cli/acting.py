@@ -23,7 +23,7 @@ import typer
 
 from caesar.access.errors import PersonRequired
 from caesar.access.roles import Permission, allows
-from caesar.errors import ArchiveLocked, CaesarError, UsageError
+from caesar.errors import CaesarError, UsageError
 
 if TYPE_CHECKING:
     from caesar.access.views import UserView
@@ -160,9 +160,4 @@ def _record_refusal(archive: Archive, who: UserView, need: Permission, command: 
     (a command busy writing means the next refusal, or the web app, writes them)."""
     route = "cli." + command.replace(" ", ".").replace("-", "_")
     if archive.access.denials.record(who.id, need, route[:40]):
-        try:
-            with archive.writing():
-                if archive.access.denials.settle():
-                    archive.checkpoint()
-        except ArchiveLocked:
-            pass
+        archive.access.denials.settle()

@@ -35,7 +35,7 @@ def build(ctx: typer.Context, reread: Annotated[bool, typer.Option(
     photos join existing cases or form new ones. Photos an analyst placed (merge, split, move)
     and the photos of reviewed cases are never moved.
     """
-    with (archive_for(ctx, write=True) as (archive, actor),
+    with (archive_for(ctx) as (archive, actor),
           progress_bar("reading numbers") as progress):
         report = archive.cases.build(actor, reread=reread, progress=progress)
     if json_:
@@ -124,7 +124,7 @@ def edit(ctx: typer.Context, case_id: CaseId, set_: Annotated[list[str], typer.O
             raise UsageError(f"--set takes FIELD=VALUE, not {item!r}.",
                              hint="Example: caesar cases edit 12 --set sex=M --set age_min=25")
         changes.append((name.strip(), value))
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         case = archive.cases.edit(case_id, changes, actor)
     _print(case, json_)
 
@@ -134,7 +134,7 @@ def merge(ctx: typer.Context, case_ids: Annotated[list[int], typer.Argument(
         metavar="ID...", help="The cases to merge; all photos go into the first.")],
           json_: JsonOption = False) -> None:
     """Merge cases that show the same body (the first keeps its id and gets every photo)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         case = archive.cases.merge(case_ids, actor)
     _print(case, json_)
 
@@ -144,7 +144,7 @@ def split(ctx: typer.Context, case_id: CaseId, photos: Annotated[list[str], type
         "--photo", metavar="SHA256", help="Repeatable: a photo of the other body.",
         show_default=False)], json_: JsonOption = False) -> None:
     """Split photos of another body off a case into a new case (printed)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         case = archive.cases.split(case_id, photos, actor)
     _print(case, json_)
 
@@ -158,7 +158,7 @@ def move(ctx: typer.Context, photo: Annotated[str, typer.Argument(
     """Move one photo into another case, or into a new one."""
     if (to is None) == (not new):
         raise UsageError("Give either --to ID or --new.")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         case = archive.cases.move(photo, to, actor)
     _print(case, json_)
 
@@ -182,7 +182,7 @@ def read(ctx: typer.Context, case_id: CaseId,
     given = [(kind, value) for kind, value in asked if value is not None]
     if not given:
         raise UsageError("Give at least one of --detainee, --branch, --forensic.")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         disagreements = archive.cases.read(case_id, given, actor)
     if json_:
         emit_json(disagreements)
@@ -230,7 +230,7 @@ def categorise(ctx: typer.Context, photos: Annotated[list[str], typer.Argument(
             help=f"One of: {', '.join(CATEGORIES)}.", show_default=False)],
                json_: JsonOption = False) -> None:
     """Set what photos show; the software's suggestions never overwrite it."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         count = archive.cases.categorise(photos, category, actor)
     if json_:
         emit_json({"categorised": count, "category": category})
@@ -248,6 +248,6 @@ def name_(ctx: typer.Context, case_id: CaseId, name: Annotated[str, typer.Option
     Matching compares it with the names in families' reports (`caesar match`). The name and
     its source are kept encrypted; the custody log records only that a name was set.
     """
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         archive.identify.name_case(case_id, name, source, actor)
     err.print(f"Case {case_id}: name recorded.")

@@ -59,23 +59,17 @@ class CliState:
 
 
 @contextmanager
-def archive_for(ctx: typer.Context, *, write: bool = False, inspect: bool = False
-                ) -> Iterator[tuple[Archive, str]]:
+def archive_for(ctx: typer.Context, *, inspect: bool = False) -> Iterator[tuple[Archive, str]]:
     """The archive a command works on, unlocked, and who acts (:meth:`CliState.open`); closed
     when the block ends, however it ends.
 
-    `write`: the command changes the archive, and holds its write lock throughout, so that
-    what it checks first still holds when it writes; while another command writes, it is
-    refused at once (exit 2, nothing changed).
+    A command never takes the write lock: the service method that writes does, for its own
+    checks and writes, and refuses at once while another command writes (exit 2, nothing
+    changed).
     """
     cli = state(ctx)
     with cli.open(inspect=inspect) as archive:
-        actor = cli.actor(archive)
-        if not write:
-            yield archive, actor
-            return
-        with archive.writing():
-            yield archive, actor
+        yield archive, cli.actor(archive)
 
 
 def passphrase(*, confirm: bool) -> str:

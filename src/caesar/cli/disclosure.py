@@ -39,7 +39,7 @@ def start(ctx: typer.Context,
               " did not want to be told of a possible match.")] = False,
           json_: JsonOption = False) -> None:
     """Open a session with a family for a confirmed match (two reviewers agreed)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.start_disclosure(report, case, actor,
                                                   present=present or [],
                                                   family_asked=family_asked)
@@ -59,7 +59,7 @@ def step(ctx: typer.Context, session_id: SessionId,
     """Record the family's answer about the next step; only an agreed step can be shown."""
     if consent is None:
         raise UsageError("Say whether the family agreed: --consent or --declined.")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.disclosure_step(session_id, name, consent, actor,
                                                  present=present or [], note=note)
     _print(found, json_)
@@ -73,7 +73,7 @@ def material(ctx: typer.Context, session_id: SessionId,
              json_: JsonOption = False) -> None:
     """Write what the family agreed to see at their current step, and nothing beyond it:
     description.txt, then blurred.jpg, then face.jpg, then every photo (no metadata)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         prepare(out_dir, archive=archive.path)  # refuse a bad folder before the showing is logged
         shown = archive.identify.disclosure_material(session_id, actor)
     with staged(out_dir, archive=archive.path) as stage:
@@ -96,7 +96,7 @@ def end(ctx: typer.Context, session_id: SessionId,
         note: Annotated[str | None, typer.Option(help="A note (kept encrypted).")] = None,
         json_: JsonOption = False) -> None:
     """End a session with its outcome."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.end_disclosure(session_id, outcome, actor,
                                                 note=note)
     _print(found, json_)
@@ -105,7 +105,7 @@ def end(ctx: typer.Context, session_id: SessionId,
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Every disclosure session (the list is recorded in the custody log)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.disclosures(actor)
     if json_:
         emit_json(found)
@@ -120,7 +120,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 def show(ctx: typer.Context, session_id: SessionId, json_: JsonOption = False) -> None:
     """One session: who was present, each step asked and the family's answer, the outcome
     (the view is recorded in the custody log)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.disclosure(session_id, actor)
     _print(found, json_)
 

@@ -56,7 +56,7 @@ def examine(ctx: typer.Context,
         raise UsageError("Give exactly one of: SHA256..., --transfer ID, --camera SERIAL,"
                          " --all, --cameras or --compare FILE.",
                          hint="Example: caesar examine --all")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         service = archive.examination
         if compare is not None:
             result: list[Examination] | list[CameraReport] | Comparison = service.compare(

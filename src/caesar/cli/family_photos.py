@@ -48,7 +48,7 @@ def add(ctx: typer.Context, report_id: ReportId,
     """
     from caesar.identify.photos import read_upload
 
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         uploads = [read_upload(path) for path in files]
         added = archive.identify.add_photos(report_id, uploads, actor,
                                             caption=caption)
@@ -72,7 +72,7 @@ def list_(ctx: typer.Context, report_id: ReportId, json_: JsonOption = False) ->
     """List a report's photos (held and withdrawn): size, who added them, when, the caption
     (the view is logged). --json prints [{"id", "report", "sha256", "media_type", "size",
     "width", "height", "caption", "status", "added_by", "added_at", ...}]."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = archive.identify.photos(report_id, actor)
     if json_:
         emit_json(found)
@@ -93,7 +93,7 @@ def export(ctx: typer.Context, report_id: ReportId,
     """Write clean copies of a report's held photos (photo-ID.jpg: re-encoded, at most 1600
     px, no EXIF, XMP, GPS or any other metadata), each copy logged, for a family liaison to
     show. --json prints {"report", "out", "files"}."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         prepare(out_dir, archive=archive.path)  # refuse a bad folder before the copies are logged
         copies = archive.identify.export_photos(report_id, actor)
     with staged(out_dir, archive=archive.path) as stage:
@@ -117,7 +117,7 @@ def withdraw(ctx: typer.Context, report_id: ReportId,
     """Withdraw a photo the family takes back: it can no longer be shown or exported, its
     encrypted file is deleted (unless another report holds the very same photo), and it
     stays on record (who added and withdrew it, when, why). Logged."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         photo = archive.identify.withdraw_photo(report_id, photo_id, actor,
                                                 reason=reason)
     if json_:

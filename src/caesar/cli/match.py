@@ -37,7 +37,7 @@ def match(ctx: typer.Context,
     """
     if (report is None) == (not all_):
         raise UsageError("Give either --report ID or --all.")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         if report is not None:
             results = [archive.identify.match(report, actor, limit=limit)]
         else:

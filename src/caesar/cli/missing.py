@@ -57,7 +57,7 @@ def add(ctx: typer.Context,
                          hint="Example: caesar missing add --set name='محمد أحمد الحلبي'"
                          " --set sex=M --set arrest_date=2012-04-15")
     reports = read_reports(from_) if from_ is not None else [parse_assignments(set_ or [])]
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         results = archive.identify.import_reports(reports, actor)
     if json_:
         emit_json(results)
@@ -79,7 +79,7 @@ def edit(ctx: typer.Context, report_id: ReportId, set_: SetOption = None,
     if not set_:
         raise UsageError("Give at least one --set FIELD=VALUE.")
     fields = parse_assignments(set_, f"report {report_id}")
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         report = archive.identify.edit_report(report_id, fields, actor)
     _print(report, json_)
 
@@ -90,7 +90,7 @@ def list_(ctx: typer.Context, name: Annotated[str | None, typer.Option(
         " 'محمد الحلبي'` finds Mohammad al-Halabi too.")] = None,
           json_: JsonOption = False) -> None:
     """List every report: id, ref, status, name, sex, birth year, arrest date, branch."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         reports = archive.identify.reports(actor, name=name)
     if json_:
         emit_json(reports)
@@ -111,7 +111,7 @@ def show(ctx: typer.Context, report_id: ReportId,
              " contacted (recorded in the custody log).")] = False,
          json_: JsonOption = False) -> None:
     """Show one report, its reporters, decided matches and history (the view is logged)."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         report = archive.identify.report(report_id, actor, contact=contact)
     _print(report, json_)
 
@@ -142,7 +142,7 @@ def merge(ctx: typer.Context,
           json_: JsonOption = False) -> None:
     """Merge a duplicate report into another: its reporters and decided matches join KEEP,
     fields KEEP lacks are filled from it, and OTHER stays on record as merged."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         report = archive.identify.merge(keep, other, actor)
     _print(report, json_)
 

@@ -38,8 +38,8 @@ def review(ctx: typer.Context,
     """Read the numbers the software is unsure of, easiest first: Enter accepts the proposal,
     a typed number corrects it, s skips, q stops."""
     settled = skipped = 0
-    # Each number is written as it is settled, under the write lock for that moment only:
-    # a person reading at their own pace must not hold off every other writer.
+    # Each number is written as it is settled (the service holds the write lock for that
+    # moment only): a person reading at their own pace must not hold off every other writer.
     with archive_for(ctx) as (archive, actor):
         for item in archive.cases.queue()[:limit]:
             _show(archive, item, actor, images)
@@ -56,8 +56,7 @@ def review(ctx: typer.Context,
             if answer.lower() == _SKIP or not value:
                 skipped += 1
                 continue
-            with archive.writing():
-                archive.cases.edit(item.case, [(item.kind, value)], actor)
+            archive.cases.edit(item.case, [(item.kind, value)], actor)
             settled += 1
             err.print(f"  case {item.case}: {_KIND_WORDS.get(item.kind, item.kind)} set.")
         left = len(archive.cases.queue())

@@ -108,7 +108,7 @@ def override(ctx: typer.Context, report: Report, case: Case, reason: Reason,
 def _decide(ctx: typer.Context, json_: bool,
             act: Callable[[IdentifyService, str], MatchView]) -> None:
     """Run one decision as the acting person, holding the write lock, and print the match."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         found = act(archive.identify, actor)
     if found.decisions and found.decisions[-1].action.endswith(REQUESTED):
         err.print(f"Recorded as a request: the match stays {found.status} until a second,"

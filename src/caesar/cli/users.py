@@ -42,10 +42,9 @@ def add(ctx: typer.Context, name: Name,
     add it to an authenticator app (FreeOTP, Aegis, Google Authenticator) before signing in.
     """
     password = _password(password_stdin)
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         made = archive.access.accounts.add(name, role, actor=actor,
                                            password=password, second_factor=totp)
-        archive.checkpoint()
     _tell(made, json_, what="made")
 
 
@@ -57,10 +56,9 @@ def reset(ctx: typer.Context, name: Name, password_stdin: PasswordStdin = False,
     Every session of the account ends at once.
     """
     password = _password(password_stdin)
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         made = archive.access.accounts.reset(name, actor=actor,
                                              password=password)
-        archive.checkpoint()
     _tell(made, json_, what="reset")
 
 
@@ -93,10 +91,9 @@ def enable(ctx: typer.Context, name: Name, json_: JsonOption = False) -> None:
 
 
 def _set_disabled(ctx: typer.Context, name: str, disabled: bool, json_: bool) -> None:
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         user = archive.access.accounts.set_disabled(name, disabled,
                                                     actor=actor)
-        archive.checkpoint()
     if json_:
         emit_json(user)
         return
@@ -130,10 +127,9 @@ def unthrottle(ctx: typer.Context, name: Name,
                json_: JsonOption = False) -> None:
     """Let an account (or, with --place, a place) sign in again at once: its failed sign-ins
     are forgotten. Clearing an account is recorded in the custody log."""
-    with archive_for(ctx, write=True) as (archive, actor):
+    with archive_for(ctx) as (archive, actor):
         cleared = archive.access.clear_throttle("client" if place else "account", name,
                                                 actor=actor)
-        archive.checkpoint()
     if json_:
         emit_json({"cleared": cleared})
         return

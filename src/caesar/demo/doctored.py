@@ -93,9 +93,8 @@ def examine_all(archive: Archive, truth: Truth, planted: list[Planted]) -> Found
     """Run the examination over every original and score it against the truth."""
     from caesar.forensics.service import Choice
 
-    with archive.writing():
-        results: list[Examination] = archive.examination.examine(Choice(everything=True),
-                                                                 archive.owner)
+    results: list[Examination] = archive.examination.examine(Choice(everything=True),
+                                                             archive.owner)
     inconsistent = {r.sha256 for r in results if r.strongest == "inconsistent"}
     originals = {f.sha256 for f in truth.originals()}
     damaged = {f.sha256 for f in truth.files if f.damage is not None}

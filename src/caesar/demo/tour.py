@@ -128,7 +128,7 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
             result.skipped += len(report.skipped)
             result.flagged.update(f.kind for f in report.flagged if f.source == request.sources[0])
     say("Grouping the photos into cases and reading the numbers on their cards...")
-    with progress("reading numbers") as bar, archive.writing():
+    with progress("reading numbers") as bar:
         built = archive.cases.build(archive.owner, progress=bar)
     result.cases_found, result.copies_linked = built.cases, built.copies
     result.numbers_to_check = built.needs_review
@@ -147,10 +147,8 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
     result.verified, result.verified_ok = verified.checked, verified.ok
     result.damaged = len(verified.damaged) + len(verified.missing)
     say("Making the web app's demo accounts...")
-    with archive.writing():
-        result.logins = [archive.access.accounts.add(name, role, actor=archive.owner)
-                         for name, role in DEMO_USERS]
-        archive.checkpoint()
+    result.logins = [archive.access.accounts.add(name, role, actor=archive.owner)
+                     for name, role in DEMO_USERS]
     return result
 
 
@@ -206,14 +204,13 @@ def _record_what_analysts_see(archive: Archive, truth: Truth, say: Say) -> None:
     """
     say(f"Recording what an analyst sees on each body ('{DEMO_ANALYST}': sex, apparent age,"
         " height, marks with what they show and what tattoos say)...")
-    with archive.writing():
-        for case_id, true_id in _true_cases(archive, truth).items():
-            t = truth.case(true_id)
-            fields = [("sex", t.sex), ("age_min", str(t.age_min)), ("age_max", str(t.age_max)),
-                      ("marks", ";".join(m.code for m in t.marks))]
-            if t.height_measured is not None:
-                fields.append(("height_cm", str(t.height_measured)))
-            archive.cases.edit(case_id, fields, DEMO_ANALYST)
+    for case_id, true_id in _true_cases(archive, truth).items():
+        t = truth.case(true_id)
+        fields = [("sex", t.sex), ("age_min", str(t.age_min)), ("age_max", str(t.age_max)),
+                  ("marks", ";".join(m.code for m in t.marks))]
+        if t.height_measured is not None:
+            fields.append(("height_cm", str(t.height_measured)))
+        archive.cases.edit(case_id, fields, DEMO_ANALYST)
 
 
 def _identify(archive: Archive, truth: Truth, reports: list[ReportFields],
@@ -221,9 +218,8 @@ def _identify(archive: Archive, truth: Truth, reports: list[ReportFields],
     """Import the families' reports, find duplicates, rank the cases for every report."""
     say(f"Importing {len(reports)} families' reports and ranking the cases for each...")
     identify = archive.identify
-    with archive.writing():
-        imported = identify.import_reports(reports, DEMO_LIAISON)
-        results = identify.match_all(DEMO_LIAISON, limit=10)
+    imported = identify.import_reports(reports, DEMO_LIAISON)
+    results = identify.match_all(DEMO_LIAISON, limit=10)
     result.reports_imported = len(imported)
     result.duplicate_pairs = len(identify.duplicates())
     by_ref = {t.ref: t.case for t in truth.reports}

@@ -52,10 +52,9 @@ def mark(catalog: Catalog, ledger: CustodyLog, sha256: str, actor: str, *,
         if restricted is not None:
             row.restricted = restricted
         row.set_by, row.set_at = actor, now
-        ledger.append(session, [Event(
+        ledger.append_signed(session, [Event(
             type="photo.marked", time=now, actor=actor, subject=Subject.original(sha),
             details={"regions": len(row.regions), "restricted": row.restricted})])
-        ledger.checkpoint(session)
         return _view(row)
 
 

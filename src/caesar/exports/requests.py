@@ -157,9 +157,9 @@ class ExportRequests:
             # Another production of the same request finished first (a second click, another
             # worker): theirs is the package; this one is logged as not completed and deleted.
             state = row.state
-            self._ledger.append(session, [Event(type="export.failed", time=_now(), actor=actor,
-                                                subject=Subject.record("export", result.export))])
-            self._ledger.checkpoint(session)
+            self._ledger.append_signed(session, [Event(
+                type="export.failed", time=_now(), actor=actor,
+                subject=Subject.record("export", result.export))])
         self._held.remove(held.name)
         raise RequestRefused(f"Export request {request_id} was {state} while this package was"
                              " being made; the package made first is the one kept.")
@@ -209,11 +209,13 @@ class ExportRequests:
             package, top = row.package, f"caesar-export-{row.id}"
         return self._held.tar(package, top)
 
-    def expire(self, actor: str, now: datetime | None = None) -> list[int]:
-        """Delete every held package past its time; return the requests that expired."""
+    def expire(self, actor: str, now: datetime | None = None, *, wait: float | None = None
+               ) -> list[int]:
+        """Delete every held package past its time; return the requests that expired.
+        `wait`: seconds to wait for another writer (by default the write lock's patience)."""
         moment = now or _now()
         expired = []
-        with self._ledger.writing(), self._catalog.session() as session:
+        with self._ledger.writing(wait), self._catalog.session() as session:
             rows = session.scalars(select(ExportRequest).where(
                 ExportRequest.state == "produced", ExportRequest.expires_at <= moment)).all()
             for row in rows:
@@ -246,10 +248,9 @@ class ExportRequests:
 
     def _log(self, session: Session, kind: str, row: ExportRequest, actor: str,
              details: dict[str, str | int]) -> None:
-        self._ledger.append(session, [Event(
+        self._ledger.append_signed(session, [Event(
             type=kind, time=_now(), actor=actor, details=details,
             subject=Subject.record("export_request", row.id))])
-        self._ledger.checkpoint(session)
 
     def _view(self, row: ExportRequest) -> RequestView:
         return RequestView(

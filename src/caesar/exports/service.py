@@ -90,13 +90,14 @@ class ExportService:
     """Evidence packages, exhibition sets, data exports, statistics, marks and exhibit ids."""
 
     def __init__(self, *, catalog: Catalog, ledger: CustodyLog, keys: Keys, vault: ObjectVault,
-                 cases: CaseService, identify: IdentifyService, archive: Path,
-                 store: Path | None, workers: int | None = None) -> None:
+                 cases: CaseService, identify: IdentifyService, examination: ExaminationService,
+                 archive: Path, store: Path | None, workers: int | None = None) -> None:
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
         self._cases = cases
         self._identify = identify
+        self._examiner = examination
         self._queries = Queries(catalog)
         self._fields = FieldCipher(keys)
         self._archive = archive
@@ -234,9 +235,7 @@ class ExportService:
     def _examination(self, bag: BagWriter, photos: list[PhotoView], actor: str
                      ) -> list[ExaminedRow]:
         """``examination/``: each original's findings and facts, and what reproduces them."""
-        service = ExaminationService(catalog=self._catalog, ledger=self._ledger,
-                                     vault=self._vault)
-        documents = service.documents([p.sha256 for p in photos], actor)
+        documents = self._examiner.documents([p.sha256 for p in photos], actor)
         rows = []
         for photo in photos:
             document = documents.get(photo.sha256)
@@ -376,10 +375,9 @@ class ExportService:
                                hint="Exhibit ids look like EX-3F9A6C0E5B; see mapping.json.")
             record = session.get_one(ExportRecord, item.export_id)
             sha = self._fields.open(item.original, f"exhibit_items.original:{key}")
-            self._ledger.append(session, [Event(
+            self._ledger.append_signed(session, [Event(
                 type="export.resolved", time=_now(), actor=actor,
                 subject=Subject.record("export", record.id))])
-            self._ledger.checkpoint(session)
             return Resolution(exhibit_id=key, sha256=sha, case=item.case_id, export=record.id,
                               exported_at=record.created_at, file=item.file)
 
@@ -430,10 +428,9 @@ class ExportService:
             cases = self._cases.cases()
             made = stats.write(cases, stage, archive_label=self._archive.name)
             with self._catalog.session() as session:
-                self._ledger.append(session, [Event(
+                self._ledger.append_signed(session, [Event(
                     type="export.stats", time=_now(), actor=actor,
                     details={"cases": len(cases), "files": len(made)})])
-                self._ledger.checkpoint(session)
         return [out / p.relative_to(stage) for p in made]
 
     # -- the record of an export -----------------------------------------------------------
@@ -466,7 +463,7 @@ class ExportService:
     def _failed(self, record_id: int, actor: str) -> None:
         """Log that an export recorded above never reached its folder."""
         with self._catalog.session() as session:
-            self._ledger.append(session, [Event(type="export.failed", time=_now(), actor=actor,
-                                                subject=Subject.record("export", record_id))])
-            self._ledger.checkpoint(session)
+            self._ledger.append_signed(session, [Event(
+                type="export.failed", time=_now(), actor=actor,
+                subject=Subject.record("export", record_id))])
 

@@ -119,29 +119,29 @@ class ExaminationService:
     def examine(self, choice: Choice, actor: str, progress: ProgressCallback | None = None
                 ) -> list[Examination]:
         """Examine the chosen originals against the whole collection; store and log it."""
-        self._gather(progress)
-        with self._catalog.reader() as session:
-            chosen = self._chosen(session, choice)
-            subjects, profiles = self._collection(session)
-        wanted = [subjects[s] for s in chosen if s in subjects]
-        results = examine_all(wanted, profiles, self._read)
-        by_sha = {r.sha256: r for r in results}
-        self._add_pairs(by_sha)
-        at = _now()
-        with self._catalog.session() as session:
-            for result in by_sha.values():
-                result.examined_at = at.isoformat(timespec="seconds")
-                session.merge(ExaminationRecord(
-                    sha256=result.sha256, method_version=METHOD_VERSION,
-                    strongest=result.strongest, result=result.model_dump(mode="json"),
-                    examined_by=actor, examined_at=at))
-            self._ledger.append(session, [Event(
-                type="photo.examined", time=at, actor=actor,
-                subject=LogSubject.original(r.sha256),
-                details={"method": METHOD_VERSION, "strongest": r.strongest})
-                for r in by_sha.values()])
-            self._ledger.checkpoint(session)
-        return [by_sha[s] for s in chosen if s in by_sha]
+        with self._ledger.writing():  # the facts gathered, the findings and their entries
+            self._gather(progress)
+            with self._catalog.reader() as session:
+                chosen = self._chosen(session, choice)
+                subjects, profiles = self._collection(session)
+            wanted = [subjects[s] for s in chosen if s in subjects]
+            results = examine_all(wanted, profiles, self._read)
+            by_sha = {r.sha256: r for r in results}
+            self._add_pairs(by_sha)
+            at = _now()
+            with self._catalog.session() as session:
+                for result in by_sha.values():
+                    result.examined_at = at.isoformat(timespec="seconds")
+                    session.merge(ExaminationRecord(
+                        sha256=result.sha256, method_version=METHOD_VERSION,
+                        strongest=result.strongest, result=result.model_dump(mode="json"),
+                        examined_by=actor, examined_at=at))
+                self._ledger.append_signed(session, [Event(
+                    type="photo.examined", time=at, actor=actor,
+                    subject=LogSubject.original(r.sha256),
+                    details={"method": METHOD_VERSION, "strongest": r.strongest})
+                    for r in by_sha.values()])
+            return [by_sha[s] for s in chosen if s in by_sha]
 
     def stored(self, sha256s: Sequence[str]) -> dict[str, Examination]:
         """The stored findings of these originals made by the current method."""
@@ -154,7 +154,7 @@ class ExaminationService:
     def documents(self, sha256s: Sequence[str], actor: str) -> dict[str, dict[str, Any]]:
         """Per original, its findings and the facts they rest on (an evidence package's
         ``examination/SHA256.json``); originals not yet examined by the current method are
-        examined first (the caller holds the write lock)."""
+        examined first."""
         missing = [s for s in sha256s if s not in self.stored(sha256s)]
         if missing:
             self.examine(Choice(sha256s=tuple(missing)), actor)
@@ -357,11 +357,10 @@ class ExaminationService:
             if distance <= PAIR_DISTANCE or (difference.similarity or 0) >= SAME_PICTURE:
                 nearest.append(Nearest(sha256=sha, difference=difference))
         nearest = sorted(nearest, key=lambda n: -(n.difference.similarity or 0))[:limit]
-        with self._catalog.session() as session:
-            self._ledger.append(session, [Event(type="photo.compared", time=_now(),
-                                                actor=actor,
-                                                details={"nearest": len(nearest)})])
-            self._ledger.checkpoint(session)
+        with self._ledger.writing(), self._catalog.session() as session:
+            self._ledger.append_signed(session, [Event(type="photo.compared", time=_now(),
+                                                       actor=actor,
+                                                       details={"nearest": len(nearest)})])
         return Comparison(sha256=hashlib.sha256(data).hexdigest(), pdq=inspection.pdq,
                           nearest=nearest)
 

@@ -41,7 +41,7 @@ def start(w: Workspace, report_id: int, case_id: int, actor: str, present: Seque
           family_asked: bool) -> DisclosureView:
     """Open a session for a confirmed match of this report and case."""
     people = _people(present)
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         live_report(session, report_id)
         match = session.scalars(select(Match).where(Match.report_id == report_id,
                                                     Match.case_id == case_id)).first()
@@ -66,10 +66,10 @@ def start(w: Workspace, report_id: int, case_id: int, actor: str, present: Seque
         session.flush()
         row.present_sealed = w.cipher.seal(json.dumps(people, ensure_ascii=False),
                                            f"disclosure_sessions.present:{row.id}")
-        w.log(session, [Event(type="disclosure.started", time=now(), actor=actor,
-                              subject=Subject.record("disclosure", row.id),
-                              details={"present": len(people),
-                                       "family_asked": family_asked})])
+        w.ledger.append_signed(session, [Event(
+            type="disclosure.started", time=now(), actor=actor,
+            subject=Subject.record("disclosure", row.id),
+            details={"present": len(people), "family_asked": family_asked})])
         session_id = row.id
     return session_view(w, session_id)
 
@@ -81,7 +81,7 @@ def step(w: Workspace, session_id: int, name: str, consent: bool, actor: str,
         raise UsageError(f"Unknown step {name!r}.", hint=f"The steps, in order:"
                          f" {' -> '.join(STEPS)}.")
     number = STEPS.index(name) + 1
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         row = _open_session(session, session_id)
         if number != row.reached + 1:
             expected = STEPS[row.reached] if row.reached < len(STEPS) else None
@@ -99,9 +99,10 @@ def step(w: Workspace, session_id: int, name: str, consent: bool, actor: str,
         record.note_sealed = w.cipher.seal_optional(note, f"disclosure_steps.note:{record.id}")
         if consent:
             row.reached = number
-        w.log(session, [Event(type="disclosure.step", time=now(), actor=actor,
-                              subject=Subject.record("disclosure", row.id),
-                              details={"step": name, "consent": consent})])
+        w.ledger.append_signed(session, [Event(
+            type="disclosure.step", time=now(), actor=actor,
+            subject=Subject.record("disclosure", row.id),
+            details={"step": name, "consent": consent})])
     return session_view(w, session_id)
 
 
@@ -112,7 +113,7 @@ def material(w: Workspace, session_id: int, actor: str, image: int | None = None
     With `image` (from 1), only that one of the step's images is made (a page shows each
     image on its own request); an image beyond the step's is refused.
     """
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         row = _open_session(session, session_id)
         if row.reached == 0:
             raise UsageError("The family has not agreed to any step yet.",
@@ -144,10 +145,11 @@ def material(w: Workspace, session_id: int, actor: str, image: int | None = None
                 images.append((f"photo-{number:02d}.jpg", _clean(data)))
     elif image is not None:
         raise NotFound("The step the family reached (description) has no image.")
-    with w.catalog.session() as session:
-        w.log(session, [Event(type="disclosure.shown", time=now(), actor=actor,
-                              subject=Subject.record("disclosure", session_id),
-                              details={"step": STEPS[reached - 1], "images": len(images)})])
+    with w.ledger.writing(), w.catalog.session() as session:
+        w.ledger.append_signed(session, [Event(
+            type="disclosure.shown", time=now(), actor=actor,
+            subject=Subject.record("disclosure", session_id),
+            details={"step": STEPS[reached - 1], "images": len(images)})])
     return Material(session=session_id, step=STEPS[reached - 1], text=text,
                     images=tuple(images))
 
@@ -158,13 +160,14 @@ def end(w: Workspace, session_id: int, outcome: str, actor: str,
     if outcome not in OUTCOMES:
         raise UsageError(f"Unknown outcome {outcome!r}.", hint=f"Use one of:"
                          f" {', '.join(OUTCOMES)}.")
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         row = _open_session(session, session_id)
         row.status, row.outcome, row.ended_at = "ended", outcome, now()
         row.note_sealed = w.cipher.seal_optional(note, f"disclosure_sessions.note:{row.id}")
-        w.log(session, [Event(type="disclosure.ended", time=now(), actor=actor,
-                              subject=Subject.record("disclosure", row.id),
-                              details={"outcome": outcome, "reached": row.reached})])
+        w.ledger.append_signed(session, [Event(
+            type="disclosure.ended", time=now(), actor=actor,
+            subject=Subject.record("disclosure", row.id),
+            details={"outcome": outcome, "reached": row.reached})])
     return session_view(w, session_id)
 
 

@@ -19,8 +19,7 @@ no consent by which one could leave.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,44 +67,45 @@ def add(w: Workspace, report_id: int, uploads: Sequence[Upload], actor: str,
     objects are removed again.
     """
     text = _caption(caption)
-    with w.catalog.reader() as session:
-        live_report(session, report_id)
-        held = {sha: photo for sha, photo in session.execute(
-            select(ReportPhoto.sha256, ReportPhoto.id).where(
-                ReportPhoto.report_id == report_id, ReportPhoto.status == "held"))}
-    outcomes: list[tuple[PhotoOutcome, str | None]] = []  # each with its photo's SHA-256
-    new: dict[str, tuple[Examined, int]] = {}  # SHA-256 -> what it is, its size
-    stored: list[str] = []  # objects this call created (removed again if the rows fail)
-    for upload in uploads:
-        if upload.data is None:
-            outcomes.append((PhotoOutcome(file=upload.name, outcome="unreadable",
-                                          problem=upload.problem), None))
-            continue
-        verdict = examine(upload.data)
-        if isinstance(verdict, Refusal):
-            outcomes.append((PhotoOutcome(file=upload.name, outcome=verdict.kind,
-                                          problem=verdict.problem, words=verdict.words),
-                              None))
-            continue
-        sha = hashlib.sha256(upload.data).hexdigest()
-        known = sha in held or sha in new
-        outcomes.append((PhotoOutcome(file=upload.name,
-                                      outcome="already_held" if known else "added"), sha))
-        if known:
-            continue
-        new[sha] = (verdict, len(upload.data))
-        w.family_photos.ensure()
-        if w.family_photos.commit(KIND, w.family_photos.seal_bytes(upload.data)):
-            stored.append(sha)
-    try:
-        held |= _record(w, report_id, new, actor, text)
-    except BaseException:
-        for made in stored:
-            w.family_photos.remove(KIND, made)
-        raise
-    for outcome, photo in outcomes:
-        outcome.photo = held[photo] if photo else None
-    return PhotosAdded(report=report_id, files=[outcome for outcome, _ in outcomes])
+    with w.ledger.writing():  # what is held, the new objects and their rows, together
+        with w.catalog.reader() as session:
+            live_report(session, report_id)
+            held = {sha: photo for sha, photo in session.execute(
+                select(ReportPhoto.sha256, ReportPhoto.id).where(
+                    ReportPhoto.report_id == report_id, ReportPhoto.status == "held"))}
+        outcomes: list[tuple[PhotoOutcome, str | None]] = []  # each with its photo's SHA-256
+        new: dict[str, tuple[Examined, int]] = {}  # SHA-256 -> what it is, its size
+        stored: list[str] = []  # objects this call created (removed again if the rows fail)
+        for upload in uploads:
+            if upload.data is None:
+                outcomes.append((PhotoOutcome(file=upload.name, outcome="unreadable",
+                                              problem=upload.problem), None))
+                continue
+            verdict = examine(upload.data)
+            if isinstance(verdict, Refusal):
+                outcomes.append((PhotoOutcome(file=upload.name, outcome=verdict.kind,
+                                              problem=verdict.problem, words=verdict.words),
+                                  None))
+                continue
+            sha = hashlib.sha256(upload.data).hexdigest()
+            known = sha in held or sha in new
+            outcomes.append((PhotoOutcome(file=upload.name,
+                                          outcome="already_held" if known else "added"), sha))
+            if known:
+                continue
+            new[sha] = (verdict, len(upload.data))
+            w.family_photos.ensure()
+            if w.family_photos.commit(KIND, w.family_photos.seal_bytes(upload.data)):
+                stored.append(sha)
+        try:
+            held |= _record(w, report_id, new, actor, text)
+        except BaseException:
+            for made in stored:
+                w.family_photos.remove(KIND, made)
+            raise
+        for outcome, photo in outcomes:
+            outcome.photo = held[photo] if photo else None
+        return PhotosAdded(report=report_id, files=[outcome for outcome, _ in outcomes])
 
 
 def _record(w: Workspace, report_id: int, new: dict[str, tuple[Examined, int]], actor: str,
@@ -124,20 +124,22 @@ def _record(w: Workspace, report_id: int, new: dict[str, tuple[Examined, int]], 
             session.flush()
             row.caption_sealed = w.cipher.seal_optional(caption, _where("caption", row.id))
             ids[sha] = row.id
-        w.log(session, [Event(type="report.photo_added", time=at, actor=actor,
-                              subject=Subject.record("report", report_id),
-                              details={"photo": photo}) for photo in ids.values()])
+        w.ledger.append_signed(session, [Event(
+            type="report.photo_added", time=at, actor=actor,
+            subject=Subject.record("report", report_id),
+            details={"photo": photo}) for photo in ids.values()])
     return ids
 
 
 def listed(w: Workspace, report_id: int, actor: str) -> list[FamilyPhotoView]:
     """The report's photos (held and withdrawn), read as a part of the report: logged as a
     view of it (captions can name people)."""
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         live_report(session, report_id)
         found = views(session, w.cipher, report_id)
-        w.log(session, [Event(type="report.viewed", time=now(), actor=actor,
-                              subject=Subject.record("report", report_id))])
+        w.ledger.append_signed(session, [Event(
+            type="report.viewed", time=now(), actor=actor,
+            subject=Subject.record("report", report_id))])
     return found
 
 
@@ -148,18 +150,17 @@ def views(session: Session, cipher: FieldCipher, report_id: int) -> list[FamilyP
     return [_view(cipher, row) for row in rows]
 
 
-def shown(w: Workspace, report_id: int, photo_id: int, actor: str, *,
-          writing: Callable[[], AbstractContextManager[None]] | None = None) -> bytes:
+def shown(w: Workspace, report_id: int, photo_id: int, actor: str) -> bytes:
     """A clean copy of one held photo (JPEG, no metadata), after its showing is logged.
 
     The write lock is held around the log entry only (decrypting and re-encoding need no
-    lock): by `writing` if given, else by the custody log's own.
+    lock).
     """
     with w.catalog.reader() as session:
         sha = _held(session, report_id, photo_id).sha256
     copy = shown_copy(w.family_photos.read_bytes(KIND, sha))
-    with (writing or w.ledger.writing)(), w.catalog.session() as session:
-        w.log(session, [_viewed(actor, report_id, photo_id, "shown")])
+    with w.ledger.writing(), w.catalog.session() as session:
+        w.ledger.append_signed(session, [_viewed(actor, report_id, photo_id, "shown")])
     return copy
 
 
@@ -176,8 +177,9 @@ def exported(w: Workspace, report_id: int, actor: str) -> list[tuple[str, bytes]
                          hint=f"Add one: caesar missing photos add {report_id} FILE")
     copies = [(f"photo-{photo}.jpg", shown_copy(w.family_photos.read_bytes(KIND, sha)))
               for photo, sha in rows]
-    with w.catalog.session() as session:
-        w.log(session, [_viewed(actor, report_id, photo, "exported") for photo, _ in rows])
+    with w.ledger.writing(), w.catalog.session() as session:
+        w.ledger.append_signed(session, [_viewed(actor, report_id, photo, "exported")
+                                         for photo, _ in rows])
     return copies
 
 
@@ -190,16 +192,18 @@ def withdraw(w: Workspace, report_id: int, photo_id: int, actor: str, reason: st
         raise UsageError("Say why the photo is withdrawn (--reason), such as the family's"
                          " request.", hint="The reason is kept encrypted. Nothing was changed.")
     at = now()
-    with w.catalog.session() as session:
-        row = _held(session, report_id, photo_id)
-        row.status, row.withdrawn_by, row.withdrawn_at = "withdrawn", actor, at
-        row.caption_sealed = None
-        row.reason_sealed = w.cipher.seal(reason.strip(), _where("reason", row.id))
-        w.log(session, [Event(type="report.photo_withdrawn", time=at, actor=actor,
-                              subject=Subject.record("report", report_id),
-                              details={"photo": photo_id})])
-        view = _view(w.cipher, row)
-    _remove_unheld(w)
+    with w.ledger.writing():  # the row, and the file it may leave unheld
+        with w.catalog.session() as session:
+            row = _held(session, report_id, photo_id)
+            row.status, row.withdrawn_by, row.withdrawn_at = "withdrawn", actor, at
+            row.caption_sealed = None
+            row.reason_sealed = w.cipher.seal(reason.strip(), _where("reason", row.id))
+            w.ledger.append_signed(session, [Event(
+                type="report.photo_withdrawn", time=at, actor=actor,
+                subject=Subject.record("report", report_id),
+                details={"photo": photo_id})])
+            view = _view(w.cipher, row)
+        _remove_unheld(w)
     return view
 
 

@@ -67,7 +67,7 @@ def decide(w: Workspace, candidate: Rank, report_id: int, case_id: int, action: 
                          hint="It is kept, sealed, with the decision.")
     seen = candidate(report_id, case_id) if action in ("shortlist", "confirm", "override") \
         else None
-    with w.catalog.session() as session:
+    with w.ledger.writing(), w.catalog.session() as session:
         live_report(session, report_id)
         match = _match(session, report_id, case_id)
         if match is None:
@@ -104,9 +104,10 @@ def decide(w: Workspace, candidate: Rank, report_id: int, case_id: int, action: 
         session.flush()
         events = sync_identification(session, case_id, actor)
         sync_resolution(session, report_id)
-        w.log(session, [Event(type=_EVENTS[action], time=now(), actor=actor,
-                              subject=Subject.record("match", match.id),
-                              details={"before": before, "after": after}), *events])
+        w.ledger.append_signed(session, [Event(
+            type=_EVENTS[action], time=now(), actor=actor,
+            subject=Subject.record("match", match.id),
+            details={"before": before, "after": after}), *events])
     return view(w, report_id, case_id)
 
 

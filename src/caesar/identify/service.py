@@ -1,6 +1,7 @@
 """Identification, as the command line and the web app call it: every function takes the
 acting person's name and returns views; every change, and every view of a family's report,
-is a custody-log entry (the caller holds `Archive.writing()` around them).
+is a custody-log entry, signed with its change. Each method that writes holds the archive's
+write lock itself (`CustodyLog.writing()`), so callers never take it.
 
 Reports (import, file, edit, read, merge) and matching live here; review decisions in
 `review.py`, disclosure sessions in `disclosure.py`, families' photos of the person in life in
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -74,7 +75,7 @@ class IdentifyService:
         at = now()
         results, events = [], []
         created = updated = 0
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             existing = {ref: row for ref, row in session.execute(
                 select(MissingReport.ref, MissingReport).where(MissingReport.ref.is_not(None)))}
             for fields in reports:
@@ -97,13 +98,14 @@ class IdentifyService:
             events.append(Event(type="reports.imported", time=at, actor=actor,
                                 details={"created": created, "updated": updated,
                                          "unchanged": len(reports) - created - updated}))
-            self._w.log(session, events)
+            self._w.ledger.append_signed(session, events)
         return results
 
     def add_report(self, fields: ReportFields, actor: str) -> ReportView:
         """File one report (a family liaison with the family); a known `ref` updates it."""
-        (result,) = self.import_reports([fields], actor)
-        return self.report(result.id, actor)
+        with self._w.ledger.writing():  # the filing and the view of what was filed, together
+            (result,) = self.import_reports([fields], actor)
+            return self.report(result.id, actor)
 
     def edit_report(self, report_id: int, fields: ReportFields, actor: str) -> ReportView:
         """Change fields of a report; the previous values are kept, sealed, and it is logged."""
@@ -111,15 +113,16 @@ class IdentifyService:
             raise UsageError("A report's ref is the partner's reference and is not edited.",
                              hint="Nothing was changed.")
         at = now()
-        with self._w.catalog.session() as session:
-            row = live_report(session, report_id)
-            before = apply_fields(session, self._w.cipher, row, fields, at)
-            if before:
-                _record_change(session, self._w, row.id, "edited", before, actor)
-                self._w.log(session, [Event(
-                    type="report.changed", time=at, actor=actor,
-                    subject=Subject.record("report", row.id), details={"fields": len(before)})])
-        return self.report(report_id, actor)
+        with self._w.ledger.writing():
+            with self._w.catalog.session() as session:
+                row = live_report(session, report_id)
+                before = apply_fields(session, self._w.cipher, row, fields, at)
+                if before:
+                    _record_change(session, self._w, row.id, "edited", before, actor)
+                    self._w.ledger.append_signed(session, [Event(
+                        type="report.changed", time=at, actor=actor,
+                        subject=Subject.record("report", row.id), details={"fields": len(before)})])
+            return self.report(report_id, actor)
 
     def reports(self, actor: str, *, name: str | None = None) -> list[ReportSummary]:
         """Every report in id order, or those whose names hold every word of `name` in any
@@ -128,8 +131,9 @@ class IdentifyService:
             records = load_reports(session, self._w.cipher)
             if name is not None:
                 records = [r for r in records if names_hold(r, name)]
-            self._w.log(session, [Event(type="reports.listed", time=now(), actor=actor,
-                                        details={"reports": len(records)})])
+            self._w.ledger.append_signed(session, [Event(
+                type="reports.listed", time=now(), actor=actor,
+                details={"reports": len(records)})])
         return [ReportSummary(id=r.id, ref=r.ref, status=r.status, merged_into=r.merged_into,
                               name=r.name, sex=r.sex, birth_year=r.birth_year,
                               arrest_date=r.arrest_date, branch_number=r.branch_number)
@@ -154,7 +158,7 @@ class IdentifyService:
                 events.append(Event(type="reporter.contact_viewed", time=now(), actor=actor,
                                     subject=Subject.record("report", report_id)))
             view = _report_view(session, self._w.cipher, record, contact=contact)
-            self._w.log(session, events)
+            self._w.ledger.append_signed(session, events)
         return view
 
     def duplicates(self, report_id: int | None = None) -> list[DuplicateView]:
@@ -172,27 +176,29 @@ class IdentifyService:
         if keep == other:
             raise UsageError("A report cannot be merged into itself.")
         at = now()
-        with self._w.catalog.session() as session:
-            target, source = live_report(session, keep), live_report(session, other)
-            records = {r.id: r for r in load_reports(session, self._w.cipher,
-                                                     ids=[keep, other])}
-            fill = {key: value for key, value in _fields_of(records[other]).items()
-                    if value is not None and getattr(records[keep], key) in (None, ())}
-            before = apply_fields(session, self._w.cipher, target,
-                                  ReportFields(f"report {keep}", fill), at)
-            for reporter in session.scalars(select(MissingReporter).where(
-                    MissingReporter.report_id == other)):
-                reporter.report_id = keep
-            _move_matches(session, other, keep)
-            photos.move(session, other, keep)
-            source.status, source.merged_into, source.updated_at = "merged", keep, at
-            _record_change(session, self._w, keep, "merged", before, actor)
-            _record_change(session, self._w, other, "merged", {"status": "open"}, actor)
-            sync_resolution(session, keep)
-            self._w.log(session, [Event(type="report.merged", time=at, actor=actor,
-                                        subject=Subject.record("report", keep),
-                                        details={"fields": len(before)})])
-        return self.report(keep, actor)
+        with self._w.ledger.writing():
+            with self._w.catalog.session() as session:
+                target, source = live_report(session, keep), live_report(session, other)
+                records = {r.id: r for r in load_reports(session, self._w.cipher,
+                                                         ids=[keep, other])}
+                fill = {key: value for key, value in _fields_of(records[other]).items()
+                        if value is not None and getattr(records[keep], key) in (None, ())}
+                before = apply_fields(session, self._w.cipher, target,
+                                      ReportFields(f"report {keep}", fill), at)
+                for reporter in session.scalars(select(MissingReporter).where(
+                        MissingReporter.report_id == other)):
+                    reporter.report_id = keep
+                _move_matches(session, other, keep)
+                photos.move(session, other, keep)
+                source.status, source.merged_into, source.updated_at = "merged", keep, at
+                _record_change(session, self._w, keep, "merged", before, actor)
+                _record_change(session, self._w, other, "merged", {"status": "open"}, actor)
+                sync_resolution(session, keep)
+                self._w.ledger.append_signed(session, [Event(
+                    type="report.merged", time=at, actor=actor,
+                    subject=Subject.record("report", keep),
+                    details={"fields": len(before)})])
+            return self.report(keep, actor)
 
     def partner_reports(self, actor: str, *, hand_over: bool = True) -> list[PartnerReport]:
         """Reports every reporter of which agreed to share with partners; no reporter in them.
@@ -201,13 +207,15 @@ class IdentifyService:
         the hand-over is logged. ``hand_over=False`` only looks (to tell a person what an
         export would hold before they confirm it) and logs nothing.
         """
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing() if hand_over else nullcontext(), \
+                self._w.catalog.session() as session:
             records = [r for r in load_reports(session, self._w.cipher,
                                                statuses=("open", "resolved"))
                        if r.consent_share == "partners"]
             if hand_over:
-                self._w.log(session, [Event(type="reports.shared", time=now(), actor=actor,
-                                            details={"reports": len(records)})])
+                self._w.ledger.append_signed(session, [Event(
+                    type="reports.shared", time=now(), actor=actor,
+                    details={"reports": len(records)})])
         return [PartnerReport(**{k: getattr(r, k) for k in PartnerReport.model_fields
                                  if k != "marks"}, marks=list(r.marks)) for r in records]
 
@@ -223,12 +231,10 @@ class IdentifyService:
         """A report's photos, held and withdrawn (a logged view of the report)."""
         return photos.listed(self._w, report_id, actor)
 
-    def photo_image(self, report_id: int, photo_id: int, actor: str, *,
-                    writing: Callable[[], AbstractContextManager[None]] | None = None
-                    ) -> bytes:
-        """A clean copy (JPEG, no metadata) of one held photo; the showing is logged
-        (`writing` holds the write lock around the log entry only)."""
-        return photos.shown(self._w, report_id, photo_id, actor, writing=writing)
+    def photo_image(self, report_id: int, photo_id: int, actor: str) -> bytes:
+        """A clean copy (JPEG, no metadata) of one held photo; the showing is logged (under
+        the write lock, held around the log entry only)."""
+        return photos.shown(self._w, report_id, photo_id, actor)
 
     def export_photos(self, report_id: int, actor: str) -> list[tuple[str, bytes]]:
         """Clean copies of every held photo of a report, each logged as it leaves."""
@@ -244,7 +250,7 @@ class IdentifyService:
         """Record a name a case carries from another source (matching compares it)."""
         if not name.strip():
             raise UsageError("Give the name the case carries.")
-        with self._w.catalog.session() as session:
+        with self._w.ledger.writing(), self._w.catalog.session() as session:
             get_case(session, case_id)
             row = session.get(CaseName, case_id) or CaseName(case_id=case_id)
             row.name_sealed = self._w.cipher.seal(name.strip(), f"case_names.name:{case_id}")
@@ -252,8 +258,9 @@ class IdentifyService:
                                                              f"case_names.source:{case_id}")
             row.set_by, row.set_at = actor, now()
             session.add(row)
-            self._w.log(session, [Event(type="case.named", time=now(), actor=actor,
-                                        subject=Subject.record("case", case_id))])
+            self._w.ledger.append_signed(session, [Event(
+                type="case.named", time=now(), actor=actor,
+                subject=Subject.record("case", case_id))])
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -290,7 +297,8 @@ class IdentifyService:
                    ) -> list[MatchResult]:
         """Rank cases for these reports; the run is one custody-log entry."""
         table = table or self.case_table()
-        with self._w.catalog.session() as session, _collector_paused(len(records) > 1):
+        with self._w.ledger.writing(), self._w.catalog.session() as session, \
+                _collector_paused(len(records) > 1):
             decided: dict[int, dict[int, Match]] = {}
             for m in session.scalars(select(Match)):
                 decided.setdefault(m.report_id, {})[m.case_id] = m
@@ -303,7 +311,7 @@ class IdentifyService:
                     _candidate_view(c, matches.get(c.case)) for c in ranked]))
                 if progress:
                     progress(done, len(records))
-            self._w.log(session, [Event(
+            self._w.ledger.append_signed(session, [Event(
                 type="matching.run", time=now(), actor=actor,
                 details={"reports": len(records), "cases": table.size,
                          "candidates": sum(len(r.candidates) for r in results)})])
@@ -392,9 +400,10 @@ class IdentifyService:
         members present)."""
         found = disclosure.sessions(self._w)
         if actor is not None:
-            with self._w.catalog.session() as session:
-                self._w.log(session, [Event(type="disclosures.listed", time=now(), actor=actor,
-                                            details={"sessions": len(found)})])
+            with self._w.ledger.writing(), self._w.catalog.session() as session:
+                self._w.ledger.append_signed(session, [Event(
+                    type="disclosures.listed", time=now(), actor=actor,
+                    details={"sessions": len(found)})])
         return found
 
     def disclosure(self, session_id: int, actor: str | None = None) -> DisclosureView:
@@ -402,9 +411,10 @@ class IdentifyService:
         the family members who were present)."""
         found = disclosure.session_view(self._w, session_id)
         if actor is not None:
-            with self._w.catalog.session() as session:
-                self._w.log(session, [Event(type="disclosure.viewed", time=now(), actor=actor,
-                                            subject=Subject.record("disclosure", session_id))])
+            with self._w.ledger.writing(), self._w.catalog.session() as session:
+                self._w.ledger.append_signed(session, [Event(
+                    type="disclosure.viewed", time=now(), actor=actor,
+                    subject=Subject.record("disclosure", session_id))])
         return found
 
 

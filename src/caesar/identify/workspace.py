@@ -38,11 +38,6 @@ class Workspace:
     vault: ObjectVault
     family_photos: RemovableVault  # never originals: see identify/photos.py
 
-    def log(self, session: Session, events: list[Event]) -> None:
-        """Append `events` to the custody log in `session` and sign a checkpoint."""
-        self.ledger.append(session, events)
-        self.ledger.checkpoint(session)
-
 
 Row = TypeVar("Row", MissingReport, Case, DisclosureSession)
 

@@ -110,49 +110,50 @@ class Intake:
 
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:
-        """Ingest every source of `request`; the caller holds the archive's write lock."""
+        """Ingest every source of `request` (under the archive's write lock)."""
         for source in request.sources:
             if not os.path.lexists(source):
                 raise SourceError(
                     f"Source {source} does not exist.",
                     hint="Check the path and that the drive is mounted. Nothing was ingested.",
                 )
-        self._vault.store.clean_pending()
-        with self._catalog.session() as session:
-            running = session.scalars(
-                select(Transfer.id).where(Transfer.state == "running")).all()
-            self._ledger.append(session, [
-                Event(type="transfer.interrupted", time=now(), actor=request.actor,
-                      subject=Subject.record("transfer", transfer_id))
-                for transfer_id in running])
-            session.execute(
-                update(Transfer).where(Transfer.state == "running").values(state="interrupted")
-            )
-            known = frozenset(session.scalars(select(Photo.sha256)))
-        workers = self._settings.workers or os.cpu_count() or 1
-        report = IngestReport()
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_init_worker,
-            initargs=(self._keys, self._store_url, self._archive, self._settings, known),
-        ) as pool:
-            recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report,
-                                 self._settings.commit_every)
-            # Files too large to pass to a worker in memory are preserved here, as they stream.
-            local = Context(self._vault, self._settings, known)
-            for source in request.sources:
-                for handover in plan(source, self._keys.age_identity):
-                    if progress:
-                        progress("start", handover.total, 0)
-                    transfer_id = recorder.open_transfer(handover, request)
-                    for entry, item in _outcomes(pool, handover, local, workers):
-                        recorder.record(handover, transfer_id, entry, item)
+        with self._ledger.writing():  # one ingest at a time, and no other writer meanwhile
+            self._vault.store.clean_pending()
+            with self._catalog.session() as session:
+                running = session.scalars(
+                    select(Transfer.id).where(Transfer.state == "running")).all()
+                self._ledger.append(session, [
+                    Event(type="transfer.interrupted", time=now(), actor=request.actor,
+                          subject=Subject.record("transfer", transfer_id))
+                    for transfer_id in running])
+                session.execute(
+                    update(Transfer).where(Transfer.state == "running").values(state="interrupted")
+                )
+                known = frozenset(session.scalars(select(Photo.sha256)))
+            workers = self._settings.workers or os.cpu_count() or 1
+            report = IngestReport()
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                initializer=_init_worker,
+                initargs=(self._keys, self._store_url, self._archive, self._settings, known),
+            ) as pool:
+                recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report,
+                                     self._settings.commit_every)
+                # Files too large to pass to a worker in memory are preserved here, as they stream.
+                local = Context(self._vault, self._settings, known)
+                for source in request.sources:
+                    for handover in plan(source, self._keys.age_identity):
                         if progress:
-                            progress("advance", 1, item.size if item else 0)
-                    recorder.close_transfer(transfer_id, handover)
-        with self._catalog.session() as session:
-            self._ledger.checkpoint(session)
-        return report
+                            progress("start", handover.total, 0)
+                        transfer_id = recorder.open_transfer(handover, request)
+                        for entry, item in _outcomes(pool, handover, local, workers):
+                            recorder.record(handover, transfer_id, entry, item)
+                            if progress:
+                                progress("advance", 1, item.size if item else 0)
+                        recorder.close_transfer(transfer_id, handover)
+            with self._catalog.session() as session:
+                self._ledger.checkpoint(session)
+            return report
 
 
 def _outcomes(pool: ProcessPoolExecutor, handover: Handover, local: Context, workers: int

@@ -126,13 +126,25 @@ class CustodyLog:
                               "nothing can be appended", hint=storage.RUN_VERIFY) from None
         return range(size, size + len(batch))
 
-    def writing(self) -> AbstractContextManager[None]:
-        """Hold the archive's write lock (again, if this thread already does) for a
-        transaction that appends: what a service method that writes wraps its work in."""
+    def append_signed(self, session: Session, events: Iterable[Event]) -> range:
+        """Append ``events`` (see :meth:`append`) and sign a checkpoint over them in the same
+        transaction: a change and the signature that vouches for it commit together, so the
+        published log never lags behind what people did."""
+        appended = self.append(session, events)
+        self.checkpoint(session)
+        return appended
+
+    def writing(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the archive's write lock (again, if this thread already does) for work that
+        appends: the one way a service method that writes takes it (callers never do).
+
+        `wait`: seconds to wait for another writer, by default the lock's patience (a command
+        is refused at once with :class:`~caesar.errors.ArchiveLocked`; the web app waits).
+        """
         if self.lock is None:
             raise UnlockedWrite("A write to a custody log opened only to be read.",
                                 hint="This is a defect in Caesar Archive: nothing was written.")
-        return self.lock.hold()
+        return self.lock.hold(wait)
 
     def _require_lock(self, what: str) -> None:
         if self.lock is None:
@@ -349,9 +361,9 @@ class CustodyLog:
     def timestamp(self, tsa_url: str, tsa_certificates: bytes | None = None) -> TimestampView:
         """Get an RFC 3161 token over the latest signed checkpoint and keep it.
 
-        The caller holds the archive's write lock. With ``tsa_certificates`` (the TSA's
-        certificate, then its issuers up to the root, PEM) the token is checked before it is
-        kept.
+        With ``tsa_certificates`` (the TSA's certificate, then its issuers up to the root,
+        PEM) the token is checked before it is kept, under the write lock (not held while the
+        TSA answers).
         """
         with self._catalog.reader() as session:
             latest = storage.checkpoint_of_size(session, None)
@@ -360,7 +372,7 @@ class CustodyLog:
         token = request_timestamp(note, tsa_url)
         if tsa_certificates is not None:
             verify_timestamp(token, note, tsa_certificates)
-        with self._catalog.session() as session:
+        with self.writing(), self._catalog.session() as session:
             session.add(CustodyTimestamp(checkpoint_id=checkpoint_id, tree_size=tree_size,
                                          token=token, obtained_at=datetime.now(UTC)))
         return TimestampView(token=_b64(token), tree_size=tree_size)

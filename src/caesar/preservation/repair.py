@@ -151,10 +151,9 @@ class Repairer:
             # The generations lost are never reused: the next state outranks every one signed.
             set_generation(session, max(newest.state.generation,
                                         signed.generation if signed else 0))
-            self._held.ledger.append(session, [Event(
+            self._held.ledger.append_signed(session, [Event(
                 type="catalogue.restored", time=datetime.now(UTC), actor=self._actor,
                 details={"lost_commits": lost}, people={"replica": newest.replica.name})])
-            self._held.ledger.checkpoint(session)
         self.report.catalogue = CatalogueRepair(action="restored", replica=newest.replica.name,
                                                 lost_commits=lost)
         return StateCheck()
@@ -175,10 +174,9 @@ class Repairer:
                           + ". If you know the catalogue is the latest, `caesar repair"
                           " --accept-catalogue` signs its state again")
         with self._held.catalog.session() as session:
-            self._held.ledger.append(session, [Event(
+            self._held.ledger.append_signed(session, [Event(
                 type="state.signed", time=datetime.now(UTC), actor=self._actor,
                 people={"replica": newest.replica.name} if newest else {})])
-            self._held.ledger.checkpoint(session)
             now = capture(session)
         if now is not None:
             self._held.anchor.write(now, force=True)
@@ -313,13 +311,12 @@ class Repairer:
 
     def _log(self) -> None:
         with self._held.catalog.session() as session:
-            self._held.ledger.append(session, [Event(
+            self._held.ledger.append_signed(session, [Event(
                 type="repair.run", time=datetime.now(UTC), actor=self._actor,
                 details={"repaired": len(self.report.repaired),
                          "unrepaired": len(self.report.unrepaired),
                          "catalogue": self.report.catalogue.action
                          if self.report.catalogue else None})])
-            self._held.ledger.checkpoint(session)
 
 
 def _still(state: StateCheck, problem: str) -> StateCheck:

@@ -167,11 +167,10 @@ def replicate(held: Holdings, replicas: list[Replica], *, actor: str, full: bool
     if not plans:
         return [], failed
     with held.catalog.session() as session:
-        held.ledger.append(session, [Event(
+        held.ledger.append_signed(session, [Event(
             type="replica.updated", time=datetime.now(UTC), actor=actor,
             details={"objects": len(plan.todo)}, people={"replica": plan.replica.name})
             for plan in plans])
-        held.ledger.checkpoint(session)
     done: list[ReplicateReport] = []
     with scratch(held.path) as work:
         snap = work / "catalog.db"

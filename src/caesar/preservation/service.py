@@ -71,8 +71,7 @@ class Preservation:
         if not self._state.ok:
             return
         with self._held.catalog.session() as session:
-            self._held.ledger.append(session, [event])
-            self._held.ledger.checkpoint(session)
+            self._held.ledger.append_signed(session, [event])
 
     # -- verify ---------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from caesar.web.i18n import N_
 from caesar.web.pages.report_photos import UPLOAD_BODY
 from caesar.web.rendering import Pages
 from caesar.web.shown import FormOutdated
-from caesar.web.state import WebState
+from caesar.web.state import WRITE_WAIT, WebState
 
 THREADS = 4
 FORM_BODY: Final = 1024 * 1024
@@ -66,7 +66,7 @@ def create_app(archive: Archive) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         archive.access.security.flush()
-        app.state.web.settle_denials(all_minutes=True)
+        archive.access.denials.settle(all_minutes=True, wait=WRITE_WAIT)
 
     app = FastAPI(title="Caesar Archive", version=__version__, lifespan=lifespan,
                   default_response_class=ExactJSON,

@@ -13,7 +13,6 @@ from caesar.access.roles import Permission
 from caesar.access.views import Identity
 from caesar.cases.views import CaseView
 from caesar.core import Archive
-from caesar.errors import ArchiveLocked
 from caesar.identify.table import CaseTable
 from caesar.web.rendering import Pages
 
@@ -30,6 +29,11 @@ class WebState:
     _table: tuple[list[CaseView], CaseTable] | None = field(default=None, repr=False)
     _table_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __post_init__(self) -> None:
+        # Every service method that writes takes the archive's write lock itself; on the web
+        # it waits a little for a command that holds it, rather than refusing at once.
+        self.archive.write_lock.patience = WRITE_WAIT
+
     def case_table(self) -> CaseTable:
         """Every case as matching sees it, built again only when the case index reloads
         (cases changed: an analyst's edit, a build, a name recorded), not for every page."""
@@ -41,33 +45,19 @@ class WebState:
 
     @contextmanager
     def changing(self) -> Iterator[None]:
-        """Hold the write lock while a request changes the archive; sign a checkpoint after.
-
-        Changes are rare next to reads, so each signs its own checkpoint: the published log
-        never lags behind what people did on the web.
-        """
-        with self.archive.writing(wait=WRITE_WAIT):
-            try:
-                yield
-                self.archive.checkpoint()
-            finally:
-                self.archive.case_index.invalidate()
+        """Around a request that changes cases (an edit, a review decision, a number read):
+        the case index looks again at once, so the page that follows shows the change. The
+        service method takes the write lock and signs its checkpoint itself."""
+        try:
+            yield
+        finally:
+            self.archive.case_index.invalidate()
 
     def deny(self, who: Identity, permission: Permission, route: str) -> None:
-        """Count a refusal; write the custody-log entries of minutes that are over."""
+        """Count a refusal; write the custody-log entries of minutes that are over (unless
+        another writer is busy: the next refusal writes them)."""
         if self.archive.access.denials.record(who.user_id, permission, route):
-            self.settle_denials(wait=0.0)
-
-    def settle_denials(self, *, wait: float = WRITE_WAIT, all_minutes: bool = False) -> None:
-        """One custody-log entry per person, permission, route and minute that is over (all
-        of them when the app stops). Refusals never wait for a busy archive: another command
-        holding the lock means the next refusal settles them."""
-        try:
-            with self.archive.writing(wait=wait):
-                if self.archive.access.denials.settle(all_minutes=all_minutes):
-                    self.archive.checkpoint()
-        except ArchiveLocked:
-            pass
+            self.archive.access.denials.settle()
 
 
 def web_state(request: Request) -> WebState:

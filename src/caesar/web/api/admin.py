@@ -51,7 +51,7 @@ def users(web: Web) -> list[UserView]:
 def security(web: Web) -> Security:
     """Failed sign-ins and requests without a session over a day; alerts; throttles."""
     access = web.archive.access
-    web.settle_denials(wait=0.0)
+    access.denials.settle()
     return Security(day=access.security.summary(utc_now() - timedelta(days=1)),
                     alerts=access.denials.alerts(), throttles=access.throttle.list())
 
@@ -60,6 +60,5 @@ def security(web: Web) -> Security:
 @requires(Permission.users_manage)
 def clear_throttle(web: Web, who: Who, body: Throttled) -> Cleared:
     """Let an account or a client sign in again at once (logged)."""
-    with web.changing():
-        return Cleared(cleared=web.archive.access.clear_throttle(body.kind, body.name,
-                                                                 actor=who.name))
+    return Cleared(cleared=web.archive.access.clear_throttle(body.kind, body.name,
+                                                             actor=who.name))

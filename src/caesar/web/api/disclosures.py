@@ -48,42 +48,37 @@ class End(BaseModel):
 @requires(Permission.disclosures_read)
 def sessions(web: Web, who: Who) -> list[DisclosureView]:
     """Every session (the list is logged)."""
-    with web.changing():
-        return web.archive.identify.disclosures(who.name)
+    return web.archive.identify.disclosures(who.name)
 
 
 @router.post("", response_model=DisclosureView)
 @requires(Permission.disclosures_record)
 def start(web: Web, who: Who, body: Start) -> DisclosureView:
     """Begin a session for a confirmed match."""
-    with web.changing():
-        return web.archive.identify.start_disclosure(body.report, body.case, who.name,
-                                                     present=body.present,
-                                                     family_asked=body.family_asked)
+    return web.archive.identify.start_disclosure(body.report, body.case, who.name,
+                                                 present=body.present,
+                                                 family_asked=body.family_asked)
 
 
 @router.get("/{session_id}", response_model=DisclosureView)
 @requires(Permission.disclosures_read)
 def session(web: Web, who: Who, session_id: SessionId) -> DisclosureView:
     """One session with its steps (the view is logged)."""
-    with web.changing():
-        return web.archive.identify.disclosure(session_id, who.name)
+    return web.archive.identify.disclosure(session_id, who.name)
 
 
 @router.post("/{session_id}/step", response_model=DisclosureView)
 @requires(Permission.disclosures_record)
 def step(web: Web, who: Who, session_id: SessionId, body: Step) -> DisclosureView:
     """Record the family's answer about the next step (only the next one)."""
-    with web.changing():
-        return web.archive.identify.disclosure_step(session_id, body.step, body.consent,
-                                                    who.name, present=body.present,
-                                                    note=body.note)
+    return web.archive.identify.disclosure_step(session_id, body.step, body.consent,
+                                                who.name, present=body.present,
+                                                note=body.note)
 
 
 @router.post("/{session_id}/end", response_model=DisclosureView)
 @requires(Permission.disclosures_record)
 def end(web: Web, who: Who, session_id: SessionId, body: End) -> DisclosureView:
     """End the session with its outcome."""
-    with web.changing():
-        return web.archive.identify.end_disclosure(session_id, body.outcome, who.name,
-                                                   note=body.note)
+    return web.archive.identify.end_disclosure(session_id, body.outcome, who.name,
+                                               note=body.note)

@@ -43,8 +43,7 @@ def _fields(body: Fields, where: str, *, editing: bool) -> ReportFields:
 def reports(web: Web, who: Who,
             name: Annotated[str | None, Query(max_length=200)] = None) -> list[ReportSummary]:
     """Every report, or those whose names hold each word of `name` in any spelling (logged)."""
-    with web.changing():
-        return web.archive.identify.reports(who.name, name=name.strip() if name else None)
+    return web.archive.identify.reports(who.name, name=name.strip() if name else None)
 
 
 @router.post("", response_model=ReportView)
@@ -52,24 +51,21 @@ def reports(web: Web, who: Who,
 def file(web: Web, who: Who, body: Fields) -> ReportView:
     """File one report (a known `ref` updates that report)."""
     fields = _fields(body, "the report", editing=False)
-    with web.changing():
-        return web.archive.identify.add_report(fields, who.name)
+    return web.archive.identify.add_report(fields, who.name)
 
 
 @router.get("/{report_id}", response_model=ReportView)
 @requires(Permission.reports_read)
 def report(web: Web, who: Who, report_id: ReportId) -> ReportView:
     """One report with its reporters (no contact), decided matches and history (logged)."""
-    with web.changing():
-        return web.archive.identify.report(report_id, who.name)
+    return web.archive.identify.report(report_id, who.name)
 
 
 @router.get("/{report_id}/contacts", response_model=ReportView)
 @requires(Permission.contacts_read)
 def contacts(web: Web, who: Who, report_id: ReportId) -> ReportView:
     """The report with the contacts of reporters who agreed to be contacted (logged)."""
-    with web.changing():
-        return web.archive.identify.report(report_id, who.name, contact=True)
+    return web.archive.identify.report(report_id, who.name, contact=True)
 
 
 @router.post("/{report_id}/edit", response_model=ReportView)
@@ -77,5 +73,4 @@ def contacts(web: Web, who: Who, report_id: ReportId) -> ReportView:
 def edit(web: Web, who: Who, report_id: ReportId, body: Fields) -> ReportView:
     """Change fields; the values before are kept, sealed, and the change is logged."""
     fields = _fields(body, f"report {report_id}", editing=True)
-    with web.changing():
-        return web.archive.identify.edit_report(report_id, fields, who.name)
+    return web.archive.identify.edit_report(report_id, fields, who.name)

@@ -46,9 +46,8 @@ def add_user(request: Request, web: Web, who: Who,
     if role not in WEB_CREATABLE_ROLES:
         raise AccountError("Administrators are made on the archive's machine, never here.",
                            hint="Use `caesar users add NAME --role admin` there.")
-    with web.changing():
-        made = web.archive.access.accounts.add(name, role, actor=who.name,
-                                               second_factor=True if totp == "yes" else None)
+    made = web.archive.access.accounts.add(name, role, actor=who.name,
+                                           second_factor=True if totp == "yes" else None)
     return _users(request, web, made=made)
 
 
@@ -73,8 +72,7 @@ def _set_disabled(web: Web, actor: str, user_id: int, disabled: bool) -> Respons
     if name == actor:
         raise AccountError("You cannot disable your own account.",
                            hint="Ask another administrator, or use `caesar users disable`.")
-    with web.changing():
-        web.archive.access.accounts.set_disabled(name, disabled, actor=actor)
+    web.archive.access.accounts.set_disabled(name, disabled, actor=actor)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -85,7 +83,7 @@ def security_page(request: Request, web: Web) -> Response:
     repeated refusals."""
     now = utc_now()
     access = web.archive.access
-    web.settle_denials(wait=0.0)
+    access.denials.settle()
     return web.pages.render(request, "security.html", title=web.pages.text(request, "Security"),
                             day=access.security.summary(now - timedelta(days=1)),
                             week=access.security.summary(now - timedelta(days=7)),
@@ -97,6 +95,5 @@ def security_page(request: Request, web: Web) -> Response:
 def clear_throttle(web: Web, who: Who, kind: Annotated[str, Form(pattern="^(account|client)$")],
                    name: Annotated[str, Form(max_length=96)]) -> Response:
     """Let an account or a place sign in again at once (logged)."""
-    with web.changing():
-        web.archive.access.clear_throttle(kind, name, actor=who.name)
+    web.archive.access.clear_throttle(kind, name, actor=who.name)
     return RedirectResponse("/admin/security", status_code=303)

@@ -37,8 +37,7 @@ NOTICES: Final = {"started": N_("The session has begun. Ask the family about the
 @requires(Permission.disclosures_read)
 def session_list(request: Request, web: Web, who: Who) -> Response:
     """Every disclosure session, with the step each reached and how it ended (logged)."""
-    with web.changing():
-        sessions = web.archive.identify.disclosures(who.name)
+    sessions = web.archive.identify.disclosures(who.name)
     return web.pages.render(request, "disclosures.html",
                             title=web.pages.text(request, "Disclosure"), sessions=sessions)
 
@@ -49,9 +48,8 @@ def start(web: Web, who: Who, report: Annotated[int, Form(ge=1, le=MAX_ID)],
           case: Annotated[int, Form(ge=1, le=MAX_ID)], present: People,
           family_asked: Annotated[str, Form(max_length=8)] = "") -> Response:
     """Begin a session for a confirmed match, with who is present."""
-    with web.changing():
-        session = web.archive.identify.start_disclosure(
-            report, case, who.name, present=_lines(present), family_asked=family_asked == "yes")
+    session = web.archive.identify.start_disclosure(
+        report, case, who.name, present=_lines(present), family_asked=family_asked == "yes")
     return RedirectResponse(f"/disclosures/{session.id}?notice=started", status_code=303)
 
 
@@ -61,8 +59,7 @@ def session_page(request: Request, web: Web, who: Who, session_id: SessionId,
                  notice: Annotated[str | None, Query(max_length=16)] = None) -> Response:
     """One session: who was present, each step asked and the answer, the next step (the
     view is logged: it names the family members present)."""
-    with web.changing():
-        session = web.archive.identify.disclosure(session_id, who.name)
+    session = web.archive.identify.disclosure(session_id, who.name)
     loc = web.pages.locale(request)
     return web.pages.render(
         request, "disclosure.html",
@@ -77,10 +74,9 @@ def record_step(web: Web, who: Who, session_id: SessionId,
                 answer: Annotated[str, Form(pattern="^(agreed|declined)$")],
                 present: People = "", note: Note = "") -> Response:
     """Record the family's answer about the next step (only the next one can be asked)."""
-    with web.changing():
-        web.archive.identify.disclosure_step(session_id, step, answer == "agreed", who.name,
-                                             present=_lines(present),
-                                             note=note.strip() or None)
+    web.archive.identify.disclosure_step(session_id, step, answer == "agreed", who.name,
+                                         present=_lines(present),
+                                         note=note.strip() or None)
     return RedirectResponse(f"/disclosures/{session_id}?notice=agreed", status_code=303)
 
 
@@ -89,9 +85,8 @@ def record_step(web: Web, who: Who, session_id: SessionId,
 def end(web: Web, who: Who, session_id: SessionId,
         outcome: Annotated[str, Form(max_length=16)], note: Note = "") -> Response:
     """End the session with its outcome."""
-    with web.changing():
-        web.archive.identify.end_disclosure(session_id, outcome, who.name,
-                                            note=note.strip() or None)
+    web.archive.identify.end_disclosure(session_id, outcome, who.name,
+                                        note=note.strip() or None)
     return RedirectResponse(f"/disclosures/{session_id}?notice=ended", status_code=303)
 
 
@@ -100,8 +95,7 @@ def end(web: Web, who: Who, session_id: SessionId,
 def material(request: Request, web: Web, who: Who, session_id: SessionId) -> Response:
     """What the family agreed to see at the step they reached, and nothing beyond it (the
     showing is logged)."""
-    with web.changing():
-        shown = web.archive.identify.disclosure_material(session_id, who.name)
+    shown = web.archive.identify.disclosure_material(session_id, who.name)
     session = web.archive.identify.disclosure(session_id)
     return web.pages.render(
         request, "disclosure_material.html",
@@ -115,8 +109,7 @@ def material(request: Request, web: Web, who: Who, session_id: SessionId) -> Res
 def material_image(web: Web, who: Who, session_id: SessionId, number: ImageNumber
                    ) -> Response:
     """One image of the step reached, re-encoded with no metadata; each is logged."""
-    with web.changing():
-        shown = web.archive.identify.disclosure_material(session_id, who.name, image=number)
+    shown = web.archive.identify.disclosure_material(session_id, who.name, image=number)
     (_, data), = shown.images
     return Response(data, media_type="image/jpeg", headers={"content-disposition": "inline"})
 

@@ -192,6 +192,7 @@ def _plan(web: Web, asked: RequestView) -> tuple[Plan | None, CaesarError | None
 
 def _expire(web: Web, actor: str) -> None:
     """Delete the packages past their time (logged); if a command holds the write lock, the
-    next look does it (a download past its time is refused by the service all the same)."""
+    next look does it, without waiting (a download past its time is refused by the service all
+    the same)."""
     with suppress(ArchiveLocked):
-        web.archive.export_requests.expire(actor)
+        web.archive.export_requests.expire(actor, wait=0.0)

@@ -54,7 +54,7 @@ def photo_image(web: Web, who: Who, sha256: Sha256,
                 view: Annotated[Rendition, Query(description=f"One of {RENDITIONS}.")]
                 = "blurred") -> Response:
     """The image itself as JPEG, made in memory; the view is a custody-log entry."""
-    data = web.archive.access.viewer.show(sha256, view, who.name, writing=web.changing)
+    data = web.archive.access.viewer.show(sha256, view, who.name)
     return Response(data, media_type="image/jpeg",
                     headers={"content-disposition": "inline"})
 
@@ -67,6 +67,5 @@ def photo_region(web: Web, who: Who, sha256: Sha256,
                  ) -> Response:
     """One region of an original (where a number was read), grayscale; the view is logged."""
     x0, y0, x1, y1 = (int(v) for v in box.split(","))
-    data = web.archive.access.viewer.show_region(sha256, (x0, y0, x1, y1), who.name,
-                                                 writing=web.changing)
+    data = web.archive.access.viewer.show_region(sha256, (x0, y0, x1, y1), who.name)
     return Response(data, media_type="image/jpeg", headers={"content-disposition": "inline"})

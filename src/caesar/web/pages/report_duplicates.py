@@ -40,10 +40,9 @@ def report_duplicates(request: Request, web: Web, who: Who, report_id: ReportId)
     """The report beside each report that may be of the same person (every report shown is a
     logged view), and, for those who edit reports, the choice of which one to keep."""
     pairs = web.archive.identify.duplicates(report_id)  # logs nothing: no lock needed
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
-        others = {other: web.archive.identify.report(other, who.name)
-                  for d in pairs for other in d.reports if other != report_id}
+    report = web.archive.identify.report(report_id, who.name)
+    others = {other: web.archive.identify.report(other, who.name)
+              for d in pairs for other in d.reports if other != report_id}
     title = web.pages.text(request, "Reports that may be of the same person")
     return web.pages.render(request, "report_duplicates.html", title=title, report=report,
                             pairs=[(d, others[next(r for r in d.reports if r != report_id)])
@@ -56,6 +55,5 @@ def merge(web: Web, who: Who, report_id: ReportId,
           other: Annotated[int, Form(ge=1, le=MAX_ID)]) -> Response:
     """Merge report `other` into this one (kept): its reporters, photos and matches join it,
     the fields it lacks are filled from `other`, which stays on record as merged (logged)."""
-    with web.changing():
-        web.archive.identify.merge(report_id, other, who.name)
+    web.archive.identify.merge(report_id, other, who.name)
     return RedirectResponse(f"/reports/{report_id}?notice=merged", status_code=303)

@@ -61,8 +61,7 @@ def add_photos(request: Request, web: Web, who: Who, report_id: ReportId,
         raise UsageError(f"At most {MAX_FILES} photos can be added at once.",
                          hint="Add them a few at a time. Nothing was added.")
     uploads = [Upload(p.filename or "-", p.file.read(MAX_BYTES + 1)) for p in chosen]
-    with web.changing():
-        added = web.archive.identify.add_photos(report_id, uploads, who.name, caption=caption)
+    added = web.archive.identify.add_photos(report_id, uploads, who.name, caption=caption)
     kept = len(added.refused) < len(added.files)
     return _page(request, web, who, report_id, added=added, notice=None,
                  status=200 if kept else 400)
@@ -73,8 +72,7 @@ def add_photos(request: Request, web: Web, who: Who, report_id: ReportId,
 def withdraw(web: Web, who: Who, report_id: ReportId, photo_id: PhotoId,
              reason: Annotated[str, Form(min_length=1, max_length=2000)]) -> Response:
     """Withdraw a photo the family takes back (the reason is kept, encrypted)."""
-    with web.changing():
-        web.archive.identify.withdraw_photo(report_id, photo_id, who.name, reason=reason)
+    web.archive.identify.withdraw_photo(report_id, photo_id, who.name, reason=reason)
     return RedirectResponse(f"/reports/{report_id}/photos?notice=withdrawn", status_code=303)
 
 
@@ -82,15 +80,13 @@ def withdraw(web: Web, who: Who, report_id: ReportId, photo_id: PhotoId,
 @requires(Permission.reports_read)
 def image(web: Web, who: Who, report_id: ReportId, photo_id: PhotoId) -> Response:
     """The photo as a clean JPEG made in memory (no metadata); each one sent is logged."""
-    data = web.archive.identify.photo_image(report_id, photo_id, who.name,
-                                            writing=web.changing)
+    data = web.archive.identify.photo_image(report_id, photo_id, who.name)
     return Response(data, media_type="image/jpeg", headers={"content-disposition": "inline"})
 
 
 def _page(request: Request, web: Web, who: Who, report_id: int, *,
           added: PhotosAdded | None, notice: str | None, status: int = 200) -> Response:
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
+    report = web.archive.identify.report(report_id, who.name)
     loc = web.pages.locale(request)
     return web.pages.render(
         request, "report_photos.html", status=status,

@@ -54,8 +54,7 @@ NOTICES: Final = {"filed": N_("The report was filed. Its view, like every view o
 def report_list(request: Request, web: Web, who: Who, page: PageNumber = 1,
                 name: Annotated[str, Query(max_length=200)] = "") -> Response:
     """Every report, or those whose names hold each word of `name` in any spelling."""
-    with web.changing():
-        found = web.archive.identify.reports(who.name, name=name.strip() or None)
+    found = web.archive.identify.reports(who.name, name=name.strip() or None)
     pages = max(1, -(-len(found) // PER_PAGE))
     page = min(page, pages)
     return web.pages.render(request, "reports.html",
@@ -82,8 +81,7 @@ def file_report(request: Request, web: Web, who: Who,
     if problems:
         return _form(request, web, report=None, values=form_values(form),
                      rows=mark_rows(form.marks()), problems=problems, status=400)
-    with web.changing():
-        report = web.archive.identify.add_report(fields, who.name)
+    report = web.archive.identify.add_report(fields, who.name)
     return RedirectResponse(f"/reports/{report.id}?notice=filed", status_code=303)
 
 
@@ -93,8 +91,7 @@ def report_page(request: Request, web: Web, who: Who, report_id: ReportId,
                 notice: Annotated[str | None, Query(max_length=16)] = None) -> Response:
     """One report: the person, the arrest, the marks, the reporters and their consent, the
     matches decided and the disclosure sessions (the view is logged)."""
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
+    report = web.archive.identify.report(report_id, who.name)
     return _report(request, web, who, report, contacts=False, notice=NOTICES.get(notice or ""))
 
 
@@ -102,8 +99,7 @@ def report_page(request: Request, web: Web, who: Who, report_id: ReportId,
 @requires(Permission.contacts_read)
 def report_contacts(request: Request, web: Web, who: Who, report_id: ReportId) -> Response:
     """The report with how to reach the reporters who consented to be contacted (logged)."""
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name, contact=True)
+    report = web.archive.identify.report(report_id, who.name, contact=True)
     return _report(request, web, who, report, contacts=True, notice=None)
 
 
@@ -111,8 +107,7 @@ def report_contacts(request: Request, web: Web, who: Who, report_id: ReportId) -
 @requires(Permission.reports_write)
 def edit_page(request: Request, web: Web, who: Who, report_id: ReportId) -> Response:
     """The report's form, filled in with what it holds (never a contact)."""
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
+    report = web.archive.identify.report(report_id, who.name)
     return _form(request, web, report=report, values=values_of(report),
                  rows=mark_rows(report.marks), problems=[],
                  shown=shown_digest(shown_values(report)))
@@ -124,8 +119,7 @@ def save_edit(request: Request, web: Web, who: Who, report_id: ReportId,
               form: Annotated[ReportForm, Form()]) -> Response:
     """Save what changed; the values before are kept, sealed, with who and when. The report
     must still be as the form showed it, else nothing is saved."""
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
+    report = web.archive.identify.report(report_id, who.name)
     check_shown(form.shown, shown_values(report), "report")
     fields, problems = fields_of(form, shown=sent_unchanged(report))
     if problems:
@@ -133,8 +127,7 @@ def save_edit(request: Request, web: Web, who: Who, report_id: ReportId,
                      rows=mark_rows(form.marks()), problems=problems, status=400,
                      shown=form.shown)
     if fields.values:
-        with web.changing():
-            web.archive.identify.edit_report(report_id, fields, who.name)
+        web.archive.identify.edit_report(report_id, fields, who.name)
     return RedirectResponse(f"/reports/{report_id}?notice=saved", status_code=303)
 
 
@@ -145,8 +138,7 @@ def report_history(request: Request, web: Web, who: Who, report_id: ReportId) ->
 
     A reporter's previous contact is never shown here, whatever was changed.
     """
-    with web.changing():
-        report = web.archive.identify.report(report_id, who.name)
+    report = web.archive.identify.report(report_id, who.name)
     loc = web.pages.locale(request)
     changes = [(change, _field_diffs(loc, report, i)) for i, change in
                reversed(list(enumerate(report.history)))]
