@@ -14,50 +14,42 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from caesar.access.service import Access
-from caesar.cases.search import CaseIndex
-from caesar.cases.service import CaseService
 from caesar.catalog.database import Catalog, make_engine, migrate, sqlite_file
 from caesar.catalog.models import Meta
-from caesar.catalog.queries import Queries
 from caesar.errors import ArchiveExists, ArchiveNotFound, CaesarError
-from caesar.identify.photos import FAMILY_PHOTOS_DIR
-from caesar.identify.service import IdentifyService
-from caesar.identify.workspace import Workspace
-from caesar.intake.report import IngestReport
-from caesar.intake.service import IngestRequest, Intake
-from caesar.ledger.errors import TimestampError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import advance, generation, set_generation
-from caesar.ledger.views import LedgerReport, TimestampView
 from caesar.locking import WriteLock
 from caesar.preservation.anchor import Anchor, StateCheck, refusal
-from caesar.preservation.repair import Repairer, RepairReport
-from caesar.preservation.replicas import Replica
-from caesar.preservation.replicate import Holdings
-from caesar.preservation.service import Preservation
-from caesar.preservation.verify import VerifyReport
 from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
-from caesar.vault.fields import FieldCipher
-from caesar.vault.keys import (
-    KdfCost,
-    Keys,
-    create_keys,
-    kdf_cost,
-    rewrap_master,
-    unlock_keys,
-)
+from caesar.vault.keys import KdfCost, Keys, create_keys, kdf_cost, rewrap_master, unlock_keys
 from caesar.vault.objects import ObjectVault, RemovableVault
-from caesar.vault.passphrase import require_strong
-from caesar.vault.shares import ShareSet, split
 from caesar.vault.store import LocalStore, UndatedStore, open_store
 
+# Services are imported where they are first used, not here: every command opens an archive,
+# and most use one or two services; importing them all (SQLAlchemy models, pydantic views,
+# numpy and the readers behind them) cost a command such as `caesar replica list` most of its
+# start-up. tests/test_startup.py checks what a light command imports.
 if TYPE_CHECKING:
+    from caesar.access.service import Access
+    from caesar.cases.search import CaseIndex
+    from caesar.cases.service import CaseService
+    from caesar.catalog.queries import Queries
     from caesar.exports.requests import ExportRequests
     from caesar.exports.service import ExportService
     from caesar.forensics.service import ExaminationService
+    from caesar.identify.service import IdentifyService
+    from caesar.intake.report import IngestReport
+    from caesar.intake.service import IngestRequest
+    from caesar.ledger.views import LedgerReport, TimestampView
+    from caesar.preservation.repair import RepairReport
+    from caesar.preservation.replicas import Replica
+    from caesar.preservation.replicate import Holdings
+    from caesar.preservation.service import Preservation
+    from caesar.preservation.verify import VerifyReport
+    from caesar.vault.shares import ShareSet
 
 PUBLIC_KEY_FILE = "archive.pub"
 _INIT_MARKER = ".init-incomplete"
@@ -73,7 +65,6 @@ class Archive:
         self.store = open_store(settings.store_url, path)
         self.vault = ObjectVault(self.store, keys)
         self.catalog = Catalog(make_engine(settings.database_url, path, keys.catalog))
-        self.queries = Queries(self.catalog)
         self.write_lock = WriteLock(path)
         self.ledger = CustodyLog(self.catalog, keys, self.write_lock)
         # Every commit that writes is followed by the state it committed, signed.
@@ -91,6 +82,8 @@ class Archive:
 
         A weak passphrase is refused at the normal KDF cost, before anything is made.
         """
+        from caesar.vault.passphrase import require_strong
+
         require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
         begin_folder(path)
         defaults = Settings()
@@ -181,6 +174,8 @@ class Archive:
 
     def change_passphrase(self, new: str, *, actor: str) -> KdfCost:
         """Wrap the master key under a new passphrase (atomically) and log it."""
+        from caesar.vault.passphrase import require_strong
+
         require_strong(new, enforce=kdf_cost(self.path) is KdfCost.normal)  # before the lock
         with self.ledger.writing():  # the new wrapping and its entry, with no writer between
             cost = rewrap_master(self.path, self.keys.master, new)
@@ -190,6 +185,8 @@ class Archive:
     def split_key(self, *, shares: int, threshold: int, share_passphrase: str = "",
                   actor: str) -> ShareSet:
         """Split the master key among trustees (SLIP-39); logs how, never the shares."""
+        from caesar.vault.shares import split
+
         made = split(self.keys.master, shares=shares, threshold=threshold,
                      passphrase=share_passphrase)
         self.record("key.split", actor, {"shares": shares, "threshold": threshold})
@@ -200,6 +197,8 @@ class Archive:
                ) -> RepairReport:
         """Put back from `sources` (every registered replica when empty) what is lost or
         damaged: the catalogue, its signed state, originals and thumbnails."""
+        from caesar.preservation.repair import Repairer
+
         chosen = sources or self.preservation.replicas.all()
         repairer = Repairer(self._holdings(), chosen, actor=actor)
         with self.ledger.writing():
@@ -255,20 +254,33 @@ class Archive:
     # takes the write lock itself (docs/design.md, "the one owner of writing").
 
     @cached_property
+    def queries(self) -> Queries:
+        """Photos and transfers as the command line and the web show them."""
+        from caesar.catalog.queries import Queries
+
+        return Queries(self.catalog)
+
+    @cached_property
     def access(self) -> Access:
         """Accounts, sessions, the gate's records and viewing photos (one per archive: it
         keeps the sign-in limiter in memory)."""
+        from caesar.access.service import Access
+
         return Access(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                       vault=self.vault)
 
     @cached_property
     def case_index(self) -> CaseIndex:
         """Every case's summary, for searching and counting (rebuilt when cases change)."""
+        from caesar.cases.search import CaseIndex
+
         return CaseIndex(self.catalog, lambda: self.cases.cases())
 
     @cached_property
     def cases(self) -> CaseService:
         """Cases: build, show, and analysts' decisions."""
+        from caesar.cases.service import CaseService
+
         return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                            archive=self.path, store_url=self.settings.store_url,
                            settings=self.settings.cases)
@@ -277,6 +289,11 @@ class Archive:
     def identify(self) -> IdentifyService:
         """Families' reports, matching, review and disclosure (every function takes the acting
         person's name)."""
+        from caesar.identify.service import IdentifyService
+        from caesar.identify.stored import FAMILY_PHOTOS_DIR
+        from caesar.identify.workspace import Workspace
+        from caesar.vault.fields import FieldCipher
+
         family = RemovableVault(UndatedStore(self.path / FAMILY_PHOTOS_DIR), self.keys)
         return IdentifyService(Workspace(catalog=self.catalog, ledger=self.ledger,
                                          cipher=FieldCipher(self.keys), cases=self.cases,
@@ -285,7 +302,7 @@ class Archive:
     @cached_property
     def exports(self) -> ExportService:
         """Evidence packages, exhibition sets, data and statistics exports, marks on photos."""
-        from caesar.exports.service import ExportService  # Jinja2 and friends: only for exports
+        from caesar.exports.service import ExportService
 
         store = self.store.root if isinstance(self.store, LocalStore) else None
         return ExportService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
@@ -304,7 +321,7 @@ class Archive:
     def examination(self) -> ExaminationService:
         """The authenticity examination of originals, cameras and transfers (results are
         stored and logged)."""
-        from caesar.forensics.service import ExaminationService  # numpy, OpenCV: only here
+        from caesar.forensics.service import ExaminationService
 
         return ExaminationService(catalog=self.catalog, ledger=self.ledger, vault=self.vault)
 
@@ -315,6 +332,8 @@ class Archive:
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:
         """Bring every source of `request` into the archive."""
+        from caesar.intake.service import Intake
+
         intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
                         archive=self.path, store_url=self.settings.store_url,
                         settings=self.settings.intake, ledger=self.ledger)
@@ -324,9 +343,13 @@ class Archive:
     def preservation(self) -> Preservation:
         """Verification, replicas and replication (repairs: :meth:`repair`); built on each use
         with the archive's current :attr:`state`."""
+        from caesar.preservation.service import Preservation
+
         return Preservation(self._holdings(), self.state)
 
     def _holdings(self) -> Holdings:
+        from caesar.preservation.replicate import Holdings
+
         return Holdings(path=self.path, settings=self.settings, keys=self.keys,
                         catalog=self.catalog, ledger=self.ledger, store=self.store,
                         anchor=self.anchor)
@@ -342,6 +365,8 @@ class Archive:
     def verify_ledger(self) -> LedgerReport:
         """Check the custody log alone (`ledger verify`), and the catalogue that holds it
         against the archive's signed state; changes nothing."""
+        from caesar.ledger.views import LedgerReport
+
         if not self.state.readable:
             return LedgerReport(ok=False, size=0, first_bad_index=None,
                                 problems=[str(self.state.problem)])
@@ -354,6 +379,8 @@ class Archive:
 
     def timestamp(self, tsa_url: str | None = None) -> TimestampView:
         """Get an RFC 3161 timestamp over the latest checkpoint from the TSA and keep it."""
+        from caesar.ledger.errors import TimestampError
+
         url = tsa_url or self.settings.tsa_url
         if not url:
             raise TimestampError("No Time Stamping Authority is configured for this archive.",

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caesar.errors import CaesarError
-from caesar.identify.reports import KEYS, read_reports
+from caesar.identify.reports import read_reports
+from caesar.identify.vocabulary import KEYS
 
 pytestmark = mark
 

@@ -11,7 +11,7 @@ from conftest import Caesar
 from photos import grace_hopper, metadata_groups, phone_jpeg, png_header_only
 
 from caesar.core import Archive
-from caesar.identify.photos import FAMILY_PHOTOS_DIR
+from caesar.identify.stored import FAMILY_PHOTOS_DIR
 
 PLACE = "DarayaHomeMarker"
 OWNER = "PhoneOwnerMarker"

@@ -11,7 +11,7 @@ from typing import Any
 from conftest import Caesar
 
 from caesar.core import Archive
-from caesar.identify.reports import REPORT_KEYS
+from caesar.identify.vocabulary import REPORT_KEYS
 from caesar.ledger.events import decode_entry
 
 REPORTS: list[dict[str, Any]] = [

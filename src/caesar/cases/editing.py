@@ -29,7 +29,7 @@ from caesar.cases.records import (
 from caesar.cases.search import to_western
 from caesar.cases.viewing import CaseViews
 from caesar.cases.views import CaseView, Disagreement
-from caesar.cases.vocabulary import CATEGORIES, FINDINGS, STATUSES
+from caesar.cases.vocabulary import CATEGORIES, EDITABLE, FINDINGS, STATUSES
 from caesar.catalog.cases import AnalystReading, CasePhoto, PhotoCategory, PhotoCopy
 from caesar.catalog.database import Catalog
 from caesar.errors import UsageError
@@ -173,11 +173,6 @@ class CaseEditor:
 
 
 # -- fields -----------------------------------------------------------------------------------
-
-EDITABLE = ("sex", "age_min", "age_max", "height_cm", "hospital", "photographed_on", "marks",
-            "findings", "clothing", "notes", "status", *KINDS)
-"""The fields of `cases edit --set FIELD=VALUE`. Never `identification`: it follows the
-review (a shortlisting makes a candidate, a second reviewer's confirmation an identification)."""
 
 
 def _parse_field(name: str, text: str) -> Any:

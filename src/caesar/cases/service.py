@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caesar.cases.building import CaseBuilder
-from caesar.cases.editing import EDITABLE, CaseEditor
+from caesar.cases.editing import CaseEditor
 from caesar.cases.numbers import Kind
 from caesar.cases.viewing import CaseViews
 from caesar.cases.views import BuildReport, CaseView, Disagreement, QueueItem
@@ -20,8 +20,6 @@ from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
 from caesar.settings import CaseSettings
 from caesar.vault.keys import Keys
-
-__all__ = ["EDITABLE", "CaseService"]
 
 
 class CaseService:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from caesar.cases.numbers import KINDS
+
 READER_VERSION: Final[str] = "numbers-3"
 """Recorded with each photo's analysis; raise it when the number readers change what they find,
 and `cases build` reads every photo again."""
@@ -263,3 +265,9 @@ UNSURE: Final[dict[str, str]] = {
     "faint": "read faintly",
 }
 """Why a number is in the review queue (`QueueItem.unsure`), in words for the command line."""
+
+EDITABLE: Final[tuple[str, ...]] = (
+    "sex", "age_min", "age_max", "height_cm", "hospital", "photographed_on", "marks", "findings",
+    "clothing", "notes", "status", *KINDS)
+"""The fields of `cases edit --set FIELD=VALUE`. Never `identification`: it follows the
+review (a shortlisting makes a candidate, a second reviewer's confirmation an identification)."""

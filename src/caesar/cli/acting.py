@@ -17,16 +17,17 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import typer
 
 from caesar.access.errors import PersonRequired
 from caesar.access.roles import Permission, allows
-from caesar.access.service import COMMAND_LINE
-from caesar.access.views import UserView
-from caesar.core import Archive
 from caesar.errors import CaesarError, UsageError
+
+if TYPE_CHECKING:
+    from caesar.access.views import UserView
+    from caesar.core import Archive
 
 NOBODY: Final = "nobody"
 """Commands that never act as anyone (they make an archive, seal in the field, serve)."""
@@ -113,6 +114,8 @@ def person(archive: Archive, given: Credentials, command: str) -> UserView | Non
     if need is None:
         raise Refused(f"`caesar {command}` does not act as an account.",
                       hint="Run it as the archive's owner (without --as or $CAESAR_USER).")
+    from caesar.access.service import COMMAND_LINE  # accounts: only when one acts
+
     account = archive.access.accounts.get(name)
     if account.disabled:
         raise Refused(f"The account {account.name} is disabled.",

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 from rich.text import Text
-from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from caesar import __version__
-from caesar.catalog.database import describe_database_error
 from caesar.cli import (
     archive,
     cases,
@@ -38,6 +37,9 @@ from caesar.cli.context import CliState
 from caesar.cli.output import err
 from caesar.errors import CaesarError
 from caesar.settings import archive_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
 
 # Options of the whole command line, also accepted after the command (`caesar ingest SRC
 # --archive A`): (takes a value).
@@ -79,7 +81,9 @@ class _Group(TyperGroup):
         try:
             try:
                 return super().invoke(ctx)
-            except DBAPIError as exc:  # not a database, damaged, locked, disk full
+            except _database_errors() as exc:  # not a database, damaged, locked, disk full
+                from caesar.catalog.database import describe_database_error
+
                 raise describe_database_error(exc) from None
         except CaesarError as exc:
             _error(exc.message, exc.hint)
@@ -90,6 +94,16 @@ class _Group(TyperGroup):
                    " some space or check the drive, then run the same command again: it"
                    " finishes the job.")
             ctx.exit(2)
+
+
+def _database_errors() -> tuple[type[DBAPIError], ...]:
+    """SQLAlchemy's database error, if this command imported SQLAlchemy (else it raised none).
+
+    Looked up as an exception passes rather than imported above, so that `--help` and the
+    commands that open no catalogue start without SQLAlchemy.
+    """
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return (loaded.DBAPIError,) if loaded is not None else ()
 
 
 def _error(message: str, hint: str | None) -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.context import archive_for, passphrase, state
 from caesar.cli.output import emit_json, err, out, progress_bar
-from caesar.core import Archive
-from caesar.preservation.verify import VerifyReport
 from caesar.vault.keys import KdfCost
-from caesar.vault.passphrase import generate, require_strong
+
+if TYPE_CHECKING:
+    from caesar.preservation.verify import VerifyReport
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -43,6 +43,9 @@ def init(
     public key printed (also written to archive.pub) is what documenters seal field bundles
     to.
     """
+    from caesar.core import Archive
+    from caesar.vault.passphrase import generate, require_strong
+
     cli = state(ctx)
     if kdf_cost is KdfCost.test:
         err.print("warning: --kdf-cost test makes the passphrase fast to guess;"

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from caesar.cases.facets import matches
-from caesar.cases.numbers import Kind
-from caesar.cases.service import EDITABLE
-from caesar.cases.views import CaseView
-from caesar.cases.vocabulary import CATEGORIES, FINDINGS
+from caesar.cases.vocabulary import CATEGORIES, EDITABLE, FINDINGS
 from caesar.cli.context import archive_for
 from caesar.cli.number_review import review
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.cases.numbers import Kind
+    from caesar.cases.views import CaseView
 
 app = typer.Typer(help="Post-mortem cases: one per body, with the numbers it carried.",
                   no_args_is_help=True)
@@ -66,6 +67,8 @@ def list_(ctx: typer.Context,
     filters = {name: value for name, value in (
         ("branch", branch), ("hospital", hospital), ("month", month), ("sex", sex),
         ("age", age), ("finding", finding)) if value is not None}
+    from caesar.cases.facets import matches
+
     with archive_for(ctx) as (archive, _):
         cases = [c for c in archive.cases.cases() if matches(c, filters)]
     if json_:

@@ -8,14 +8,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from caesar.access.views import UserView
 from caesar.cli import acting
 from caesar.cli.acting import Credentials
-from caesar.core import Archive
 from caesar.errors import PassphraseRequired
+
+if TYPE_CHECKING:
+    from caesar.access.views import UserView
+    from caesar.core import Archive
 
 
 @dataclass
@@ -37,6 +40,10 @@ class CliState:
         """Unlock the archive with `CAESAR_PASSPHRASE` or a prompt (`inspect`: also when its
         catalogue does not match its signed state, for commands that only read or repair);
         sign in the account that acts, if one is named (see :mod:`caesar.cli.acting`)."""
+        # Imported here, not above, so that `--help` and commands that open no archive start
+        # without SQLAlchemy and the services (see tests/test_startup.py).
+        from caesar.core import Archive
+
         Archive.locate(self.archive)  # no archive there: say so before asking for a passphrase
         archive = Archive.open(self.archive, passphrase(confirm=False), inspect=inspect)
         try:

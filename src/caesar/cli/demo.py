@@ -7,26 +7,19 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.context import state
 from caesar.cli.output import err, out, progress_bar
-from caesar.core import Archive
-from caesar.demo import doctored
-from caesar.demo.generate import generate_collection
-from caesar.demo.tour import (
-    DEFAULT_DEMO,
-    DEMO_INVESTIGATOR,
-    DEMO_LIAISON,
-    DEMO_REVIEWERS,
-    TourResult,
-    prepare_archive,
-    run_tour,
-)
 from caesar.progress import from_counts
 from caesar.vault.keys import KdfCost
+
+# The generator (numpy, Pillow, the glyphs it draws) and the tour are imported by the commands
+# that use them: registering commands must stay cheap (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.demo.tour import TourResult
 
 app = typer.Typer(help="A synthetic archive, end to end (no real imagery, ever).",
                   invoke_without_command=True)
@@ -57,6 +50,8 @@ def demo(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from caesar.demo.tour import DEFAULT_DEMO, TourResult, prepare_archive, run_tour
+
     cli = state(ctx)
     path = cli.archive if cli.archive_given else Path(DEFAULT_DEMO).absolute()
     archive, made_up = prepare_archive(path, os.environ.get("CAESAR_PASSPHRASE"), kdf_cost)
@@ -71,6 +66,7 @@ def demo(
 
 def _serve(path: Path, passphrase: str, port: int, r: TourResult) -> None:
     """Serve the demo archive on loopback until Ctrl-C, with its demo sign-in printed."""
+    from caesar.core import Archive
     from caesar.web.server import serve  # FastAPI and uvicorn: only for serving
 
     first = r.logins[0]
@@ -94,6 +90,9 @@ def _command() -> str:
 
 
 def _summary(r: TourResult) -> None:
+    from caesar.demo import doctored
+    from caesar.demo.tour import DEMO_INVESTIGATOR, DEMO_LIAISON, DEMO_REVIEWERS
+
     flagged = ", ".join(f"{n} {kind}" for kind, n in r.flagged.most_common()) or "none"
     lines = [
         "",
@@ -173,6 +172,8 @@ def generate(
         " built around.")] = False,
 ) -> None:
     """Write only the synthetic collection: drives, families' reports and truth.json."""
+    from caesar.demo.generate import generate_collection
+
     with progress_bar("generating") as bar:
         truth = generate_collection(out_dir, cases=cases, seed=seed, megapixels=megapixels,
                                     drives=drives, progress=from_counts(bar), held_out=held_out)

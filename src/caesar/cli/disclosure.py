@@ -4,7 +4,7 @@ a description in words, then a blurred grayscale image, then the face, then the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,8 +12,11 @@ from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
 from caesar.exports.folder import prepare, staged
-from caesar.identify.disclosure import OUTCOMES, STEPS
-from caesar.identify.views import DisclosureView
+from caesar.identify.vocabulary import OUTCOMES, STEPS
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.identify.views import DisclosureView
 
 app = typer.Typer(help="Disclosure sessions: a family liaison tells a family about a confirmed"
                   f" match step by step ({' -> '.join(STEPS)}), each step only after the family"

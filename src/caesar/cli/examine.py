@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
-from caesar.forensics.findings import Examination
-from caesar.forensics.service import CameraReport, Choice, Comparison
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.forensics.findings import Examination
+    from caesar.forensics.service import CameraReport, Comparison
 
 
 def examine(ctx: typer.Context,
@@ -45,6 +48,8 @@ def examine(ctx: typer.Context,
     {"sha256", "pdq", "nearest": [{"sha256", "difference"}]}. docs/examination.md explains
     every signal and its measured error rates.
     """
+    from caesar.forensics.service import CameraReport, Choice, Comparison  # numpy, OpenCV
+
     chosen = sum([bool(sha256), transfer is not None, camera is not None, all_, cameras,
                   compare is not None])
     if chosen != 1:

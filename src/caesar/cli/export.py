@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -12,15 +12,11 @@ from pydantic import BaseModel, ValidationError
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err
 from caesar.errors import UsageError
-from caesar.exports.views import (
-    DataFormat,
-    DataOptions,
-    EvidenceOptions,
-    ExhibitOptions,
-    ExportResult,
-    Plan,
-    Selection,
-)
+
+# The services and their models are imported by the commands that use them
+# (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.exports.views import DataFormat, ExportResult, Plan, Selection
 
 _Options = TypeVar("_Options", bound=BaseModel)
 
@@ -49,6 +45,8 @@ Transfer = Annotated[int | None, typer.Option(metavar="ID", show_default=False,
 
 def _selection(cases: list[str] | None, photos: list[str] | None, transfer: int | None = None
                ) -> Selection:
+    from caesar.exports.views import Selection
+
     def split(values: list[str] | None) -> list[str]:
         return [v for value in values or [] for v in value.replace(",", " ").split()]
 
@@ -117,6 +115,8 @@ def evidence(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfe
     check every hash and proof independently; verify_inclusion.py does it with Python alone.
     Validate it with `bagit.py --validate DIR`.
     """
+    from caesar.exports.views import EvidenceOptions
+
     with archive_for(ctx) as (archive, actor):
         exports = archive.exports
         exports.check_out(out)
@@ -154,6 +154,8 @@ def exhibit(ctx: typer.Context, out: Out, case: Cases = None, transfer: Transfer
     this archive resolves (`caesar export resolve ID`). Photos marked restricted are never
     included. No provenance manifest (C2PA) is embedded: it would itself point to the archive.
     """
+    from caesar.exports.views import ExhibitOptions
+
     wanted = {w.strip() for w in blur.split(",") if w.strip()}
     if not wanted <= {"faces", "regions", "none"} or ("none" in wanted and len(wanted) > 1):
         raise UsageError(f"--blur {blur}: give faces, regions, faces,regions or none.")
@@ -188,9 +190,11 @@ def data(ctx: typer.Context, out: Out, format_: Annotated[str, typer.Option(
     shared report, each security branch as a PublicBody and each hospital as an
     Organization, linked. No photo, photo hash, analyst's note or staff name leaves.
     """
+    from caesar.exports.views import DataOptions
+
     if format_ not in ("csv", "json", "ftm"):
         raise UsageError(f"--format {format_}: give csv, json or ftm.")
-    options = DataOptions(format=cast(DataFormat, format_))
+    options = DataOptions(format=cast("DataFormat", format_))
     with archive_for(ctx) as (archive, actor):
         exports = archive.exports
         exports.check_out(out)

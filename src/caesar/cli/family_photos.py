@@ -4,7 +4,7 @@ portrait, a wedding photo, a photo that shows a tattoo), for people to compare w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,9 +12,11 @@ from rich.table import Table
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.exports.folder import prepare, staged
-from caesar.identify.images import MAX_BYTES
-from caesar.identify.photos import MAX_CAPTION, read_upload
-from caesar.identify.views import FamilyPhotoView
+from caesar.identify.vocabulary import MAX_BYTES, MAX_CAPTION
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.identify.views import FamilyPhotoView
 
 app = typer.Typer(help="Photos of the missing person in life, given by the family: kept"
                   " encrypted exactly as given, shown and exported only as clean copies (no"
@@ -44,6 +46,8 @@ def add(ctx: typer.Context, report_id: ReportId,
     file was refused (the others are added all the same). --json prints {"report", "files":
     [{"file", "outcome", "photo", "problem"}]}.
     """
+    from caesar.identify.photos import read_upload
+
     with archive_for(ctx) as (archive, actor):
         uploads = [read_upload(path) for path in files]
         added = archive.identify.add_photos(report_id, uploads, actor,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, progress_bar, visible
-from caesar.intake.report import IngestReport
-from caesar.intake.service import IngestRequest
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.intake.report import IngestReport
 
 
 def ingest(
@@ -39,6 +41,8 @@ def ingest(
     checksum_mismatch, and an invalid bag is still preserved, with every reason reported (exit
     1). If a run is interrupted, run the same command again: it finishes the job.
     """
+    from caesar.intake.service import IngestRequest
+
     with archive_for(ctx) as (archive, actor):
         request = IngestRequest(sources=sources, actor=actor, operator=operator,
                                 label=label)

@@ -12,9 +12,6 @@ import typer
 from caesar.cli.context import archive_for, state
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import PassphraseRequired
-from caesar.recovery import recover as recover_with_shares
-from caesar.vault.passphrase import generate
-from caesar.vault.shares import ShareError, needed
 
 app = typer.Typer(help="The archive's keys: change the passphrase, split the master key among"
                   " trustees, and get back in with their shares.", no_args_is_help=True)
@@ -31,6 +28,8 @@ SharePassphraseOption = Annotated[bool, typer.Option(
 def new_passphrase(*, generated: bool) -> str:
     """The new passphrase: made up, $CAESAR_NEW_PASSPHRASE, or asked for twice."""
     if generated:
+        from caesar.vault.passphrase import generate  # a word list: only when asked
+
         return generate()
     given = os.environ.get(NEW_PASSPHRASE)
     if given is not None:
@@ -46,6 +45,8 @@ def new_passphrase(*, generated: bool) -> str:
 def read_shares(*, share_passphrase: bool) -> tuple[list[str], str]:
     """Trustees' shares from standard input, one a line (asked for one by one on a terminal),
     and the share passphrase when asked for."""
+    from caesar.vault.shares import ShareError, needed
+
     if not sys.stdin.isatty():
         lines = sys.stdin.read().splitlines()
         secret = lines.pop(0) if share_passphrase and lines else ""
@@ -138,6 +139,8 @@ def recover(ctx: typer.Context, share_passphrase_stdin: SharePassphraseOption = 
     """
     cli = state(ctx)
     given, secret = read_shares(share_passphrase=share_passphrase_stdin)
+    from caesar.recovery import recover as recover_with_shares
+
     chosen = new_passphrase(generated=generate_)
     with recover_with_shares(Path(cli.archive), given, chosen, share_passphrase=secret,
                              actor=cli.acting_as or os.environ.get("CAESAR_USER")) as archive:

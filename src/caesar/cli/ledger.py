@@ -6,7 +6,7 @@ import base64
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +14,9 @@ from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
 from caesar.files import write_atomic
-from caesar.ledger.views import InclusionView
+
+if TYPE_CHECKING:
+    from caesar.ledger.views import InclusionView
 
 app = typer.Typer(help="The custody log: a signed, append-only record of everything that"
                   " happens to the evidence, built to be published.", no_args_is_help=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out, progress_bar
 from caesar.errors import UsageError
-from caesar.identify.views import MatchResult
 from caesar.progress import from_counts
+
+if TYPE_CHECKING:
+    from caesar.identify.views import MatchResult
 
 
 def match(ctx: typer.Context,

@@ -4,7 +4,7 @@ liaison files them with the family."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,8 +13,11 @@ from caesar.cli import family_photos
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
-from caesar.identify.reports import KEYS, parse_assignments, read_reports
-from caesar.identify.views import ReportView
+from caesar.identify.vocabulary import KEYS
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.identify.views import ReportView
 
 app = typer.Typer(help="Families' reports of the missing: import, file, read, edit, find"
                   " duplicates and merge them, and the photos of the person in life the family"
@@ -47,6 +50,8 @@ def add(ctx: typer.Context,
     Every row is checked first: if any row is wrong, each problem is named by row and field
     and nothing is imported. --json prints [{"ref", "id"}].
     """
+    from caesar.identify.reports import parse_assignments, read_reports
+
     if (from_ is None) == (not set_):
         raise UsageError("Give either --from FILE or --set FIELD=VALUE ...",
                          hint="Example: caesar missing add --set name='محمد أحمد الحلبي'"
@@ -69,6 +74,8 @@ def add(ctx: typer.Context,
 def edit(ctx: typer.Context, report_id: ReportId, set_: SetOption = None,
          json_: JsonOption = False) -> None:
     """Change fields of a report (the previous values are kept, encrypted; logged)."""
+    from caesar.identify.reports import parse_assignments
+
     if not set_:
         raise UsageError("Give at least one --set FIELD=VALUE.")
     fields = parse_assignments(set_, f"report {report_id}")

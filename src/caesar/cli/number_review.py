@@ -10,19 +10,19 @@ is a logged view of the photo.
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from PIL import Image
 from rich.style import Style
 from rich.text import Text
 
-from caesar.cases.views import QueueItem
 from caesar.cases.vocabulary import UNSURE
 from caesar.cli.context import archive_for
 from caesar.cli.output import err, out
-from caesar.core import Archive
+
+if TYPE_CHECKING:
+    from caesar.cases.views import QueueItem
+    from caesar.core import Archive
 
 _SKIP, _STOP = "s", "q"
 _KIND_WORDS = {"detainee": "detainee number", "branch": "branch number",
@@ -83,6 +83,9 @@ def _show(archive: Archive, item: QueueItem, actor: str, images: bool) -> None:
 def half_blocks(jpeg: bytes, width: int) -> Text:
     """A grayscale image as terminal text: each character is two pixels, upper and lower
     half, in 24-bit colour (rich falls back to the nearest colours a terminal has)."""
+    import numpy as np  # numpy and Pillow: only to draw a region
+    from PIL import Image
+
     with Image.open(io.BytesIO(jpeg)) as image:
         grey = image.convert("L")
         height = max(2, round(grey.height * width / grey.width / 2) * 2)

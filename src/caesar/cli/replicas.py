@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from caesar.cli.context import archive_for, passphrase, state
 from caesar.cli.keys import GenerateOption, SharePassphraseOption, new_passphrase, read_shares
 from caesar.cli.output import emit_json, err, out, progress_bar
-from caesar.core import Archive
-from caesar.preservation.anchor import StateDamaged
-from caesar.preservation.repair import RepairReport
-from caesar.preservation.replicas import Replica, local_replica
-from caesar.preservation.replicate import replica_state
-from caesar.preservation.restore import Unlock
-from caesar.recovery import open_for_repair
-from caesar.recovery import restore as restore_archive
+
+# What each command uses is imported in its body: registering the commands must stay cheap
+# (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.core import Archive
+    from caesar.preservation.repair import RepairReport
+    from caesar.preservation.replicas import Replica
 
 app = typer.Typer(help="Replicas: encrypted copies of the archive kept elsewhere (another"
                   " drive, another place), brought up to date by `caesar replicate`.",
@@ -96,6 +95,9 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 
 
 def _describe(replica: Replica, archive: Archive) -> dict[str, Any]:
+    from caesar.preservation.anchor import StateDamaged
+    from caesar.preservation.replicate import replica_state
+
     found: dict[str, Any] = {"name": replica.name, "path": replica.where,
                              "reachable": replica.reachable(), "generation": None,
                              "originals": None, "log_size": None}
@@ -179,6 +181,10 @@ def repair(
     "family_photo" or "held_package"; the last two carry "id" (the report photo's, the export
     request's) and a null "sha256".
     """
+    from caesar.core import Archive
+    from caesar.preservation.replicas import local_replica
+    from caesar.recovery import open_for_repair
+
     cli = state(ctx)
     Archive.locate(cli.archive)
     folder = Path(from_) if from_ and Path(from_).is_dir() else None
@@ -241,6 +247,9 @@ def restore(
     With --json: the new archive's `verify` document with "archive", "replica", "copied" and
     "recovered_with_shares" added.
     """
+    from caesar.preservation.restore import Unlock
+    from caesar.recovery import restore as restore_archive
+
     cli = state(ctx)
     if shares:
         given, secret = read_shares(share_passphrase=share_passphrase_stdin)

@@ -4,16 +4,19 @@ reject, undo and override, each decision recorded with who, when and why."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
-from caesar.identify.review import REQUESTED, STATUSES
-from caesar.identify.service import IdentifyService
-from caesar.identify.views import MatchView
+from caesar.identify.vocabulary import REQUESTED, STATUSES
+
+# The services are imported by the commands that use them (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.identify.service import IdentifyService
+    from caesar.identify.views import MatchView
 
 app = typer.Typer(help="Review matches between families' reports and cases: one reviewer"
                   " shortlists, a second, different reviewer confirms (--as NAME).",

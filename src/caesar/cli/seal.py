@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from caesar.cli.output import emit_json, err, progress_bar
 from caesar.seal.errors import SealError
-from caesar.seal.recipient import read_recipient
-from caesar.seal.state import default_state_dir, forget
-from caesar.seal.writer import SealRequest, SealResult
-from caesar.seal.writer import seal as seal_bundle
+
+# The writer (age, the bundle format) is imported by the command: every other command starts
+# without it (tests/test_startup.py).
+if TYPE_CHECKING:
+    from caesar.seal.writer import SealResult
 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
@@ -47,6 +48,11 @@ def seal(
     readable name, date or count, and you cannot open it yourself afterwards. Exit 1 if some
     entry could not be sealed (it is listed).
     """
+    from caesar.seal.recipient import read_recipient
+    from caesar.seal.state import default_state_dir, forget
+    from caesar.seal.writer import SealRequest
+    from caesar.seal.writer import seal as seal_bundle
+
     if forget_:
         if sources or to or out:
             raise SealError("--forget takes no SOURCE, --to or --out.")

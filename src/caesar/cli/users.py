@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from caesar.access.roles import SECOND_FACTOR_ROLES, Role
-from caesar.access.views import NewCredentials
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
 from caesar.errors import UsageError
+
+if TYPE_CHECKING:
+    from caesar.access.views import NewCredentials
 
 app = typer.Typer(help="Accounts of the web app: one per person, each with one role.",
                   no_args_is_help=True)

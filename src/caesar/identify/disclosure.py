@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from typing import Final
 
 from PIL import Image, ImageFilter, ImageOps
 from sqlalchemy import select
@@ -31,11 +30,10 @@ from caesar.catalog.identify import DisclosureSession, DisclosureStep, Match
 from caesar.errors import NotFound, UsageError
 from caesar.identify.records import load_reports
 from caesar.identify.views import DisclosureView, Material, StepView
+from caesar.identify.vocabulary import OUTCOMES, STEPS
 from caesar.identify.workspace import Workspace, get_row, live_report, now
 from caesar.ledger.events import Event, Subject
 
-STEPS: Final = ("description", "blurred", "face", "photos")
-OUTCOMES: Final = ("recognised", "not_recognised", "unsure", "stopped")
 _SHOWN_PX = 1600  # the long side of images shown to a family
 
 

@@ -24,11 +24,10 @@ from typing import Final
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from caesar.access.viewing import render, strip_jpeg
+from caesar.identify.vocabulary import MAX_BYTES
 from caesar.identify.wording import Number, Phrase, phrase
 from caesar.intake.inspect import sniff_media_type
 
-MAX_BYTES: Final = 20_000_000
-"""A photo of at most 20 MB: a phone's photo is 2–8 MB; a larger scan is better as a JPEG."""
 SHOWN_PX: Final = 1600
 """The long side of the copies shown and exported: enough to compare a face or a tattoo."""
 FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")

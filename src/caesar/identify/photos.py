@@ -22,23 +22,19 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caesar.catalog.identify import ReportPhoto
 from caesar.errors import NotFound, UsageError
-from caesar.identify.images import MAX_BYTES, Examined, Refusal, examine, shown_copy
+from caesar.identify.images import Examined, Refusal, examine, shown_copy
+from caesar.identify.stored import KIND
 from caesar.identify.views import FamilyPhotoView, PhotoOutcome, PhotosAdded
+from caesar.identify.vocabulary import MAX_BYTES, MAX_CAPTION
 from caesar.identify.workspace import Workspace, live_report, now
 from caesar.ledger.events import Event, Subject
 from caesar.vault.fields import FieldCipher
-
-FAMILY_PHOTOS_DIR: Final = "family-photos"
-"""The store of families' photos, in the archive folder (encrypted objects only)."""
-KIND: Final = "family_photo"
-MAX_CAPTION: Final = 500  # characters: who is in it, when, where; not a story
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,9 @@ from typing import Any
 from caesar.cases.marks import FORM, BadMark, parse_marks
 from caesar.cases.search import to_western
 from caesar.errors import UsageError
+from caesar.identify.vocabulary import KEYS
 from caesar.identify.wording import Code, Phrase, Typed, counted, phrase
 
-REPORT_KEYS: tuple[str, ...] = (
-    "ref", "name", "father", "grandfather", "family_name", "mother", "sex", "birth_year",
-    "birth_date", "height_cm", "arrest_date", "arrest_place", "arresting_branch",
-    "detainee_number", "marks", "reporter_name", "reporter_relationship", "reporter_contact",
-    "consent_contact", "consent_share",
-)
-"""The import keys of docs/design.md, in its order (also the CSV columns)."""
-
-EXTRA_KEYS: tuple[str, ...] = ("notes", "consent_notify")
-KEYS: tuple[str, ...] = REPORT_KEYS + EXTRA_KEYS
 REPORTER_KEYS: tuple[str, ...] = ("reporter_name", "reporter_relationship", "reporter_contact",
                                   "consent_contact", "consent_share", "consent_notify")
 """Keys about the person who reported (stored apart, sealed), not the missing person."""

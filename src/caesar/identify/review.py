@@ -29,6 +29,7 @@ from caesar.identify.views import (
     MatchView,
     jsonable_factors,
 )
+from caesar.identify.vocabulary import REQUESTED, STATUSES
 from caesar.identify.workspace import (
     Workspace,
     live_report,
@@ -38,14 +39,11 @@ from caesar.identify.workspace import (
 )
 from caesar.ledger.events import Event, Subject
 
-STATUSES: Final = ("candidate", "shortlisted", "confirmed", "rejected")
 ACTIONS: Final = ("shortlist", "confirm", "reject", "undo", "override")
 _EVENTS = {"shortlist": "match.shortlisted", "confirm": "match.confirmed",
            "reject": "match.rejected", "undo": "match.undone", "override": "match.overridden",
            "undo_requested": "match.undo_requested",
            "reject_requested": "match.reject_requested"}
-REQUESTED: Final = "_requested"
-"""The suffix of a decision that waits for a second reviewer (undo or reject a confirmation)."""
 # What each action needs the match to be, and makes it.
 _MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "shortlist": (("candidate",), "shortlisted"),

@@ -22,11 +22,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from caesar.catalog.database import Catalog
-from caesar.catalog.exports import ExportRequest
-from caesar.catalog.identify import ReportPhoto
 from caesar.errors import CaesarError
 from caesar.exports.held import HELD_DIR, HeldPackages
-from caesar.identify.photos import FAMILY_PHOTOS_DIR, KIND
+from caesar.identify.stored import FAMILY_PHOTOS_DIR, KIND
 from caesar.preservation.verify import AreaFindings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
@@ -55,6 +53,11 @@ def archive_store(archive: Path, area: str) -> RemovableStore:
 
 def listed(catalog: Catalog) -> Listed:
     """The family photos and held packages that `catalog` lists."""
+    # Their tables' models are imported here, by what reads them: building them was a
+    # noticeable part of the start-up of `replicate` and `replica list`, which never do.
+    from caesar.catalog.exports import ExportRequest
+    from caesar.catalog.identify import ReportPhoto
+
     with catalog.reader() as session:
         photos = session.execute(select(ReportPhoto.id, ReportPhoto.sha256).where(
             ReportPhoto.status == "held").order_by(ReportPhoto.id)).all()

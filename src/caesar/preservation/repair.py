@@ -24,7 +24,7 @@ from caesar.catalog.database import catalogue_file, migrate, sqlite_file
 from caesar.errors import CaesarError
 from caesar.exports.held import HeldPackages
 from caesar.files import fsync_dir
-from caesar.identify.photos import KIND as FAMILY_PHOTO
+from caesar.identify.stored import KIND as FAMILY_PHOTO
 from caesar.ledger.events import Event
 from caesar.ledger.state import AnchorState, capture, judge, root_at, set_generation
 from caesar.preservation import areas

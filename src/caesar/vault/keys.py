@@ -28,7 +28,6 @@ from pyrage import x25519
 from caesar import faults
 from caesar.errors import CaesarError, WrongPassphrase
 from caesar.files import write_atomic
-from caesar.vault.passphrase import require_strong
 
 KEYS_DIR = "keys"
 MASTER_FILE = "master.json"
@@ -277,6 +276,8 @@ def rewrap_master(folder: Path, master: bytes, passphrase: str) -> KdfCost:
         cost = kdf_cost(folder)
     except CaesarError:
         cost = KdfCost.normal  # the old wrapping is lost: the new one is made at full cost
+    from caesar.vault.passphrase import require_strong  # zxcvbn's lists: only when rewrapping
+
     require_strong(passphrase, enforce=cost is KdfCost.normal)
     key_dir = folder / KEYS_DIR
     key_dir.mkdir(mode=0o700, exist_ok=True)

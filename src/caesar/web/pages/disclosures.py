@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caesar.access.roles import Permission
-from caesar.identify.disclosure import OUTCOMES, STEPS
+from caesar.identify.vocabulary import OUTCOMES, STEPS
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import MAX_ID, SessionId, Web, Who

@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caesar.access.roles import Permission
 from caesar.errors import NotFound
-from caesar.identify.review import REQUESTED, STATUSES, SameReviewer
+from caesar.identify.review import SameReviewer
 from caesar.identify.views import CandidateView, FactorView, MatchView
+from caesar.identify.vocabulary import REQUESTED, STATUSES
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import CaseId, ReportId, Web, Who

@@ -19,9 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caesar.access.roles import Permission
 from caesar.errors import UsageError
-from caesar.identify.images import MAX_BYTES
-from caesar.identify.photos import MAX_CAPTION, Upload
+from caesar.identify.photos import Upload
 from caesar.identify.views import PhotosAdded
+from caesar.identify.vocabulary import MAX_BYTES, MAX_CAPTION
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import PhotoId, ReportId, Web, Who
