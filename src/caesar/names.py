@@ -23,14 +23,15 @@ from typing import Any, Final
 # Every lone surrogate, not only the escapes of bytes: json.dumps lets any of them through.
 _SURROGATES: Final = {c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)}
 _BYTE_ESCAPES: Final = {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
-_SHOWN: Final = {**_SURROGATES, **_BYTE_ESCAPES}
+SHOWN_SURROGATES: Final = {**_SURROGATES, **_BYTE_ESCAPES}
+"""How a person is shown every lone surrogate: a byte as ``\\xXX``, any other as ``\\uXXXX``."""
 _STORED_ESCAPE: Final = re.compile(r"\\(\\|x[89a-f][0-9a-f])")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def display_path(raw: str) -> str:
     """A name or relative path as text for a person: undecodable bytes as ``\\xXX``."""
-    return raw.translate(_SHOWN) if _SURROGATE.search(raw) else raw
+    return raw.translate(SHOWN_SURROGATES) if _SURROGATE.search(raw) else raw
 
 
 def json_text(value: Any, **options: Any) -> str:

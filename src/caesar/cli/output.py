@@ -30,7 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from caesar.names import json_text
+from caesar.names import SHOWN_SURROGATES, json_text
 from caesar.progress import ProgressCallback
 
 UNCUT_WIDTH = 10_000
@@ -45,10 +45,9 @@ _BIDI: Final = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0
 def _escapes(*, lines: bool) -> dict[int, str]:
     table = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}
     table.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
-    table.update({c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), *_BIDI,
-                                               *range(0xD800, 0xDC80), *range(0xDD00, 0xE000))})
-    # A name's undecodable bytes arrive as surrogate escapes (U+DC80..U+DCFF): show the byte.
-    table.update({c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)})
+    table.update({c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), *_BIDI)})
+    # A name's undecodable bytes arrive as surrogate escapes: shown as the byte, as on pages.
+    table.update(SHOWN_SURROGATES)
     if lines:
         del table[ord("\n")], table[ord("\t")]
     return table
