@@ -85,7 +85,6 @@ class Archive:
         from caesar.vault.passphrase import require_strong
 
         require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
-        begin_folder(path)
         defaults = Settings()
         settings = Settings(
             database_url=database_url or defaults.database_url,
@@ -93,8 +92,11 @@ class Archive:
             demo=demo,
             intake=IntakeSettings(),
         )
-        keys = create_keys(path, passphrase, kdf_cost)
         store = open_store(settings.store_url, path)
+        if not isinstance(store, LocalStore):
+            store.ensure()  # a server that cannot be reached refuses before anything is made
+        begin_folder(path)
+        keys = create_keys(path, passphrase, kdf_cost)
         if isinstance(store, LocalStore):
             store.ensure()
         archive = cls(path, settings, keys)

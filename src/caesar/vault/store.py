@@ -34,9 +34,9 @@ from caesar.files import fsync_dir, sync_file_system
 NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z: the one time every object and folder shows
 DOCUMENTS = "documents"
 REPAIR_HINT = "Run `caesar verify`, then `caesar repair` to put it back from a replica."
-_FAN = re.compile(r"[0-9a-f]{2}")
-_DOCUMENT = re.compile(r"[a-z][a-z0-9-]{0,40}")
-_SET_ASIDE = ".damaged"
+FAN = re.compile(r"[0-9a-f]{2}")
+DOCUMENT_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
+SET_ASIDE = ".damaged"
 _COPY_BLOCK = 1 << 30
 
 COMMIT_POINT = faults.declare(
@@ -177,7 +177,7 @@ class LocalStore:
         if not self.root.is_dir():
             return
         for fan in sorted(self.root.iterdir()):
-            if _FAN.fullmatch(fan.name) and fan.is_dir():
+            if FAN.fullmatch(fan.name) and fan.is_dir():
                 yield fan
 
     def names(self) -> Iterator[str]:
@@ -231,7 +231,7 @@ class LocalStore:
         path = self._path(name)
         if not path.exists():
             return False
-        aside = self.root / _SET_ASIDE
+        aside = self.root / SET_ASIDE
         aside.mkdir(exist_ok=True)
         os.replace(path, aside / f"{name}.{secrets.token_hex(4)}")
         fsync_dir(aside)
@@ -240,7 +240,7 @@ class LocalStore:
         return True
 
     def _document(self, name: str) -> Path:
-        if not _DOCUMENT.fullmatch(name):
+        if not DOCUMENT_NAME.fullmatch(name):
             raise CaesarError(f"{name!r} is not a valid document name.")
         return self._documents / name
 
@@ -349,12 +349,17 @@ def _copy_fd(source: BinaryIO, out: int) -> None:
             view = view[os.write(out, view):]
 
 
-def open_store(url: str, archive: Path) -> LocalStore:
-    """The store named by a settings URL (`file:objects` is relative to the archive)."""
+def open_store(url: str, archive: Path) -> ObjectStore:
+    """The store named by a settings URL: `file:PATH` (relative to the archive, as the default
+    `file:objects`) or `s3://BUCKET/PREFIX` (:mod:`caesar.vault.s3`)."""
     if url.startswith("file:"):
         path = Path(url.removeprefix("file:"))
         return LocalStore(path if path.is_absolute() else archive / path)
+    if url.startswith("s3://"):
+        from caesar.vault.s3 import S3Store
+
+        return S3Store(url)
     raise CaesarError(
         f"Unsupported store URL {url!r}.",
-        hint="Use file:PATH; S3-compatible stores arrive with the scale-out backends.",
+        hint="Use file:PATH for a folder or s3://BUCKET/PREFIX for an S3-compatible store.",
     )
