@@ -272,6 +272,40 @@ class S3Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+    def reachable(self) -> bool:
+        """Whether the bucket answers now (the server is up and the keys are accepted)."""
+        try:
+            self._call("find the bucket", "head_bucket")
+        except CaesarError:
+            return False
+        except Exception as exc:
+            if self._missing(exc):
+                return False
+            raise
+        return True
+
+
+class DeletingS3Store(S3Store):
+    """An S3 store whose objects can be deleted: a replica's copies of the families' photos
+    and the held packages (never a store of originals, which has no way to delete)."""
+
+    def remove(self, name: str) -> bool:
+        if not self.exists(name):
+            return False
+        self._call("delete an object", "delete_object", Key=self._key(name))
+        return True
+
+    def modified(self, name: str) -> float:
+        try:
+            answer = self._call("look for an object", "head_object", Key=self._key(name))
+        except Exception as exc:
+            if self._missing(exc):
+                raise MissingObject(f"Stored object {name} is missing.",
+                                    hint=REPAIR_HINT) from None
+            raise
+        return float(answer["LastModified"].timestamp())
+
+
 class _Body(io.RawIOBase):
     """An S3 object's body as a file that reads in chunks (never the whole object at once)."""
 

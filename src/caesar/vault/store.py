@@ -106,6 +106,17 @@ class ObjectStore(Protocol):
         """Held while a document is read, compared and replaced, so that writers take turns."""
 
 
+class DeletingStore(ObjectStore, Protocol):
+    """A store whose objects can be deleted (the areas beside the originals: families' photos,
+    packages held for a download), in an archive or a replica, on a folder or in a bucket."""
+
+    def remove(self, name: str) -> bool:
+        """Delete the object `name`; False if there was none."""
+
+    def modified(self, name: str) -> float:
+        """When the object `name` was committed (seconds since the epoch)."""
+
+
 class LocalStore:
     """Objects as files under one folder: `ab/abcdef…`, written via `.pending/`; documents in
     `documents/`."""
@@ -194,6 +205,8 @@ class LocalStore:
         return found
 
     def clean_pending(self) -> int:
+        if not self._pending.is_dir():
+            return 0  # a store nothing was ever written to
         leftovers = list(self._pending.iterdir())
         for leftover in leftovers:
             leftover.unlink()
