@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ACCESS_KEY = "caesar-tests"
 SECRET_KEY = "a-secret-the-tests-hold-0123456789"
@@ -118,3 +119,27 @@ def _wait_until_ready(server: S3Server, process: subprocess.Popen[bytes]) -> Non
                 raise RuntimeError(f"SeaweedFS did not start within {_READY_WITHIN:.0f} s:"
                                    f" see {server.log}") from None
             time.sleep(0.5)
+
+
+def bucket_client(server: S3Server) -> Any:
+    """A client of the server with the tests' keys, to look into a bucket as an outsider."""
+    import boto3
+
+    return boto3.session.Session().client(
+        "s3", endpoint_url=server.endpoint, aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY, region_name="us-east-1")
+
+
+def bucket_objects(server: S3Server, url: str) -> dict[str, bytes]:
+    """Every object under a store URL (`s3://BUCKET/PREFIX`), by key, with its bytes."""
+    from caesar.vault.s3 import parse_url
+
+    bucket, prefix = parse_url(url)
+    client = bucket_client(server)
+    found: dict[str, bytes] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                  Prefix=f"{prefix}/"):
+        for entry in page.get("Contents", []):
+            found[entry["Key"]] = client.get_object(Bucket=bucket,
+                                                    Key=entry["Key"])["Body"].read()
+    return found

@@ -26,7 +26,8 @@ from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.keys import KdfCost, Keys, create_keys, kdf_cost, rewrap_master, unlock_keys
 from caesar.vault.objects import ObjectVault, RemovableVault
-from caesar.vault.store import LocalStore, UndatedStore, open_store
+from caesar.vault.store import LocalStore, UndatedStore
+from caesar.vault.urls import open_store
 
 # Services are imported where they are first used, not here: every command opens an archive,
 # and most use one or two services; importing them all (SQLAlchemy models, pydantic views,

@@ -6,29 +6,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import boto3
 import pytest
 from conftest import PASSPHRASE, Caesar
 from photos import camera_jpeg
-from s3_server import S3Server
+from s3_server import S3Server, bucket_client, bucket_objects
 
 from caesar.core import Archive
 from caesar.vault.s3 import parse_url
-
-
-def _bucket(url: str, server: S3Server) -> tuple[object, str, str]:
-    bucket, prefix = parse_url(url)
-    client = boto3.session.Session().client(
-        "s3", endpoint_url=server.endpoint, aws_access_key_id=server.env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=server.env["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
-    return client, bucket, f"{prefix}/"
-
-
-def _objects(url: str, server: S3Server) -> dict[str, bytes]:
-    client, bucket, prefix = _bucket(url, server)
-    listing = client.list_objects_v2(Bucket=bucket, Prefix=prefix)  # type: ignore[attr-defined]
-    return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()  # type: ignore[attr-defined]
-            for o in listing.get("Contents", [])}
 
 
 @pytest.fixture
@@ -55,7 +39,7 @@ def test_originals_go_to_the_bucket_sealed_and_verify(
     originals = _ingest(on_s3, tmp_path / "drive")
     assert on_s3.archive is not None
     assert not (on_s3.archive / "objects").exists()  # nothing of the photos in the folder
-    stored = _objects(bucket_url, s3_env)
+    stored = bucket_objects(s3_env, bucket_url)
     assert len([k for k in stored if "/documents/" not in k]) >= 8  # originals + thumbnails
     for key, data in stored.items():
         for sha, original in originals.items():
@@ -74,12 +58,13 @@ def test_damage_and_loss_in_the_bucket_are_named(
     archive = Archive.open(on_s3.archive, PASSPHRASE)
     damaged, lost = (archive.vault.name("original", sha) for sha in originals[:2])
     archive.close()
-    client, bucket, prefix = _bucket(bucket_url, s3_env)
-    key = f"{prefix}{damaged[:2]}/{damaged}"
-    data = bytearray(client.get_object(Bucket=bucket, Key=key)["Body"].read())  # type: ignore[attr-defined]
+    client = bucket_client(s3_env)
+    bucket, prefix = parse_url(bucket_url)
+    key = f"{prefix}/{damaged[:2]}/{damaged}"
+    data = bytearray(client.get_object(Bucket=bucket, Key=key)["Body"].read())
     data[len(data) // 2] ^= 1
-    client.put_object(Bucket=bucket, Key=key, Body=bytes(data))  # type: ignore[attr-defined]
-    client.delete_object(Bucket=bucket, Key=f"{prefix}{lost[:2]}/{lost}")  # type: ignore[attr-defined]
+    client.put_object(Bucket=bucket, Key=key, Body=bytes(data))
+    client.delete_object(Bucket=bucket, Key=f"{prefix}/{lost[:2]}/{lost}")
     run = on_s3("verify", "--json")
     assert run.exit_code == 1
     assert run.json()["damaged"] == [originals[0]] and run.json()["missing"] == [originals[1]]
@@ -105,6 +90,6 @@ def test_the_store_can_be_named_by_the_environment(
     assert caesar("init", "--kdf-cost", "test").exit_code == 0
     camera_jpeg(tmp_path / "drive" / "one.jpg", seed=1)
     assert caesar.json("ingest", str(tmp_path / "drive"))["stored"] == 1
-    assert len([k for k in _objects(bucket_url, s3_env) if "/documents/" not in k]) == 2
+    assert len([k for k in bucket_objects(s3_env, bucket_url) if "/documents/" not in k]) == 2
     settings = (tmp_path / "archive" / "caesar.toml").read_text()
     assert bucket_url in settings and s3_env.env["AWS_SECRET_ACCESS_KEY"] not in settings

@@ -11,7 +11,8 @@ from s3_server import S3Server
 from caesar import faults
 from caesar.errors import CaesarError, MissingObject
 from caesar.vault.s3 import S3Store, StoreUnreachable, parse_url
-from caesar.vault.store import COMMIT_POINT, open_store
+from caesar.vault.store import COMMIT_POINT
+from caesar.vault.urls import open_store
 
 NAME = "ab" + "0123456789abcdef" * 3
 

@@ -19,7 +19,8 @@ from cryptography.exceptions import InvalidTag
 from caesar.errors import CaesarError, NotFound, UsageError
 from caesar.files import write_atomic
 from caesar.vault.keys import KEYS_DIR, seal, subkey, unseal
-from caesar.vault.store import DeletingStore, LocalStore, ObjectStore, UndatedStore, open_store
+from caesar.vault.store import DeletingStore, LocalStore, ObjectStore, UndatedStore
+from caesar.vault.urls import open_store
 
 REGISTRY_FILE = "replicas.enc"
 _AAD = b"caesar-archive replicas v1"

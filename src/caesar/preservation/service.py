@@ -36,7 +36,8 @@ from caesar.preservation.verify import (
     worker_count,
 )
 from caesar.progress import ProgressCallback
-from caesar.vault.store import LocalStore, open_store
+from caesar.vault.store import LocalStore
+from caesar.vault.urls import open_store
 
 
 class ReplicaReport(VerifyReport):
