@@ -270,6 +270,8 @@ class _Recorder:
         self._counts = dict.fromkeys(
             ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
         )
+        if handover.kind == "bag":
+            self._counts["tag_files"] = 0
         self._session = self._catalog.reader()
         self._session.begin()
         return transfer_id
@@ -299,18 +301,22 @@ class _Recorder:
         else:
             sha = item.original.sha256
             self._count("bytes", item.size)
+            tag_file = handover.is_tag_file(entry.path)
             if item.known or sha in self._met:
                 outcome = "duplicate"
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
                 faults.point(ROW_POINT)
-                notes = self._store_new(session, transfer_id, item)
+                notes = self._store_new(session, transfer_id, item, flag=not tag_file)
                 outcome = "stored"
+            if tag_file:  # the bag's own records: what they hold is no finding
+                notes = []
+                self._count("tag_files")
             self._report.stored += outcome == "stored"
             self._report.duplicates += outcome == "duplicate"
             self._count("stored" if outcome == "stored" else "duplicates")
             session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
-                                 outcome=outcome))
+                                 outcome=outcome, tag_file=tag_file))
             self._log(f"original.{outcome}", sha)
             # What is wrong with this copy (not with the content) is flagged on this sighting.
             copy_notes = handover.notes_for(entry.path, sha)
@@ -338,7 +344,8 @@ class _Recorder:
         self._met[sha] = notes
         return notes
 
-    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+    def _store_new(self, session: Session, transfer_id: int, item: Item, *, flag: bool
+                   ) -> list[FlagNote]:
         original, inspection = item.original, item.inspection
         if original is None or inspection is None:
             raise RuntimeError("an item reached recording without its original")
@@ -353,7 +360,7 @@ class _Recorder:
             first_transfer_id=transfer_id,
             stored_at=now(),
         ))
-        for note in inspection.flags:
+        for note in inspection.flags if flag else []:
             session.add(Flag(sha256=original.sha256, transfer_id=transfer_id, path=item.path,
                              kind=note.kind, problem=note.problem))
         self._met[original.sha256] = list(inspection.flags)
