@@ -235,7 +235,7 @@ def test_a_bags_tag_files_are_listed_on_its_transfer_and_never_flagged(caesar: C
     for transfer in caesar.json("transfers", "list"):
         bag = Path(transfer["source"])
         tag_files = sorted(str(p.relative_to(bag)) for p in bag.rglob("*")
-                           if p.is_file() and not p.relative_to(bag).parts[0] == "data")
+                           if p.is_file() and p.relative_to(bag).parts[0] != "data")
         assert transfer["tag_files"] == tag_files and "bagit.txt" in tag_files
         assert transfer["counts"]["tag_files"] == len(tag_files)
         assert caesar.json("transfers", "show", str(transfer["id"]))["tag_files"] == tag_files
