@@ -224,25 +224,25 @@ def _damaged(out: Path, spec: CollectionSpec, size: tuple[int, int],
             folder = rng.choice(folders)
             camera = rng.choice(plan.cameras)
             when = datetime(2013, 1, 1) + timedelta(seconds=rng.randrange(200 * 86400))
+            name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
+            while (drive, name) in used:
+                name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
+            data = b""
             if kind == "not_image":
-                name = f"{folder}/note-{i + 1}.txt"
+                # A note saved under a photo's name: text where an image was expected. (A note
+                # named as the text it is would be no finding.)
                 data = _NOTE.format(day=when.date().isoformat(),
                                     count=len(folders)).encode("utf-8")
-            else:
-                name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
-                while (drive, name) in used:
-                    name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
-                data = b""
-                if kind == "truncated":
-                    # A real photo whose copy was cut short: the header and EXIF survive.
-                    scene = compose_subject(rng, category="scene")
-                    view = choose_view("other", "", scene, rng)
-                    image = add_sensor_noise(render_view(scene, view, size), rng)
-                    full = encode_jpeg(image, quality=camera.model.quality,
-                                       subsampling=camera.model.subsampling,
-                                       exif=camera_exif(camera.model, camera.serial, when, size,
-                                                        rng))
-                    data = full[: int(len(full) * rng.uniform(0.35, 0.7))]
+            elif kind == "truncated":
+                # A real photo whose copy was cut short: the header and EXIF survive.
+                scene = compose_subject(rng, category="scene")
+                view = choose_view("other", "", scene, rng)
+                image = add_sensor_noise(render_view(scene, view, size), rng)
+                full = encode_jpeg(image, quality=camera.model.quality,
+                                   subsampling=camera.model.subsampling,
+                                   exif=camera_exif(camera.model, camera.serial, when, size,
+                                                    rng))
+                data = full[: int(len(full) * rng.uniform(0.35, 0.7))]
             used.add((drive, name))
             write_file(str(out), drive, name, data, when)
             records.append({
