@@ -19,6 +19,7 @@ import numpy as np
 import pdqhash
 import pytest
 from conftest import Caesar
+from photos import metadata_groups
 from PIL import ExifTags, Image, ImageDraw
 
 from caesar.catalog.models import Photo
@@ -161,3 +162,22 @@ def test_a_cut_heic_is_truncated_and_kept(caesar: Caesar, made: tuple[Path, dict
     assert flag["kind"] == "truncated" and "image/heic" in flag["problem"]
     [photo] = caesar.json("photos", "list")
     assert photo["media_type"] == "image/heic" and photo["size"] == len(whole) * 2 // 3
+
+
+def test_a_heic_in_an_evidence_package_and_an_exhibition_set(
+        caesar: Caesar, made: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    folder, _ = made
+    caesar("ingest", str(folder))
+    sha = _held(caesar)["IMG_0101.HEIC"]["sha256"]
+    evidence = caesar("export", "evidence", "--photos", sha, "--out", str(tmp_path / "court"),
+                      "--yes")
+    assert evidence.exit_code == 0, evidence.stderr
+    packed = tmp_path / "court" / "data" / "originals" / f"{sha}.heic"
+    assert packed.read_bytes() == (folder / "IMG_0101.HEIC").read_bytes()  # bit for bit
+    exhibit = caesar("export", "exhibit", "--photos", sha, "--out", str(tmp_path / "show"),
+                     "--yes", "--json")
+    assert exhibit.exit_code == 0, exhibit.stderr
+    [entry] = json.loads((tmp_path / "show" / "mapping.json").read_text())
+    shown = tmp_path / "show" / entry["file"]
+    assert Image.open(shown).format == "JPEG"
+    assert metadata_groups(shown) == [set()]  # no make, model, serial or time left
