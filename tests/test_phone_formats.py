@@ -124,9 +124,9 @@ def test_the_perceptual_hash_comes_from_the_decoded_image(
     caesar("ingest", str(folder))
     held = _held(caesar)
     for _, name, _ in FORMATS:
-        # A lossy codec moves a few bits; the archive's own threshold for "the same picture"
-        # is 31 (docs/cases.md), and other pictures are about 128 bits away.
-        assert _bits_apart(held[name]["pdq"], drawn[name]) <= 16, name
+        # Codecs and the reduced scale the archive hashes at move a few bits; its own
+        # threshold for "the same picture" is 31 (docs/cases.md); other pictures are ~128 away.
+        assert _bits_apart(held[name]["pdq"], drawn[name]) <= 31, name
         others = [drawn[n] for _, n, _ in FORMATS if n != name]
         assert min(_bits_apart(held[name]["pdq"], o) for o in others) > 60
 
@@ -146,7 +146,7 @@ def test_verified_and_shown_safely_until_revealed(
         assert blurred.size == (1024, 768)  # the whole decoded image, not a small preview
         shown = Image.open(io.BytesIO(archive.access.viewer.show(sha, "original", "owner")))
         assert shown.mode == "RGB" and not shown.getexif()  # no camera, no serial
-        assert _bits_apart(_pdq(shown), held[name]["pdq"]) <= 16
+        assert _bits_apart(_pdq(shown), held[name]["pdq"]) <= 31
     views = [e["entry"] for e in caesar.json("ledger", "entries")
              if e["entry"]["type"] == "photo.viewed"]
     assert len(views) == 2 * len(FORMATS)  # every view logged
