@@ -36,7 +36,7 @@ _INF = float("inf")
 _LETTER_OF = {"a": "ا", "i": "ي", "u": "و"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """Letters of one spelling that write a sound as the other spelling's letters do, by a
     habit worth saying: "p written as ب", "ch for ش (French spelling)", "ou and u: و"."""
@@ -48,7 +48,7 @@ class Note:
     across: bool  # one spelling in Arabic letters, the other in Latin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alignment:
     """The cost of aligning two skeletons, and the notes of the habits it used."""
 
@@ -72,8 +72,10 @@ def align(a: Reading, b: Reading) -> Alignment:
     return _align(a, b, trace=False)
 
 
+@lru_cache(maxsize=65536)
 def explain(a: Reading, b: Reading) -> Alignment:
-    """The cheapest alignment with the notes of the habits it used."""
+    """The cheapest alignment with the notes of the habits it used (each pair of skeletons
+    once: the pairs offered as duplicates share their spellings)."""
     return _align(a, b, trace=True)
 
 
