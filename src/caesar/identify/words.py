@@ -141,6 +141,9 @@ def _strip(token: str, article: str) -> str:
 _LATIN_SPLIT = re.compile(f"[^\\w{re.escape(TRANSLITERATION_MARKS)}]+|_")
 _SERVANT = re.compile(r"^(abd)(?:oul|ul|el|al|il|ol|ur|er|es|us|ar|as|u|e|a|i|o)?"
                       r"(?=[a-z0-9]{2})")
+# Abu and the article joined to the name after them, as Persian and North African spellings
+# write it: Abolfazl, Aboulkacem, Abulhassan (ابو الفضل, ابو القاسم, ابو الحسن).
+_FATHER_OF = re.compile(r"^ab(?:ou|u|o)l(?=[a-z]{3})")
 _RELIGION = re.compile(r"^([a-z0-9]{2,}?)(?:ad|ed|ud|id|al|el|ul|a|e|u)?(din|deen|dine)$")
 
 
@@ -175,6 +178,9 @@ def _latin_words(text: str) -> list[Word]:
         servant = _SERVANT.match(token)
         if servant:  # Abdulrahman, Abdelkader, Abderrahmane -> abd + the rest
             token = "abd" + token[servant.end():]
+        father_of = _FATHER_OF.match(token)
+        if father_of:  # Abolfazl -> abu + fazl, as ابوالفضل is ابو + فضل
+            token = "abu" + token[father_of.end():]
         religion = _RELIGION.match(token)
         if religion and not token.startswith("abd"):  # Nureddin, Noureddine -> nur + din
             token = religion.group(1) + "din"
