@@ -257,7 +257,8 @@ def _pair_across(lat: Unit, ar: Unit) -> tuple[float, int, object] | None:
 def _pair_latin(x: Unit, y: Unit) -> tuple[float, int, object] | None:
     if x.kind == "C" and y.kind == "C":
         pairs = [(ox.cost + oy.cost, (ox, oy)) for ox in x.options for oy in y.options
-                 if ox.sounds == oy.sounds]
+                 if ox.sounds == oy.sounds
+                 and not (ox.entry.against_arabic or oy.entry.against_arabic)]
         if pairs:
             best = min(pairs, key=lambda p: p[0])
             return best[0], 0, best[1]
@@ -315,7 +316,8 @@ def _writes(unit: Unit, sound: str) -> float:
     """The cost of `unit` writing `sound` (infinite if it cannot)."""
     if unit.arabic:
         return 0.0 if unit.kind != "W" and sound in unit.sounds else _INF
-    costs = [o.cost for o in unit.options if o.sounds == (sound,)]
+    costs = [o.cost for o in unit.options if o.sounds == (sound,)
+             and not o.entry.against_arabic]  # two Latin spellings (see LatinLetters)
     return min(costs) if unit.kind == "C" and costs else _INF
 
 
