@@ -10,6 +10,9 @@ every way of giving the case's candidate values to the three numbers:
   confirmed, and any value that recurs across many bodies, as only a branch does);
 - **labels** written before a number (رقم، فرع، ط.ش، No., Branch) name it, when read;
 - **lengths** of detainee and forensic numbers, learned from the archive's confirmed cases;
+- **ranges**: where a value stands among the numbers of its length, against where the
+  confirmed detainee and forensic numbers stand (:mod:`caesar.cases.ranges`: forensic report
+  numbers, counted up at each hospital, crowd into narrow bands);
 - **place** on the card (first, middle, last), weighed by how regular the collection's layouts
   are: learned from where the known branches sit, and from confirmed cases;
 - **agreement** over the case's photos: each value weighs by its readings' confidence.
@@ -27,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Literal
+
+from caesar.cases.ranges import ValueRange
 
 Kind = Literal["detainee", "branch", "forensic"]
 KINDS: tuple[Kind, ...] = ("detainee", "branch", "forensic")
@@ -113,6 +118,7 @@ class Priors:
     lengths: dict[Kind, Counter[int]] = field(default_factory=dict)
     slots: dict[Kind, Counter[str]] = field(default_factory=dict)
     written: Counter[int] = field(default_factory=Counter)  # lengths of numbers on full cards
+    ranges: dict[Kind, ValueRange] = field(default_factory=dict)  # confirmed values, by kind
 
     def usual_length(self, digits: str) -> float:
         """Log-odds that a number of this length is one of the three, from the lengths of
@@ -142,6 +148,12 @@ class Priors:
         mine = (seen[len(digits)] + 0.5) / (sum(seen.values()) + 4)
         theirs = (others[len(digits)] + 0.5) / (sum(others.values()) + 4)
         return max(-2.5, min(2.5, math.log(mine / theirs)))
+
+    def range(self, kind: Kind, digits: str) -> float:
+        """Log-odds that a number of `kind` stands where `digits` does among the numbers of
+        its length, from the confirmed ones (0 without enough of them)."""
+        learned = self.ranges.get(kind)
+        return learned.log_odds(digits) if learned else 0.0
 
     def slot(self, kind: Kind, slot: str) -> float:
         """Log-odds of this place on a card for `kind` (0 where layouts are not regular)."""
@@ -189,6 +201,8 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
                 lengths[kind][len(value)] += 1
                 if kind == "branch":
                     priors.branches[value] += 1
+                else:  # a branch is one of few units: where it stands says nothing more
+                    priors.ranges.setdefault(kind, ValueRange()).add(value)
     for numbers, photos in confirmed_photos:
         by_value = {v: k for k in KINDS if (v := numbers.get(k))}
         for photo in photos:
@@ -353,7 +367,7 @@ def _score(candidate: Candidate, kind: Kind, priors: Priors) -> float:
         score -= 1.5  # a known unit's number is most likely the unit
     if not 2 <= len(digits) <= 7:
         score -= 3.0
-    score += priors.length(kind, digits)
+    score += priors.length(kind, digits) + priors.range(kind, digits)
     slots = sum(candidate.slots.values())
     if slots:
         score += sum(n * priors.slot(kind, s) for s, n in candidate.slots.items()) / slots
@@ -374,6 +388,8 @@ def _why(candidate: Candidate, kind: Kind, priors: Priors) -> str:
         reasons.append(f"written {slot} on the card")
     if priors.length(kind, candidate.digits) > 0.5:
         reasons.append(f"{len(candidate.digits)} digits, as this archive's {kind} numbers")
+    if priors.range(kind, candidate.digits) > 0.5:
+        reasons.append(f"in the range of this archive's confirmed {kind} numbers")
     photos = f"read in {candidate.photos} photo{'s' if candidate.photos != 1 else ''}"
     return ", ".join([photos, *reasons])
 
