@@ -152,3 +152,21 @@ def test_a_few_confirmed_values_say_nothing_of_where_numbers_stand() -> None:
     priors = learn(_collection("any"), _confirmed(cases=2))
     assert priors.range("forensic", "1503") == 0.0
     assert priors.range("forensic", "1503") == priors.range("forensic", "9000")
+
+
+def test_a_number_an_analyst_set_is_no_other_numbers_value() -> None:
+    # Unsure which of two numbers is the detainee's: setting one settles the other.
+    priors = learn(_collection("any"))
+    photos = [_card("2562", "215", "7100")] * 2
+    assert propose(photos, priors)["forensic"].ambiguous
+    proposals = propose(photos, priors, {"detainee": "2562"})
+    assert proposals["forensic"].digits == "7100" and not proposals["forensic"].needs_review
+    # A value set as read with a digit misread or lost at an edge binds that reading too.
+    for written in ("2568", "12562"):
+        assert propose(photos, priors, {"detainee": written})["forensic"].digits == "7100"
+
+
+def test_a_value_an_analyst_set_that_no_photo_shows_binds_nothing() -> None:
+    priors = learn(_collection("any"))
+    proposals = propose([_card("2562", "215", "7100")] * 2, priors, {"detainee": "9999"})
+    assert proposals["forensic"].ambiguous

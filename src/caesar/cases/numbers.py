@@ -19,7 +19,9 @@ every way of giving the case's candidate values to the three numbers:
 
 The best assignment wins; a number whose value changes in the runner-up assignment by less than
 :data:`AMBIGUOUS_BELOW` is *ambiguous*: left empty, its candidates listed, for a person to decide.
-This module only proposes: an analyst's value, stored on the case, always wins.
+This module only proposes: an analyst's value, stored on the case, always wins, and it binds the
+other numbers' assignment: a value an analyst gave one number is no other number's, so settling
+the detainee number of a case unsure between two values settles its forensic number too.
 """
 
 from __future__ import annotations
@@ -297,22 +299,37 @@ def _one_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None
-            ) -> dict[Kind, Proposal]:
+def _same_number(read: str, value: str) -> bool:
+    """Whether `read` may be a reading of `value`: the same, one digit misread, or one digit
+    lost at an edge."""
+    return (read == value or _one_apart(read, value)
+            or (len(value) - len(read) == 1 and read in value))
+
+
+def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None,
+            decided: Mapping[Kind, str | None] | None = None) -> dict[Kind, Proposal]:
     """The three numbers of one case from its photos' observations (see the module docstring).
 
-    A number the photos do not show is absent from the result.
+    ``decided`` holds the numbers an analyst set: each is given its own value in every
+    assignment weighed (or none, when the photos do not show it), so that no other number
+    takes it. A number the photos do not show is absent from the result.
     """
     priors = priors or Priors()
     found = candidates(photos)
     if not found:
         return {}
+    # An analyst's value is the value read as it, or as it with a digit misread or lost at an
+    # edge; one that matches no value read is simply not on these photos.
+    fixed = {KINDS.index(k): next((c.digits for c in found if _same_number(c.digits, v)), None)
+             for k, v in (decided or {}).items() if v}
     plausible = {c.digits: c.plausible + priors.usual_length(c.digits) for c in found}
     scores = {(c.digits, k): _score(c, k, priors) + plausible[c.digits]
               for c in found for k in KINDS}
     options = [*found, None]
     ranked: list[tuple[float, tuple[Candidate | None, ...]]] = []
     for chosen in _assignments(options):
+        if fixed and not _respects(chosen, fixed):
+            continue
         total = sum(scores[(c.digits, k)] if c else _MISSING for c, k in
                     zip(chosen, KINDS, strict=True))
         used = {c.digits for c in chosen if c}
@@ -343,6 +360,13 @@ def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None
             tuple(list(ranked_values.items())[:4]),
             why="the numbers read could be this one or another: a person should say which")
     return proposals
+
+
+def _respects(chosen: tuple[Candidate | None, ...], fixed: Mapping[int, str | None]) -> bool:
+    """Whether an assignment gives each decided number its value, and no other number one."""
+    taken = {v for v in fixed.values() if v}
+    return all((c.digits if c else None) == fixed[i] if i in fixed
+               else c is None or c.digits not in taken for i, c in enumerate(chosen))
 
 
 def _assignments(options: list[Candidate | None]) -> Iterable[tuple[Candidate | None, ...]]:
