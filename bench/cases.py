@@ -173,8 +173,7 @@ def _confirm(archive: Path, truth: Truth, count: int) -> tuple[set[int], int, in
     settled = categorised = 0
     with Archive.open(archive, PASSPHRASE) as opened:
         actor = opened.owner
-        items = opened.cases.queue()
-        order = list(dict.fromkeys(item.case for item in items))[:count]
+        order = list(dict.fromkeys(item.case for item in opened.cases.queue()))[:count]
         photos = {case.id: [p for p in case.photos if p] for case in opened.cases.cases()}
         for case_id in order:
             body = _body_of(truth, photos[case_id])
@@ -185,7 +184,12 @@ def _confirm(archive: Path, truth: Truth, count: int) -> tuple[set[int], int, in
                 categorised += opened.cases.categorise(photos[case_id], category, actor)
                 continue
             legible = truth.numbers_of(body).legible_numbers
-            for item in (i for i in items if i.case == case_id):
+            asked: set[str] = set()
+            # As the review command does: the case's numbers are weighed again after each one
+            # set, and those no longer unsure are not asked.
+            while item := next((i for i in opened.cases.queue([case_id])
+                                if i.kind not in asked), None):
+                asked.add(item.kind)
                 if item.kind in legible:  # what a person can read in the photos
                     opened.cases.edit(case_id, [(item.kind, values[body][item.kind])], actor)
                     settled += 1
