@@ -22,9 +22,10 @@ truth.json. Held-out figures are printed first, beside the seen ones:
 Then the review loop as a person lives it: an analyst works down the review queue in its own
 order (`caesar cases review`'s service calls: the queue, then one case edit per number), with
 the generator's truth standing in for the person: for the first `--confirm` share of the
-cases, each number to read is set to the true value where a person can read it (legible in
-one of the case's photos), and a case that holds no body is categorised as what its photos
-show (`cases categorise`). `caesar cases build` runs again, and the figures are printed for the
+cases, each number the queue asks is set to the true value where a person can read it
+(legible in one of the case's photos), then the case's other legible numbers are confirmed
+the same way, and a case that holds no body is categorised as what its photos show (`cases
+categorise`). `caesar cases build` runs again, and the figures are printed for the
 cases NOT confirmed, beside the same cases' figures before (the archive has learned its numbers'
 lengths and ranges from the confirmed ones).
 
@@ -140,11 +141,11 @@ def _measure(folder: Path, args: argparse.Namespace, *, seed: int, held_out: boo
     figures.rows["speed: incremental build (s, photos)"] = f"{incremental:.1f}, {added}"
 
     count = max(1, round(len(truth.cases) * args.confirm))
-    confirmed, settled, categorised = _confirm(archive, truth, count)
+    confirmed, (asked, others), categorised = _confirm(archive, truth, count)
     rebuild = timed([*CAESAR, "--archive", str(archive), "cases", "build"])
-    print(f"{name}: an analyst settled {settled} numbers of {len(confirmed)} cases from the"
-          f" queue and categorised {categorised} photos of cases that are no body; rebuilt in"
-          f" {rebuild:.0f} s", flush=True)
+    print(f"{name}: an analyst set {asked} numbers the queue asked and confirmed {others} more"
+          f" of the first {len(confirmed)} cases of the queue, and categorised {categorised}"
+          f" photos of cases that are no body; rebuilt in {rebuild:.0f} s", flush=True)
     bodies = _bodies(truth, {c["id"]: c for c in listed})
     skip = {body for body, case_id in bodies.items() if case_id in confirmed}
     after = _score(truth, _json(archive, "cases", "list"), _json(archive, "cases", "queue"),
@@ -162,15 +163,17 @@ def _json(archive: Path, *command: str) -> Any:
     return json.loads(run.stdout)
 
 
-def _confirm(archive: Path, truth: Truth, count: int) -> tuple[set[int], int, int]:
-    """An analyst settles the numbers of the first `count` cases of the review queue, in its
-    own order, through the calls `caesar cases review` makes; returns the cases looked at, the
-    numbers set and the photos categorised."""
+def _confirm(archive: Path, truth: Truth, count: int
+             ) -> tuple[set[int], tuple[int, int], int]:
+    """An analyst confirms the numbers of the first `count` cases of the review queue, in its
+    own order: first those the queue asks, as `caesar cases review` asks them, then the case's
+    other legible numbers. Returns the cases looked at, the numbers set (asked by the queue,
+    and others) and the photos categorised."""
     from caesar.core import Archive  # in-process, as the review command runs
 
     values = {c.id: {"detainee": c.detainee, "branch": c.branch, "forensic": c.forensic}
               for c in truth.cases}
-    settled = categorised = 0
+    asked_set = confirmed = categorised = 0
     with Archive.open(archive, PASSPHRASE) as opened:
         actor = opened.owner
         order = list(dict.fromkeys(item.case for item in opened.cases.queue()))[:count]
@@ -192,8 +195,15 @@ def _confirm(archive: Path, truth: Truth, count: int) -> tuple[set[int], int, in
                 asked.add(item.kind)
                 if item.kind in legible:  # what a person can read in the photos
                     opened.cases.edit(case_id, [(item.kind, values[body][item.kind])], actor)
-                    settled += 1
-    return set(order), settled, categorised
+                    asked_set += 1
+            # Then the case's other numbers, which the queue did not ask: confirmed as read,
+            # or corrected (one edit each, as `cases edit` makes).
+            shown = opened.cases.show(case_id)
+            for kind in legible:
+                if shown.numbers_source[kind] != "analyst":
+                    opened.cases.edit(case_id, [(kind, values[body][kind])], actor)
+                    confirmed += 1
+    return set(order), (asked_set, confirmed), categorised
 
 
 def _body_of(truth: Truth, photos: list[str]) -> int | None:
@@ -292,12 +302,14 @@ def _extra_cases(truth: Truth, cases: list[dict[str, Any]],
     home = {case["id"] for case in matched.values()}
     kinds: Counter[str] = Counter()
     mixed = 0
+    clear: Counter[tuple[bool, bool]] = Counter()  # (a body's case, a number read clearly)
     for case in cases:
         files = [f for sha in case["photos"] if sha and (f := _file(truth, sha))]
         bodies = {f.case for f in files if f.case is not None}
         others = [f for f in files if f.case is None]
         if others and bodies:
             mixed += 1
+        clear[(bool(bodies), any(p["support"] >= 0.8 for p in case["proposals"].values()))] += 1
         if case["id"] in home:
             continue
         if bodies:
@@ -309,6 +321,12 @@ def _extra_cases(truth: Truth, cases: list[dict[str, Any]],
                   "photos of other subjects only (several kinds)"] += 1
     lines = [f"{reason}: {n}" for reason, n in sorted(kinds.items())]
     lines.append(f"cases mixing a body's photos with another subject's: {mixed}")
+    # Could "no number read clearly" put the other subjects out of the cases? Only at the
+    # cost of the bodies whose numbers nobody can read.
+    lines.append(f"cases of other subjects with no number read clearly (support >= 0.8):"
+                 f" {clear[(False, False)]} of {clear[(False, False)] + clear[(False, True)]};"
+                 f" bodies' cases with none: {clear[(True, False)]} of"
+                 f" {clear[(True, False)] + clear[(True, True)]}")
     return lines
 
 

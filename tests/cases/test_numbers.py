@@ -170,3 +170,12 @@ def test_a_value_an_analyst_set_that_no_photo_shows_binds_nothing() -> None:
     priors = learn(_collection("any"))
     proposals = propose([_card("2562", "215", "7100")] * 2, priors, {"detainee": "9999"})
     assert proposals["forensic"].ambiguous
+
+
+def test_a_few_confirmed_cases_photographed_many_times_do_not_replace_the_layout() -> None:
+    # Three confirmed cases in another order, ten photos each: thirty photos, nine numbers.
+    odd = [({"detainee": str(7000 + i), "branch": "215", "forensic": str(1500 + i)},
+            [_card(str(1500 + i), "215", str(7000 + i))] * 10) for i in range(3)]
+    priors = learn(_collection("fixed"), [n for n, _ in odd], odd)
+    proposals = propose([_card("7100", "215", "2562")] * 2, priors)
+    assert _values(proposals) == {"detainee": "7100", "branch": "215", "forensic": "2562"}

@@ -205,14 +205,20 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
                     priors.branches[value] += 1
                 else:  # a branch is one of few units: where it stands says nothing more
                     priors.ranges.setdefault(kind, ValueRange()).add(value)
+    placed = 0  # confirmed numbers seen in a place on a card (each counts once)
     for numbers, photos in confirmed_photos:
         by_value = {v: k for k in KINDS if (v := numbers.get(k))}
+        seen: set[str] = set()
         for photo in photos:
             for observed, slot in _slots(photo):
                 if observed.digits in by_value:
                     slots[by_value[observed.digits]][slot] += 1
+                    seen.add(observed.digits)
+        placed += len(seen)
     priors.lengths = dict(lengths)
-    if sum(sum(c.values()) for c in slots.values()) >= 20:
+    # Twenty numbers, not twenty photos of them: a few cases photographed many times must
+    # not replace what the whole collection's branches show.
+    if placed >= 20:
         priors.slots = dict(slots)
     elif sum(branch_slots.values()) >= 3:
         # No confirmed cases yet: the conventional card order (detainee, branch, forensic)
