@@ -136,6 +136,7 @@ def _measure(folder: Path, args: argparse.Namespace, *, seed: int, held_out: boo
           flush=True)
     listed = _json(archive, "cases", "list")
     figures = _score(truth, listed, _json(archive, "cases", "queue"))
+    figures.rows.update(_reader_or_assignment(archive, truth, listed))
     figures.rows["speed: full build (photos/s)"] = f"{before / full:.1f}"
     # One key for both collections, whose last drives differ in size, so they print side by side.
     figures.rows["speed: incremental build (s, photos)"] = f"{incremental:.1f}, {added}"
@@ -211,6 +212,32 @@ def _body_of(truth: Truth, photos: list[str]) -> int | None:
     votes = Counter(f.case for sha in photos if (f := _file(truth, sha)))
     body, _ = max(votes.items(), key=lambda v: (v[0] is not None, v[1]), default=(None, 0))
     return body if body is not None and votes[body] * 2 >= sum(votes.values()) else None
+
+
+def _reader_or_assignment(archive: Path, truth: Truth, listed: list[dict[str, Any]]
+                          ) -> dict[str, str]:
+    """Of the numbers a person can read, how many the reader read in some photo of the body's
+    case (whatever field it then went to), and of those how many went to their own field:
+    which of the two, reading or assigning, a number is lost to."""
+    from caesar.core import Archive
+
+    bodies = _bodies(truth, {c["id"]: c for c in listed})
+    legible = read = placed = 0
+    with Archive.open(archive, PASSPHRASE) as opened:
+        for case in truth.cases:
+            if case.id not in bodies:
+                continue
+            shown = opened.cases.show(bodies[case.id])
+            values = {r.digits for r in shown.readings}
+            numbers = shown.numbers.model_dump()
+            for kind in truth.numbers_of(case.id).legible_numbers:
+                want = {"detainee": case.detainee, "branch": case.branch,
+                        "forensic": case.forensic}[kind]
+                legible += 1
+                read += want in values
+                placed += want in values and numbers[kind] == want
+    return {"legible numbers read in a photo": f"{read / max(1, legible):.1%} of {legible}",
+            "of those, put in their field": f"{placed / max(1, read):.1%}"}
 
 
 def _file(truth: Truth, sha: str) -> Any:
