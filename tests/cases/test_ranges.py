@@ -26,7 +26,7 @@ def test_a_band_of_confirmed_values_raises_values_in_it_and_lowers_those_far_off
     forensic = _learned(*(str(1500 + 3 * i) for i in range(12)))
     assert forensic.log_odds("1530") > 1.0
     assert forensic.log_odds("8200") < -1.0
-    assert -LIMIT <= forensic.log_odds("8200") and forensic.log_odds("1530") <= LIMIT
+    assert forensic.log_odds("8200") >= -LIMIT and forensic.log_odds("1530") <= LIMIT
 
 
 def test_values_of_another_length_are_not_weighed_by_this_one() -> None:

@@ -208,13 +208,13 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
     placed = 0  # confirmed numbers seen in a place on a card (each counts once)
     for numbers, photos in confirmed_photos:
         by_value = {v: k for k in KINDS if (v := numbers.get(k))}
-        seen: set[str] = set()
+        found: set[str] = set()
         for photo in photos:
             for observed, slot in _slots(photo):
                 if observed.digits in by_value:
                     slots[by_value[observed.digits]][slot] += 1
-                    seen.add(observed.digits)
-        placed += len(seen)
+                    found.add(observed.digits)
+        placed += len(found)
     priors.lengths = dict(lengths)
     # Twenty numbers, not twenty photos of them: a few cases photographed many times must
     # not replace what the whole collection's branches show.
