@@ -26,7 +26,8 @@ from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.keys import KdfCost, Keys, create_keys, kdf_cost, rewrap_master, unlock_keys
 from caesar.vault.objects import ObjectVault, RemovableVault
-from caesar.vault.store import LocalStore, UndatedStore, open_store
+from caesar.vault.store import LocalStore, UndatedStore
+from caesar.vault.urls import open_store
 
 # Services are imported where they are first used, not here: every command opens an archive,
 # and most use one or two services; importing them all (SQLAlchemy models, pydantic views,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from caesar.cases.search import CaseIndex
     from caesar.cases.service import CaseService
     from caesar.catalog.queries import Queries
+    from caesar.compute import Compute
     from caesar.exports.requests import ExportRequests
     from caesar.exports.service import ExportService
     from caesar.forensics.service import ExaminationService
@@ -85,7 +87,6 @@ class Archive:
         from caesar.vault.passphrase import require_strong
 
         require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
-        begin_folder(path)
         defaults = Settings()
         settings = Settings(
             database_url=database_url or defaults.database_url,
@@ -93,8 +94,11 @@ class Archive:
             demo=demo,
             intake=IntakeSettings(),
         )
-        keys = create_keys(path, passphrase, kdf_cost)
         store = open_store(settings.store_url, path)
+        if not isinstance(store, LocalStore):
+            store.ensure()  # a server that cannot be reached refuses before anything is made
+        begin_folder(path)
+        keys = create_keys(path, passphrase, kdf_cost)
         if isinstance(store, LocalStore):
             store.ensure()
         archive = cls(path, settings, keys)
@@ -355,12 +359,14 @@ class Archive:
                         anchor=self.anchor)
 
     def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None,
-               checkpoints: Sequence[Path] = ()) -> VerifyReport:
+               checkpoints: Sequence[Path] = (), compute: Compute | None = None
+               ) -> VerifyReport:
         """Decrypt and re-hash every original, check thumbnails, the store against the
-        catalogue, the custody log and the signed state, and log the run."""
+        catalogue, the custody log and the signed state, and log the run; the objects are
+        checked where `compute` says (this machine's processes when None)."""
         return self.preservation.verify(
             progress, actor=actor or self.owner, checkpoints=checkpoints,
-            tsa_certificates=self._tsa_certificates())
+            tsa_certificates=self._tsa_certificates(), compute=compute)
 
     def verify_ledger(self) -> LedgerReport:
         """Check the custody log alone (`ledger verify`), and the catalogue that holds it

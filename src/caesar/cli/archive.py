@@ -24,9 +24,12 @@ def init(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: an"
                                            " encrypted SQLite file inside the archive).",
                                            show_default=False)] = None,
-    store: Annotated[str | None, typer.Option("--store", help="Object store URL (default:"
-                                              " file:objects inside the archive).",
-                                              show_default=False)] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", envvar="CAESAR_STORE", show_default=False,
+        help="Where the encrypted originals are kept: file:PATH (default: file:objects inside"
+        " the archive) or s3://BUCKET/PREFIX, an S3-compatible store reached at"
+        " $CAESAR_S3_ENDPOINT with the keys in $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY"
+        " (never written to the archive's settings).")] = None,
     kdf_cost: Annotated[KdfCost, typer.Option(help="Passphrase hardening: normal, or test"
                                               " (fast and weak, for test suites only).")
                         ] = KdfCost.normal,
@@ -76,6 +79,11 @@ def verify(
         "--checkpoint", help="A checkpoint published earlier (`caesar ledger"
         " export-checkpoint`); the custody log must still extend it. Repeatable.",
         show_default=False)] = None,
+    compute: Annotated[str | None, typer.Option(
+        "--compute", envvar="CAESAR_COMPUTE", metavar="tcp://HOST:PORT", show_default=False,
+        help="Check the objects on the workers of this Dask scheduler (default: `cluster` in"
+        " caesar.toml, else this machine's processes). Each worker gets the store's address,"
+        " the objects' names and the one key that opens objects (docs/deploy.md).")] = None,
     json_: JsonOption = False,
 ) -> None:
     """Decrypt and re-hash every original and thumbnail, compare the store with the catalogue
@@ -94,13 +102,18 @@ def verify(
     (exit 1), and nothing is changed. With --replica NAME the document is the replica's, with
     "replica" and "behind" (commits behind the archive) added.
     """
+    from caesar.compute import compute_for
+
     with (archive_for(ctx, inspect=True) as (archive, actor),
           progress_bar("verifying") as progress):
+        where = compute_for(compute, archive.settings.cluster,
+                            archive.settings.intake.workers)
         if replica is not None:
             report: VerifyReport = archive.preservation.verify_replica(
-                replica, progress, actor=actor)
+                replica, progress, actor=actor, compute=where)
         else:
-            report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [])
+            report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [],
+                                    compute=where)
     if json_:
         emit_json(report)
     else:

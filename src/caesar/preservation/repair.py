@@ -21,6 +21,7 @@ from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy.exc import DBAPIError
 
 from caesar.catalog.database import catalogue_file, migrate, sqlite_file
+from caesar.compute import Compute
 from caesar.errors import CaesarError
 from caesar.exports.held import HeldPackages
 from caesar.files import fsync_dir
@@ -31,7 +32,7 @@ from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
 from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import CATALOGUE, Holdings, scratch
-from caesar.preservation.verify import StateView, catalogued, check_objects, worker_count
+from caesar.preservation.verify import StateView, catalogued, check_objects
 from caesar.progress import ProgressCallback
 from caesar.vault.objects import Kind, ObjectVault
 from caesar.vault.store import RemovableStore
@@ -240,7 +241,7 @@ class Repairer:
         held = self._held
         originals = catalogued(held.catalog)
         findings = check_objects(held.keys, held.settings.store_url, held.path, originals,
-                                 workers=worker_count(held.settings.intake.workers),
+                                 compute=Compute(workers=held.settings.intake.workers),
                                  progress=progress)
         thumbnails = {o.sha256: o.thumbnail for o in originals}
         for sha in [*findings.damaged, *findings.missing]:
@@ -273,15 +274,15 @@ class Repairer:
         """Put back the families' photos and held packages that are damaged or missing."""
         held = self._held
         found = areas.listed(held.catalog)
-        photos, packages = areas.check(held.path, held.keys, found)
-        sources = [(r.name, Path(r.where)) for r in self._sources]
+        photos, packages = areas.check(areas.in_archive(held.path), held.keys, found)
+        sources = [(r.name, r.area) for r in self._sources]
         vault = ObjectVault(RemovableStore(held.path / areas.FAMILY_PHOTOS), held.keys)
         shas = dict(found.family_photos)
         for ident in sorted([*photos.damaged, *photos.missing]):
             sha = shas[ident]
 
-            def photo_ok(folder: Path, sha: str = sha) -> bool:
-                theirs = ObjectVault(RemovableStore(folder / areas.FAMILY_PHOTOS), held.keys)
+            def photo_ok(place: areas.AreaOf, sha: str = sha) -> bool:
+                theirs = ObjectVault(place(areas.FAMILY_PHOTOS), held.keys)
                 return theirs.check(FAMILY_PHOTO, sha) == "ok"
 
             self._area_outcome("family_photo", ident, areas.put_back(
@@ -291,11 +292,11 @@ class Repairer:
         for ident in sorted([*packages.damaged, *packages.missing]):
             package = names[ident]
             came = None
-            for source_name, folder in sources:
-                if HeldPackages(folder, held.keys).check(package) == "ok":
+            for source_name, place in sources:
+                if HeldPackages(place(areas.HELD), held.keys).check(package) == "ok":
                     came = areas.put_back(
-                        held.path, [(source_name, folder)], areas.HELD,
-                        areas.package_objects(folder, held.keys, package), lambda _: True)
+                        held.path, [(source_name, place)], areas.HELD,
+                        areas.package_objects(place, held.keys, package), lambda _: True)
                     break
             self._area_outcome("held_package", ident, came)
 
