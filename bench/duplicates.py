@@ -27,10 +27,12 @@ import sys
 import tarfile
 import tempfile
 import time
-from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_rows import records_of, synthetic_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,11 +95,7 @@ def _scored(run: dict[str, Any]) -> dict[tuple[int, int], float]:
 def _reports(count: int, seed: int) -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
     """The generator's reports (as `missing add --from` reads them) and the true pairs, by
     report number (1 for the first)."""
-    from caesar.demo.generate import cases_and_reports
-
-    cases = max(100, round(count * 1.1))
-    truth, rows = cases_and_reports(cases=cases, seed=seed,
-                                    report_share=min(1.0, count / 2 / 1.025 / cases))
+    truth, rows = synthetic_reports(count, seed)
     ids = {r["ref"]: i + 1 for i, r in enumerate(rows)}
     pairs = {(min(ids[t.ref], ids[t.duplicate_of]), max(ids[t.ref], ids[t.duplicate_of]))
              for t in truth.reports if t.duplicate_of}
@@ -127,19 +125,8 @@ def _run(src: Path, reports: Path, out: Path) -> dict[str, Any]:
 def _child(reports: Path, out: Path) -> None:
     import caesar
     from caesar.identify.duplicates import find_duplicates
-    from caesar.identify.records import ReportRecord
 
-    at = datetime(2024, 1, 1)
-    rows = json.loads(reports.read_text("utf-8"))
-    records = [ReportRecord(
-        id=i + 1, ref=r["ref"], status="open", merged_into=None, name=r.get("name"),
-        father=r.get("father"), grandfather=r.get("grandfather"),
-        family_name=r.get("family_name"), mother=r.get("mother"), sex=r.get("sex"),
-        birth_year=r.get("birth_year"), birth_date=None, height_cm=None,
-        arrest_date=date.fromisoformat(r["arrest_date"]) if "arrest_date" in r else None,
-        arrest_place=r.get("arrest_place"), arresting_branch=r.get("arresting_branch"),
-        branch_number=None, detainee_number=r.get("detainee_number"), marks=(), notes=None,
-        created_at=at, updated_at=at) for i, r in enumerate(rows)]
+    records = records_of(json.loads(reports.read_text("utf-8")))
     times = []
     for _ in range(2):
         wall, cpu = time.perf_counter(), time.process_time()
