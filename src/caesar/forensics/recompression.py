@@ -128,16 +128,21 @@ def lattice_map(y: Floats, q1: tuple[int, ...], q2: tuple[int, ...]) -> LatticeM
     mean = np.where(judged, t / np.maximum(n, 1), np.nan)
     values = mean[judged]
     median = float(np.median(values)) if values.size else None
-    unfit = judged & (mean > UNFIT)
-    # A pasted region covers several cells; a lone cell is more often a flat patch whose
-    # few coefficients scatter by chance (measured on the tuned part of the evaluation set).
-    padded = np.pad(unfit, 1)
-    neighbours = sum(padded[1 + i:padded.shape[0] - 1 + i, 1 + j:padded.shape[1] - 1 + j]
-                     for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0))
-    departing = [(int(r), int(c)) for r, c in zip(*np.nonzero(unfit & (neighbours > 0)),
-                                                 strict=True)]
+    departing = neighboured(judged & (mean > UNFIT))
     cells = [[None if math.isnan(v) else round(float(v), 3) for v in row] for row in mean]
     return LatticeMap(cells, median, departing, len(positions))
+
+
+def neighboured(marked: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """(row, col) of the marked cells that have a marked neighbour. A pasted region covers
+    several cells; a lone cell is more often a flat patch whose few coefficients scatter by
+    chance (measured on the tuned part of the evaluation set)."""
+    padded = np.pad(marked, 1)
+    h, w = marked.shape
+    neighbours = sum(padded[1 + i:h + 1 + i, 1 + j:w + 1 + j].astype(np.int64)
+                     for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0))
+    return [(int(r), int(c)) for r, c in zip(*np.nonzero(marked & (neighbours > 0)),
+                                             strict=True)]
 
 
 def grid_offset(y: Floats, q1: tuple[int, ...], q2: tuple[int, ...]
