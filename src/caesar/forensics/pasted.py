@@ -130,7 +130,10 @@ def pasted_map(y: Floats, q1: tuple[int, ...], q2: tuple[int, ...],
     chosen: tuple[int, list[tuple[int, int]], float] | None = None
     for k in range(1, 64):
         offset = (k % 8, k // 8)
-        if offset == global_offset or over[k].sum() > _MAX_SHARE * judged:
+        # A crop moves the whole grid: then the photo keeps no grid of its own in more
+        # cells than the shifted one, and no region is named (`recompression.grid` speaks).
+        if offset == global_offset or over[k].sum() > _MAX_SHARE * judged \
+                or over[k].sum() >= over[0].sum():
             continue
         cells = neighboured(over[k])
         strength = float(own[k][tuple(zip(*cells, strict=True))].sum()) if cells else 0.0

@@ -51,7 +51,15 @@ class Outcome:
     @property
     def claims_region(self) -> bool:
         """Does the examination say a region was pasted somewhere in the photo?"""
-        return any(f.signal == "recompression.region" for f in self.examination.findings)
+        return bool(self.cells())
+
+    def cells(self, baseline: bool = False) -> list[tuple[int, int]]:
+        """The cells named as a pasted region (by the aligned map alone when `baseline`)."""
+        if baseline:
+            return self.baseline_cells or []
+        return next(([(int(c[0]), int(c[1])) for c in f.details.get("cells", [])]
+                     for f in self.examination.findings if f.signal == "recompression.region"),
+                    [])
 
 
 @dataclass
@@ -73,10 +81,7 @@ class Scores:
         """Pasted regions found in their place, of how many (by the aligned map alone, the
         method before examine-3, when `baseline`)."""
         rows = [o for o in self.outcomes if o.placed is not None and o.photo.split == split]
-        if baseline:
-            return sum(bool(o.baseline_cells) and _near(o.baseline_cells or [], o.photo.region)
-                       for o in rows), len(rows)
-        return sum(bool(o.placed) for o in rows), len(rows)
+        return sum(_near(o.cells(baseline), o.photo.region) for o in rows), len(rows)
 
     def regions_claimed_wrongly(self, split: str, baseline: bool = False
                                 ) -> tuple[int, int]:
@@ -86,9 +91,14 @@ class Scores:
         regions found."""
         rows = [o for o in self.outcomes
                 if o.photo.kind != "pasted_region" and o.photo.split == split]
-        if baseline:
-            return sum(o.baseline_cells is not None for o in rows), len(rows)
-        return sum(o.claims_region for o in rows), len(rows)
+        return sum(bool(o.cells(baseline)) for o in rows), len(rows)
+
+    def painted_in_place(self, split: str, baseline: bool = False) -> int:
+        """Of the regions claimed wrongly, those named on a copy whose region was painted
+        over (thumbnail_left), in the painted place: the finding's "pasted or painted" is
+        true of them, though no region was pasted."""
+        return sum(o.photo.kind == "thumbnail_left" and _near(o.cells(baseline), o.photo.region)
+                   for o in self.outcomes if o.photo.split == split)
 
 
 def score(photos: Iterable[EvalPhoto], baseline: bool = False) -> Scores:
@@ -112,24 +122,17 @@ def score(photos: Iterable[EvalPhoto], baseline: bool = False) -> Scores:
         profile = profiles.get(key)
         exam = examine_one(own, profile, out_of_order(profile) if profile else [],
                            data.__getitem__)
-        placed = _placed(exam, photo.region) if photo.kind == "pasted_region" else None
         earlier = _aligned_region(photo.data, own.facts, profile) if baseline else None
-        scores.outcomes.append(Outcome(photo, exam, placed, earlier))
+        outcome = Outcome(photo, exam, None, earlier)
+        if photo.kind == "pasted_region":
+            outcome.placed = _near(outcome.cells(), photo.region)
+        scores.outcomes.append(outcome)
     return scores
 
 
-def _placed(exam: Examination, region: tuple[int, int, int, int] | None) -> bool:
-    """Do the cells the region finding names lie on the pasted region (each within one
-    cell of it)?"""
-    for f in exam.findings:
-        if f.signal == "recompression.region":
-            cells = f.details.get("cells", [])
-            return bool(cells) and _near(cells, region)
-    return False
-
-
 def _near(cells: list[tuple[int, int]], region: tuple[int, int, int, int] | None) -> bool:
-    if region is None:
+    """Are there cells, and does each lie on the region (within one cell of it)?"""
+    if region is None or not cells:
         return False
     x, y, w, h = region
     return all(c * CELL < x + w + CELL and (c + 1) * CELL > x - CELL
