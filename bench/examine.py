@@ -36,8 +36,8 @@ from caesar.forensics.evalset.generate import camera_original, generate
 from caesar.forensics.evalset.measure import Scores, score, subject
 from caesar.forensics.examine import MAP_MAX_SIDE, examine_all
 from caesar.forensics.facts import gather
-from caesar.forensics.profile import build_profiles
 from caesar.forensics.pasted import pasted_map
+from caesar.forensics.profile import build_profiles
 from caesar.forensics.recompression import lattice_map, luminance
 from caesar.forensics.tables import ANNEX_K_LUMINANCE, ijg_table
 

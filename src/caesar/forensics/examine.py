@@ -17,8 +17,8 @@ import numpy as np
 from caesar.forensics import checks
 from caesar.forensics.facts import OriginalFacts
 from caesar.forensics.findings import N_, Examination, Finding, finding, strongest
-from caesar.forensics.profile import CameraProfile, OutOfOrder, Shot, out_of_order
 from caesar.forensics.pasted import CELL_Z, PastedMap, pasted_map
+from caesar.forensics.profile import CameraProfile, OutOfOrder, Shot, out_of_order
 from caesar.forensics.recompression import (
     CELL,
     LatticeMap,
