@@ -35,17 +35,23 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from caesar.forensics.jpeg import ZIGZAG
 from caesar.forensics.recompression import (
     CELL,
+    DCT_MATRIX,
     Floats,
-    block_dct,
     lattice_distance,
     neighboured,
 )
 
 _LOW_FREQUENCIES = 20  # zig-zag positions 1..20, as for the aligned map
+_LOW = 6  # those lie in the DCT's 6 × 6 low corner: only it is computed
+# Single precision: coefficients of a few thousand keep their lattice to 1e-3 of a step, and
+# the 64 offsets take half the time.
+_C_LOW = DCT_MATRIX[:_LOW].astype(np.float32)
+Singles = NDArray[np.float32]
 _NOISE_CAP = 12  # a step above this mostly quantizes to zero: its error is the content's, small
 _SURVIVES = 2.0  # a camera step survives a shifted save when it is this many noise deviations
 _MIN_FREQUENCIES = 3
@@ -76,9 +82,14 @@ def offset_scores(y: Floats, q1: tuple[int, ...], positions: list[int]) -> Float
     rows, cols = y.shape[0] // CELL, y.shape[1] // CELL
     distance = np.full((64, rows, cols), np.nan)
     counts = np.zeros((64, rows, cols))
-    for dy in range(8):
-        for dx in range(8):
-            total, count = lattice_distance(block_dct(y, dx, dy), q1, positions)
+    # The positions and steps on the LOW × LOW corner that `_low_dct` computes.
+    low_positions = [p // 8 * _LOW + p % 8 for p in positions]
+    low_q1 = tuple(q1[u * 8 + v] for u in range(_LOW) for v in range(_LOW))
+    single = y.astype(np.float32)
+    for dx in range(8):
+        across = _rows_transformed(single, dx)
+        for dy in range(8):
+            total, count = lattice_distance(_low_dct(across, dy), low_q1, low_positions)
             # A block belongs to the cell that holds its centre.
             r = (dy + 8 * np.arange(total.shape[0]) + 4) // CELL
             c = (dx + 8 * np.arange(total.shape[1]) + 4) // CELL
@@ -94,6 +105,26 @@ def offset_scores(y: Floats, q1: tuple[int, ...], positions: list[int]) -> Float
     median = np.full((rows, cols), np.nan)
     median[judged_somewhere] = np.nanmedian(distance[:, judged_somewhere], axis=0)
     result: Floats = (median - distance) / (_UNIFORM_SD / np.sqrt(np.maximum(counts, 1)))
+    return result
+
+
+def _rows_transformed(y: Singles, dx: int) -> Singles:
+    """The 1-D DCT (lowest `_LOW` frequencies) of every row's 8-pixel runs from column dx:
+    shape (height, blocks across, LOW). Shared by the 8 vertical offsets: the separable DCT
+    done once per horizontal offset, which with the low corner alone and single precision
+    makes the 64 offsets three times faster than 64 full block DCTs."""
+    w = (y.shape[1] - dx) // 8 * 8
+    runs = (y[:, dx:dx + w] - 128).astype(np.float32).reshape(y.shape[0], w // 8, 8)
+    result: Singles = runs @ _C_LOW.T
+    return result
+
+
+def _low_dct(across: Singles, dy: int) -> Singles:
+    """The DCT's LOW × LOW corner of every 8×8 block on the grid starting at row dy, from
+    the rows' transform: shape (rows, cols, LOW, LOW), as `recompression.block_dct`."""
+    h = (across.shape[0] - dy) // 8 * 8
+    blocks = across[dy:dy + h].reshape(h // 8, 8, across.shape[1], _LOW).swapaxes(1, 2)
+    result: Singles = _C_LOW @ blocks
     return result
 
 
