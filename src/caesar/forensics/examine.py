@@ -85,7 +85,8 @@ def _not_jpeg(subject: Subject) -> Examination:
 def _recompression(subject: Subject, profile: CameraProfile | None,
                    read: Callable[[str], bytes], not_examined: list[str]) -> list[Finding]:
     """Where the tables are not the camera's: is the camera's compression still in the
-    pixels, everywhere, at the aligned grid?"""
+    pixels, everywhere, at the aligned grid? Does a region carry it on a grid of its own (a
+    block pasted from another photo), or lack it where the rest keeps it?"""
     facts = subject.facts
     if profile is None or not profile.learned or facts.tables is None:
         not_examined.append("recompression: no camera fingerprint to compare the tables with")
@@ -127,14 +128,14 @@ def _recompression(subject: Subject, profile: CameraProfile | None,
     elif mapped is not None and not mapped.has_lattice:
         not_examined.append("recompression.map: the camera's compression is not found at"
                             " any grid offset (saved too coarsely, or resized)")
-    if pasted is None:
-        not_examined.append("recompression.region: the second compression was too coarse for"
-                            " the camera's compression to survive on a shifted grid, so a"
-                            " region pasted from another photo cannot be placed; none is named")
-    elif pasted.cells and pasted.offset is not None:
+    if pasted is not None and pasted.cells and pasted.offset is not None:
         found.append(_pasted_finding(pasted, mapped))
     elif mapped is not None and mapped.has_lattice and _compact(mapped.departing):
         found.append(_region_finding(mapped.departing, mapped.cells))
+    elif pasted is None:
+        not_examined.append("recompression.region: the second compression was too coarse for"
+                            " the camera's compression to survive on a shifted grid, so a"
+                            " region pasted from another photo cannot be placed; none is named")
     return found
 
 
