@@ -21,7 +21,7 @@ from caesar.core import Archive
 from caesar.vault.keys import KdfCost
 
 INGEST_KEYS = {"transfers", "files_seen", "stored", "duplicates", "flagged", "skipped",
-               "problems"}
+               "problems", "secured_at", "analysed", "not_analysed"}
 
 
 @pytest.fixture
