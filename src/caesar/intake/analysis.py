@@ -23,12 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Sighting, Transfer
+from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import CorruptObject, MissingObject
 from caesar.intake.inspect import NOT_IMAGE, FlagNote, Inspection, inspect_file
@@ -116,11 +117,6 @@ class AnalysisReport(BaseModel):
     def needs_attention(self) -> bool:
         """Whether `--strict` exits 1: anything flagged, or an original left not analysed."""
         return bool(self.flagged or self.problems or self.remaining)
-
-
-def not_analysed(session: Session) -> int:
-    """How many originals are secured but not analysed yet."""
-    return session.scalar(select(func.count()).where(Photo.analysed_at.is_(None))) or 0
 
 
 class Analysis:

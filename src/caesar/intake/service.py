@@ -26,7 +26,8 @@ from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.compute import Compute
 from caesar.errors import SourceError
-from caesar.intake.analysis import Analysis, AnalysisReport, not_analysed
+from caesar.catalog.queries import not_analysed
+from caesar.intake.analysis import Analysis, AnalysisReport
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote, misnamed
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
