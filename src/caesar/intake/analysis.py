@@ -33,9 +33,9 @@ from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import CorruptObject, MissingObject
 from caesar.intake.inspect import NOT_IMAGE, FlagNote, Inspection, inspect_file
-from caesar.media import OCTET_STREAM
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
+from caesar.media import OCTET_STREAM
 from caesar.progress import ProgressCallback
 from caesar.settings import IntakeSettings
 from caesar.vault.keys import Keys

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from caesar import faults
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
+from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import SourceError
-from caesar.catalog.queries import not_analysed
 from caesar.intake.analysis import Analysis, AnalysisReport
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote, misnamed
