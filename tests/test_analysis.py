@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from conftest import PASSPHRASE, Caesar
 from photos import camera_jpeg
+from preservation.survival import flip_byte, object_file
 from sqlalchemy import func, select
 
 from caesar import faults
@@ -102,6 +103,24 @@ def test_work_that_needs_analysis_waits_for_it_and_says_so(caesar: Caesar, drive
     caesar.json("analyse")
     assert caesar.json("cases", "build")["not_analysed"] == 0
     assert caesar("examine", sha, "--json").exit_code == 0
+
+
+def test_an_original_that_cannot_be_read_stays_not_analysed_and_is_named(
+        caesar: Caesar, tmp_path: Path) -> None:
+    drive = tmp_path / "drive"
+    for seed in range(3):
+        camera_jpeg(drive / f"{seed}.jpg", seed=seed, size=(320, 240))
+    caesar.json("ingest", str(drive), "--analyse", "later")
+    damaged = caesar.json("photos", "list")[1]["sha256"]
+    assert caesar.archive is not None
+    flip_byte(object_file(caesar.archive, "original", damaged))
+    run = caesar("analyse", "--json")
+    assert run.exit_code == 1, run.stderr
+    report = run.json()
+    assert report["analysed"] == 2 and report["remaining"] == 1
+    assert [p["sha256"] for p in report["problems"]] == [damaged]
+    assert "cannot be read" in report["problems"][0]["problem"]
+    assert [p["analysed"] for p in caesar.json("photos", "list")] == [True, False, True]
 
 
 def _run(archive: Path, *args: str, fault: str | None = None
