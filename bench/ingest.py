@@ -1,6 +1,7 @@
 """Ingest speed against the floor (sha256sum + cp + sync) and the script a user might write.
 
-    .venv/bin/python bench/ingest.py [--photos 1131] [--megapixels 2] [--rounds 1] [--keep]
+    .venv/bin/python bench/ingest.py [--photos 1131] [--megapixels 2] [--rounds 1]
+                                     [--before SRC] [--keep]
 
 Makes N camera-like JPEGs with the synthetic generator (fewer with --photos for a quick run),
 then times, side by side on the same files, round by round:
@@ -8,6 +9,8 @@ then times, side by side on the same files, round by round:
            (every file hashed, encrypted, durable, catalogued and logged; start-up included)
   caesar   the whole of that `caesar ingest`, analysis included (decrypt from the vault, EXIF,
            PDQ, thumbnail, flags)
+  before   with --before SRC: `caesar ingest` of the code in SRC (the `src` folder of an
+           earlier checkout, e.g. `git worktree add /tmp/before main~1`), side by side
   floor    `sha256sum` of every file, then `cp -r` to the same disk, then `sync`
   script   `exiftool -json` over the folder, then imagehash's phash of every file
 The machine's load average is printed beside each round: on a shared machine it moves figures.
@@ -52,10 +55,23 @@ def ingest_timed(archive: Path, source: Path) -> tuple[float, float]:
     return secured, time.perf_counter() - started
 
 
+def ingest_before(src: str, archive: Path, source: Path) -> float:
+    """Seconds that `caesar ingest` of the code in `src` takes, into its own new archive."""
+    code = {**env(), "PYTHONPATH": src}
+    subprocess.run([*CAESAR, "--archive", str(archive), "init", "--kdf-cost", "test"],
+                   env=code, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([*CAESAR, "--archive", str(archive), "ingest", str(source), "--json"],
+                   env=code, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = photos_parser(__doc__)
     parser.set_defaults(photos=1131)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before", metavar="SRC", help="the src folder of an earlier"
+                        " checkout, whose `ingest` is timed side by side")
     args = parser.parse_args()
     with workspace(args.keep) as work:
         started = time.perf_counter()
@@ -73,6 +89,10 @@ def main() -> None:
             load = os.getloadavg()[0]
             archive = new_archive(work / f"archive-{round_}")
             secured, caesar = ingest_timed(archive, source)
+            before = None
+            if args.before:
+                before = ingest_before(args.before, work / f"before-{round_}", source)
+                shutil.rmtree(work / f"before-{round_}")
             copy = work / f"copy-{round_}"
             floor = timed(["sha256sum", *files]) + timed(["cp", "-r", str(source), str(copy)])
             floor += timed(["sync"])
@@ -82,14 +102,17 @@ def main() -> None:
                     [sys.executable, "-c", SCRIPT, str(source)])
             print(f"round {round_} (load average {load:.1f})")
             print(f"  {'':9}{'seconds':>10}{'photos/s':>12}{'MB/s':>10}")
-            rows = [("secured", secured), ("caesar", caesar), ("floor", floor),
-                    ("script", script)]
+            rows = [("secured", secured), ("caesar", caesar), ("before", before),
+                    ("floor", floor), ("script", script)]
             for name, seconds in rows:
                 if seconds:
                     print(f"  {name:9}{seconds:10.2f}{n / seconds:12.1f}"
                           f"{total / 1e6 / seconds:10.1f}")
             print(f"  secured / floor = {secured / floor:.2f}x  (target: within 1.5x)")
             print(f"  caesar / floor  = {caesar / floor:.2f}x  (target: within 3x)")
+            if before:
+                print(f"  caesar / before = {caesar / before:.2f}x;"
+                      f" secured / before = {secured / before:.2f}x")
             if script:
                 print(f"  caesar / script = {caesar / script:.2f}x  (target: below 1x)")
             if args.megapixels == 2:
