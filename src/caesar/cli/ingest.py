@@ -74,8 +74,10 @@ def ingest(
     and analysed (decoded for its EXIF, perceptual hash, flags and thumbnail). With --analyse
     later the command ends once all is secured; `caesar analyse` does the rest, here or on a
     Dask cluster. Flags of the content (truncated, corrupt, not_image, decompression_bomb,
-    empty) are known only after analysis. "analysed" counts the originals this command
-    analysed, "not_analysed" those in the archive still waiting (0 unless --analyse later).
+    empty) are known only after analysis, so with --analyse later --strict sees only what
+    securing finds (`caesar analyse --strict` sees the rest). "analysed" counts the originals
+    this command analysed, "not_analysed" those in the archive still waiting (0 unless
+    --analyse later).
     """
     from caesar.compute import compute_for
     from caesar.intake.service import IngestRequest
