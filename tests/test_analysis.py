@@ -71,6 +71,11 @@ def test_later_then_analyse_gives_what_one_ingest_gives(
     assert "not analysed yet" in caesar("photos", "list").stdout
     checked = caesar.json("verify")
     assert checked["checked"] == checked["ok"] == 12
+    assert caesar.archive is not None
+    with Archive.open(caesar.archive, PASSPHRASE) as opened:  # what the dashboard shows
+        counts = opened.queries.counts()
+    assert (counts.originals, counts.not_analysed) == (12, 12)
+    assert [t["counts"]["stored"] for t in caesar.json("transfers", "list")] == [12, 0]
 
     done = caesar.json("analyse")
     assert done["analysed"] == 12 and done["remaining"] == 0 and done["problems"] == []
