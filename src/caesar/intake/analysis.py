@@ -183,7 +183,9 @@ class _Writer:
             session.begin()
             pending, last = 0, time.monotonic()
             for result in results:
-                self._record(session, result)
+                # One flush a batch, at its commit, not one before each photo's lookup.
+                with session.no_autoflush:
+                    self._record(session, result)
                 if progress:
                     progress("advance", 1, sizes[result.sha256])
                 pending += 1
