@@ -98,6 +98,9 @@ def ingest(
 
 
 def _secured(event: str, files: int, _bytes: int) -> str | None:
+    if event == "not_secured":
+        return (f"{files} entries were skipped and are not in the archive (listed at the"
+                " end, each with its reason): keep the drive if any of them must come in.")
     if event != "secured":
         return None
     return (f"Secured: {files} files are hashed, encrypted, durable, catalogued and logged."

@@ -169,6 +169,8 @@ class Intake:
                 self._ledger.checkpoint(session)
             report.secured_at = now()
             if progress:
+                if report.skipped:  # not secured: whoever unplugs the drive must know
+                    progress("not_secured", len(report.skipped), 0)
                 progress("secured", report.stored + report.duplicates, 0)
             faults.point(SECURED_POINT)
             if request.analyse:
