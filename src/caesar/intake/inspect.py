@@ -73,6 +73,10 @@ class Inspection:
     flags: list[FlagNote] = field(default_factory=list)
 
 
+NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
+"""The flag of content that no known type matches."""
+
+
 def _sniff(head: bytes) -> tuple[str, bytes | None] | None:
     for signature, media_type, trailer in _SIGNATURES:
         if head.startswith(signature):
@@ -192,7 +196,7 @@ def _not_an_image(media_type: str) -> list[FlagNote]:
     :func:`misnamed`, since the name belongs to the copy, not to the content.)
     """
     if media_type == OCTET_STREAM:
-        return [FlagNote("not_image", "not an image: no known image format recognised")]
+        return [NOT_IMAGE]
     if decoded_by_pillow(media_type):
         return [_damage(media_type, False, "its header cannot be read")]
     return []
