@@ -5,7 +5,8 @@
 1. Accuracy on the evaluation set (`caesar.forensics.evalset`): per kind of doctoring, the
    share called inconsistent, held-out part first (cameras, editors, tools and parameters the
    thresholds were not set on), then the tuned part; pasted regions found in their place
-   (the map's 64-pixel cells); untouched camera originals called inconsistent.
+   (the map's 64-pixel cells), and regions named on photos where none was pasted (camera
+   originals and the other kinds of copy); untouched camera originals called inconsistent.
 2. Real camera files, when `--samples DIR` names a checkout of github:ianare/exif-samples
    (fetched by whoever runs the bench, never committed): how many the examination calls
    inconsistent, and why, so false alarms on real cameras are visible. Skipped, saying so,
@@ -67,6 +68,9 @@ def accuracy(per_camera: int, copies: int) -> None:
             hit = sum(bool(o.placed) for o in mappable)
             print(f"  {'  of those the map could be drawn for':<40} {hit:>4} of {len(mappable):<4}"
                   f" {hit / max(1, len(mappable)):6.1%}")
+        wrong, without = scores.regions_claimed_wrongly(split)
+        print(f"  {'region named where none was pasted':<40} {wrong:>4} of {without:<4}"
+              f" {wrong / max(1, without):6.1%}")
     missed = Counter((o.photo.kind, o.photo.camera, o.photo.tool) for o in scores.outcomes
                      if o.photo.kind != "original" and not o.inconsistent)
     for (kind, camera, tool), n in sorted(missed.items()):

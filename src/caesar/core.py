@@ -26,7 +26,8 @@ from caesar.progress import ProgressCallback
 from caesar.settings import FORMAT_VERSION, SETTINGS_FILE, IntakeSettings, Settings, load_settings
 from caesar.vault.keys import KdfCost, Keys, create_keys, kdf_cost, rewrap_master, unlock_keys
 from caesar.vault.objects import ObjectVault, RemovableVault
-from caesar.vault.store import LocalStore, UndatedStore, open_store
+from caesar.vault.store import LocalStore, UndatedStore
+from caesar.vault.urls import open_store
 
 # Services are imported where they are first used, not here: every command opens an archive,
 # and most use one or two services; importing them all (SQLAlchemy models, pydantic views,
@@ -85,7 +86,6 @@ class Archive:
         from caesar.vault.passphrase import require_strong
 
         require_strong(passphrase, enforce=kdf_cost is KdfCost.normal)
-        begin_folder(path)
         defaults = Settings()
         settings = Settings(
             database_url=database_url or defaults.database_url,
@@ -93,8 +93,11 @@ class Archive:
             demo=demo,
             intake=IntakeSettings(),
         )
-        keys = create_keys(path, passphrase, kdf_cost)
         store = open_store(settings.store_url, path)
+        if not isinstance(store, LocalStore):
+            store.ensure()  # a server that cannot be reached refuses before anything is made
+        begin_folder(path)
+        keys = create_keys(path, passphrase, kdf_cost)
         if isinstance(store, LocalStore):
             store.ensure()
         archive = cls(path, settings, keys)

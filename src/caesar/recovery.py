@@ -56,7 +56,7 @@ def open_for_repair(path: Path, passphrase: str, sources: list[Replica]
     return Archive.unlocked(path, settings, keys, inspect=True), restored
 
 
-def restore(source: Path, target: Path, unlock: Unlock, *, actor: str | None = None,
+def restore(source: Path | str, target: Path, unlock: Unlock, *, actor: str | None = None,
             progress: ProgressCallback | None = None) -> tuple[Archive, RestoreReport]:
     """Make a working archive in `target` (new or empty) from the replica in `source`,
     unlocked with the passphrase or trustees' shares; record the restore and verify it."""

@@ -80,3 +80,20 @@ def test_the_generator_writes_each_cameras_real_tables_and_layout() -> None:
         assert facts.makernote == (camera.makernote is not None)
         assert facts.thumbnail == camera.thumbnail
         assert len({gather(p.data).layout for p in photos}) == 1
+
+
+def test_a_photo_only_resaved_is_not_said_to_hold_a_pasted_region() -> None:
+    # The same save as the pasted-region test above, without the paste: the copy is found
+    # re-saved, and no place in it is named as pasted, which would be a false statement.
+    nikon = CAMERAS[0]
+    rng = random.Random(3)
+    original = camera_original(nikon, "12345", datetime(2013, 5, 1), (512, 384), rng)
+    photos = [EvalPhoto(f"n/DSCN{100 + i}.JPG", "n", "original", "tuned",
+                        camera_original(nikon, "12345", datetime(2013, 5, 1, 10, i),
+                                        (512, 384), rng)) for i in range(4)]
+    photos.append(EvalPhoto("n/doctored/DSCN0200.JPG", "n", "resaved", "tuned",
+                            doctoring.resave(original, doctoring.EditorSave("ijg", 95))))
+    scores = score(photos)
+    assert scores.outcomes[-1].inconsistent
+    assert scores.regions_claimed_wrongly("tuned") == (0, 5), [
+        f.evidence for f in scores.outcomes[-1].examination.findings]

@@ -19,7 +19,7 @@ from caesar.cases.vocabulary import READER_VERSION
 from caesar.errors import CorruptObject
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
-from caesar.vault.store import open_store
+from caesar.vault.urls import open_store
 
 # Writing must be a few dozen pixels high to be read; beyond ~3 MP decoding only costs time
 # (JPEG decodes straight to a fraction of its size).

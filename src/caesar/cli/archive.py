@@ -24,9 +24,12 @@ def init(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: an"
                                            " encrypted SQLite file inside the archive).",
                                            show_default=False)] = None,
-    store: Annotated[str | None, typer.Option("--store", help="Object store URL (default:"
-                                              " file:objects inside the archive).",
-                                              show_default=False)] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", envvar="CAESAR_STORE", show_default=False,
+        help="Where the encrypted originals are kept: file:PATH (default: file:objects inside"
+        " the archive) or s3://BUCKET/PREFIX, an S3-compatible store reached at"
+        " $CAESAR_S3_ENDPOINT with the keys in $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY"
+        " (never written to the archive's settings).")] = None,
     kdf_cost: Annotated[KdfCost, typer.Option(help="Passphrase hardening: normal, or test"
                                               " (fast and weak, for test suites only).")
                         ] = KdfCost.normal,

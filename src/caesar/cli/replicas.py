@@ -30,20 +30,27 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for the replica, such as"
                                         " 'usb-1' or 'partner-office'.", show_default=False)],
-    path: Annotated[Path, typer.Argument(help="A new or empty folder (on a mounted drive"
-                                         " or a network share), or an existing replica of"
-                                         " this archive.", show_default=False)],
+    path: Annotated[str, typer.Argument(
+        metavar="PATH|s3://BUCKET/PREFIX",
+        help="A new or empty folder (on a mounted drive or a network share), an S3-compatible"
+        " bucket and prefix (reached at $CAESAR_S3_ENDPOINT with $AWS_ACCESS_KEY_ID and"
+        " $AWS_SECRET_ACCESS_KEY), or an existing replica of this archive.",
+        show_default=False)],
     json_: JsonOption = False,
 ) -> None:
-    """Register a folder as a replica of the archive; `caesar replicate` fills it.
+    """Register a folder or an S3 bucket as a replica of the archive; `caesar replicate`
+    fills it.
 
     The list of replicas is kept encrypted beside the archive's keys, so that a seized laptop
-    does not tell where the copies are. S3 buckets join with the scale-out stores.
+    does not tell where the copies are. A bucket holds only what the folder would: sealed
+    objects under keyed names and the encrypted catalogue; its server dates each object as
+    it arrives, which a folder replica does not show.
 
     With --json: {"name", "path"}.
     """
     with archive_for(ctx) as (archive, actor):
-        replica = archive.preservation.add_replica(name, path, actor=actor)
+        replica = archive.preservation.add_replica(
+            name, path if path.startswith("s3://") else Path(path), actor=actor)
     if json_:
         emit_json({"name": replica.name, "path": replica.where})
     else:
@@ -155,7 +162,8 @@ def replicate(
 def repair(
     ctx: typer.Context,
     from_: Annotated[str | None, typer.Option(
-        "--from", help="Take what is missing from this replica (its name, or its folder);"
+        "--from", help="Take what is missing from this replica (its name, its folder, or its"
+        " s3:// URL);"
         " default: every registered replica in turn.", show_default=False)] = None,
     accept_loss: Annotated[bool, typer.Option(
         "--accept-loss", help="Put back the newest replica's catalogue even when it is older"
@@ -187,8 +195,9 @@ def repair(
 
     cli = state(ctx)
     Archive.locate(cli.archive)
-    folder = Path(from_) if from_ and Path(from_).is_dir() else None
-    given = [local_replica(folder)] if folder else []
+    folder = from_ if from_ and (from_.startswith("s3://") or Path(from_).is_dir()) else None
+    given = [local_replica(folder if folder.startswith("s3://") else Path(folder))] \
+        if folder else []
     archive, keys = open_for_repair(cli.archive, passphrase(confirm=False), given)
     with archive:
         if from_ and folder is None:
@@ -226,8 +235,9 @@ def _tell_repair(report: RepairReport) -> None:
 
 def restore(
     ctx: typer.Context,
-    from_: Annotated[Path, typer.Option("--from", help="The replica's folder.",
-                                        show_default=False)],
+    from_: Annotated[str, typer.Option(
+        "--from", metavar="PATH|s3://BUCKET/PREFIX", show_default=False,
+        help="The replica's folder, or its S3 bucket and prefix.")],
     to: Annotated[Path, typer.Option("--to", help="Where to make the archive (a new or empty"
                                      " folder).", show_default=False)],
     shares: Annotated[bool, typer.Option(
@@ -258,8 +268,9 @@ def restore(
     else:
         unlock = Unlock(passphrase=passphrase(confirm=False))
     with progress_bar("restoring") as progress:
-        archive, report = restore_archive(from_, to, unlock, actor=cli.acting_as
-                                          or os.environ.get("CAESAR_USER"), progress=progress)
+        archive, report = restore_archive(
+            from_ if from_.startswith("s3://") else Path(from_), to, unlock,
+            actor=cli.acting_as or os.environ.get("CAESAR_USER"), progress=progress)
         archive.close()
     if json_:
         emit_json(report)

@@ -26,7 +26,7 @@ from typing import Literal
 from caesar.errors import CorruptObject, MissingObject
 from caesar.vault.envelope import Encryptor, decrypt
 from caesar.vault.keys import Keys
-from caesar.vault.store import RemovableStore
+from caesar.vault.store import DeletingStore, RemovableStore
 
 HELD_DIR = "held"
 _READ = 1 << 20
@@ -44,9 +44,16 @@ class Held:
 class HeldPackages:
     """The encrypted store of packages waiting for their download."""
 
-    def __init__(self, archive: Path, keys: Keys) -> None:
-        self._store = RemovableStore(archive / HELD_DIR)
+    def __init__(self, store: DeletingStore, keys: Keys) -> None:
+        """The packages in `store`: the archive's (:meth:`of_archive`) or a replica's copy,
+        on a folder or in a bucket."""
+        self._store = store
         self._key = keys.subkey("held-exports")
+
+    @classmethod
+    def of_archive(cls, archive: Path, keys: Keys) -> HeldPackages:
+        """The packages the archive at `archive` holds."""
+        return cls(RemovableStore(archive / HELD_DIR), keys)
 
     def hold(self, folder: Path) -> Held:
         """Encrypt every file under `folder` into the store; `folder` itself is left as it is."""
@@ -133,8 +140,6 @@ class HeldPackages:
         catalogue leaves objects nothing points to; the age spares a production still under
         way in another process, whose objects are new.
         """
-        if not self._store.root.exists():
-            return 0
         held = set(kept)
         for name in kept:
             try:
@@ -149,4 +154,4 @@ class HeldPackages:
 
     def clean_pending(self) -> int:
         """Remove objects left half-written by a crash."""
-        return self._store.clean_pending() if (self._store.root / ".pending").exists() else 0
+        return self._store.clean_pending()

@@ -89,7 +89,7 @@ class ExportRequests:
         self._ledger = ledger
         self._fields = FieldCipher(keys)
         self._exports = exports
-        self._held = HeldPackages(archive, keys)
+        self._held = HeldPackages.of_archive(archive, keys)
 
     def request(self, params: ExportParams, requester: str, reason: str | None = None
                 ) -> RequestView:

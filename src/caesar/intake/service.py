@@ -45,7 +45,7 @@ from caesar.settings import IntakeSettings
 from caesar.sources import FileEntry, SkippedEntry
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
-from caesar.vault.store import open_store
+from caesar.vault.urls import open_store
 
 _BATCH_SECONDS = 2.0
 # Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.

@@ -28,7 +28,7 @@ from caesar.identify.stored import FAMILY_PHOTOS_DIR, KIND
 from caesar.preservation.verify import AreaFindings
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault
-from caesar.vault.store import ObjectStore, RemovableStore, UndatedStore
+from caesar.vault.store import DeletingStore, ObjectStore, RemovableStore, UndatedStore
 
 FAMILY_PHOTOS = FAMILY_PHOTOS_DIR
 HELD = HELD_DIR
@@ -44,11 +44,21 @@ class Listed:
     held_packages: list[tuple[int, str]] = field(default_factory=list)
 
 
+AreaOf = Callable[[str], DeletingStore]
+"""Where a place keeps each area: an archive (:func:`in_archive`) or a replica
+(:meth:`caesar.preservation.replicas.Replica.area`, a folder or a bucket)."""
+
+
 def archive_store(archive: Path, area: str) -> RemovableStore:
     """An area of an archive as the archive keeps it: the families' photos undated, held
     packages with the times their expiry is judged by."""
     return UndatedStore(archive / area) if area == FAMILY_PHOTOS else RemovableStore(
         archive / area)
+
+
+def in_archive(archive: Path) -> AreaOf:
+    """The areas of the archive at `archive`."""
+    return lambda area: archive_store(archive, area)
 
 
 def listed(catalog: Catalog) -> Listed:
@@ -66,11 +76,11 @@ def listed(catalog: Catalog) -> Listed:
     return Listed([(i, sha) for i, sha in photos], [(i, str(p)) for i, p in packages])
 
 
-def check(root: Path, keys: Keys, found: Listed) -> tuple[AreaFindings, AreaFindings]:
-    """Check the areas under `root` (an archive or a replica folder) against what a catalogue
-    lists: (family photos, held packages)."""
-    vault = ObjectVault(RemovableStore(root / FAMILY_PHOTOS), keys)
-    held = HeldPackages(root, keys)
+def check(place: AreaOf, keys: Keys, found: Listed) -> tuple[AreaFindings, AreaFindings]:
+    """Check the areas of `place` (an archive or a replica) against what a catalogue lists:
+    (family photos, held packages)."""
+    vault = ObjectVault(place(FAMILY_PHOTOS), keys)
+    held = HeldPackages(place(HELD), keys)
     return (_findings(found.family_photos, lambda sha: vault.check(KIND, sha)),
             _findings(found.held_packages, held.check))
 
@@ -95,7 +105,7 @@ def identical(ours: ObjectStore, theirs: ObjectStore, name: str) -> bool:
         return not other.read(1)
 
 
-def copy_new(source: Path, target: Path, *, full: bool = False) -> tuple[int, int]:
+def copy_new(source: Path, target: AreaOf, *, full: bool = False) -> tuple[int, int]:
     """Copy into `target` every object of each area of `source` that `target` lacks or holds
     with another size (with `full`, or other bytes), as it is; returns (objects, bytes).
     Durable once the caller syncs."""
@@ -105,7 +115,7 @@ def copy_new(source: Path, target: Path, *, full: bool = False) -> tuple[int, in
         sizes = ours.sizes()
         if not sizes:
             continue
-        theirs = UndatedStore(target / area)
+        theirs = target(area)
         theirs.ensure()
         theirs.clean_pending()
         held = theirs.sizes()
@@ -118,35 +128,35 @@ def copy_new(source: Path, target: Path, *, full: bool = False) -> tuple[int, in
     return copied, size_total
 
 
-def prune(source: Path, target: Path) -> int:
+def prune(source: Path, target: AreaOf) -> int:
     """Delete from `target`'s areas what `source` no longer holds (after the target's new
     state is published); returns how many."""
     gone = 0
     for area in AREAS:
-        theirs = UndatedStore(target / area)
+        theirs = target(area)
         extra = set(theirs.sizes()) - set(RemovableStore(source / area).sizes())
         for name in sorted(extra):
             gone += theirs.remove(name)
     return gone
 
 
-def package_objects(root: Path, keys: Keys, package: str) -> list[str]:
-    """Every object name of the held package `package` under `root`, from its manifest."""
-    return HeldPackages(root, keys).objects(package)
+def package_objects(place: AreaOf, keys: Keys, package: str) -> list[str]:
+    """Every object name of the held package `package` of `place`, from its manifest."""
+    return HeldPackages(place(HELD), keys).objects(package)
 
 
-def put(source: RemovableStore, target: RemovableStore, name: str) -> None:
+def put(source: ObjectStore, target: ObjectStore, name: str) -> None:
     """Copy one object between area stores as it is."""
     with source.open(name) as f:
         target.put(name, f)
 
 
-def restore_into(source: Path, target: Path) -> int:
+def restore_into(source: AreaOf, target: Path) -> int:
     """Copy every area of a replica (`source`) into a new archive (`target`); returns how
     many objects."""
     count = 0
     for area in AREAS:
-        theirs = RemovableStore(source / area)
+        theirs = source(area)
         names = list(theirs.sizes())
         if not names:
             continue
@@ -172,21 +182,21 @@ def drop_unlisted(archive: Path, keys: Keys, found: Listed) -> int:
     held = archive_store(archive, HELD)
     try:
         needed = {name for _, package in found.held_packages
-                  for name in package_objects(archive, keys, package)}
+                  for name in package_objects(in_archive(archive), keys, package)}
     except (CaesarError, ValueError):
         return gone
     return gone + sum(held.remove(name) for name in set(held.sizes()) - needed)
 
 
-def put_back(archive: Path, sources: Iterable[tuple[str, Path]], area: str,
-             names: list[str], good: Callable[[Path], bool]) -> str | None:
-    """Put back the objects `names` of `area` from the first source folder (named) whose copy
-    is `good`; returns that source's name, or None. What was there is moved aside, kept."""
+def put_back(archive: Path, sources: Iterable[tuple[str, AreaOf]], area: str,
+             names: list[str], good: Callable[[AreaOf], bool]) -> str | None:
+    """Put back the objects `names` of `area` from the first source (named) whose copy is
+    `good`; returns that source's name, or None. What was there is moved aside, kept."""
     ours = archive_store(archive, area)
-    for source_name, folder in sources:
-        if not good(folder):
+    for source_name, place in sources:
+        if not good(place):
             continue
-        theirs = RemovableStore(folder / area)
+        theirs = place(area)
         ours.ensure()
         for name in names:
             ours.set_aside(name)

@@ -273,15 +273,15 @@ class Repairer:
         """Put back the families' photos and held packages that are damaged or missing."""
         held = self._held
         found = areas.listed(held.catalog)
-        photos, packages = areas.check(held.path, held.keys, found)
-        sources = [(r.name, Path(r.where)) for r in self._sources]
+        photos, packages = areas.check(areas.in_archive(held.path), held.keys, found)
+        sources = [(r.name, r.area) for r in self._sources]
         vault = ObjectVault(RemovableStore(held.path / areas.FAMILY_PHOTOS), held.keys)
         shas = dict(found.family_photos)
         for ident in sorted([*photos.damaged, *photos.missing]):
             sha = shas[ident]
 
-            def photo_ok(folder: Path, sha: str = sha) -> bool:
-                theirs = ObjectVault(RemovableStore(folder / areas.FAMILY_PHOTOS), held.keys)
+            def photo_ok(place: areas.AreaOf, sha: str = sha) -> bool:
+                theirs = ObjectVault(place(areas.FAMILY_PHOTOS), held.keys)
                 return theirs.check(FAMILY_PHOTO, sha) == "ok"
 
             self._area_outcome("family_photo", ident, areas.put_back(
@@ -291,11 +291,11 @@ class Repairer:
         for ident in sorted([*packages.damaged, *packages.missing]):
             package = names[ident]
             came = None
-            for source_name, folder in sources:
-                if HeldPackages(folder, held.keys).check(package) == "ok":
+            for source_name, place in sources:
+                if HeldPackages(place(areas.HELD), held.keys).check(package) == "ok":
                     came = areas.put_back(
-                        held.path, [(source_name, folder)], areas.HELD,
-                        areas.package_objects(folder, held.keys, package), lambda _: True)
+                        held.path, [(source_name, place)], areas.HELD,
+                        areas.package_objects(place, held.keys, package), lambda _: True)
                     break
             self._area_outcome("held_package", ident, came)
 

@@ -3,8 +3,8 @@
 The list lives in `keys/replicas.enc`, sealed under a key derived from the master key, not in
 the catalogue (a lost catalogue must not take the way to its copies with it) and not in the
 plaintext settings (where a seized laptop would tell where the copies are kept). A replica is
-a store (:class:`caesar.vault.store.ObjectStore`): a folder or a mounted drive now, an S3
-bucket when the scale-out stores arrive.
+a store (:class:`caesar.vault.store.ObjectStore`): a folder or a mounted drive, or an
+S3-compatible bucket (:mod:`caesar.vault.s3`, its endpoint and keys from the environment).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from cryptography.exceptions import InvalidTag
 from caesar.errors import CaesarError, NotFound, UsageError
 from caesar.files import write_atomic
 from caesar.vault.keys import KEYS_DIR, seal, subkey, unseal
-from caesar.vault.store import LocalStore, ObjectStore, open_store
+from caesar.vault.store import DeletingStore, LocalStore, ObjectStore, UndatedStore
+from caesar.vault.urls import open_store
 
 REGISTRY_FILE = "replicas.enc"
 _AAD = b"caesar-archive replicas v1"
@@ -28,22 +29,42 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 @dataclass(frozen=True)
 class Replica:
-    """A named replica and the URL of its store (``file:/absolute/path``)."""
+    """A named replica and the URL of its store: ``file:/absolute/path`` (a folder or a
+    mounted drive) or ``s3://BUCKET/PREFIX`` (an S3-compatible store, reached with the
+    environment's endpoint and keys)."""
 
     name: str
     url: str
 
     @property
+    def in_bucket(self) -> bool:
+        """Whether the replica is kept in an S3-compatible store."""
+        return self.url.startswith("s3://")
+
+    @property
     def where(self) -> str:
-        """The replica's place as a person reads it (a folder)."""
-        return self.url.removeprefix("file:")
+        """The replica's place as a person reads it (a folder, or the bucket's URL)."""
+        return self.url if self.in_bucket else self.url.removeprefix("file:")
 
     def store(self) -> ObjectStore:
         """The replica's store."""
         return open_store(self.url, Path("/"))
 
+    def area(self, name: str) -> DeletingStore:
+        """The replica's copy of one of the archive's areas (:mod:`.areas`), undated as the
+        archive keeps its originals."""
+        if self.in_bucket:
+            from caesar.vault.s3 import DeletingS3Store
+
+            return DeletingS3Store(f"{self.url.rstrip('/')}/{name}")
+        return UndatedStore(Path(self.where) / name)
+
     def reachable(self) -> bool:
-        """Whether the replica can be reached now (its drive is mounted)."""
+        """Whether the replica can be reached now (its drive is mounted, its server answers)."""
+        if self.in_bucket:
+            from caesar.vault.s3 import S3Store
+
+            return S3Store(self.url).reachable()
         return Path(self.where).is_dir()
 
 
@@ -77,8 +98,8 @@ class Replicas:
                        hint="`caesar replica list` shows them; `caesar replica add NAME PATH`"
                        " adds one.")
 
-    def add(self, name: str, path: Path) -> Replica:
-        """Register a folder (made if need be) as the replica `name`."""
+    def add(self, name: str, place: Path | str) -> Replica:
+        """Register a folder (made if need be) or an `s3://` URL as the replica `name`."""
         if not _NAME.fullmatch(name):
             raise UsageError(f"{name!r} cannot name a replica.",
                              hint="Use up to 40 letters, digits, '-', '_' or '.'.")
@@ -86,9 +107,9 @@ class Replicas:
         if any(r.name == name for r in existing):
             raise UsageError(f"A replica is already called {name!r}.",
                              hint="Choose another name; `caesar replica list` shows them.")
-        url = f"file:{path.expanduser().absolute()}"
+        url = place_url(place)
         if any(r.url == url for r in existing):
-            raise UsageError(f"{path} is already a replica of this archive.")
+            raise UsageError(f"{place} is already a replica of this archive.")
         replica = Replica(name, url)
         self._save([*existing, replica])
         return replica
@@ -113,9 +134,20 @@ def registry_opens(data: bytes, master: bytes) -> bool:
     return True
 
 
-def local_replica(path: Path) -> Replica:
-    """A replica named by its folder rather than by a registered name."""
-    return Replica(path.name or str(path), f"file:{path.expanduser().absolute()}")
+def place_url(place: Path | str) -> str:
+    """The store URL of a replica's place: an `s3://` URL as it is (checked), else a folder."""
+    if isinstance(place, str) and place.startswith("s3://"):
+        from caesar.vault.s3 import parse_url
+
+        parse_url(place)
+        return place.rstrip("/")
+    return f"file:{Path(place).expanduser().absolute()}"
+
+
+def local_replica(place: Path | str) -> Replica:
+    """A replica named by its folder or bucket URL rather than by a registered name."""
+    url = place_url(place)
+    return Replica(url if url.startswith("s3://") else (Path(place).name or str(place)), url)
 
 
 def prepare_folder(path: Path, archive: Path) -> LocalStore:

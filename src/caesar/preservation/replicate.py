@@ -200,7 +200,7 @@ def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dic
           progress: ProgressCallback | None) -> ReplicateReport:
     target = plan.store
     copied = _copy_objects(held.store, target, plan.todo, ours, progress)
-    others, other_bytes = areas.copy_new(held.path, Path(plan.replica.where), full=plan.full)
+    others, other_bytes = areas.copy_new(held.path, plan.replica.area, full=plan.full)
     target.sync()  # every object and area object the snapshot names, durable before it
     with open(snap, "rb") as f:
         target.write_document(CATALOGUE, f)
@@ -212,7 +212,7 @@ def _fill(held: Holdings, plan: _Plan, snap: Path, state: AnchorState, ours: dic
     faults.point(STATE_WRITTEN)
     # Only now that no published state names them: what the archive deleted (a withdrawn
     # family photo, an expired package) leaves the replica too.
-    areas.prune(held.path, Path(plan.replica.where))
+    areas.prune(held.path, plan.replica.area)
     return ReplicateReport(replica=plan.replica.name, copied=len(plan.todo) + others,
                            bytes=copied + other_bytes, objects=plan.held,
                            originals=state.originals, generation=state.generation,

@@ -120,7 +120,7 @@ def lay_out(replica: Replica, target: Path, progress: ProgressCallback | None = 
         if progress:
             progress("advance", 1, size)
     store.sync()
-    others = areas.restore_into(Path(replica.where), target)
+    others = areas.restore_into(replica.area, target)
     handle = source.open_document(STATE)
     if handle is None:
         raise CaesarError("The replica holds no signed state.")

@@ -17,7 +17,7 @@ from caesar.ledger.log import CustodyLog
 from caesar.ledger.state import AnchorState, capture, judge, root_at
 from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
-from caesar.preservation.replicas import Replica, Replicas, prepare_folder
+from caesar.preservation.replicas import Replica, Replicas, place_url, prepare_folder
 from caesar.preservation.replicate import (
     CATALOGUE,
     Holdings,
@@ -37,6 +37,7 @@ from caesar.preservation.verify import (
 )
 from caesar.progress import ProgressCallback
 from caesar.vault.store import LocalStore
+from caesar.vault.urls import open_store
 
 
 class ReplicaReport(VerifyReport):
@@ -94,7 +95,7 @@ class Preservation:
                 ledger = held.ledger.verify(tsa_certificates)
                 report.ledger_ok = None if ledger.empty else ledger.ok
                 report.family_photos, report.held_packages = areas.check(
-                    held.path, held.keys, areas.listed(held.catalog))
+                    areas.in_archive(held.path), held.keys, areas.listed(held.catalog))
             report.checkpoints = [self._published(path) for path in checkpoints]
             if report.state.ok:
                 report.state = self._against_replicas()
@@ -181,7 +182,7 @@ class Preservation:
                           workers=worker_count(held.settings.intake.workers),
                           progress=progress).into(report)
             report.family_photos, report.held_packages = areas.check(
-                Path(replica.where), held.keys, others)
+                replica.area, held.keys, others)
             current = self._current()
             if problem is None and theirs is not None and current is not None:
                 problem = self._compare(replica, theirs, current)
@@ -249,27 +250,35 @@ class Preservation:
 
     # -- replicas -------------------------------------------------------------------------
 
-    def add_replica(self, name: str, path: Path, *, actor: str) -> Replica:
-        """Register `path` (new, empty, or already a replica of this archive) as `name`."""
-        store = prepare_folder(path, self._held.path)
+    def add_replica(self, name: str, place: Path | str, *, actor: str) -> Replica:
+        """Register `place` (a folder or an `s3://` URL: new, empty, or already a replica of
+        this archive) as `name`."""
+        in_bucket = isinstance(place, str) and place.startswith("s3://")
+        path = None if in_bucket else Path(place)
+        store = open_store(place_url(place), Path("/")) if path is None else prepare_folder(
+            path, self._held.path)
+        if path is None:
+            store.ensure()  # an unreachable server or refused keys say so here
         try:
             theirs = Anchor(store, self._held.keys).read()
         except StateDamaged:
-            raise ReplicaError(f"{path} holds a replica of another archive, or a damaged one.",
-                               hint="Choose an empty folder.") from None
+            raise ReplicaError(f"{place} holds a replica of another archive, or a damaged"
+                               " one.", hint="Choose an empty folder or prefix.") from None
         current = self._current()
-        if theirs is None and path.exists() and any(path.iterdir()):
-            raise ReplicaError(f"{path} already holds files; a replica needs its own folder.",
-                               hint="Choose a new or empty folder.")
+        if theirs is None and (any(path.iterdir()) if path is not None and path.exists()
+                               else path is None and bool(store.sizes())):
+            raise ReplicaError(f"{place} already holds files; a replica needs its own place.",
+                               hint="Choose a new or empty folder (or bucket prefix).")
         if theirs is not None and current is not None and theirs.origin != current.origin:
-            raise ReplicaError(f"{path} holds a replica of another archive.",
-                               hint="Choose a new or empty folder.")
+            raise ReplicaError(f"{place} holds a replica of another archive.",
+                               hint="Choose a new or empty folder (or bucket prefix).")
         with self._held.ledger.writing():
             if not self._state.ok:
                 raise CaesarError("Replicas can be added once the archive is sound again.",
                                   hint="Run `caesar repair` first.")
-            path.mkdir(parents=True, exist_ok=True)
-            replica = self.replicas.add(name, path)
+            if path is not None:
+                path.mkdir(parents=True, exist_ok=True)
+            replica = self.replicas.add(name, place)
             self._record(Event(type="replica.added", time=datetime.now(UTC), actor=actor,
                                people={"replica": name}))
         return replica

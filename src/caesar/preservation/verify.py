@@ -22,7 +22,7 @@ from caesar.catalog.models import Photo
 from caesar.progress import ProgressCallback
 from caesar.vault.keys import Keys
 from caesar.vault.objects import Kind, ObjectVault
-from caesar.vault.store import open_store
+from caesar.vault.urls import open_store
 
 
 class StateView(BaseModel):

@@ -34,9 +34,9 @@ from caesar.files import fsync_dir, sync_file_system
 NEUTRAL_TIME = 946684800  # 2000-01-01T00:00:00Z: the one time every object and folder shows
 DOCUMENTS = "documents"
 REPAIR_HINT = "Run `caesar verify`, then `caesar repair` to put it back from a replica."
-_FAN = re.compile(r"[0-9a-f]{2}")
-_DOCUMENT = re.compile(r"[a-z][a-z0-9-]{0,40}")
-_SET_ASIDE = ".damaged"
+FAN = re.compile(r"[0-9a-f]{2}")
+DOCUMENT_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
+SET_ASIDE = ".damaged"
 _COPY_BLOCK = 1 << 30
 
 COMMIT_POINT = faults.declare(
@@ -104,6 +104,17 @@ class ObjectStore(Protocol):
 
     def lock_documents(self) -> AbstractContextManager[None]:
         """Held while a document is read, compared and replaced, so that writers take turns."""
+
+
+class DeletingStore(ObjectStore, Protocol):
+    """A store whose objects can be deleted (the areas beside the originals: families' photos,
+    packages held for a download), in an archive or a replica, on a folder or in a bucket."""
+
+    def remove(self, name: str) -> bool:
+        """Delete the object `name`; False if there was none."""
+
+    def modified(self, name: str) -> float:
+        """When the object `name` was committed (seconds since the epoch)."""
 
 
 class LocalStore:
@@ -177,7 +188,7 @@ class LocalStore:
         if not self.root.is_dir():
             return
         for fan in sorted(self.root.iterdir()):
-            if _FAN.fullmatch(fan.name) and fan.is_dir():
+            if FAN.fullmatch(fan.name) and fan.is_dir():
                 yield fan
 
     def names(self) -> Iterator[str]:
@@ -194,6 +205,8 @@ class LocalStore:
         return found
 
     def clean_pending(self) -> int:
+        if not self._pending.is_dir():
+            return 0  # a store nothing was ever written to
         leftovers = list(self._pending.iterdir())
         for leftover in leftovers:
             leftover.unlink()
@@ -231,7 +244,7 @@ class LocalStore:
         path = self._path(name)
         if not path.exists():
             return False
-        aside = self.root / _SET_ASIDE
+        aside = self.root / SET_ASIDE
         aside.mkdir(exist_ok=True)
         os.replace(path, aside / f"{name}.{secrets.token_hex(4)}")
         fsync_dir(aside)
@@ -240,7 +253,7 @@ class LocalStore:
         return True
 
     def _document(self, name: str) -> Path:
-        if not _DOCUMENT.fullmatch(name):
+        if not DOCUMENT_NAME.fullmatch(name):
             raise CaesarError(f"{name!r} is not a valid document name.")
         return self._documents / name
 
@@ -347,14 +360,3 @@ def _copy_fd(source: BinaryIO, out: int) -> None:
         view = memoryview(block)
         while view:
             view = view[os.write(out, view):]
-
-
-def open_store(url: str, archive: Path) -> LocalStore:
-    """The store named by a settings URL (`file:objects` is relative to the archive)."""
-    if url.startswith("file:"):
-        path = Path(url.removeprefix("file:"))
-        return LocalStore(path if path.is_absolute() else archive / path)
-    raise CaesarError(
-        f"Unsupported store URL {url!r}.",
-        hint="Use file:PATH; S3-compatible stores arrive with the scale-out backends.",
-    )

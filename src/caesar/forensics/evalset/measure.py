@@ -45,6 +45,11 @@ class Outcome:
         """Was the photo called inconsistent?"""
         return self.examination.strongest == "inconsistent"
 
+    @property
+    def claims_region(self) -> bool:
+        """Does the examination say a region was pasted somewhere in the photo?"""
+        return any(f.signal == "recompression.region" for f in self.examination.findings)
+
 
 @dataclass
 class Scores:
@@ -65,6 +70,15 @@ class Scores:
         """Pasted regions found in their place, of how many."""
         rows = [o for o in self.outcomes if o.placed is not None and o.photo.split == split]
         return sum(bool(o.placed) for o in rows), len(rows)
+
+    def regions_claimed_wrongly(self, split: str) -> tuple[int, int]:
+        """Photos with no pasted region (camera originals and every other kind of copy) whose
+        examination names a region anyway, of how many: a finding that places a pasted region
+        where none is states something false about the photo, so it is counted, not only the
+        regions found."""
+        rows = [o for o in self.outcomes
+                if o.photo.kind != "pasted_region" and o.photo.split == split]
+        return sum(o.claims_region for o in rows), len(rows)
 
 
 def score(photos: Iterable[EvalPhoto]) -> Scores:
