@@ -68,11 +68,11 @@ def trunk_fits(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> b
         if kernel.ndim != 2 or kernel.shape[0] != 9 * channels or bias.shape != kernel.shape[1:]:
             return False
         channels = kernel.shape[1]
-    return len(kernels) == len(biases) > 0 and SIDE % (2 ** len(kernels)) == 0
+    return len(kernels) == len(biases) > 0 and SIDE % (1 << len(kernels)) == 0
 
 
 def trunk_width(kernels: Sequence[np.ndarray]) -> int:
     """How many values :func:`trunk` gives for each picture."""
-    side = SIDE // 2 ** len(kernels)
+    side = SIDE >> len(kernels)  # halved by each layer
     channels: int = kernels[-1].shape[1]
     return side * side * channels
