@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from caesar.cases.search import CaseIndex
     from caesar.cases.service import CaseService
     from caesar.catalog.queries import Queries
+    from caesar.compute import Compute
     from caesar.exports.requests import ExportRequests
     from caesar.exports.service import ExportService
     from caesar.forensics.service import ExaminationService
@@ -358,12 +359,14 @@ class Archive:
                         anchor=self.anchor)
 
     def verify(self, progress: ProgressCallback | None = None, *, actor: str | None = None,
-               checkpoints: Sequence[Path] = ()) -> VerifyReport:
+               checkpoints: Sequence[Path] = (), compute: Compute | None = None
+               ) -> VerifyReport:
         """Decrypt and re-hash every original, check thumbnails, the store against the
-        catalogue, the custody log and the signed state, and log the run."""
+        catalogue, the custody log and the signed state, and log the run; the objects are
+        checked where `compute` says (this machine's processes when None)."""
         return self.preservation.verify(
             progress, actor=actor or self.owner, checkpoints=checkpoints,
-            tsa_certificates=self._tsa_certificates())
+            tsa_certificates=self._tsa_certificates(), compute=compute)
 
     def verify_ledger(self) -> LedgerReport:
         """Check the custody log alone (`ledger verify`), and the catalogue that holds it

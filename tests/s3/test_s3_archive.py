@@ -93,3 +93,14 @@ def test_the_store_can_be_named_by_the_environment(
     assert len([k for k in bucket_objects(s3_env, bucket_url) if "/documents/" not in k]) == 2
     settings = (tmp_path / "archive" / "caesar.toml").read_text()
     assert bucket_url in settings and s3_env.env["AWS_SECRET_ACCESS_KEY"] not in settings
+
+
+def test_an_evidence_package_takes_its_originals_from_the_bucket(
+        on_s3: Caesar, tmp_path: Path) -> None:
+    originals = _ingest(on_s3, tmp_path / "drive")
+    run = on_s3("export", "evidence", "--transfer", "1", "--out", str(tmp_path / "package"),
+                "--yes")
+    assert run.exit_code == 0, run.stderr
+    packed = {hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in (tmp_path / "package").rglob("*") if p.is_file()}
+    assert set(originals) <= packed  # every original, bit for bit

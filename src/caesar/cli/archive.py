@@ -79,6 +79,11 @@ def verify(
         "--checkpoint", help="A checkpoint published earlier (`caesar ledger"
         " export-checkpoint`); the custody log must still extend it. Repeatable.",
         show_default=False)] = None,
+    compute: Annotated[str | None, typer.Option(
+        "--compute", envvar="CAESAR_COMPUTE", metavar="tcp://HOST:PORT", show_default=False,
+        help="Check the objects on the workers of this Dask scheduler (default: `cluster` in"
+        " caesar.toml, else this machine's processes). Each worker gets the store's address,"
+        " the objects' names and the one key that opens objects (docs/deploy.md).")] = None,
     json_: JsonOption = False,
 ) -> None:
     """Decrypt and re-hash every original and thumbnail, compare the store with the catalogue
@@ -97,13 +102,18 @@ def verify(
     (exit 1), and nothing is changed. With --replica NAME the document is the replica's, with
     "replica" and "behind" (commits behind the archive) added.
     """
+    from caesar.compute import compute_for
+
     with (archive_for(ctx, inspect=True) as (archive, actor),
           progress_bar("verifying") as progress):
+        where = compute_for(compute, archive.settings.cluster,
+                            archive.settings.intake.workers)
         if replica is not None:
             report: VerifyReport = archive.preservation.verify_replica(
-                replica, progress, actor=actor)
+                replica, progress, actor=actor, compute=where)
         else:
-            report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [])
+            report = archive.verify(progress, actor=actor, checkpoints=checkpoint or [],
+                                    compute=where)
     if json_:
         emit_json(report)
     else:

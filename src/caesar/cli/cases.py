@@ -11,6 +11,7 @@ from caesar.cases.vocabulary import CATEGORIES, EDITABLE, FINDINGS
 from caesar.cli.context import archive_for
 from caesar.cli.number_review import review
 from caesar.cli.output import emit_json, err, out, progress_bar
+from caesar.cli.paging import LimitOption, OffsetOption, page
 from caesar.errors import UsageError
 
 # The services are imported by the commands that use them (tests/test_startup.py).
@@ -60,6 +61,7 @@ def list_(ctx: typer.Context,
                                                   " age, such as 20-29.")] = None,
           finding: Annotated[str | None, typer.Option(help="Only cases with this coded"
                                                       " finding.")] = None,
+          limit: LimitOption = None, offset: OffsetOption = 0,
           json_: JsonOption = False) -> None:
     """List every case with its numbers, photos and status (filters combine; `unknown`
     selects cases where the value is not known). The statistics export links each figure to
@@ -70,7 +72,8 @@ def list_(ctx: typer.Context,
     from caesar.cases.facets import matches
 
     with archive_for(ctx) as (archive, _):
-        cases = [c for c in archive.cases.cases() if matches(c, filters)]
+        cases = page([c for c in archive.cases.cases() if matches(c, filters)], limit,
+                     offset)
     if json_:
         emit_json(cases)
         return

@@ -12,6 +12,7 @@ from rich.table import Table
 from caesar.cli import family_photos
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
+from caesar.cli.paging import LimitOption, OffsetOption, page
 from caesar.errors import UsageError
 from caesar.identify.vocabulary import KEYS
 
@@ -88,10 +89,11 @@ def edit(ctx: typer.Context, report_id: ReportId, set_: SetOption = None,
 def list_(ctx: typer.Context, name: Annotated[str | None, typer.Option(
         help="Only reports whose names hold each of these words, in any spelling: `--name"
         " 'محمد الحلبي'` finds Mohammad al-Halabi too.")] = None,
+          limit: LimitOption = None, offset: OffsetOption = 0,
           json_: JsonOption = False) -> None:
     """List every report: id, ref, status, name, sex, birth year, arrest date, branch."""
     with archive_for(ctx) as (archive, actor):
-        reports = archive.identify.reports(actor, name=name)
+        reports = page(archive.identify.reports(actor, name=name), limit, offset)
     if json_:
         emit_json(reports)
         return

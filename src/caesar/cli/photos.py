@@ -9,6 +9,7 @@ from rich.table import Table
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, out
+from caesar.cli.paging import LimitOption, OffsetOption
 from caesar.errors import UsageError
 
 app = typer.Typer(help="The originals the archive holds.", no_args_is_help=True)
@@ -16,10 +17,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """List every original: SHA-256, type, size, camera, flags."""
+def list_(ctx: typer.Context, limit: LimitOption = None, offset: OffsetOption = 0,
+          json_: JsonOption = False) -> None:
+    """List every original, in order of arrival: SHA-256, type, size, camera, flags."""
     with archive_for(ctx) as (archive, _):
-        photos = archive.queries.photos()
+        photos = archive.queries.photos(offset, limit)
     if json_:
         emit_json(photos)
         return

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, err, out
+from caesar.cli.paging import LimitOption, OffsetOption, page
 from caesar.identify.vocabulary import REQUESTED, STATUSES
 
 # The services are imported by the commands that use them (tests/test_startup.py).
@@ -32,10 +33,11 @@ Reason = Annotated[str, typer.Option(help="Why (kept encrypted with the decision
 @app.command("list")
 def list_(ctx: typer.Context, status: Annotated[str | None, typer.Option(
         help=f"Only matches in this state: {', '.join(STATUSES)} (shortlisted: waiting for a"
-        " second reviewer).")] = None, json_: JsonOption = False) -> None:
+        " second reviewer).")] = None, limit: LimitOption = None,
+        offset: OffsetOption = 0, json_: JsonOption = False) -> None:
     """Matches staff have decided something about."""
     with archive_for(ctx) as (archive, _):
-        found = archive.identify.matches(status)
+        found = page(archive.identify.matches(status), limit, offset)
     if json_:
         emit_json(found)
         return

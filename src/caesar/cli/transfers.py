@@ -9,16 +9,18 @@ from rich.table import Table
 
 from caesar.cli.context import archive_for
 from caesar.cli.output import emit_json, out
+from caesar.cli.paging import LimitOption, OffsetOption, page
 
 app = typer.Typer(help="The hand-overs the archive received.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
+def list_(ctx: typer.Context, limit: LimitOption = None, offset: OffsetOption = 0,
+          json_: JsonOption = False) -> None:
     """List every transfer with its state and counts."""
     with archive_for(ctx) as (archive, _):
-        transfers = archive.queries.transfers()
+        transfers = page(archive.queries.transfers(), limit, offset)
     if json_:
         emit_json(transfers)
         return

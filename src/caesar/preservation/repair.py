@@ -21,6 +21,7 @@ from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy.exc import DBAPIError
 
 from caesar.catalog.database import catalogue_file, migrate, sqlite_file
+from caesar.compute import Compute
 from caesar.errors import CaesarError
 from caesar.exports.held import HeldPackages
 from caesar.files import fsync_dir
@@ -31,7 +32,7 @@ from caesar.preservation import areas
 from caesar.preservation.anchor import Anchor, StateCheck, StateDamaged
 from caesar.preservation.replicas import Replica
 from caesar.preservation.replicate import CATALOGUE, Holdings, scratch
-from caesar.preservation.verify import StateView, catalogued, check_objects, worker_count
+from caesar.preservation.verify import StateView, catalogued, check_objects
 from caesar.progress import ProgressCallback
 from caesar.vault.objects import Kind, ObjectVault
 from caesar.vault.store import RemovableStore
@@ -240,7 +241,7 @@ class Repairer:
         held = self._held
         originals = catalogued(held.catalog)
         findings = check_objects(held.keys, held.settings.store_url, held.path, originals,
-                                 workers=worker_count(held.settings.intake.workers),
+                                 compute=Compute(workers=held.settings.intake.workers),
                                  progress=progress)
         thumbnails = {o.sha256: o.thumbnail for o in originals}
         for sha in [*findings.damaged, *findings.missing]:

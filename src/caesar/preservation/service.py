@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from caesar.catalog.database import Catalog, catalogue_file
+from caesar.compute import Compute
 from caesar.errors import CaesarError
 from caesar.ledger.events import Event
 from caesar.ledger.log import CustodyLog
@@ -33,7 +34,6 @@ from caesar.preservation.verify import (
     VerifyReport,
     catalogued,
     check_objects,
-    worker_count,
 )
 from caesar.progress import ProgressCallback
 from caesar.vault.store import LocalStore
@@ -76,8 +76,12 @@ class Preservation:
 
     # -- verify ---------------------------------------------------------------------------
 
+    def _local(self) -> Compute:
+        return Compute(workers=self._held.settings.intake.workers)
+
     def verify(self, progress: ProgressCallback | None = None, *, actor: str,
-               checkpoints: Sequence[Path] = (), tsa_certificates: bytes | None = None
+               checkpoints: Sequence[Path] = (), tsa_certificates: bytes | None = None,
+               compute: Compute | None = None
                ) -> VerifyReport:
         """Check every original and thumbnail, the store against the catalogue both ways,
         the families' photos and held packages, the custody log, the signed state and any
@@ -89,7 +93,7 @@ class Preservation:
                                                   problem=self._state.problem))
             originals = catalogued(held.catalog) if self._state.readable else []
             check_objects(held.keys, held.settings.store_url, held.path, originals,
-                          workers=worker_count(held.settings.intake.workers),
+                          compute=compute or self._local(),
                           progress=progress).into(report)
             if self._state.readable:
                 ledger = held.ledger.verify(tsa_certificates)
@@ -157,7 +161,7 @@ class Preservation:
             behind=True, signed=theirs, current=current)
 
     def verify_replica(self, name: str, progress: ProgressCallback | None = None, *,
-                       actor: str) -> ReplicaReport:
+                       actor: str, compute: Compute | None = None) -> ReplicaReport:
         """Check a replica: its snapshot against its signed state and the archive's log, then
         every original, thumbnail, family photo and held package its snapshot lists; log the
         check."""
@@ -179,7 +183,7 @@ class Preservation:
                 finally:
                     catalog.engine.dispose()
             check_objects(held.keys, replica.url, held.path, originals,
-                          workers=worker_count(held.settings.intake.workers),
+                          compute=compute or self._local(),
                           progress=progress).into(report)
             report.family_photos, report.held_packages = areas.check(
                 replica.area, held.keys, others)

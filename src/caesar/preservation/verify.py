@@ -7,9 +7,7 @@ objects of any store through its URL, in one worker process per core.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -19,9 +17,10 @@ from sqlalchemy import select
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo
+from caesar.compute import Compute
 from caesar.progress import ProgressCallback
 from caesar.vault.keys import Keys
-from caesar.vault.objects import Kind, ObjectVault
+from caesar.vault.objects import Kind, ObjectVault, Status, check_sealed
 from caesar.vault.urls import open_store
 
 
@@ -119,26 +118,25 @@ class ObjectFindings:
         report.unreferenced = self.unreferenced
 
 
-_vault: ObjectVault | None = None
+_BATCH = 8  # objects a task checks: few hand-overs, yet an even spread over the workers
 
 
-def _init(keys: Keys, store_url: str, archive: Path) -> None:
-    global _vault
-    _vault = ObjectVault(open_store(store_url, archive), keys)
-
-
-def _check(task: tuple[Kind, str, str]) -> tuple[Kind, str, str]:
-    """(kind, the content's SHA-256, the original's SHA-256) -> (kind, original, status)."""
-    if _vault is None:
-        raise RuntimeError("verify worker used before it was initialised")
-    kind, content, original = task
-    return kind, original, _vault.check(kind, content)
+def check_batch(store_url: str, archive: Path, key: bytes,
+                batch: list[tuple[Kind, str, str, str]]) -> list[tuple[Kind, str, Status]]:
+    """Check a run of objects (kind, stored name, content SHA-256, original's SHA-256) in the
+    store at `store_url` with the object key alone; runs in a local process or on a Dask
+    worker. Returns (kind, original's SHA-256, status) for each."""
+    store = open_store(store_url, archive)
+    return [(kind, original, check_sealed(store, key, name, content))
+            for kind, name, content, original in batch]
 
 
 def check_objects(keys: Keys, store_url: str, archive: Path, originals: list[Catalogued], *,
-                  workers: int, progress: ProgressCallback | None = None) -> ObjectFindings:
-    """Decrypt and check every listed original and thumbnail in the store at `store_url`, and
-    name the objects it holds that nothing lists."""
+                  compute: Compute, progress: ProgressCallback | None = None
+                  ) -> ObjectFindings:
+    """Decrypt and check every listed original and thumbnail in the store at `store_url`
+    (where `compute` says: local processes or a Dask cluster), and name the objects it holds
+    that nothing lists."""
     vault = ObjectVault(open_store(store_url, archive), keys)
     listed: dict[str, tuple[Kind, str, str]] = {}
     for original in originals:
@@ -152,31 +150,29 @@ def check_objects(keys: Keys, store_url: str, archive: Path, originals: list[Cat
     sizes = {o.sha256: o.size for o in originals}
     if progress:
         progress("start", len(originals), 0)
-    present = [task for name, task in listed.items() if name in held]
-    absent = [task for name, task in listed.items() if name not in held]
-    with ProcessPoolExecutor(max(1, workers), initializer=_init,
-                             initargs=(keys, store_url, archive)) as pool:
-        outcomes: Iterable[tuple[Kind, str, str]] = chain(
-            ((kind, original, "missing") for kind, _, original in absent),
-            pool.map(_check, present, chunksize=8))
-        for kind, sha, status in outcomes:
-            if kind == "thumbnail":
-                if status != "ok":
-                    findings.thumbnails_damaged.append(sha)
-                continue
-            findings.checked += 1
-            findings.ok += status == "ok"
-            if status == "missing":
-                findings.missing.append(sha)
-            elif status == "damaged":
-                findings.damaged.append(sha)
-            if progress:
-                progress("advance", 1, sizes[sha])
+    present = [(kind, name, content, original)
+               for name, (kind, content, original) in listed.items() if name in held]
+    absent = [(kind, original, "missing") for name, (kind, _, original) in listed.items()
+              if name not in held]
+    # A worker elsewhere reads the store itself: a folder is named by its absolute path.
+    where = archive.absolute()
+    tasks = [(store_url, where, vault.object_key, present[i:i + _BATCH])
+             for i in range(0, len(present), _BATCH)]
+    outcomes: Iterable[tuple[Kind, str, str]] = chain(
+        absent, (outcome for batch in compute.map(check_batch, tasks) for outcome in batch))
+    for kind, sha, status in outcomes:
+        if kind == "thumbnail":
+            if status != "ok":
+                findings.thumbnails_damaged.append(sha)
+            continue
+        findings.checked += 1
+        findings.ok += status == "ok"
+        if status == "missing":
+            findings.missing.append(sha)
+        elif status == "damaged":
+            findings.damaged.append(sha)
+        if progress:
+            progress("advance", 1, sizes[sha])
     for found in (findings.damaged, findings.missing, findings.thumbnails_damaged):
         found.sort()
     return findings
-
-
-def worker_count(configured: int) -> int:
-    """Worker processes for checking objects: as configured, else one per core."""
-    return configured or os.cpu_count() or 1

@@ -34,6 +34,25 @@ class Sealed:
     pending: Pending
 
 
+Status = Literal["ok", "damaged", "missing"]
+
+
+def check_sealed(store: ObjectStore, key: bytes, name: str, sha256: str) -> Status:
+    """Decrypt the object `name` with the object key `key` and re-hash it: is it intact (its
+    content hashes to `sha256`), damaged or missing? Needs no other key, so that a worker
+    elsewhere can check objects without holding the archive's keys."""
+    digest = hashlib.sha256()
+    try:
+        with store.open(name) as f:
+            for block in decrypt(key, f, name):
+                digest.update(block)
+    except MissingObject:
+        return "missing"
+    except (CorruptObject, OSError):  # an object the disk cannot read is as lost as a
+        return "damaged"              # damaged one: both are repaired from a replica
+    return "ok" if hmac.compare_digest(digest.hexdigest(), sha256) else "damaged"
+
+
 class ObjectVault:
     """Seals content into a store and opens it again."""
 
@@ -41,6 +60,12 @@ class ObjectVault:
         self.store = store
         self._name_key = keys.object_names
         self._enc_key = keys.object_encryption
+
+    @property
+    def object_key(self) -> bytes:
+        """The key that opens every object of this vault (and no catalogue, field or signing
+        key): what a worker checking objects elsewhere is given, and all it is given."""
+        return self._enc_key
 
     def name(self, kind: Kind, sha256: str) -> str:
         """The stored name of the `kind` object for content with this SHA-256."""
@@ -93,17 +118,9 @@ class ObjectVault:
         """The whole decrypted content of a (small) stored object."""
         return b"".join(self.read(kind, sha256))
 
-    def check(self, kind: Kind, sha256: str) -> Literal["ok", "damaged", "missing"]:
+    def check(self, kind: Kind, sha256: str) -> Status:
         """Decrypt and re-hash one object: is it intact, damaged or missing?"""
-        digest = hashlib.sha256()
-        try:
-            for block in self.read(kind, sha256):
-                digest.update(block)
-        except MissingObject:
-            return "missing"
-        except (CorruptObject, OSError):  # an object the disk cannot read is as lost as a
-            return "damaged"              # damaged one: both are repaired from a replica
-        return "ok" if hmac.compare_digest(digest.hexdigest(), sha256) else "damaged"
+        return check_sealed(self.store, self._enc_key, self.name(kind, sha256), sha256)
 
 
 class RemovableVault(ObjectVault):
