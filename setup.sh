@@ -19,8 +19,9 @@ cd "$(dirname "$(readlink -f "$0")")"
 # text layout, for the evidence report's PDF), ICU with a compiler (PyICU, which
 # followthemoney needs, is published only as source), chromium (the web app's browser tests,
 # driven by Playwright: never a downloaded browser), wrk (the web benchmark), rsync (the
-# replication benchmark's baseline).
-APT_PACKAGES=(libimage-exiftool-perl libjpeg-turbo-progs openssl fonts-dejavu-core fonts-dejavu-extra
+# replication benchmark's baseline), libmagic1 (libmagic, the `file` command's database of
+# media types: intake types every original that is not an image by its content).
+APT_PACKAGES=(libmagic1 libimage-exiftool-perl libjpeg-turbo-progs openssl fonts-dejavu-core fonts-dejavu-extra
   fonts-freefont-ttf fonts-liberation fonts-hosny-amiri fonts-kacst fonts-sil-scheherazade
   fonts-comic-neue fonts-dancingscript fonts-humor-sans fonts-dkg-handwriting fonts-bwht
   fonts-breip fonts-kacst-one fonts-sil-lateef fonts-sil-harmattan fonts-arabeyes

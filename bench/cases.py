@@ -1,6 +1,6 @@
 """Grouping photos into cases and reading their numbers, on held-out and on seen material.
 
-    .venv/bin/python bench/cases.py [--cases 400] [--drive-photos 500] [--keep]
+    .venv/bin/python bench/cases.py [--cases 400] [--drive-photos 500] [--confirm 0.1] [--keep]
 
 Generates two collections of N cases of 1 MP with `caesar.demo`, with different seeds: one
 from the held-out variety (`held_out=True`: materials, card proportions, layouts, separators,
@@ -19,8 +19,19 @@ truth.json. Held-out figures are printed first, beside the seen ones:
   review      numbers waiting in the review queue, and cases with one
   speed       photos/s of the full build, seconds of the incremental one
 
+Then the review loop as a person lives it: an analyst works down the review queue in its own
+order (`caesar cases review`'s service calls: the queue, then one case edit per number), with
+the generator's truth standing in for the person: for the first `--confirm` share of the
+cases, each number the queue asks is set to the true value where a person can read it
+(legible in one of the case's photos), then the case's other legible numbers are confirmed
+the same way, and a case that holds no body is categorised as what its photos show (`cases
+categorise`). `caesar cases build` runs again, and the figures are printed for the
+cases NOT confirmed, beside the same cases' figures before (the archive has learned its numbers'
+lengths and ranges from the confirmed ones).
+
 and, for the held-out collection, the exact share by writing (typeset, handwriting-like
-face, hand) and by what carries the numbers, then the misread digits (true -> read).
+face, hand) and by what carries the numbers, what the extra cases are (photos of other
+subjects, a body's photos with others, a body split), then the misread digits (true -> read).
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CAESAR, env, new_archive, timed, workspace
+from common import CAESAR, PASSPHRASE, env, new_archive, timed, workspace
 
 from caesar.demo.generate import generate_collection
 from caesar.demo.truth import Truth
@@ -52,11 +63,21 @@ TARGETS = {"grouping: precision": "≥ 0.99", "grouping: recall": "≥ 0.97",
 
 @dataclass
 class Figures:
-    """What one collection measured."""
+    """What one collection measured at one stage."""
 
     rows: dict[str, str] = field(default_factory=dict)
     strata: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+@dataclass
+class Measured:
+    """One collection: before any confirmation, and after some."""
+
+    before: Figures
+    after: Figures
+    confirmed: int
 
 
 def main() -> None:
@@ -64,28 +85,41 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=400, help="cases in each collection")
     parser.add_argument("--drive-photos", type=int, default=500)
+    parser.add_argument("--confirm", type=float, default=0.1,
+                        help="share of the cases an analyst confirms from the review queue")
     parser.add_argument("--keep", action="store_true", help="keep the files made")
     args = parser.parse_args()
     with workspace(args.keep) as work:
-        held_out = _measure(work / "held-out", args.cases, args.drive_photos, seed=23,
-                            held_out=True)
-        seen = _measure(work / "seen", args.cases, args.drive_photos, seed=11, held_out=False)
-    print(f"\n{'':34} {'held-out':>18} {'seen':>18}   target (held-out)")
-    for key in held_out.rows:
-        print(f"{key:34} {held_out.rows[key]:>18} {seen.rows.get(key, ''):>18}"
-              f"   {TARGETS.get(key, '')}")
-    print("\nheld-out, all three numbers as a reader should find them, by stratum:")
-    for line in held_out.strata:
-        print("  " + line)
+        held_out = _measure(work / "held-out", args, seed=23, held_out=True)
+        seen = _measure(work / "seen", args, seed=11, held_out=False)
+    columns = [("held-out", held_out.before), (f"+{held_out.confirmed} confirmed", held_out.after),
+               ("seen", seen.before), (f"+{seen.confirmed} confirmed", seen.after)]
+    print(f"\n{'':38}" + "".join(f"{name:>17}" for name, _ in columns)
+          + "   target (held-out)")
+    keys = list(dict.fromkeys([*held_out.before.rows, *held_out.after.rows]))
+    for key in keys:
+        print(f"{key:38}" + "".join(f"{f.rows.get(key, ''):>17}" for _, f in columns)
+              + f"   {TARGETS.get(key, '')}")
+    print("(after confirmations, the number rows count only the cases not confirmed; 'same"
+          " cases before' gives those cases' figure before any confirmation)")
+    for name, measured in (("held-out", held_out), ("seen", seen)):
+        print(f"\n{name}, all three numbers as a reader should find them, by stratum"
+              " (before confirmations):")
+        for line in measured.before.strata:
+            print("  " + line)
+        print(f"{name}, what the cases beyond one a body are (before confirmations):")
+        for line in measured.before.extra:
+            print("  " + line)
     print("misread digits on held-out (true -> read: count): " + (", ".join(
-        f"{t}->{g}: {c}" for (t, g), c in held_out.confusion.most_common(15)) or "none"))
+        f"{t}->{g}: {c}" for (t, g), c in held_out.before.confusion.most_common(15))
+        or "none"))
 
 
-def _measure(folder: Path, cases: int, drive_photos: int, *, seed: int,
-             held_out: bool) -> Figures:
+def _measure(folder: Path, args: argparse.Namespace, *, seed: int, held_out: bool) -> Measured:
     name = "held-out" if held_out else "seen"
+    cases = args.cases
     started = time.perf_counter()
-    drives = max(2, math.ceil(cases * 6.75 / drive_photos))  # ~6.75 files a case
+    drives = max(2, math.ceil(cases * 6.75 / args.drive_photos))  # ~6.75 files a case
     truth = generate_collection(folder / "collection", cases=cases, drives=drives,
                                 reports=False, seed=seed, held_out=held_out)
     print(f"{name}: generated {cases} cases, {len(truth.files)} files on {drives} drives in"
@@ -100,11 +134,28 @@ def _measure(folder: Path, cases: int, drive_photos: int, *, seed: int,
     incremental = timed([*CAESAR, "--archive", str(archive), "cases", "build"])
     print(f"{name}: built in {full:.0f} s, then {incremental:.0f} s after a drive of {added}",
           flush=True)
-    figures = _score(truth, _json(archive, "cases", "list"), _json(archive, "cases", "queue"))
+    listed = _json(archive, "cases", "list")
+    figures = _score(truth, listed, _json(archive, "cases", "queue"))
+    figures.rows.update(_reader_or_assignment(archive, truth, listed))
     figures.rows["speed: full build (photos/s)"] = f"{before / full:.1f}"
     # One key for both collections, whose last drives differ in size, so they print side by side.
     figures.rows["speed: incremental build (s, photos)"] = f"{incremental:.1f}, {added}"
-    return figures
+
+    count = max(1, round(len(truth.cases) * args.confirm))
+    confirmed, (asked, others), categorised = _confirm(archive, truth, count)
+    rebuild = timed([*CAESAR, "--archive", str(archive), "cases", "build"])
+    print(f"{name}: an analyst set {asked} numbers the queue asked and confirmed {others} more"
+          f" of the first {len(confirmed)} cases of the queue, and categorised {categorised}"
+          f" photos of cases that are no body; rebuilt in {rebuild:.0f} s", flush=True)
+    bodies = _bodies(truth, {c["id"]: c for c in listed})
+    skip = {body for body, case_id in bodies.items() if case_id in confirmed}
+    after = _score(truth, _json(archive, "cases", "list"), _json(archive, "cases", "queue"),
+                   skip=skip)
+    same = _score(truth, listed, [], skip=skip)
+    for script in ("western", "arabic_indic"):
+        after.rows[f"same cases before: {script}"] = same.rows[f"numbers exact: {script}"]
+    after.rows["same cases before: wrong field"] = same.rows["right number, wrong field"]
+    return Measured(figures, after, len(confirmed))
 
 
 def _json(archive: Path, *command: str) -> Any:
@@ -113,7 +164,99 @@ def _json(archive: Path, *command: str) -> Any:
     return json.loads(run.stdout)
 
 
-def _score(truth: Truth, cases: list[dict[str, Any]], queue: list[dict[str, Any]]) -> Figures:
+def _confirm(archive: Path, truth: Truth, count: int
+             ) -> tuple[set[int], tuple[int, int], int]:
+    """An analyst confirms the numbers of the first `count` cases of the review queue, in its
+    own order: first those the queue asks, as `caesar cases review` asks them, then the case's
+    other legible numbers. Returns the cases looked at, the numbers set (asked by the queue,
+    and others) and the photos categorised."""
+    from caesar.core import Archive  # in-process, as the review command runs
+
+    values = {c.id: {"detainee": c.detainee, "branch": c.branch, "forensic": c.forensic}
+              for c in truth.cases}
+    asked_set = confirmed = categorised = 0
+    with Archive.open(archive, PASSPHRASE) as opened:
+        actor = opened.owner
+        order = list(dict.fromkeys(item.case for item in opened.cases.queue()))[:count]
+        photos = {case.id: [p for p in case.photos if p] for case in opened.cases.cases()}
+        for case_id in order:
+            body = _body_of(truth, photos[case_id])
+            if body is None:  # no body: a person says what the photos show
+                shown = Counter(f.category for sha in photos[case_id]
+                                if (f := _file(truth, sha)) and f.category)
+                category = shown.most_common(1)[0][0] if shown else "scene"
+                categorised += opened.cases.categorise(photos[case_id], category, actor)
+                continue
+            legible = truth.numbers_of(body).legible_numbers
+            asked: set[str] = set()
+            # As the review command does: the case's numbers are weighed again after each one
+            # set, and those no longer unsure are not asked.
+            while item := next((i for i in opened.cases.queue([case_id])
+                                if i.kind not in asked), None):
+                asked.add(item.kind)
+                if item.kind in legible:  # what a person can read in the photos
+                    opened.cases.edit(case_id, [(item.kind, values[body][item.kind])], actor)
+                    asked_set += 1
+            # Then the case's other numbers, which the queue did not ask: confirmed as read,
+            # or corrected (one edit each, as `cases edit` makes).
+            shown = opened.cases.show(case_id)
+            for kind in legible:
+                if shown.numbers_source[kind] != "analyst":
+                    opened.cases.edit(case_id, [(kind, values[body][kind])], actor)
+                    confirmed += 1
+    return set(order), (asked_set, confirmed), categorised
+
+
+def _body_of(truth: Truth, photos: list[str]) -> int | None:
+    """The true case most of a found case's originals belong to (None: photos of no body)."""
+    votes = Counter(f.case for sha in photos if (f := _file(truth, sha)))
+    body, _ = max(votes.items(), key=lambda v: (v[0] is not None, v[1]), default=(None, 0))
+    return body if body is not None and votes[body] * 2 >= sum(votes.values()) else None
+
+
+def _reader_or_assignment(archive: Path, truth: Truth, listed: list[dict[str, Any]]
+                          ) -> dict[str, str]:
+    """Of the numbers a person can read, how many the reader read in some photo of the body's
+    case (whatever field it then went to), and of those how many went to their own field:
+    which of the two, reading or assigning, a number is lost to."""
+    from caesar.core import Archive
+
+    bodies = _bodies(truth, {c["id"]: c for c in listed})
+    legible = read = placed = 0
+    with Archive.open(archive, PASSPHRASE) as opened:
+        for case in truth.cases:
+            if case.id not in bodies:
+                continue
+            shown = opened.cases.show(bodies[case.id])
+            values = {r.digits for r in shown.readings}
+            numbers = shown.numbers.model_dump()
+            for kind in truth.numbers_of(case.id).legible_numbers:
+                want = {"detainee": case.detainee, "branch": case.branch,
+                        "forensic": case.forensic}[kind]
+                legible += 1
+                read += want in values
+                placed += want in values and numbers[kind] == want
+    return {"legible numbers read in a photo": f"{read / max(1, legible):.1%} of {legible}",
+            "of those, put in their field": f"{placed / max(1, read):.1%}"}
+
+
+def _file(truth: Truth, sha: str) -> Any:
+    return truth.by_sha256(sha) if truth.knows(sha) else None
+
+
+def _bodies(truth: Truth, by_id: dict[int, dict[str, Any]]) -> dict[int, int]:
+    """Each body's case: the found case holding most of its originals."""
+    found = {sha: case["id"] for case in by_id.values() for sha in case["photos"] if sha}
+    matched: dict[int, int] = {}
+    for case in truth.cases:
+        votes = Counter(found[sha] for sha in case.photos if sha in found)
+        if votes:
+            matched[case.id] = votes.most_common(1)[0][0]
+    return matched
+
+
+def _score(truth: Truth, cases: list[dict[str, Any]], queue: list[dict[str, Any]],
+           skip: frozenset[int] | set[int] = frozenset()) -> Figures:
     figures = Figures()
     rows = figures.rows
     found = {sha: case["id"] for case in cases for sha in case["photos"] if sha}
@@ -129,24 +272,22 @@ def _score(truth: Truth, cases: list[dict[str, Any]], queue: list[dict[str, Any]
                  and copies.get(f.sha256) == found[f.copy_of])
     rows["copies linked to their original"] = f"{linked}/{len(published)}"
     rows["cases found / true cases"] = f"{len(cases)}/{len(truth.cases)}"
-
-    # Each body's case: the found case holding most of its originals.
     by_id = {case["id"]: case for case in cases}
-    matched: dict[int, dict[str, Any]] = {}
-    for case in truth.cases:
-        votes = Counter(found[sha] for sha in case.photos if sha in found)
-        if votes:
-            matched[case.id] = by_id[votes.most_common(1)[0][0]]
+    matched = {body: by_id[case_id] for body, case_id in _bodies(truth, by_id).items()}
     lost = len(truth.cases) - len(matched)
     rows["bodies without a case"] = f"{lost} ({lost / max(1, len(truth.cases)):.1%})"
     unreadable = sum(1 for n in truth.numbers if not n.legible)
     rows["bodies with no legible number"] = f"{unreadable}"
+    figures.extra = _extra_cases(truth, cases, matched)
 
     exact: Counter[str] = Counter()
     total: Counter[str] = Counter()
     strata: dict[str, list[bool]] = {}
-    wrong = 0
+    wrong = counted = 0
     for case in truth.cases:
+        if case.id in skip:
+            continue
+        counted += 1
         numbers = truth.numbers_of(case.id)
         values = {"detainee": case.detainee, "branch": case.branch, "forensic": case.forensic}
         expected = {k: (v if k in numbers.legible_numbers else None) for k, v in values.items()}
@@ -169,14 +310,51 @@ def _score(truth: Truth, cases: list[dict[str, Any]], queue: list[dict[str, Any]
         n = total[script]
         rows[f"numbers exact: {script}"] = (
             f"{exact[script] / n:.1%} of {n}" if n else "-")
-    rows["right number, wrong field"] = f"{wrong / max(1, len(truth.cases)):.1%}"
-    flagged_cases = {item["case"] for item in queue}
+    rows["right number, wrong field"] = f"{wrong / max(1, counted):.1%}"
+    skipped_cases = {matched[b]["id"] for b in skip if b in matched}
+    waiting = [item for item in queue if item["case"] not in skipped_cases]
+    shown = [c for c in cases if c["id"] not in skipped_cases]
     rows["numbers in the review queue"] = (
-        f"{len(queue)} ({len(queue) / max(1, 3 * len(cases)):.1%})")
-    rows["cases with a number to review"] = f"{len(flagged_cases)}"
+        f"{len(waiting)} ({len(waiting) / max(1, 3 * len(shown)):.1%})")
+    rows["cases with a number to review"] = f"{len({item['case'] for item in waiting})}"
     figures.strata = [f"{key}: {sum(v) / len(v):.1%} of {len(v)}"
                       for key, v in sorted(strata.items())]
     return figures
+
+
+def _extra_cases(truth: Truth, cases: list[dict[str, Any]],
+                 matched: dict[int, dict[str, Any]]) -> list[str]:
+    """What the cases that are not one body's are: photos of other subjects alone (by what
+    they show), a body's photos mixed with another subject's, or part of a split body."""
+    home = {case["id"] for case in matched.values()}
+    kinds: Counter[str] = Counter()
+    mixed = 0
+    clear: Counter[tuple[bool, bool]] = Counter()  # (a body's case, a number read clearly)
+    for case in cases:
+        files = [f for sha in case["photos"] if sha and (f := _file(truth, sha))]
+        bodies = {f.case for f in files if f.case is not None}
+        others = [f for f in files if f.case is None]
+        if others and bodies:
+            mixed += 1
+        clear[(bool(bodies), any(p["support"] >= 0.8 for p in case["proposals"].values()))] += 1
+        if case["id"] in home:
+            continue
+        if bodies:
+            kinds["part of a split body"] += 1
+        else:
+            shown = Counter(f.category or "unknown" for f in others)
+            kinds[f"photos of other subjects only ({shown.most_common(1)[0][0]},"
+                  f" {len(files)} photos)" if len(shown) == 1 else
+                  "photos of other subjects only (several kinds)"] += 1
+    lines = [f"{reason}: {n}" for reason, n in sorted(kinds.items())]
+    lines.append(f"cases mixing a body's photos with another subject's: {mixed}")
+    # Could "no number read clearly" put the other subjects out of the cases? Only at the
+    # cost of the bodies whose numbers nobody can read.
+    lines.append(f"cases of other subjects with no number read clearly (support >= 0.8):"
+                 f" {clear[(False, False)]} of {clear[(False, False)] + clear[(False, True)]};"
+                 f" bodies' cases with none: {clear[(True, False)]} of"
+                 f" {clear[(True, False)] + clear[(True, True)]}")
+    return lines
 
 
 def _pairwise(truth_of: dict[str, int | None], found: dict[str, int]) -> tuple[float, float]:

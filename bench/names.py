@@ -43,8 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from name_pairs import FOLDER, Pair, read_pairs, spelling_key
+from report_rows import records_of, synthetic_reports
 
-from caesar.demo.generate import cases_and_reports
 from caesar.identify.alignment import Alignment
 from caesar.identify.comparison import CLOSE, SAME_NAME, best_alignment, similarity
 from caesar.identify.duplicates import find_duplicates
@@ -256,19 +256,8 @@ def _miss_kind(found: Alignment) -> str:
 
 def generator(reports: int, seed: int) -> None:
     """The synthetic collection's duplicate reports, against its truth, and the time."""
-    cases = max(100, round(reports * 1.1))
-    truth, rows = cases_and_reports(cases=cases, seed=seed,
-                                    report_share=min(1.0, reports / 2 / 1.025 / cases))
-    at = datetime(2024, 1, 1)
-    records = [ReportRecord(
-        id=i + 1, ref=r["ref"], status="open", merged_into=None, name=r.get("name"),
-        father=r.get("father"), grandfather=r.get("grandfather"),
-        family_name=r.get("family_name"), mother=r.get("mother"), sex=r.get("sex"),
-        birth_year=r.get("birth_year"), birth_date=None, height_cm=None,
-        arrest_date=date.fromisoformat(r["arrest_date"]) if "arrest_date" in r else None,
-        arrest_place=r.get("arrest_place"), arresting_branch=r.get("arresting_branch"),
-        branch_number=None, detainee_number=r.get("detainee_number"), marks=(), notes=None,
-        created_at=at, updated_at=at) for i, r in enumerate(rows)]
+    truth, rows = synthetic_reports(reports, seed)
+    records = records_of(rows)
     ids = {r.ref: r.id for r in records}
     true = {tuple(sorted((ids[t.ref], ids[t.duplicate_of]))) for t in truth.reports
             if t.duplicate_of}

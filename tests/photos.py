@@ -50,10 +50,13 @@ XMP_TEMPLATE = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http:/
 
 
 def phone_jpeg(path: Path, *, place: str, owner: str, seed: int = 7,
-               size: tuple[int, int] = (400, 300)) -> bytes:
+               size: tuple[int, int] = (400, 300), fmt: str = "JPEG") -> bytes:
     """A JPEG as a family's phone writes one: a GPS position (33°27'45.5"N 36°14'2.25"E) with
     `place` as its area, `owner` as the camera's owner and in XMP, turned by its EXIF
-    orientation (90° clockwise: it is seen `size` reversed). Returns the bytes."""
+    orientation (90° clockwise: it is seen `size` reversed). Returns the bytes.
+
+    `fmt` (Pillow's name: HEIF, AVIF) writes the same photo in a phone's other format; HEIF
+    turns by its own transform boxes, not EXIF, so libheif shows such a one unturned."""
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90 CW
     gps = exif.get_ifd(0x8825)
@@ -63,7 +66,7 @@ def phone_jpeg(path: Path, *, place: str, owner: str, seed: int = 7,
     rng = np.random.default_rng(seed)
     pixels = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
     buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, "JPEG", quality=85, exif=exif,
+    Image.fromarray(pixels).save(buf, fmt, quality=85, exif=exif,
                                  xmp=XMP_TEMPLATE % owner.encode())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buf.getvalue())

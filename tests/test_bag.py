@@ -220,12 +220,26 @@ def test_every_valid_bag_ingests_clean(caesar: Caesar) -> None:
     report = run.json()
     assert report["problems"] == [] and report["skipped"] == []
     assert len(report["transfers"]) == len(bags)
-    assert not [f for f in report["flagged"] if f["kind"] == "checksum_mismatch"]
+    assert report["flagged"] == []  # tag files are the bag's records; text payload is no finding
+    assert caesar("ingest", *bags, "--strict").exit_code == 0
     on_disk = {(bag, str(p.relative_to(bag))) for bag in bags for p in Path(bag).rglob("*")
                if p.is_file()}
     sightings = {(t["source"], path) for t in caesar.json("transfers", "list")
                  for path in _paths(caesar, t["id"])}
     assert sightings == on_disk  # tag files and payload, each under its path in the bag
+
+
+def test_a_bags_tag_files_are_listed_on_its_transfer_and_never_flagged(caesar: Caesar) -> None:
+    bags = [str(b) for b in VALID]
+    report = caesar.json("ingest", *bags)
+    assert not [f for f in report["flagged"] if not f["path"].startswith("data/")]
+    for transfer in caesar.json("transfers", "list"):
+        bag = Path(transfer["source"])
+        tag_files = sorted(str(p.relative_to(bag)) for p in bag.rglob("*")
+                           if p.is_file() and p.relative_to(bag).parts[0] != "data")
+        assert transfer["tag_files"] == tag_files and "bagit.txt" in tag_files
+        assert transfer["counts"]["tag_files"] == len(tag_files)
+        assert caesar.json("transfers", "show", str(transfer["id"]))["tag_files"] == tag_files
 
 
 def _paths(caesar: Caesar, transfer: int) -> set[str]:

@@ -27,12 +27,18 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
         transfers = archive.queries.transfers()
         report = archive.verify()
         marks = [parse_mark(code) for case in archive.cases.cases() for code in case.marks]
+        in_cases = {sha for case in archive.cases.cases() for sha in case.photos if sha}
     finally:
         archive.close()
     assert len(transfers) >= 2 and all(t.state == "complete" for t in transfers)
     assert report.checked == len(photos) > 20 and report.ok == report.checked
     assert f"{len(photos)} originals stored" in run.stdout
     assert {"empty", "truncated", "not_image"} <= {k for p in photos for k in p.flags}
+    # Two cases photographed as a phone saves photos today: HEIC, read like the JPEGs
+    heic = [p for p in photos if p.media_type == "image/heic"]
+    assert len(heic) >= 4 and all(p.flags == [] and p.camera.serial and p.captured_at and p.pdq
+                                  for p in heic)
+    assert {p.sha256 for p in heic} <= in_cases
     # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where,
     # and what tattoos say.
     assert any(m.detail for m in marks) and any(m.detail is None for m in marks)

@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ledger",),
     ("catalog", "vault"),
     # base
-    ("settings", "progress", "files", "sources", "names", "locking", "compute"),
+    ("settings", "progress", "files", "sources", "names", "locking", "compute", "media"),
     ("faults",),
     ("errors",),
 )

@@ -115,3 +115,67 @@ def test_four_cards_of_five_do_not_make_a_layout_regular() -> None:
     proposals = propose([_card("2562", "215", "7100")] * 2, priors)
     for kind in ("detainee", "forensic"):
         assert proposals[kind].ambiguous
+
+
+def _confirmed(cases: int = 12, seed: int = 4) -> list[dict[str, str | None]]:
+    """Confirmed numbers as the generator's hospitals count them: detainee numbers anywhere
+    from 1000 to 9999, forensic report numbers counted up from 1,500."""
+    rng = random.Random(seed)
+    return [{"detainee": str(rng.randint(1000, 9999)), "branch": "215",
+             "forensic": str(1500 + 3 * i)} for i in range(cases)]
+
+
+def test_ranges_learned_from_confirmed_cases_tell_two_four_digit_numbers_apart() -> None:
+    # Both numbers have four digits: lengths cannot tell them apart, nor the place in a
+    # collection whose layouts vary; where the confirmed forensic numbers stand can.
+    card = _card("7342", "215", "1544")
+    unsure = propose([card] * 2, learn(_collection("any")))
+    assert unsure["detainee"].ambiguous and unsure["forensic"].ambiguous
+    proposals = propose([card] * 2, learn(_collection("any"), _confirmed()))
+    assert _values(proposals) == {"detainee": "7342", "branch": "215", "forensic": "1544"}
+    assert "in the range of this archive's confirmed forensic numbers" in (
+        proposals["forensic"].why)
+
+
+def test_values_that_fit_neither_range_are_left_to_a_person() -> None:
+    # Two values far from every confirmed forensic number: the range says both are
+    # detainee-like, so it cannot say which is which, and nothing is put in a field.
+    proposals = propose([_card("7342", "215", "8815")] * 2,
+                        learn(_collection("any"), _confirmed()))
+    assert proposals["branch"].digits == "215"
+    for kind in ("detainee", "forensic"):
+        assert proposals[kind].ambiguous and proposals[kind].needs_review
+        assert set(dict(proposals[kind].candidates)) >= {"7342", "8815"}
+
+
+def test_a_few_confirmed_values_say_nothing_of_where_numbers_stand() -> None:
+    priors = learn(_collection("any"), _confirmed(cases=2))
+    assert priors.range("forensic", "1503") == 0.0
+    assert priors.range("forensic", "1503") == priors.range("forensic", "9000")
+
+
+def test_a_number_an_analyst_set_is_no_other_numbers_value() -> None:
+    # Unsure which of two numbers is the detainee's: setting one settles the other.
+    priors = learn(_collection("any"))
+    photos = [_card("2562", "215", "7100")] * 2
+    assert propose(photos, priors)["forensic"].ambiguous
+    proposals = propose(photos, priors, {"detainee": "2562"})
+    assert proposals["forensic"].digits == "7100" and not proposals["forensic"].needs_review
+    # A value set as read with a digit misread or lost at an edge binds that reading too.
+    for written in ("2568", "12562"):
+        assert propose(photos, priors, {"detainee": written})["forensic"].digits == "7100"
+
+
+def test_a_value_an_analyst_set_that_no_photo_shows_binds_nothing() -> None:
+    priors = learn(_collection("any"))
+    proposals = propose([_card("2562", "215", "7100")] * 2, priors, {"detainee": "9999"})
+    assert proposals["forensic"].ambiguous
+
+
+def test_a_few_confirmed_cases_photographed_many_times_do_not_replace_the_layout() -> None:
+    # Three confirmed cases in another order, ten photos each: thirty photos, nine numbers.
+    odd = [({"detainee": str(7000 + i), "branch": "215", "forensic": str(1500 + i)},
+            [_card(str(1500 + i), "215", str(7000 + i))] * 10) for i in range(3)]
+    priors = learn(_collection("fixed"), [n for n, _ in odd], odd)
+    proposals = propose([_card("7100", "215", "2562")] * 2, priors)
+    assert _values(proposals) == {"detainee": "7100", "branch": "215", "forensic": "2562"}

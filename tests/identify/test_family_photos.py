@@ -75,6 +75,31 @@ def test_photos_added_from_the_command_line_are_listed_and_exported_clean(
     assert inside.exit_code == 2 and "inside the archive folder" in inside.stderr
 
 
+def test_a_phones_heic_and_avif_photos_are_added_and_shown_as_clean_jpegs(
+        archive: Archive, caesar: Caesar, tmp_path: Path) -> None:
+    report = _report(caesar)
+    heic, avif = tmp_path / "IMG_4012.HEIC", tmp_path / "PXL_2019.avif"
+    phone_jpeg(heic, place=PLACE, owner=OWNER, fmt="HEIF")
+    phone_jpeg(avif, place=PLACE, owner=OWNER, fmt="AVIF", seed=8)
+    assert {"GPS", "IFD0", "ExifIFD"} <= metadata_groups(heic)[0]  # as given
+    run = caesar("missing", "photos", "add", str(report), str(heic), str(avif), "--json")
+    assert run.exit_code == 0, run.stderr
+    assert [f["outcome"] for f in run.json()["files"]] == ["added", "added"]
+    shown = caesar.json("missing", "show", str(report))["photos"]
+    assert [(p["media_type"], p["size"]) for p in shown] == [
+        ("image/heic", heic.stat().st_size), ("image/avif", avif.stat().st_size)]
+    assert (shown[1]["width"], shown[1]["height"]) == (300, 400)  # AVIF: upright, as given
+    out = tmp_path / "for-the-family"
+    exported = caesar.json("missing", "photos", "export", str(report), "--out", str(out))
+    files = [out / name for name in exported["files"]]
+    assert [f.suffix for f in files] == [".jpg", ".jpg"]
+    assert metadata_groups(*files) == [set(), set()]
+    for path in files:
+        data = path.read_bytes()
+        assert data[:3] == b"\xff\xd8\xff" and PLACE.encode() not in data
+        assert OWNER.encode() not in data
+
+
 def test_each_bad_file_gets_its_outcome_and_the_others_are_added(
         archive: Archive, caesar: Caesar, tmp_path: Path) -> None:
     report = _report(caesar)
@@ -88,8 +113,12 @@ def test_each_bad_file_gets_its_outcome_and_the_others_are_added(
     png_header_only(files / "bomb.png", 30_000, 30_000)
     (files / "huge.jpg").write_bytes(grace_hopper() + bytes(20_000_000))
     (files / "phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    # Photoshop's header (Adobe PSD specification, "File Header Section"): an image, but not
+    # one a phone or a camera writes
+    (files / "layers.psd").write_bytes(b"8BPS\x00\x01" + bytes(6) + b"\x00\x03"
+                                       + (64).to_bytes(4, "big") * 2 + b"\x00\x08\x00\x03")
     names = ["good.jpg", "empty.jpg", "letter.txt", "cut.jpg", "bomb.png", "huge.jpg",
-             "phone.heic", "missing.jpg", "good.jpg"]
+             "phone.heic", "layers.psd", "missing.jpg", "good.jpg"]
     run = caesar("missing", "photos", "add", str(report), *(str(files / n) for n in names),
                  "--json")
     assert run.exit_code == 1, run.stderr  # done, but some files need attention
@@ -97,7 +126,8 @@ def test_each_bad_file_gets_its_outcome_and_the_others_are_added(
     assert outcomes == [("good.jpg", "added"), ("empty.jpg", "empty"),
                         ("letter.txt", "not_image"), ("cut.jpg", "truncated"),
                         ("bomb.png", "decompression_bomb"), ("huge.jpg", "too_large"),
-                        ("phone.heic", "unsupported"), ("missing.jpg", "unreadable"),
+                        ("phone.heic", "corrupt"), ("layers.psd", "unsupported"),
+                        ("missing.jpg", "unreadable"),
                         ("good.jpg", "already_held")]
     assert all(f["problem"] for f in run.json()["files"][1:-1])
     assert len(_objects(archive)) == 1  # nothing of a refused file is kept

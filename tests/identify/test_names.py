@@ -40,6 +40,7 @@ SAME = [
     ("John", "جون"), ("Mohsen", "محسن"),  # h after o, silent or said
     ("Butler", "باتلر"),  # English u said a
     ("Laurent", "لوران"), ("Renaud", "رينو"),  # French endings not said
+    ("Abolfazl", "ابوالفضل"), ("Aboulkacem", "أبو القاسم"),  # Abu and the article, joined
 ]
 
 DIFFERENT = [
@@ -52,6 +53,7 @@ DIFFERENT = [
     ("Rahma", "رامة"),  # h after a is said
     ("الاحمد", "المحمد"),  # the article is no consonant they share
     ("Ramiz", "رامي"), ("Rashid", "راشي"),  # a final z or d is said in Arabic names
+    ("Abulhassan", "أبو حسين"), ("Abolfazl", "أبو الفتح"),  # Abu joined: the rest still counts
 ]
 
 

@@ -57,7 +57,7 @@ def test_round_trip_keeps_every_file_and_its_custody(archive: Archive, caesar: C
     assert report["problems"] == [] and report["skipped"] == []
     assert report["stored"] == len(expected) == report["files_seen"]
     flagged = {f["path"]: f["kind"] for f in report["flagged"]}
-    assert flagged["day/ملاحظات الميدان.txt"] == "not_image"
+    assert "day/ملاحظات الميدان.txt" not in flagged  # a field note is text, not a finding
     assert not {"checksum_mismatch", "bundle_damaged"} & set(flagged.values())
 
     [transfer_id] = report["transfers"]
@@ -98,7 +98,10 @@ def test_a_drive_with_a_bundle_and_loose_files(archive: Archive, caesar: Caesar,
     assert len(report["transfers"]) == 2
     kinds = [caesar.json("transfers", "show", str(t))["info"] for t in report["transfers"]]
     assert "bundle_id" in kinds[0] and kinds[1] == {}
-    assert "readme.txt" in {f["path"] for f in report["flagged"]}
+    assert "readme.txt" not in {f["path"] for f in report["flagged"]}  # text: no finding
+    [readme] = [p for p in caesar.json("photos", "list")
+                if {"transfer": report["transfers"][1], "path": "readme.txt"} in p["sightings"]]
+    assert readme["media_type"] == "text/plain"
 
 
 def test_a_name_that_is_not_utf8_arrives_byte_for_byte(archive: Archive, caesar: Caesar,

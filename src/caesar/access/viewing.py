@@ -17,6 +17,7 @@ from typing import Literal
 from PIL import Image, ImageFilter, ImageOps
 from sqlalchemy import select
 
+import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker processes)
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo
 from caesar.errors import CaesarError, NotFound

@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 from PIL import Image, UnidentifiedImageError
 
+import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker processes)
 from caesar.cases.reading import GlyphModel, install, read_photo
 from caesar.cases.vocabulary import READER_VERSION
 from caesar.errors import CorruptObject

@@ -10,13 +10,18 @@ every way of giving the case's candidate values to the three numbers:
   confirmed, and any value that recurs across many bodies, as only a branch does);
 - **labels** written before a number (رقم، فرع، ط.ش، No., Branch) name it, when read;
 - **lengths** of detainee and forensic numbers, learned from the archive's confirmed cases;
+- **ranges**: where a value stands among the numbers of its length, against where the
+  confirmed detainee and forensic numbers stand (:mod:`caesar.cases.ranges`: forensic report
+  numbers, counted up at each hospital, crowd into narrow bands);
 - **place** on the card (first, middle, last), weighed by how regular the collection's layouts
   are: learned from where the known branches sit, and from confirmed cases;
 - **agreement** over the case's photos: each value weighs by its readings' confidence.
 
 The best assignment wins; a number whose value changes in the runner-up assignment by less than
 :data:`AMBIGUOUS_BELOW` is *ambiguous*: left empty, its candidates listed, for a person to decide.
-This module only proposes: an analyst's value, stored on the case, always wins.
+This module only proposes: an analyst's value, stored on the case, always wins, and it binds the
+other numbers' assignment: a value an analyst gave one number is no other number's, so settling
+the detainee number of a case unsure between two values settles its forensic number too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Literal
+
+from caesar.cases.ranges import ValueRange
 
 Kind = Literal["detainee", "branch", "forensic"]
 KINDS: tuple[Kind, ...] = ("detainee", "branch", "forensic")
@@ -113,6 +120,7 @@ class Priors:
     lengths: dict[Kind, Counter[int]] = field(default_factory=dict)
     slots: dict[Kind, Counter[str]] = field(default_factory=dict)
     written: Counter[int] = field(default_factory=Counter)  # lengths of numbers on full cards
+    ranges: dict[Kind, ValueRange] = field(default_factory=dict)  # confirmed values, by kind
 
     def usual_length(self, digits: str) -> float:
         """Log-odds that a number of this length is one of the three, from the lengths of
@@ -142,6 +150,12 @@ class Priors:
         mine = (seen[len(digits)] + 0.5) / (sum(seen.values()) + 4)
         theirs = (others[len(digits)] + 0.5) / (sum(others.values()) + 4)
         return max(-2.5, min(2.5, math.log(mine / theirs)))
+
+    def range(self, kind: Kind, digits: str) -> float:
+        """Log-odds that a number of `kind` stands where `digits` does among the numbers of
+        its length, from the confirmed ones (0 without enough of them)."""
+        learned = self.ranges.get(kind)
+        return learned.log_odds(digits) if learned else 0.0
 
     def slot(self, kind: Kind, slot: str) -> float:
         """Log-odds of this place on a card for `kind` (0 where layouts are not regular)."""
@@ -189,14 +203,22 @@ def learn(cases: Iterable[Sequence[Sequence[Observed]]],
                 lengths[kind][len(value)] += 1
                 if kind == "branch":
                     priors.branches[value] += 1
+                else:  # a branch is one of few units: where it stands says nothing more
+                    priors.ranges.setdefault(kind, ValueRange()).add(value)
+    placed = 0  # confirmed numbers seen in a place on a card (each counts once)
     for numbers, photos in confirmed_photos:
         by_value = {v: k for k in KINDS if (v := numbers.get(k))}
+        found: set[str] = set()
         for photo in photos:
             for observed, slot in _slots(photo):
                 if observed.digits in by_value:
                     slots[by_value[observed.digits]][slot] += 1
+                    found.add(observed.digits)
+        placed += len(found)
     priors.lengths = dict(lengths)
-    if sum(sum(c.values()) for c in slots.values()) >= 20:
+    # Twenty numbers, not twenty photos of them: a few cases photographed many times must
+    # not replace what the whole collection's branches show.
+    if placed >= 20:
         priors.slots = dict(slots)
     elif sum(branch_slots.values()) >= 3:
         # No confirmed cases yet: the conventional card order (detainee, branch, forensic)
@@ -283,22 +305,37 @@ def _one_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None
-            ) -> dict[Kind, Proposal]:
+def _same_number(read: str, value: str) -> bool:
+    """Whether `read` may be a reading of `value`: the same, one digit misread, or one digit
+    lost at an edge."""
+    return (read == value or _one_apart(read, value)
+            or (len(value) - len(read) == 1 and read in value))
+
+
+def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None,
+            decided: Mapping[Kind, str | None] | None = None) -> dict[Kind, Proposal]:
     """The three numbers of one case from its photos' observations (see the module docstring).
 
-    A number the photos do not show is absent from the result.
+    ``decided`` holds the numbers an analyst set: each is given its own value in every
+    assignment weighed (or none, when the photos do not show it), so that no other number
+    takes it. A number the photos do not show is absent from the result.
     """
     priors = priors or Priors()
     found = candidates(photos)
     if not found:
         return {}
+    # An analyst's value is the value read as it, or as it with a digit misread or lost at an
+    # edge; one that matches no value read is simply not on these photos.
+    fixed = {KINDS.index(k): next((c.digits for c in found if _same_number(c.digits, v)), None)
+             for k, v in (decided or {}).items() if v}
     plausible = {c.digits: c.plausible + priors.usual_length(c.digits) for c in found}
     scores = {(c.digits, k): _score(c, k, priors) + plausible[c.digits]
               for c in found for k in KINDS}
     options = [*found, None]
     ranked: list[tuple[float, tuple[Candidate | None, ...]]] = []
     for chosen in _assignments(options):
+        if fixed and not _respects(chosen, fixed):
+            continue
         total = sum(scores[(c.digits, k)] if c else _MISSING for c, k in
                     zip(chosen, KINDS, strict=True))
         used = {c.digits for c in chosen if c}
@@ -331,6 +368,13 @@ def propose(photos: Sequence[Sequence[Observed]], priors: Priors | None = None
     return proposals
 
 
+def _respects(chosen: tuple[Candidate | None, ...], fixed: Mapping[int, str | None]) -> bool:
+    """Whether an assignment gives each decided number its value, and no other number one."""
+    taken = {v for v in fixed.values() if v}
+    return all((c.digits if c else None) == fixed[i] if i in fixed
+               else c is None or c.digits not in taken for i, c in enumerate(chosen))
+
+
 def _assignments(options: list[Candidate | None]) -> Iterable[tuple[Candidate | None, ...]]:
     """Every way of giving the three numbers distinct values, or none."""
     values = [o for o in options if o is not None]
@@ -353,7 +397,7 @@ def _score(candidate: Candidate, kind: Kind, priors: Priors) -> float:
         score -= 1.5  # a known unit's number is most likely the unit
     if not 2 <= len(digits) <= 7:
         score -= 3.0
-    score += priors.length(kind, digits)
+    score += priors.length(kind, digits) + priors.range(kind, digits)
     slots = sum(candidate.slots.values())
     if slots:
         score += sum(n * priors.slot(kind, s) for s, n in candidate.slots.items()) / slots
@@ -374,6 +418,8 @@ def _why(candidate: Candidate, kind: Kind, priors: Priors) -> str:
         reasons.append(f"written {slot} on the card")
     if priors.length(kind, candidate.digits) > 0.5:
         reasons.append(f"{len(candidate.digits)} digits, as this archive's {kind} numbers")
+    if priors.range(kind, candidate.digits) > 0.5:
+        reasons.append(f"in the range of this archive's confirmed {kind} numbers")
     photos = f"read in {candidate.photos} photo{'s' if candidate.photos != 1 else ''}"
     return ", ".join([photos, *reasons])
 

@@ -1,7 +1,8 @@
 """What the collection teaches about its numbers: learned at each build, kept in the catalogue.
 
-The branch numbers that recur across bodies, the lengths of the numbers analysts confirmed, and
-how regular the collection's card layouts are (:func:`caesar.cases.numbers.learn`). Views of a
+The branch numbers that recur across bodies, the lengths of the numbers analysts confirmed and
+where their values stand (counts, not the numbers), and how regular the collection's card
+layouts are (:func:`caesar.cases.numbers.learn`). Views of a
 single case weigh its readings with what the last build learned, so that showing one case never
 reads the whole collection.
 """
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caesar.cases.numbers import KINDS, Kind, Observed, Priors, learn
+from caesar.cases.ranges import ValueRange
 from caesar.cases.records import now
 from caesar.catalog.cases import Case, CasePhoto, CasePriors, NumberReading
 
@@ -60,11 +62,14 @@ def load_priors(session: Session) -> Priors:
         lengths={k: Counter({int(n): c for n, c in v.items()})
                  for k, v in data.get("lengths", {}).items() if k in KINDS},
         slots={k: Counter(v) for k, v in data.get("slots", {}).items() if k in KINDS},
-        written=Counter({int(n): c for n, c in data.get("written", {}).items()}))
+        written=Counter({int(n): c for n, c in data.get("written", {}).items()}),
+        ranges={k: ValueRange.from_json(v) for k, v in data.get("ranges", {}).items()
+                if k in KINDS})
 
 
 def _as_json(priors: Priors) -> dict[str, Any]:
     return {"branches": dict(priors.branches),
             "lengths": {k: {str(n): c for n, c in v.items()} for k, v in priors.lengths.items()},
             "slots": {k: dict(v) for k, v in priors.slots.items()},
-            "written": {str(n): c for n, c in priors.written.items()}}
+            "written": {str(n): c for n, c in priors.written.items()},
+            "ranges": {k: v.as_json() for k, v in priors.ranges.items()}}

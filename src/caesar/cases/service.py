@@ -7,7 +7,7 @@ analyst's decision (:mod:`caesar.cases.editing`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from caesar.cases.building import CaseBuilder
@@ -45,9 +45,9 @@ class CaseService:
         """One case with its readings, analysts' readings and history."""
         return self.views.show(case_id)
 
-    def queue(self) -> list[QueueItem]:
-        """Numbers a person should read."""
-        return self.views.queue()
+    def queue(self, cases: Collection[int] | None = None) -> list[QueueItem]:
+        """Numbers a person should read (of `cases` only, when given)."""
+        return self.views.queue(cases)
 
     def disagreements(self) -> list[Disagreement]:
         """Numbers that two analysts read differently, for a third look."""

@@ -9,7 +9,7 @@ a number the software cannot assign is left empty, with its candidates, for a pe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -60,11 +60,11 @@ class CaseViews:
             case = get_case(session, case_id)
             return _Context.load(session, [case_id]).view(case, full=True)
 
-    def queue(self) -> list[QueueItem]:
+    def queue(self, cases: Collection[int] | None = None) -> list[QueueItem]:
         """Numbers a person should read: unsure, contradicted or ambiguous readings with no
-        analyst's value."""
+        analyst's value (of `cases` only, when given)."""
         with self._catalog.reader() as session:
-            return queue(session)
+            return queue(session, cases)
 
     def disagreements(self) -> list[Disagreement]:
         """Numbers that two analysts read differently, for a third look."""
@@ -81,15 +81,18 @@ class CaseViews:
                 if len({r.digits for r in rs}) > 1]
 
 
-def queue(session: Session) -> list[QueueItem]:
-    """The review queue, read in an open session (builds count it too).
+def queue(session: Session, only: Collection[int] | None = None) -> list[QueueItem]:
+    """The review queue, read in an open session (builds count it too); of the cases `only`
+    when given.
 
     Ordered so that an hour of one person's work settles the most cases: cases with the fewest
     numbers left to read first, and within them the numbers the software is surest of (a
     keystroke to accept) before those it cannot read at all.
     """
-    cases = session.scalars(CASES.where(Case.id.in_(select(CasePhoto.case_id)))
-                            .order_by(Case.id)).all()
+    query = CASES.where(Case.id.in_(select(CasePhoto.case_id)))
+    if only is not None:
+        query = query.where(Case.id.in_(list(only)))
+    cases = session.scalars(query.order_by(Case.id)).all()
     context = _Context.load(session, [c.id for c in cases])
     by_case: list[list[QueueItem]] = []
     for case in cases:
@@ -172,7 +175,7 @@ class _Context:
 
     def proposals(self, case: Case) -> dict[Kind, Proposal]:
         return propose([observed(self.readings.get(p.sha256, ())) for p in case.photos],
-                       self.priors)
+                       self.priors, {k: getattr(case, k) for k in KINDS})
 
     def view(self, case: Case, *, full: bool) -> CaseView:
         proposals = self.proposals(case)

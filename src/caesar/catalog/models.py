@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -121,6 +121,8 @@ class Sighting(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), index=True)
     path: Mapped[str] = mapped_column(FileName)
     outcome: Mapped[str] = mapped_column(String(16))  # stored, duplicate
+    # One of a BagIt bag's tag files (outside data/): the bag's own records, never flagged.
+    tag_file: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     transfer: Mapped[Transfer] = relationship(back_populates="sightings")
     photo: Mapped[Photo] = relationship(back_populates="sightings")

@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Skipped, Transfer
+from caesar.catalog.models import Flag, Photo, Sighting, Skipped, Transfer
 from caesar.errors import NotFound
 
 
@@ -59,6 +59,7 @@ class TransferView(BaseModel):
     counts: dict[str, Any]
     info: dict[str, Any]
     problems: list[ProblemView] = []
+    tag_files: list[str] = []  # a bag's own tag files (preserved, never flagged), by path
 
 
 class ProblemView(BaseModel):
@@ -111,13 +112,25 @@ def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
     )
 
 
-def _transfer_view(t: Transfer) -> TransferView:
+def _transfer_view(t: Transfer, tag_files: list[str]) -> TransferView:
     return TransferView(
         id=t.id, state=t.state, kind=t.kind, source_label=t.label, source=t.source,
         operator=t.operator, actor=t.actor, started_at=t.started_at,
         finished_at=t.finished_at, counts=t.counts, info=t.info,
         problems=[ProblemView(kind=p.kind, problem=p.problem) for p in t.problems],
+        tag_files=tag_files,
     )
+
+
+def _tag_files(session: Session, transfer_id: int | None = None) -> dict[int, list[str]]:
+    """The tag files of one transfer (or of all), by transfer, sorted by path."""
+    query = select(Sighting.transfer_id, Sighting.path).where(Sighting.tag_file)
+    if transfer_id is not None:
+        query = query.where(Sighting.transfer_id == transfer_id)
+    found: dict[int, list[str]] = {}
+    for transfer, path in session.execute(query.order_by(Sighting.path)):
+        found.setdefault(transfer, []).append(path)
+    return found
 
 
 _PHOTOS = select(Photo).options(selectinload(Photo.sightings), selectinload(Photo.flags))
@@ -193,7 +206,8 @@ class Queries:
     def transfers(self) -> list[TransferView]:
         """Every transfer, oldest first."""
         with self._catalog.reader() as session:
-            return [_transfer_view(t) for t in session.scalars(
+            tags = _tag_files(session)
+            return [_transfer_view(t, tags.get(t.id, [])) for t in session.scalars(
                 select(Transfer).options(selectinload(Transfer.problems)).order_by(Transfer.id))]
 
     def transfer(self, transfer_id: int) -> TransferView:
@@ -203,4 +217,4 @@ class Queries:
             if t is None:
                 raise NotFound(f"No transfer {transfer_id} in this archive.",
                                hint="`caesar transfers list` shows them all.")
-            return _transfer_view(t)
+            return _transfer_view(t, _tag_files(session, t.id).get(t.id, []))

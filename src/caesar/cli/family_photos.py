@@ -31,7 +31,7 @@ ReportId = Annotated[int, typer.Argument(metavar="REPORT", help="The report's id
 def add(ctx: typer.Context, report_id: ReportId,
         files: Annotated[list[Path], typer.Argument(
             metavar="FILE...", show_default=False,
-            help=f"Photo files: JPEG, PNG, WebP, GIF, TIFF or BMP, at most"
+            help=f"Photo files: JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC or AVIF, at most"
             f" {MAX_BYTES // 1_000_000} MB each.")],
         caption: Annotated[str | None, typer.Option(
             help=f"Who is in the photos, when and where (at most {MAX_CAPTION} characters;"
@@ -39,12 +39,13 @@ def add(ctx: typer.Context, report_id: ReportId,
         json_: JsonOption = False) -> None:
     """Add the family's photos of the person to a report; every file gets one outcome.
 
-    A file that is a whole still image is kept bit for bit, encrypted (`added`); one the
-    report already holds is `already_held`. Any other file is refused, with nothing of it
-    kept, and named with why: `empty`, `too_large`, `not_image`, `unsupported` (HEIC, AVIF:
-    give a JPEG), `truncated`, `corrupt`, `decompression_bomb`, `unreadable`. Exit 1 when any
-    file was refused (the others are added all the same). --json prints {"report", "files":
-    [{"file", "outcome", "photo", "problem"}]}.
+    JPEG, PNG, WebP, GIF, TIFF, BMP and the phones' HEIC and AVIF are read. A file that is a
+    whole still image is kept bit for bit, encrypted (`added`); one the report already holds
+    is `already_held`. Any other file is refused, with nothing of it kept, and named with why:
+    `empty`, `too_large`, `not_image`, `unsupported` (an image format that no phone or camera
+    writes, such as Photoshop's: give a JPEG), `truncated`, `corrupt`, `decompression_bomb`,
+    `unreadable`. Exit 1 when any file was refused (the others are added all the same).
+    --json prints {"report", "files": [{"file", "outcome", "photo", "problem"}]}.
     """
     from caesar.identify.photos import read_upload
 

@@ -32,14 +32,20 @@ def ingest(
 ) -> None:
     """Bring folders, drives, files, sealed bundles or BagIt bags into the archive.
 
-    Every regular file is preserved bit for bit, once, however often it arrives; damaged and
-    non-image files are kept and flagged. Symlinks are never followed. Each SOURCE becomes one
-    transfer (one holding sealed bundles: one per bundle, and one for its other files). Sealed
-    bundles are opened with the archive's key and checked against their manifest before
-    anything comes in; one that cannot be opened is kept as it is (flagged bundle_damaged) and
-    the command exits 1. A bag is validated: files that do not match its manifests are flagged
-    checksum_mismatch, and an invalid bag is still preserved, with every reason reported (exit
-    1). If a run is interrupted, run the same command again: it finishes the job.
+    Every regular file is preserved bit for bit, once, however often it arrives; damaged files
+    are kept and flagged. Each original's media type comes from its content. Still images
+    (JPEG, PNG, GIF, TIFF, BMP, WebP, and the phones' HEIC/HEIF and AVIF) are read for their
+    camera, serial, capture time, size and perceptual hash; text, PDF, office documents, audio
+    and video are kept with their media type and no flag; content of no known type, and a file
+    named as an image that is not one, are flagged not_image. A bag's own tag files are kept,
+    listed on its transfer (tag_files) and never flagged. Symlinks are never followed. Each
+    SOURCE becomes one transfer (one holding sealed bundles: one per bundle, and one for its
+    other files). Sealed bundles are opened with the archive's key and checked against their
+    manifest before anything comes in; one that cannot be opened is kept as it is (flagged
+    bundle_damaged) and the command exits 1. A bag is validated: files that do not match its
+    manifests are flagged checksum_mismatch, and an invalid bag is still preserved, with every
+    reason reported (exit 1). If a run is interrupted, run the same command again: it finishes
+    the job.
     """
     from caesar.intake.service import IngestRequest
 

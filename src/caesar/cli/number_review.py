@@ -4,7 +4,9 @@ The terminal shows the region of the photo each number was read in (drawn with h
 characters, two pixels to a character, in grays), what the software proposes and why it is
 unsure. Enter accepts the proposal; typing the number (Western or Arabic-Indic digits) sets it;
 `s` passes it by; `q` stops. Each number set is a case edit, logged like any; each region shown
-is a logged view of the photo.
+is a logged view of the photo. A number set can settle another of its case (a value set as the
+detainee's is not the forensic report's): the case's other numbers are weighed again before
+they are shown, and those no longer unsure are not asked.
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ def review(ctx: typer.Context,
     # Each number is written as it is settled (the service holds the write lock for that
     # moment only): a person reading at their own pace must not hold off every other writer.
     with archive_for(ctx) as (archive, actor):
-        for item in archive.cases.queue()[:limit]:
+        changed: int | None = None  # the case whose number was just set
+        for queued in archive.cases.queue()[:limit]:
+            item: QueueItem | None = queued
+            if queued.case == changed:  # weighed again with the number just set
+                item = next((i for i in archive.cases.queue([queued.case])
+                             if i.kind == queued.kind), None)
+            if item is None:
+                continue
             _show(archive, item, actor, images)
             proposed = item.proposal.digits if item.proposal and item.proposal.digits else ""
             hint = f"Enter accepts {proposed}, or type" if proposed else "Type"
@@ -57,6 +66,7 @@ def review(ctx: typer.Context,
                 skipped += 1
                 continue
             archive.cases.edit(item.case, [(item.kind, value)], actor)
+            changed = item.case
             settled += 1
             err.print(f"  case {item.case}: {_KIND_WORDS.get(item.kind, item.kind)} set.")
         left = len(archive.cases.queue())

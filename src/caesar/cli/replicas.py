@@ -50,7 +50,7 @@ def add(
     """
     with archive_for(ctx) as (archive, actor):
         replica = archive.preservation.add_replica(
-            name, path if path.startswith("s3://") else Path(path), actor=actor)
+            name, _place(path), actor=actor)
     if json_:
         emit_json({"name": replica.name, "path": replica.where})
     else:
@@ -196,8 +196,7 @@ def repair(
     cli = state(ctx)
     Archive.locate(cli.archive)
     folder = from_ if from_ and (from_.startswith("s3://") or Path(from_).is_dir()) else None
-    given = [local_replica(folder if folder.startswith("s3://") else Path(folder))] \
-        if folder else []
+    given = [local_replica(_place(folder))] if folder else []
     archive, keys = open_for_repair(cli.archive, passphrase(confirm=False), given)
     with archive:
         if from_ and folder is None:
@@ -269,7 +268,7 @@ def restore(
         unlock = Unlock(passphrase=passphrase(confirm=False))
     with progress_bar("restoring") as progress:
         archive, report = restore_archive(
-            from_ if from_.startswith("s3://") else Path(from_), to, unlock,
+            _place(from_), to, unlock,
             actor=cli.acting_as or os.environ.get("CAESAR_USER"), progress=progress)
         archive.close()
     if json_:
@@ -282,3 +281,9 @@ def restore(
             out.print(unlock.new_passphrase)
     if report.needs_attention:
         raise typer.Exit(1)
+
+
+def _place(given: str) -> Path | str:
+    """A replica's place as given on the command line: an `s3://` URL as it is, else a
+    folder."""
+    return given if given.startswith("s3://") else Path(given)

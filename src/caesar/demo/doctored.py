@@ -42,7 +42,9 @@ class Planted:
 def plant(collection: Path, truth: Truth, seed: int) -> list[Planted]:
     """Write one doctored copy of each kind onto the last drive; return their truth."""
     rng = random.Random(f"{seed}:doctored")
-    photos = [f for f in truth.originals() if f.case is not None and f.taken_at is not None]
+    # JPEGs only: the doctoring edits JPEG segments (a phone's HEIC photos are left alone)
+    photos = [f for f in truth.originals() if f.case is not None and f.taken_at is not None
+              and f.path.lower().endswith((".jpg", ".jpeg"))]
     if len(photos) < len(KINDS) + 1:
         return []
     chosen = rng.sample(photos, len(KINDS) + 1)

@@ -2,8 +2,8 @@
 
 ``make_drive`` is deliberately simple and fast (well under a second): it writes ``photos``
 distinct abstract JPEGs with camera EXIF (make, model, body serial, capture times seconds
-apart) into one day folder, plus an empty file, a truncated JPEG and a text note, and says
-where each one is.
+apart) into one day folder, plus an empty file, a truncated JPEG and a text note saved under a
+photo's name (so not an image where one was expected), and says where each one is.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def make_drive(out: Path, *, photos: int = 5, seed: int = 0, serial: str = "DEMO
 
     The photos go to ``out/<start date>/`` (e.g. ``2013-08-02/DSC_0001.JPG``), one distinct
     subject each, so their PDQ hashes are far apart. With ``damaged`` the folder also gets an
-    empty ``.JPG``, a truncated JPEG and ``note.txt``. The same arguments give the same bytes.
+    empty ``.JPG``, a truncated JPEG and a text note named like a photo. The same arguments give
+    the same bytes.
     """
     rng = random.Random(f"{seed}:small-drive")
     base = next((c for c in CAMERA_MODELS if (c.make, c.model) == (make, model)), None)
@@ -94,6 +95,7 @@ def make_drive(out: Path, *, photos: int = 5, seed: int = 0, serial: str = "DEMO
         empty = write(camera.file_pattern.format(photos + 1), b"", when)
         full = photo(when)
         truncated = write(camera.file_pattern.format(photos + 2), full[: len(full) // 2], when)
-        note = write("note.txt", b"Copied for the archive. Not a photo.\n", when)
+        note = write(camera.file_pattern.format(photos + 3),
+                     b"Copied for the archive. Not a photo.\n", when)
     return SmallDrive(out, tuple(paths), tuple(times), empty, truncated, note, make, model,
                       serial, sha)

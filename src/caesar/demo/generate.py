@@ -79,6 +79,9 @@ class CollectionSpec:
     # generator made them (a white card, three typeset lines, a 40-second rhythm).
     varied_share: float = 0.5
     held_out: bool = False  # everything from variety.HELD_OUT instead (varied_share is 1)
+    # Cases (the first ones, by id) whose photos are saved as HEIC, as today's phones save
+    # them (same pixels and EXIF, another container): every stage must take them like JPEGs.
+    heic_cases: int = 0
 
     def check(self) -> None:
         """Raise :class:`UsageError` when a value cannot make a collection."""
@@ -97,8 +100,9 @@ class CollectionSpec:
                                                      for s in shares):
             raise UsageError("shares must lie between 0 and 1 (non_case_share below 1)",
                              hint="e.g. non_case_share=0.2, report_share=0.3")
-        if self.outsider_reports < 0 or self.damaged_per_drive < 0:
-            raise UsageError("outsider_reports and damaged_per_drive must not be negative")
+        if self.outsider_reports < 0 or self.damaged_per_drive < 0 or self.heic_cases < 0:
+            raise UsageError("outsider_reports, damaged_per_drive and heic_cases must not be"
+                             " negative")
 
     def as_json(self) -> dict[str, Any]:
         """The spec as JSON values (dates as ISO strings)."""
@@ -135,7 +139,8 @@ def generate_from_spec(out: Path, spec: CollectionSpec, *, progress: Progress | 
     out.mkdir(parents=True, exist_ok=True)
     for drive in plan.drives:
         (out / drive).mkdir()
-    records = list(_render_all(out, spec.seed, size, plan, progress, workers))
+    records = list(_render_all(out, spec.seed, size, plan, progress, workers,
+                               heic_cases=spec.heic_cases))
     records += _damaged(out, spec, size, plan)
     files = sorted((FileTruth(**r) for r in records), key=lambda f: (f.drive, f.path))
     truth, reports = _truth(spec, size, plan, files)
@@ -180,8 +185,10 @@ def plan_from_spec(spec: CollectionSpec) -> Plan:
 
 
 def _render_all(out: Path, seed: int, size: tuple[int, int], plan: Plan,
-                progress: Progress | None, workers: int | None) -> Iterator[dict[str, Any]]:
-    jobs = [Job(str(out), seed, size, s) for s in plan.subjects]
+                progress: Progress | None, workers: int | None, *, heic_cases: int = 0
+                ) -> Iterator[dict[str, Any]]:
+    jobs = [Job(str(out), seed, size, s, heic=s.case is not None and s.case.id <= heic_cases)
+            for s in plan.subjects]
     total = sum(len(p.repeats) + 1 + (p.published is not None)
                 for s in plan.subjects for p in s.photos)
     done = 0
@@ -224,25 +231,25 @@ def _damaged(out: Path, spec: CollectionSpec, size: tuple[int, int],
             folder = rng.choice(folders)
             camera = rng.choice(plan.cameras)
             when = datetime(2013, 1, 1) + timedelta(seconds=rng.randrange(200 * 86400))
+            name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
+            while (drive, name) in used:
+                name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
+            data = b""
             if kind == "not_image":
-                name = f"{folder}/note-{i + 1}.txt"
+                # A note saved under a photo's name: text where an image was expected. (A note
+                # named as the text it is would be no finding.)
                 data = _NOTE.format(day=when.date().isoformat(),
                                     count=len(folders)).encode("utf-8")
-            else:
-                name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
-                while (drive, name) in used:
-                    name = f"{folder}/{camera.model.file_pattern.format(rng.randint(1, 9999))}"
-                data = b""
-                if kind == "truncated":
-                    # A real photo whose copy was cut short: the header and EXIF survive.
-                    scene = compose_subject(rng, category="scene")
-                    view = choose_view("other", "", scene, rng)
-                    image = add_sensor_noise(render_view(scene, view, size), rng)
-                    full = encode_jpeg(image, quality=camera.model.quality,
-                                       subsampling=camera.model.subsampling,
-                                       exif=camera_exif(camera.model, camera.serial, when, size,
-                                                        rng))
-                    data = full[: int(len(full) * rng.uniform(0.35, 0.7))]
+            elif kind == "truncated":
+                # A real photo whose copy was cut short: the header and EXIF survive.
+                scene = compose_subject(rng, category="scene")
+                view = choose_view("other", "", scene, rng)
+                image = add_sensor_noise(render_view(scene, view, size), rng)
+                full = encode_jpeg(image, quality=camera.model.quality,
+                                   subsampling=camera.model.subsampling,
+                                   exif=camera_exif(camera.model, camera.serial, when, size,
+                                                    rng))
+                data = full[: int(len(full) * rng.uniform(0.35, 0.7))]
             used.add((drive, name))
             write_file(str(out), drive, name, data, when)
             records.append({

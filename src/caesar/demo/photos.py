@@ -13,7 +13,7 @@ import os
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from caesar.demo.render import (
     camera_exif,
     clamp_view,
     compose_subject,
+    encode_heic,
     encode_jpeg,
     render_view,
     utc_offset,
@@ -50,6 +51,12 @@ class Job:
     seed: int
     size: tuple[int, int]
     subject: SubjectPlan
+    heic: bool = False  # saved as a phone saves photos today (see CollectionSpec.heic_cases)
+
+
+def heic_name(path: str) -> str:
+    """A camera's file name as a phone saving HEIC names it (``DSC_0001.JPG`` -> ``.HEIC``)."""
+    return str(PurePosixPath(path).with_suffix(".HEIC"))
 
 
 def aware(moment: datetime) -> datetime:
@@ -152,8 +159,13 @@ def render_subject(job: Job) -> list[dict[str, Any]]:
         card, skin, regions = found
         image = add_sensor_noise(image, rng)
         exif = camera_exif(camera.model, camera.serial, photo.taken_at, size, rng)
-        data = encode_jpeg(image, quality=camera.quality or camera.model.quality,
-                           subsampling=camera.model.subsampling, exif=exif)
+        if job.heic:
+            data = encode_heic(image, exif=exif)
+            photo.path = heic_name(photo.path)
+            photo.repeats = [(drive, heic_name(path)) for drive, path in photo.repeats]
+        else:
+            data = encode_jpeg(image, quality=camera.quality or camera.model.quality,
+                               subsampling=camera.model.subsampling, exif=exif)
         sha = hashlib.sha256(data).hexdigest()
         write_file(root, photo.drive, photo.path, data, photo.taken_at)
         record = {

@@ -110,7 +110,7 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
             # generate` writes such collections, `--held-out` ones it was never built around).
             truth = generate_collection(collection, cases=cases, seed=seed,
                                         megapixels=megapixels, progress=from_counts(bar),
-                                        varied_share=0.0)
+                                        varied_share=0.0, heic_cases=2)
         result.cases = len(truth.cases)
         result.files_generated = len(truth.files)
         result.reports_generated = len(truth.reports)

@@ -37,7 +37,8 @@ from caesar.errors import CorruptObject
 from caesar.names import json_text
 
 MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
-                "image/tiff": ".tif", "image/bmp": ".bmp", "image/webp": ".webp"}
+                "image/tiff": ".tif", "image/bmp": ".bmp", "image/webp": ".webp",
+                "image/heic": ".heic", "image/heif": ".heif", "image/avif": ".avif"}
 # bag-info fields and transfer details that name a person or a device.
 PERSONAL_INFO = frozenset({"Contact-Name", "Contact-Phone", "Contact-Email"})
 DEVICE_INFO = frozenset({"device_label"})

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
+import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker processes)
 from caesar.access.viewing import strip_jpeg
 from caesar.exports.faces import Box, FaceDetector
 from caesar.exports.views import ExhibitOptions

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
+import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker processes)
 from caesar.forensics.jpeg import JpegStructure, JpegStructureError, is_jpeg, read_structure
 from caesar.forensics.metadata import MetadataFacts, read_metadata
 from caesar.forensics.tables import (

@@ -36,7 +36,7 @@ _INF = float("inf")
 _LETTER_OF = {"a": "ا", "i": "ي", "u": "و"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """Letters of one spelling that write a sound as the other spelling's letters do, by a
     habit worth saying: "p written as ب", "ch for ش (French spelling)", "ou and u: و"."""
@@ -48,7 +48,7 @@ class Note:
     across: bool  # one spelling in Arabic letters, the other in Latin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alignment:
     """The cost of aligning two skeletons, and the notes of the habits it used."""
 
@@ -72,8 +72,10 @@ def align(a: Reading, b: Reading) -> Alignment:
     return _align(a, b, trace=False)
 
 
+@lru_cache(maxsize=65536)
 def explain(a: Reading, b: Reading) -> Alignment:
-    """The cheapest alignment with the notes of the habits it used."""
+    """The cheapest alignment with the notes of the habits it used (each pair of skeletons
+    once: the pairs offered as duplicates share their spellings)."""
     return _align(a, b, trace=True)
 
 
@@ -255,7 +257,8 @@ def _pair_across(lat: Unit, ar: Unit) -> tuple[float, int, object] | None:
 def _pair_latin(x: Unit, y: Unit) -> tuple[float, int, object] | None:
     if x.kind == "C" and y.kind == "C":
         pairs = [(ox.cost + oy.cost, (ox, oy)) for ox in x.options for oy in y.options
-                 if ox.sounds == oy.sounds]
+                 if ox.sounds == oy.sounds
+                 and not (ox.entry.against_arabic or oy.entry.against_arabic)]
         if pairs:
             best = min(pairs, key=lambda p: p[0])
             return best[0], 0, best[1]
@@ -313,7 +316,8 @@ def _writes(unit: Unit, sound: str) -> float:
     """The cost of `unit` writing `sound` (infinite if it cannot)."""
     if unit.arabic:
         return 0.0 if unit.kind != "W" and sound in unit.sounds else _INF
-    costs = [o.cost for o in unit.options if o.sounds == (sound,)]
+    costs = [o.cost for o in unit.options if o.sounds == (sound,)
+             and not o.entry.against_arabic]  # two Latin spellings (see LatinLetters)
     return min(costs) if unit.kind == "C" and costs else _INF
 
 

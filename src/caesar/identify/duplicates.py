@@ -2,8 +2,9 @@
 Arabic and once in Latin letters, through two partners.
 
 Reports are paired only when they share a first name and a father's or family name as
-consonant keys (blocking: thousands of reports, never all pairs), and are of the same sex.
-Each pair is then weighed part by part, like matching (log10 of how much likelier the
+consonant keys (blocking: thousands of reports, never all pairs), are of the same sex and
+could still reach the threshold (`caesar.identify.candidates`). Each pair is then weighed part
+by part, like matching (log10 of how much likelier the
 agreement is for one person than for two): names (rarer names weigh more), birth year,
 arrest date and place, detainee number and branch. The reasons name no one: "same first
 name", never the name itself, so that the list can be shown and logged safely.
@@ -12,25 +13,34 @@ name", never the name itself, so that the list can be shown and logged safely.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import combinations
 
+from caesar.identify.candidates import DECIDING, Reported, Spellings, candidate_pairs
 from caesar.identify.comparison import habits
 from caesar.identify.names import (
     CLOSE,
     PARTS,
     SAME_NAME,
     PersonName,
-    Word,
     compare_names,
-    name_blocks,
     part_weight,
     parts_words,
     same_name,
     spellings_of,
     word,
+)
+from caesar.identify.pair_weights import (
+    ARRESTED_DAYS,
+    ARRESTED_FAR,
+    BORN_FAR,
+    BORN_YEARS,
+    OTHER_BRANCH,
+    OTHER_NUMBER,
+    SAME_BRANCH,
+    SAME_NUMBER,
+    SAME_PLACE,
+    stepped,
 )
 from caesar.identify.records import ReportRecord
 from caesar.identify.views import DuplicateView
@@ -38,16 +48,6 @@ from caesar.identify.wording import Listing, Phrase, counted, phrase
 
 THRESHOLD = 2.5
 """A pair is offered for merging at this score (about 300 to 1 for one person)."""
-
-_MAX_BLOCK = 400  # a block this large (the commonest first and family names) is split further
-
-
-@dataclass(frozen=True)
-class _Report:
-    record: ReportRecord
-    name: PersonName
-    place: Word | None
-    agree: dict[str, float]  # what agreeing on each of its name parts weighs (by rarity)
 
 
 def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRESHOLD,
@@ -57,28 +57,16 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
     all `records`)."""
     names = [r.person for r in records]
     rarity = _rarity(names)
-    reports = [_Report(r, name, word(r.arrest_place) if r.arrest_place else None,
-                       _agreement(name, rarity)) for r, name in zip(records, names, strict=True)]
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, report in enumerate(reports):
-        for key in name_blocks(report.name):
-            blocks[f"{report.record.sex or '?'}|{key}"].append(i)
-        if report.record.detainee_number:
-            blocks[f"number|{report.record.detainee_number}"].append(i)
-    pairs: set[tuple[int, int]] = set()
-    only = next((i for i, r in enumerate(reports) if r.record.id == involving), -1)
-    for members in blocks.values():
-        if len(members) > _MAX_BLOCK:
-            members = _narrow(reports, members)
-        if involving is None:
-            pairs.update(combinations(sorted(set(members)), 2))
-        elif only in members:
-            pairs.update((min(only, i), max(only, i)) for i in set(members) if i != only)
+    spellings = Spellings()
+    reports = [Reported(r, name, word(r.arrest_place) if r.arrest_place else None,
+                        _agreement(name, rarity),
+                        {p: spellings.number(w) for p in DECIDING if (w := name.part(p))})
+               for r, name in zip(records, names, strict=True)]
+    only = None if involving is None else next(
+        (i for i, r in enumerate(records) if r.id == involving), -1)
     found = []
-    for i, j in pairs:
+    for i, j in candidate_pairs(reports, spellings, threshold=threshold, involving=only):
         a, b = reports[i], reports[j]
-        if a.record.sex and b.record.sex and a.record.sex != b.record.sex:
-            continue
         score, parts = _weigh(a, b)
         if score >= threshold:
             words = _why(a, b, parts)
@@ -87,15 +75,6 @@ def find_duplicates(records: Sequence[ReportRecord], *, threshold: float = THRES
                                        words=words))
     found.sort(key=lambda d: (-d.score, d.reports))
     return found
-
-
-def _narrow(reports: Sequence[_Report], members: list[int]) -> list[int]:
-    """Within a very large block, keep only pairs that also share a birth decade."""
-    by_decade: dict[int | None, list[int]] = defaultdict(list)
-    for i in members:
-        year = reports[i].record.birth_year
-        by_decade[year // 10 if year else None].append(i)
-    return [i for group in by_decade.values() if len(group) <= _MAX_BLOCK for i in group]
 
 
 def _rarity(names: Sequence[PersonName]) -> dict[tuple[str, str], float]:
@@ -121,26 +100,28 @@ def _agreement(name: PersonName, rarity: dict[tuple[str, str], float]) -> dict[s
     return out
 
 
-def _weigh(a: _Report, b: _Report) -> tuple[float, dict[str, float]]:
+def _weigh(a: Reported, b: Reported) -> tuple[float, dict[str, float]]:
     """The pair's score, and how each name part both give compares."""
     parts = compare_names(a.name, b.name)
     score = sum(part_weight(value, a.agree[part]) for part, value in parts.items())
     if a.record.arrest_date and b.record.arrest_date:
         days = abs((a.record.arrest_date - b.record.arrest_date).days)
-        score += 0.8 if days <= 30 else 0.2 if days <= 90 else -0.3 if days <= 180 else -0.8
+        score += stepped(days, ARRESTED_DAYS, ARRESTED_FAR)
     years = _birth_years(a.record, b.record)
     if years is not None:
-        score += 0.5 if years <= 1 else 0.1 if years <= 3 else -0.3 if years <= 6 else -1.0
+        score += stepped(years, BORN_YEARS, BORN_FAR)
     if a.place and b.place and same_name(a.place, b.place):
-        score += 0.5
+        score += SAME_PLACE
     if a.record.detainee_number and b.record.detainee_number:
-        score += 2.0 if a.record.detainee_number == b.record.detainee_number else -1.0
+        score += SAME_NUMBER if a.record.detainee_number == b.record.detainee_number \
+            else OTHER_NUMBER
     if a.record.branch_number and b.record.branch_number:
-        score += 0.3 if a.record.branch_number == b.record.branch_number else -0.2
+        score += SAME_BRANCH if a.record.branch_number == b.record.branch_number \
+            else OTHER_BRANCH
     return score, parts
 
 
-def _why(a: _Report, b: _Report, parts: dict[str, float]) -> list[Phrase]:
+def _why(a: Reported, b: Reported, parts: dict[str, float]) -> list[Phrase]:
     """The reasons for a pair offered, naming nobody: which parts agree, how the spellings
     differ (letters, never names), dates, place, number, branch."""
     why: list[Phrase] = []

@@ -7,8 +7,9 @@ holds), a file that is not a whole, decodable still image is **refused**, with o
 outcome, and nothing of it is kept (personal data with no use is not held): the family or
 the partner can give it again as a photo. Every check reads the file in memory only.
 
-Only common still-image formats are decoded (Pillow's other decoders, some of which call
-out to other programs, are never tried on a file from outside). What is shown or exported
+Only common still-image formats are decoded, those of cameras and of today's phones (HEIC and
+AVIF included; Pillow's other decoders, some of which call out to other programs, are never
+tried on a file from outside). What is shown or exported
 is always a new JPEG made from the pixels alone, turned upright, at most :data:`SHOWN_PX`
 pixels: no EXIF, XMP, IPTC, ICC profile, JFIF header or comment survives, so the GPS position
 of the family's home and the phone's owner that a file can carry never leave.
@@ -27,17 +28,16 @@ from caesar.access.viewing import render, strip_jpeg
 from caesar.identify.vocabulary import MAX_BYTES
 from caesar.identify.wording import Number, Phrase, phrase
 from caesar.intake.inspect import sniff_media_type
+from caesar.media import media_type_of
 
 SHOWN_PX: Final = 1600
 """The long side of the copies shown and exported: enough to compare a face or a tattoo."""
-FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
-"""The still-image formats accepted (Pillow's names)."""
+FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP", "HEIF", "AVIF")
+"""The still-image formats accepted (Pillow's names; HEIF through pillow-heif, see
+`caesar.media`)."""
 REFUSALS: Final = ("empty", "too_large", "not_image", "unsupported", "truncated", "corrupt",
                    "decompression_bomb", "unreadable")
 """Every outcome of a file that is refused (nothing of it is kept)."""
-# ISO base media files (HEIC, AVIF) that phones write: images, but not decoded here.
-_ISO_BRANDS: Final = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1",
-                      b"avif", b"avis")
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,6 @@ def examine(data: bytes) -> Examined | Refusal:
         return Refusal("too_large", phrase(
             "the file is larger than {size} MB; give a smaller copy (a JPEG of the photo)",
             size=MAX_BYTES // 1_000_000))
-    if data[4:8] == b"ftyp" and data[8:12] in _ISO_BRANDS:
-        return Refusal("unsupported", phrase(
-            "a HEIC or AVIF image, which is not read here; give the photo as a JPEG (phones"
-            " can share it as one)"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # odd EXIF: the pixels are what counts
@@ -91,11 +87,15 @@ def examine(data: bytes) -> Examined | Refusal:
         return Refusal("decompression_bomb", phrase("{error}; never decoded", error=str(exc)))
     except UnidentifiedImageError:
         sniffed = sniff_media_type(data[:16])
-        if sniffed is None:
-            return Refusal("not_image",
-                           phrase("not an image: no known image format recognised"))
-        return Refusal("unsupported" if sniffed not in _MEDIA_TYPES else "corrupt",
-                       phrase("{media_type} that cannot be read", media_type=sniffed))
+        if sniffed in _MEDIA_TYPES:
+            return Refusal("corrupt", phrase("{media_type} that cannot be read",
+                                             media_type=sniffed))
+        found = media_type_of(data)
+        if found.startswith("image/"):  # an image, in a format no phone or camera gives
+            return Refusal("unsupported", phrase(
+                "{media_type}, which is not read here; give the photo as a JPEG",
+                media_type=found))
+        return Refusal("not_image", phrase("not an image: no known image format recognised"))
     # Pillow's decoders raise many exception types on damaged input (OSError, SyntaxError,
     # ValueError, struct.error, ...); each means the same here: the file is not whole.
     except Exception as exc:
@@ -104,6 +104,8 @@ def examine(data: bytes) -> Examined | Refusal:
                 "the image data ends early (the file was cut short: ask for it again)"))
         return Refusal("corrupt", phrase("the image data cannot be decoded ({error})",
                                          error=str(exc or type(exc))))
+    if kind == "HEIF":  # Pillow calls every HEIF "image/heif"; the brand tells a HEIC
+        return Examined(sniff_media_type(data[:16]) or "image/heif", width, height)
     return Examined(Image.MIME.get(kind, "application/octet-stream"), width, height)
 
 
@@ -114,7 +116,7 @@ def shown_copy(data: bytes) -> bytes:
 
 
 _MEDIA_TYPES: Final = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif",
-                                 "image/tiff", "image/bmp"})
+                                 "image/tiff", "image/bmp", "image/heic", "image/avif"})
 
 
 def _bomb(width: int, height: int) -> Refusal:

@@ -22,16 +22,17 @@ from caesar.identify.script import is_arabic, normalise, normalise_arabic, norma
 from caesar.identify.wording import N_, Listing, Phrase
 from caesar.identify.words import Word, word, words
 
-__all__ = ["CLOSE", "PARTS", "SAME_NAME", "PersonName", "Word", "compare_names", "is_arabic",
-           "name_blocks", "normalise", "normalise_arabic", "normalise_latin", "part_weight",
-           "parts_words", "person_name", "same_name", "similarity", "spellings_of", "word", "words"]
+__all__ = ["CLOSE", "PARTS", "PART_WEIGHTS", "SAME_NAME", "PersonName", "Word", "compare_names",
+           "is_arabic", "name_blocks", "normalise", "normalise_arabic", "normalise_latin",
+           "part_weight", "parts_words", "person_name", "same_name", "similarity",
+           "spellings_of", "word", "words"]
 
 # -- full names --------------------------------------------------------------------------------
 
 PARTS = ("first", "father", "grandfather", "family", "mother")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonName:
     """A missing person's name in its parts, as far as a report gives them."""
 
@@ -94,7 +95,8 @@ def compare_names(a: PersonName, b: PersonName) -> dict[str, float]:
 # rounded towards caution. A close spelling (one vowel or habit off) is evidence for one
 # person; one clear consonant of three or four off is as often a spelling the tables miss as
 # another name (Nasser and Yasser), so it weighs nothing; beyond that, two names.
-_PART_WEIGHTS = ((CLOSE, 0.5), (0.6, 0.0), (0.45, -0.8), (0.0, -1.5))
+PART_WEIGHTS = ((CLOSE, 0.5), (0.6, 0.0), (0.45, -0.8), (0.0, -1.5))
+"""Below the same name: (the least similarity, its weight), highest first."""
 
 
 def part_weight(value: float, agree: float) -> float:
@@ -103,7 +105,7 @@ def part_weight(value: float, agree: float) -> float:
     close or a different spelling says (log10 of how much likelier for one person)."""
     if value >= SAME_NAME:
         return agree
-    return next(weight for floor, weight in _PART_WEIGHTS if value >= floor)
+    return next(weight for floor, weight in PART_WEIGHTS if value >= floor)
 
 
 def name_blocks(name: PersonName) -> set[str]:

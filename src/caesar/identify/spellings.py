@@ -50,6 +50,9 @@ class LatinLetters(_Entry):
     written: bool = False  # a sound Arabic writes with another letter: "p written as ب"
     cost: float = Field(default=0.0, ge=0.0, le=0.3)
     at: tuple[Literal["start", "end", "between vowels"], ...] | None = None  # where in a word
+    # Only against a spelling in Arabic letters: two Latin spellings keep these letters apart
+    # (Turkish h may write خ, yet English Hayat and Khayat are two names).
+    against_arabic: bool = False
 
     @field_validator("letters")
     @classmethod

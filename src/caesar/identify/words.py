@@ -34,7 +34,7 @@ _MAX_KEYS = 32
 _KEY_SOUNDS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One name (a compound counts as one), in its script, with the skeletons to compare."""
 
@@ -97,7 +97,7 @@ def _arabic_words(text: str) -> list[Word]:
     out: list[Word] = []
     holder = False
     for raw in text.split():
-        token = _ARABIC_NOT_LETTER.sub("", normalise_arabic(raw))
+        token = _arabic_token(raw)
         if not token:
             continue
         if holder:  # عبد / ابو + the next word, its article dropped: عبد الرحمن -> عبدرحمن
@@ -125,6 +125,13 @@ def _arabic_words(text: str) -> list[Word]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def _arabic_token(raw: str) -> str:
+    """One written Arabic word folded, without what is not a letter (each spelling once: a
+    list's full names are all different, their words mostly not)."""
+    return _ARABIC_NOT_LETTER.sub("", normalise_arabic(raw))
+
+
 def _strip(token: str, article: str) -> str:
     return token[len(article):] if token.startswith(article) and len(token) > 3 else token
 
@@ -134,6 +141,9 @@ def _strip(token: str, article: str) -> str:
 _LATIN_SPLIT = re.compile(f"[^\\w{re.escape(TRANSLITERATION_MARKS)}]+|_")
 _SERVANT = re.compile(r"^(abd)(?:oul|ul|el|al|il|ol|ur|er|es|us|ar|as|u|e|a|i|o)?"
                       r"(?=[a-z0-9]{2})")
+# Abu and the article joined to the name after them, as Persian and North African spellings
+# write it: Abolfazl, Aboulkacem, Abulhassan (ابو الفضل, ابو القاسم, ابو الحسن).
+_FATHER_OF = re.compile(r"^ab(?:ou|u|o)l(?=[a-z]{3})")
 _RELIGION = re.compile(r"^([a-z0-9]{2,}?)(?:ad|ed|ud|id|al|el|ul|a|e|u)?(din|deen|dine)$")
 
 
@@ -142,7 +152,7 @@ def _latin_words(text: str) -> list[Word]:
     out: list[Word] = []
     holder = False
     for raw in _LATIN_SPLIT.split(text):
-        token = normalise_latin(raw, tables.kept).replace(" ", "")
+        token = _latin_token(raw)
         if not token:
             continue
         if token in tables.articles:  # al-Halabi, ash-Shami, Nour al-Din: the article goes
@@ -168,11 +178,20 @@ def _latin_words(text: str) -> list[Word]:
         servant = _SERVANT.match(token)
         if servant:  # Abdulrahman, Abdelkader, Abderrahmane -> abd + the rest
             token = "abd" + token[servant.end():]
+        father_of = _FATHER_OF.match(token)
+        if father_of:  # Abolfazl -> abu + fazl, as ابوالفضل is ابو + فضل
+            token = "abu" + token[father_of.end():]
         religion = _RELIGION.match(token)
         if religion and not token.startswith("abd"):  # Nureddin, Noureddine -> nur + din
             token = religion.group(1) + "din"
         out.append(Word(token, False, raw))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _latin_token(raw: str) -> str:
+    """One written Latin word folded (each spelling once, as :func:`_arabic_token`)."""
+    return normalise_latin(raw, table().kept).replace(" ", "")
 
 
 def _strip_latin(token: str) -> str:

@@ -54,6 +54,14 @@ class Handover:
             return len(self.bundle.manifest.files) + len(self.bundle.manifest.skipped)
         return len(self.entries)
 
+    def is_tag_file(self, path: str) -> bool:
+        """Whether `path` is one of a bag's tag files: any file outside its payload folder.
+
+        Tag files are the bag's own records (RFC 8493 §2.2): preserved like every file, listed
+        on the transfer, never flagged for what they hold.
+        """
+        return self.kind == "bag" and not path.startswith("data/")
+
     def notes_for(self, path: str, sha256: str) -> list[FlagNote]:
         """Flags that belong to this copy of a file, not to its content."""
         if self.damage is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from caesar import faults
@@ -26,7 +26,7 @@ from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.errors import SourceError
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
-from caesar.intake.inspect import FlagNote
+from caesar.intake.inspect import FlagNote, misnamed
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
 from caesar.intake.steps import (
     IN_MEMORY_LIMIT,
@@ -38,6 +38,7 @@ from caesar.intake.steps import (
 )
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
+from caesar.media import OCTET_STREAM, named_as_image
 from caesar.progress import ProgressCallback
 from caesar.seal.errors import BundleError
 from caesar.seal.reader import Bundle
@@ -270,6 +271,8 @@ class _Recorder:
         self._counts = dict.fromkeys(
             ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
         )
+        if handover.kind == "bag":
+            self._counts["tag_files"] = 0
         self._session = self._catalog.reader()
         self._session.begin()
         return transfer_id
@@ -299,21 +302,28 @@ class _Recorder:
         else:
             sha = item.original.sha256
             self._count("bytes", item.size)
+            tag_file = handover.is_tag_file(entry.path)
             if item.known or sha in self._met:
                 outcome = "duplicate"
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
                 faults.point(ROW_POINT)
-                notes = self._store_new(session, transfer_id, item)
+                notes = self._store_new(session, transfer_id, item, flag=not tag_file)
                 outcome = "stored"
+            # What is wrong with this copy (not with the content) is flagged on this sighting.
+            copy_notes = handover.notes_for(entry.path, sha)
+            if named_as_image(entry.path):
+                named = misnamed(entry.path, self._media_type(session, item, sha))
+                copy_notes += [named] if named else []
+            if tag_file:  # the bag's own records: what they hold is no finding
+                notes = copy_notes = []
+                self._count("tag_files")
             self._report.stored += outcome == "stored"
             self._report.duplicates += outcome == "duplicate"
             self._count("stored" if outcome == "stored" else "duplicates")
             session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
-                                 outcome=outcome))
+                                 outcome=outcome, tag_file=tag_file))
             self._log(f"original.{outcome}", sha)
-            # What is wrong with this copy (not with the content) is flagged on this sighting.
-            copy_notes = handover.notes_for(entry.path, sha)
             for note in [*notes, *copy_notes]:
                 self._log("original.flagged", sha, kind=note.kind)
                 if outcome == "duplicate" or note in copy_notes:
@@ -329,16 +339,25 @@ class _Recorder:
                 or time.monotonic() - self._last_commit > _BATCH_SECONDS):
             self._commit()
 
+    def _media_type(self, session: Session, item: Item, sha: str) -> str:
+        if item.inspection is not None:
+            return item.inspection.media_type
+        return session.get_one(Photo, sha).media_type  # known before: never inspected again
+
     def _stored_flags(self, session: Session, sha: str) -> list[FlagNote]:
+        # Flags of the content: not those of one copy (a bad checksum, a misleading name;
+        # `not_image` is the content's only where no known type matched it).
         rows = session.execute(
-            select(Flag.kind, Flag.problem)
-            .where(Flag.sha256 == sha, Flag.kind.not_in(COPY_FLAG_KINDS)).distinct()
+            select(Flag.kind, Flag.problem).join(Photo, Photo.sha256 == Flag.sha256)
+            .where(Flag.sha256 == sha, Flag.kind.not_in(COPY_FLAG_KINDS),
+                   or_(Flag.kind != "not_image", Photo.media_type == OCTET_STREAM)).distinct()
         ).all()
         notes = [FlagNote(kind, problem) for kind, problem in rows]
         self._met[sha] = notes
         return notes
 
-    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+    def _store_new(self, session: Session, transfer_id: int, item: Item, *, flag: bool
+                   ) -> list[FlagNote]:
         original, inspection = item.original, item.inspection
         if original is None or inspection is None:
             raise RuntimeError("an item reached recording without its original")
@@ -353,7 +372,7 @@ class _Recorder:
             first_transfer_id=transfer_id,
             stored_at=now(),
         ))
-        for note in inspection.flags:
+        for note in inspection.flags if flag else []:
             session.add(Flag(sha256=original.sha256, transfer_id=transfer_id, path=item.path,
                              kind=note.kind, problem=note.problem))
         self._met[original.sha256] = list(inspection.flags)

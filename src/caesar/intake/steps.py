@@ -13,7 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from caesar.intake.inspect import Inspection, inspect_file, sniff_media_type
+from caesar.intake.inspect import Inspection, inspect_file
+from caesar.media import OCTET_STREAM, SNIFF_BYTES, media_type_of
 from caesar.settings import IntakeSettings
 from caesar.sources import open_entry
 from caesar.vault.envelope import ChangedWhileReading
@@ -85,8 +86,7 @@ class Inspect:
     def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
         decode = item.size <= ctx.settings.analyse_limit_mb * 1024 * 1024
         item.inspection = inspect_file(
-            file, item.size, thumbnail_px=ctx.settings.thumbnail_px, decode=decode
-        )
+            file, item.size, thumbnail_px=ctx.settings.thumbnail_px, decode=decode)
 
 
 class SealThumbnail:
@@ -161,15 +161,17 @@ def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item
 
     Such a file (over :data:`IN_MEMORY_LIMIT`, inside a sealed bundle) is hashed, encrypted
     and committed as it streams by; with no second read there is no image analysis, only the
-    media type its first bytes show.
+    media type its first bytes show (libmagic's reading of what the buffer holds).
     """
     item = Item(path, "", size=size)
-    head = stream.peek(16)[:16] if isinstance(stream, io.BufferedReader) else b""
+    # What the buffer already holds (a few KiB): enough for libmagic to type most content.
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if isinstance(
+        stream, io.BufferedReader) else b""
     for step in (SealOriginal(), Dedupe()):
         step.run(item, stream, ctx)
         if item.done:
             return item
-    item.inspection = Inspection(media_type=sniff_media_type(head) or Inspection.media_type)
+    item.inspection = Inspection(media_type=media_type_of(head) if head else OCTET_STREAM)
     Commit().run(item, stream, ctx)
     return item
 

@@ -269,8 +269,8 @@ class Preservation:
             raise ReplicaError(f"{place} holds a replica of another archive, or a damaged"
                                " one.", hint="Choose an empty folder or prefix.") from None
         current = self._current()
-        if theirs is None and (any(path.iterdir()) if path is not None and path.exists()
-                               else path is None and bool(store.sizes())):
+        if theirs is None and (bool(store.sizes()) if path is None
+                               else path.exists() and any(path.iterdir())):
             raise ReplicaError(f"{place} already holds files; a replica needs its own place.",
                                hint="Choose a new or empty folder (or bucket prefix).")
         if theirs is not None and current is not None and theirs.origin != current.origin:

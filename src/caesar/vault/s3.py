@@ -185,15 +185,19 @@ class S3Store:
             raise
         return True
 
-    def open(self, name: str) -> BinaryIO:
-        faults.point(READ_POINT)
+    def _stored(self, what: str, method: str, name: str) -> Any:
+        """A request about the stored object `name`; MissingObject where there is none."""
         try:
-            answer = self._call("read an object", "get_object", Key=self._key(name))
+            return self._call(what, method, Key=self._key(name))
         except Exception as exc:
             if self._missing(exc):
                 raise MissingObject(f"Stored object {name} is missing.",
                                     hint=REPAIR_HINT) from None
             raise
+
+    def open(self, name: str) -> BinaryIO:
+        faults.point(READ_POINT)
+        answer = self._stored("read an object", "get_object", name)
         return io.BufferedReader(_Body(answer["Body"]), 1 << 20)
 
     def _listing(self, prefix: str) -> Iterator[dict[str, Any]]:
@@ -296,13 +300,7 @@ class DeletingS3Store(S3Store):
         return True
 
     def modified(self, name: str) -> float:
-        try:
-            answer = self._call("look for an object", "head_object", Key=self._key(name))
-        except Exception as exc:
-            if self._missing(exc):
-                raise MissingObject(f"Stored object {name} is missing.",
-                                    hint=REPAIR_HINT) from None
-            raise
+        answer = self._stored("look for an object", "head_object", name)
         return float(answer["LastModified"].timestamp())
 
 
