@@ -16,11 +16,13 @@ from typing import Literal
 import numpy as np
 
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.glyphs import ARABIC_INDIC, WESTERN, model
+from caesar.cases.reading.glyphs import ARABIC_INDIC, SEPARATORS, WESTERN, model
 
 Script = Literal["western", "arabic_indic"]
 _MIN_NUMBER = 2  # digits in the shortest number a slash stands between
 _SPACE = 0.55  # a gap wider than this share of the line's height (and the usual spacing) splits
+# (Western, Arabic-Indic) digits of one shape: the ring 0 and ٥, the stroke 1 and ١, 9 and ٩.
+_LOOK_ALIKES = ((0, 5), (1, 1), (9, 9))
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Token:
 class _Glyph:
     index: int
     glyph: Glyph
-    scores: np.ndarray | None  # decision values of the 20 digit classes; None: not a digit
+    scores: np.ndarray | None  # log-probabilities of every class; None: not a digit
     atypical: bool
 
     @property
@@ -56,7 +58,7 @@ def tokens(found: list[Glyph], line_height: float, letters: Collection[int] = ()
         return []
     scores, atypical = model().scores(found)
     marks = _separators(found)
-    classified = [_Glyph(i, g, None if marks[i] or i in letters else scores[i, :20],
+    classified = [_Glyph(i, g, None if marks[i] or i in letters else scores[i],
                          bool(atypical[i]))
                   for i, g in enumerate(found)]
     return [_token(run) for run in _runs(found, classified, line_height)]
@@ -143,13 +145,14 @@ def _token(run: list[_Glyph]) -> Token:
     if not run[0].is_digit:
         return Token("other", indices)
     rows = np.stack([g.scores for g in run if g.scores is not None])
-    arabic = int((rows.argmax(axis=1) >= 10).sum()) * 2 > len(run)
+    arabic = int((rows[:, :20].argmax(axis=1) >= 10).sum()) * 2 > len(run)
     script: Script = "arabic_indic" if arabic else "western"
-    within = rows[:, 10:20] if arabic else rows[:, :10]
+    zeros = [arabic and _is_zero(g.glyph, len(run)) for g in run]
+    within = _own_script(np.exp(rows), arabic, np.array(zeros))
     picks = within.argmax(axis=1)
-    # The classifier's scores are log-probabilities: a glyph's margin is how probable its
-    # digit is, so the number is as sure as its least sure glyph.
-    margins = np.exp(within.max(axis=1))
+    # A glyph's margin is how probable its digit is, so the number is as sure as its least
+    # sure glyph.
+    margins = within.max(axis=1)
     atypical = [g.atypical for g in run]
     if arabic:
         # The zero is a dot, whose shape no font pins down: a dot is judged by its
@@ -159,6 +162,42 @@ def _token(run: list[_Glyph]) -> Token:
     digits = "".join(WESTERN[p] for p in picks)
     raw = "".join((ARABIC_INDIC if arabic else WESTERN)[p] for p in picks)
     return Token("number", indices, digits, raw, script, float(margins.min()), any(atypical))
+
+
+def _own_script(probabilities: np.ndarray, arabic: bool, zeros: np.ndarray) -> np.ndarray:
+    """Each glyph's probability of each digit of the line's script (ten columns).
+
+    Once the line's script is known, three corrections of what the classifier weighed
+    against the digits, each decided by evidence the classifier does not see:
+
+    - the other script's look-alike (:data:`_LOOK_ALIKES`) is evidence for this script's
+      digit, not against it;
+    - the glyph's shape already said it is no mark between numbers (:func:`_separator`), so
+      what the classifier gave the marks is shared out among the rest;
+    - the Arabic-Indic zero is a dot, which a speck matches in shape: where a dot sits where
+      the zero is written (`zeros`, :func:`_is_zero`), what the classifier left to "not a
+      digit" is the speck it cannot rule out, and the place rules it out.
+
+    Everything else (the other script's other digits, letters, specks elsewhere) still counts
+    against the digit, so a speck stays unsure.
+    """
+    western, arabic_indic = probabilities[:, :10], probabilities[:, 10:20]
+    marks = probabilities[:, 20:20 + len(SEPARATORS)].sum(axis=1, keepdims=True)
+    own = (arabic_indic if arabic else western).copy()
+    for w, a in _LOOK_ALIKES:
+        if arabic:
+            own[:, a] += western[:, w]
+        else:
+            own[:, w] += arabic_indic[:, a]
+    own[zeros, 0] += probabilities[zeros, -1]  # the last class is OTHER
+    shared: np.ndarray = own / np.maximum(1.0 - marks, 1e-6)
+    return shared
+
+
+def _is_zero(glyph: Glyph, length: int) -> bool:
+    """A dot where the Arabic-Indic zero is written: on the middle of the line, in a number
+    of at least two glyphs."""
+    return length >= 2 and _is_dot(glyph) and 0.3 <= glyph.middle <= 0.7
 
 
 def _is_dot(glyph: Glyph) -> bool:
