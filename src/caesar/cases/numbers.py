@@ -15,7 +15,10 @@ every way of giving the case's candidate values to the three numbers:
   numbers, counted up at each hospital, crowd into narrow bands);
 - **place** on the card (first, middle, last), weighed by how regular the collection's layouts
   are: learned from where the known branches sit, and from confirmed cases;
-- **agreement** over the case's photos: each value weighs by its readings' confidence.
+- **agreement** over the case's photos: each value weighs by its readings' confidence;
+- **counting up**: a value that climbs by a few from the numbers of the cases photographed just
+  before or after is the forensic report's, where the collection shows such climbs
+  (:mod:`caesar.cases.counting`).
 
 The best assignment wins; a number whose value changes in the runner-up assignment by less than
 :data:`AMBIGUOUS_BELOW` is *ambiguous*: left empty, its candidates listed, for a person to decide.
@@ -52,6 +55,9 @@ _SLOTS = ("first", "middle", "last")
 _CANDIDATES = 6  # the strongest values of a case that are weighed
 _MISSING = -0.5  # a number the case does not show (it may be on a photo not taken)
 _UNUSED = -1.0  # per unit of plausibility of a value left unassigned (it was read, after all)
+# Log-odds that a value counted up between neighbouring cases is the forensic number (a
+# detainee number falls in two neighbours' windows by chance hardly ever: counting.py).
+_COUNTED = 2.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ class Priors:
     slots: dict[Kind, Counter[str]] = field(default_factory=dict)
     written: Counter[int] = field(default_factory=Counter)  # lengths of numbers on full cards
     ranges: dict[Kind, ValueRange] = field(default_factory=dict)  # confirmed values, by kind
+    counted: frozenset[str] = frozenset()  # values counted up from case to case (counting.py)
 
     def usual_length(self, digits: str) -> float:
         """Log-odds that a number of this length is one of the three, from the lengths of
@@ -398,6 +405,8 @@ def _score(candidate: Candidate, kind: Kind, priors: Priors) -> float:
     if not 2 <= len(digits) <= 7:
         score -= 3.0
     score += priors.length(kind, digits) + priors.range(kind, digits)
+    if digits in priors.counted:
+        score += _COUNTED if kind == "forensic" else -_COUNTED / 2
     slots = sum(candidate.slots.values())
     if slots:
         score += sum(n * priors.slot(kind, s) for s, n in candidate.slots.items()) / slots
@@ -418,6 +427,9 @@ def _why(candidate: Candidate, kind: Kind, priors: Priors) -> str:
         reasons.append(f"written {slot} on the card")
     if priors.length(kind, candidate.digits) > 0.5:
         reasons.append(f"{len(candidate.digits)} digits, as this archive's {kind} numbers")
+    if kind == "forensic" and candidate.digits in priors.counted:
+        reasons.append("counted up from the forensic numbers of the cases photographed"
+                       " beside it")
     if priors.range(kind, candidate.digits) > 0.5:
         reasons.append(f"in the range of this archive's confirmed {kind} numbers")
     photos = f"read in {candidate.photos} photo{'s' if candidate.photos != 1 else ''}"

@@ -10,15 +10,18 @@ reads the whole collection.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caesar.cases.numbers import KINDS, Kind, Observed, Priors, learn
+from caesar.cases.counting import counted_values
+from caesar.cases.numbers import KINDS, KNOWN_BRANCHES, Kind, Observed, Priors, learn
 from caesar.cases.ranges import ValueRange
-from caesar.cases.records import now
+from caesar.cases.records import capture_time, now
 from caesar.catalog.cases import Case, CasePhoto, CasePriors, NumberReading
+from caesar.catalog.models import Photo
 
 
 def learn_priors(session: Session) -> Priors:
@@ -30,15 +33,26 @@ def learn_priors(session: Session) -> Priors:
         readings[row.sha256].append(Observed(row.digits, row.place, row.row, row.line_order,
                                              row.confidence, row.label))
     photos: dict[int, list[list[Observed]]] = defaultdict(list)
-    for sha, case_id in session.execute(select(CasePhoto.sha256, CasePhoto.case_id)):
+    taken: dict[int, datetime] = {}
+    for sha, case_id, captured in session.execute(
+            select(CasePhoto.sha256, CasePhoto.case_id, Photo.captured_at)
+            .join(Photo, Photo.sha256 == CasePhoto.sha256)):
         photos[case_id].append(readings.get(sha, []))
+        when = capture_time(captured)
+        if when is not None and (case_id not in taken or when < taken[case_id]):
+            taken[case_id] = when
     confirmed: list[tuple[dict[Kind, str | None], list[list[Observed]]]] = []
     for case in session.scalars(select(Case).where(
             (Case.detainee.is_not(None)) | (Case.branch.is_not(None))
             | (Case.forensic.is_not(None)))):
         numbers: dict[Kind, str | None] = {k: getattr(case, k) for k in KINDS}
         confirmed.append((numbers, photos.get(case.id, [])))
-    return learn(photos.values(), [n for n, _ in confirmed], confirmed)
+    priors = learn(photos.values(), [n for n, _ in confirmed], confirmed)
+    # Cases in the order they were photographed (those with no capture time left out).
+    in_order = sorted((t, case_id) for case_id, t in taken.items())
+    priors.counted = counted_values([photos[case_id] for _, case_id in in_order],
+                                    priors.branches.keys() | KNOWN_BRANCHES)
+    return priors
 
 
 def store_priors(session: Session, priors: Priors) -> None:
@@ -64,7 +78,8 @@ def load_priors(session: Session) -> Priors:
         slots={k: Counter(v) for k, v in data.get("slots", {}).items() if k in KINDS},
         written=Counter({int(n): c for n, c in data.get("written", {}).items()}),
         ranges={k: ValueRange.from_json(v) for k, v in data.get("ranges", {}).items()
-                if k in KINDS})
+                if k in KINDS},
+        counted=frozenset(data.get("counted", ())))
 
 
 def _as_json(priors: Priors) -> dict[str, Any]:
@@ -72,4 +87,5 @@ def _as_json(priors: Priors) -> dict[str, Any]:
             "lengths": {k: {str(n): c for n, c in v.items()} for k, v in priors.lengths.items()},
             "slots": {k: dict(v) for k, v in priors.slots.items()},
             "written": {str(n): c for n, c in priors.written.items()},
-            "ranges": {k: v.as_json() for k, v in priors.ranges.items()}}
+            "ranges": {k: v.as_json() for k, v in priors.ranges.items()},
+            "counted": sorted(priors.counted)}

@@ -28,11 +28,11 @@ from caesar.cases.reading.card import Glyph, Place, straighten, text_lines
 from caesar.cases.reading.glyphs import CLASSES, GlyphModel, install, model
 from caesar.cases.reading.regions import TextLine, find_lines
 from caesar.cases.reading.segments import cut_line
-from caesar.cases.reading.tokens import Script, Token, tokens
+from caesar.cases.reading.tokens import LONGEST, Script, Token, tokens
 
 _DISAGREE = 0.6  # confidence of a number the two readers read differently
 _IMPLAUSIBLE = 0.4  # confidence of a number too short or too long to be one of the three
-_MIN_DIGITS, _MAX_DIGITS = 2, 7
+_MIN_DIGITS, _MAX_DIGITS = 2, LONGEST
 _MAX_PIXELS = 40_000_000  # a larger image is read at reduced size
 _MIN_CONTRAST = 18  # grey levels between ink and its ground, at the least
 _MAX_LINES = 24  # a photo with more "lines" than this is a texture, read only its likeliest

@@ -3,12 +3,13 @@ separator between numbers, or something else.
 
 Tesseract reads Western digits well and Arabic-Indic digits not at all (0 of 21 lines with
 Debian's `ara` and `fas` data, measured here), and no package ships handwritten Arabic-Indic
-digits. So each glyph is classified by a small neural network (a multilayer perceptron) over
-HOG features, a coarse picture of the glyph and its shape ratios, trained by
-:mod:`.training` on printed digits, stroke-drawn handwriting in both scripts and the real
-handwritten digits scikit-learn ships. The trained network is package data
-(``digits.npz``): plain arrays, loaded with ``allow_pickle=False``, so loading it runs no code
-and takes milliseconds; an archive's own retrained reader is stored the same way
+digits. So each glyph is classified by a small convolutional network: three layers of 3x3
+filters over a 32-pixel picture of the glyph, then two dense layers that also take where the
+glyph sits in its line and its proportions. It is trained by :mod:`.training` on printed
+digits, stroke-drawn handwriting in both scripts and the real handwritten digits scikit-learn
+ships. The trained network is package data (``digits.npz``): plain arrays, loaded with
+``allow_pickle=False`` and run by NumPy (:mod:`.network`), so loading it runs no code and
+takes milliseconds; an archive's own retrained reader is stored the same way
 (:meth:`GlyphModel.to_bytes`).
 
 The classes (:data:`CLASSES`) are the twenty digits first (Western, then Arabic-Indic), then the
@@ -32,6 +33,7 @@ import cv2
 import numpy as np
 
 from caesar.cases.reading.card import Glyph
+from caesar.cases.reading.network import BOX, SIDE, trunk, trunk_fits, trunk_width
 from caesar.errors import CaesarError
 
 WESTERN = "0123456789"
@@ -43,13 +45,10 @@ OTHER = "\N{REPLACEMENT CHARACTER}"  # not a digit nor a separator: a letter, a 
 CLASSES = DIGITS + SEPARATORS + OTHER
 
 FORMAT = "caesar-glyph-classifier"
-VERSION = 1
+VERSION = 2  # 1 was a perceptron over HOG features
 SHIPPED = "digits.npz"  # the base model, package data beside this module
 
-_SIDE = 24
-_HOG = cv2.HOGDescriptor((_SIDE, _SIDE), (12, 12), (6, 6), (6, 6), 9)
-_PIXELS = 12
-FEATURES = 324 + _PIXELS * _PIXELS + 5
+SHAPE = 5  # shape and place features beside the picture (see :func:`shape_of`)
 
 
 Kind = Literal["digit", "separator", "other"]
@@ -87,55 +86,69 @@ class GlyphModelError(CaesarError):
     """A stored glyph classifier that cannot be used: damaged, foreign or of another version."""
 
 
-def features(glyph: Glyph) -> np.ndarray:
-    """What the classifier sees of a glyph: HOG and a coarse picture of the glyph scaled into
-    a square (its proportions kept), and its shape and place in the line."""
+def picture_of(glyph: Glyph) -> np.ndarray:
+    """The glyph as the network sees it: its ink scaled, proportions kept, into a
+    :data:`~.network.BOX`-pixel square in the middle of a :data:`~.network.SIDE`-pixel one
+    (uint8, ink 255), so that the filters see its outline whole."""
     image = glyph.image.astype(np.uint8) * 255
     h, w = image.shape
-    side = max(h, w)
-    square = np.zeros((side, side), np.uint8)
-    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = image
-    small = cv2.resize(square, (_SIDE, _SIDE), interpolation=cv2.INTER_AREA)
-    hog = np.asarray(_HOG.compute(small)).ravel()
-    coarse = cv2.resize(square, (_PIXELS, _PIXELS), interpolation=cv2.INTER_AREA).ravel() / 255
-    shape = [np.log(w / h), glyph.height_ratio, glyph.middle, float(glyph.image.mean()),
-             w / h * glyph.height_ratio]  # the last: width against the line's height
-    return np.concatenate([hog, coarse, shape]).astype(np.float32)
+    factor = BOX / max(h, w)
+    nh, nw = max(1, round(h * factor)), max(1, round(w * factor))
+    small = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
+    out = np.zeros((SIDE, SIDE), np.uint8)
+    top, left = (SIDE - nh) // 2, (SIDE - nw) // 2
+    out[top:top + nh, left:left + nw] = small
+    return out
 
 
-def feature_matrix(glyphs: Sequence[Glyph]) -> np.ndarray:
-    """:func:`features` of each glyph, one row each."""
+def shape_of(glyph: Glyph) -> np.ndarray:
+    """What the picture loses: the glyph's proportions and its place in the line."""
+    h, w = glyph.image.shape
+    return np.array([np.log(w / h), glyph.height_ratio, glyph.middle, float(glyph.image.mean()),
+                     w / h * glyph.height_ratio],  # the last: width against the line's height
+                    np.float32)
+
+
+def pictures_and_shapes(glyphs: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`picture_of` and :func:`shape_of` of each glyph, stacked."""
     if not glyphs:
-        return np.zeros((0, FEATURES), np.float32)
-    return np.stack([features(g) for g in glyphs])
+        return np.zeros((0, SIDE, SIDE), np.uint8), np.zeros((0, SHAPE), np.float32)
+    return (np.stack([picture_of(g) for g in glyphs]),
+            np.stack([shape_of(g) for g in glyphs]))
 
 
 @dataclass(frozen=True, eq=False)
 class GlyphModel:
-    """A trained classifier: a multilayer perceptron with ReLU layers, as plain arrays.
+    """A trained classifier as plain arrays: convolutional layers (the *trunk*, fixed once
+    trained) and a multilayer perceptron with ReLU layers (the *head*) over what the trunk
+    makes of a glyph's picture and its standardised shape features.
 
     Beside the classes it knows how far a glyph is from what it was trained on: a network
     names a class confidently even for a shape unlike anything it saw, so a glyph whose
-    nearest reference glyph (in the network's last hidden layer) is farther than nearly all
+    nearest reference glyph (in the head's last hidden layer) is farther than nearly all
     reference glyphs are from theirs is *atypical*, and its line goes to a person. The
-    reference glyphs (a sample of the training set, with their classes) also let
-    :func:`caesar.cases.reading.training.retrain` fine-tune the network without forgetting.
+    reference glyphs (a sample of the training set, as pictures and shapes, with their
+    classes) also let :func:`caesar.cases.reading.training.retrain` fine-tune the head
+    without forgetting.
     """
 
-    mean: np.ndarray  # feature standardisation
+    kernels: tuple[np.ndarray, ...]  # one (9 x channels in, channels out) matrix per layer
+    kernel_biases: tuple[np.ndarray, ...]
+    mean: np.ndarray  # standardisation of the shape features
     scale: np.ndarray
-    weights: tuple[np.ndarray, ...]  # one matrix per layer, input to output
+    weights: tuple[np.ndarray, ...]  # the head: one matrix per layer, input to output
     biases: tuple[np.ndarray, ...]
-    reference: np.ndarray  # standardised features of reference glyphs
+    reference_pictures: np.ndarray  # (count, SIDE, SIDE) uint8
+    reference_shapes: np.ndarray  # (count, SHAPE), raw
     reference_classes: np.ndarray  # their class indices into CLASSES
-    typical_distance: float  # the atypical threshold, in the last hidden layer
+    typical_distance: float  # the atypical threshold, in the head's last hidden layer
 
     def scores(self, found: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
         """Decision values, one row per glyph and one column per class of :data:`CLASSES`
         (log-probabilities: the larger the likelier), and whether each glyph is atypical."""
         if not found:
             return np.zeros((0, len(CLASSES))), np.zeros(0, dtype=bool)
-        return self.scores_of(self.standardise(feature_matrix(found)))
+        return self.scores_of(self.features(*pictures_and_shapes(found)))
 
     def classify(self, found: Sequence[Glyph | np.ndarray]) -> list[GlyphClass]:
         """The likeliest class of each glyph (a bare mask is taken by :func:`as_glyph`), all
@@ -155,48 +168,53 @@ class GlyphModel:
                                   float(np.exp(row[best])), bool(odd)))
         return out
 
-    def standardise(self, matrix: np.ndarray) -> np.ndarray:
-        """Features as the network takes them."""
-        standardised: np.ndarray = ((matrix - self.mean) / self.scale).astype(np.float32)
-        return standardised
+    def features(self, pictures: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+        """What the head takes: the trunk's output for each picture, and its standardised
+        shape features, one row per glyph."""
+        standardised = (shapes - self.mean) / self.scale
+        return np.hstack([trunk(pictures, self.kernels, self.kernel_biases),
+                          standardised]).astype(np.float32)
 
-    def scores_of(self, standardised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`scores` for standardised feature rows."""
-        hidden = self.hidden(standardised)
+    def scores_of(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scores` for rows of :meth:`features`."""
+        hidden = self.hidden(features)
         logits = hidden @ self.weights[-1] + self.biases[-1]
         top = logits.max(axis=1, keepdims=True)
         log_prob = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
         return log_prob.astype(np.float64), self._nearest(hidden) > self.typical_distance
 
-    def hidden(self, standardised: np.ndarray) -> np.ndarray:
-        """The last hidden layer's activations."""
-        out = standardised
+    def hidden(self, features: np.ndarray) -> np.ndarray:
+        """The head's last hidden layer's activations."""
+        out = features
         for weight, bias in zip(self.weights[:-1], self.biases[:-1], strict=True):
             out = np.maximum(out @ weight + bias, 0.0)
         return out
 
     @cached_property
+    def reference_features(self) -> np.ndarray:
+        """:meth:`features` of the reference glyphs (computed once, when first needed)."""
+        return self.features(self.reference_pictures, self.reference_shapes)
+
+    @cached_property
     def _reference_hidden(self) -> np.ndarray:
-        return self.hidden(self.reference.astype(np.float32))
+        return self.hidden(self.reference_features)
 
     def _nearest(self, hidden: np.ndarray) -> np.ndarray:
         """Distance from each row to its nearest reference glyph."""
-        ref = self._reference_hidden
-        # |a-b|² = |a|² - 2a·b + |b|²: one matrix product instead of a loop over pairs.
-        squared = ((hidden ** 2).sum(axis=1)[:, None] - 2 * hidden @ ref.T
-                   + (ref ** 2).sum(axis=1)[None, :])
-        distance: np.ndarray = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
-        return distance
+        return nearest_distances(hidden, self._reference_hidden)
 
     def to_bytes(self) -> bytes:
         """The model as a compressed NumPy archive of plain arrays (no pickled objects)."""
         arrays: dict[str, np.ndarray] = {
             "format": np.array(FORMAT), "version": np.array(VERSION),
             "classes": np.array(CLASSES), "mean": self.mean, "scale": self.scale,
-            "reference": self.reference.astype(np.float16),
+            "reference_pictures": self.reference_pictures.astype(np.uint8),
+            "reference_shapes": self.reference_shapes.astype(np.float32),
             "reference_classes": self.reference_classes.astype(np.int16),
             "typical_distance": np.array(self.typical_distance),
         }
+        for i, (kernel, bias) in enumerate(zip(self.kernels, self.kernel_biases, strict=True)):
+            arrays[f"kernel{i}"], arrays[f"kernel_bias{i}"] = kernel, bias
         for i, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
             arrays[f"weight{i}"], arrays[f"bias{i}"] = weight, bias
         out = io.BytesIO()
@@ -218,12 +236,16 @@ class GlyphModel:
                             f"this reader uses {VERSION}")
         if str(arrays.get("classes", "")) != CLASSES:
             raise _unusable("it was trained for other classes than this reader's")
+        convs = sum(1 for name in arrays if name.startswith("kernel_bias"))
         layers = sum(1 for name in arrays if name.startswith("weight"))
         try:
-            model = cls(arrays["mean"], arrays["scale"],
+            model = cls(tuple(arrays[f"kernel{i}"] for i in range(convs)),
+                        tuple(arrays[f"kernel_bias{i}"] for i in range(convs)),
+                        arrays["mean"], arrays["scale"],
                         tuple(arrays[f"weight{i}"] for i in range(layers)),
                         tuple(arrays[f"bias{i}"] for i in range(layers)),
-                        arrays["reference"].astype(np.float32),
+                        arrays["reference_pictures"],
+                        arrays["reference_shapes"].astype(np.float32),
                         arrays["reference_classes"].astype(np.int64),
                         float(arrays["typical_distance"]))
         except KeyError as error:
@@ -233,14 +255,18 @@ class GlyphModel:
 
     def _check(self) -> None:
         """Refuse arrays that do not make this network (a damaged or altered file)."""
-        arrays = (self.mean, self.scale, self.reference, *self.weights, *self.biases)
+        arrays = (self.mean, self.scale, self.reference_shapes, *self.kernels,
+                  *self.kernel_biases, *self.weights, *self.biases)
+        count = len(self.reference_classes)
         fits = (len(self.weights) == len(self.biases) > 0
-                and all(b.ndim == 1 for b in self.biases)
-                and self.mean.shape == self.scale.shape == (FEATURES,)
-                and self.reference.ndim == 2 and self.reference.shape[1] == FEATURES
-                and self.reference_classes.shape == (len(self.reference),))
+                and all(b.ndim == 1 for b in (*self.biases, *self.kernel_biases))
+                and self.mean.shape == self.scale.shape == (SHAPE,)
+                and self.reference_pictures.shape == (count, SIDE, SIDE)
+                and self.reference_pictures.dtype == np.uint8
+                and self.reference_shapes.shape == (count, SHAPE)
+                and trunk_fits(self.kernels, self.kernel_biases))
         if fits:
-            widths = [FEATURES, *(len(b) for b in self.biases)]
+            widths = [trunk_width(self.kernels) + SHAPE, *(len(b) for b in self.biases)]
             fits = (widths[-1] == len(CLASSES)
                     and all(w.shape == (a, b) for w, a, b in zip(self.weights, widths,
                                                                   widths[1:], strict=False))
@@ -248,6 +274,15 @@ class GlyphModel:
                     and bool(np.isin(self.reference_classes, range(len(CLASSES))).all()))
         if not fits or not all(np.isfinite(a).all() for a in arrays):
             raise _unusable("its arrays do not fit together (damaged)")
+
+
+def nearest_distances(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Distance from each row to its nearest row of `reference`."""
+    # |a-b|² = |a|² - 2a·b + |b|²: one matrix product instead of a loop over pairs.
+    squared = ((rows ** 2).sum(axis=1)[:, None] - 2 * rows @ reference.T
+               + (reference ** 2).sum(axis=1)[None, :])
+    distance: np.ndarray = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+    return distance
 
 
 def _unusable(why: str) -> GlyphModelError:
