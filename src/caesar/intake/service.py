@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
+from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer, VideoHash
 from caesar.errors import SourceError
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote, misnamed
@@ -372,6 +372,9 @@ class _Recorder:
             first_transfer_id=transfer_id,
             stored_at=now(),
         ))
+        if inspection.frames:
+            session.add(VideoHash(sha256=original.sha256, frames=[
+                [h.second, h.pdq, h.quality] for h in inspection.frames]))
         for note in inspection.flags if flag else []:
             session.add(Flag(sha256=original.sha256, transfer_id=transfer_id, path=item.path,
                              kind=note.kind, problem=note.problem))

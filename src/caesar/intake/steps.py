@@ -79,14 +79,16 @@ class Dedupe:
 
 
 class Inspect:
-    """Media type, dimensions, EXIF/XMP, PDQ hash and flags."""
+    """Media type, dimensions, EXIF/XMP (a video's container metadata), PDQ hashes, flags."""
 
     name = "inspect"
 
     def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
-        decode = item.size <= ctx.settings.analyse_limit_mb * 1024 * 1024
+        mb = 1024 * 1024
         item.inspection = inspect_file(
-            file, item.size, thumbnail_px=ctx.settings.thumbnail_px, decode=decode)
+            file, item.size, thumbnail_px=ctx.settings.thumbnail_px,
+            decode=item.size <= ctx.settings.analyse_limit_mb * mb,
+            decode_video=item.size <= ctx.settings.video_limit_mb * mb)
 
 
 class SealThumbnail:
