@@ -42,6 +42,8 @@ class PhotoView(BaseModel):
     problems: list[str]
     sightings: list[SightingView]
     exif: dict[str, Any] | None = None
+    duration: float | None = None  # a video's length in seconds, as its container declares
+    has_thumbnail: bool = False  # a thumbnail (a video's keyframe strip) was made at intake
 
 
 class TransferView(BaseModel):
@@ -109,6 +111,8 @@ def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
         flags=kinds, problems=problems,
         sightings=[SightingView(transfer=s.transfer_id, path=s.path) for s in photo.sightings],
         exif=photo.exif if with_exif else None,
+        duration=(photo.exif or {}).get("Video", {}).get("duration"),
+        has_thumbnail=photo.has_thumbnail,
     )
 
 

@@ -47,11 +47,13 @@ def moving_frames(seconds: float, fps: int, width: int, height: int, seed: int =
 def write_video(path: Path, frames: Iterable[np.ndarray], *, fps: int = 10,
                 tags: Mapping[str, str] | None = None, codec: str | None = None,
                 bit_rate: int | None = None) -> Path:
-    """Encode `frames` (RGB arrays of one size) into `path`; its ending says the container.
+    """Encode `frames` (RGB arrays of one size) into `path` (its folder made if needed); its
+    ending says the container.
 
     `tags` become the container's metadata (QuickTime's `com.apple.quicktime.*` keys in a MOV
     or MP4, plain keys in MKV). Returns `path`.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
     options = {"movflags": "use_metadata_tags"} if path.suffix.lower() in (
         ".mp4", ".mov", ".m4v") else {}
     with av.open(str(path), mode="w", options=options) as container:

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Final
 import av
 import av.error
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from caesar.intake.vpdq import FrameHash, collapse, frame_hash
@@ -112,7 +113,7 @@ def _device_and_time(tags: dict[str, str], reading: VideoReading) -> None:
 
     def tag(*names: str) -> str | None:
         for name in names:
-            value = (folded.get(name) or "").strip()
+            value = (folded.get(name.lower()) or "").strip()
             if value:
                 return value
         return None
@@ -146,6 +147,17 @@ def _frames(container: Any, stream: Any, reading: VideoReading, thumbnail_px: in
     hashes: list[FrameHash] = []
     tile = _tile_size(stream, thumbnail_px)
     next_second, last = 0.0, 0.0
+    # A scaler of this reading's own, single-threaded: PyAV's shared one (per thread) may
+    # have been made with threads by the parent of a forked worker, and those threads do
+    # not exist in the child, which then waits for them for ever.
+    scaler = VideoReformatter()
+
+    def rgb(frame: Any, width: int, height: int) -> np.ndarray:
+        scaled = scaler.reformat(frame, width=width, height=height, format="rgb24", threads=1)
+        plane = scaled.planes[0]
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size)
+        return rows[:, :width * 3].reshape(height, width, 3).copy()
+
     try:
         for frame in container.decode(stream):
             at = float(frame.time) if frame.time is not None else last
@@ -153,12 +165,11 @@ def _frames(container: Any, stream: Any, reading: VideoReading, thumbnail_px: in
             if at + 1e-6 < next_second:
                 continue
             next_second = float(int(at)) + 1
-            small = frame.to_image(width=HASH_PX, height=HASH_PX)
-            hashes.append(frame_hash(np.asarray(small), at))
+            hashes.append(frame_hash(rgb(frame, HASH_PX, HASH_PX), at))
             for i, target in enumerate(targets):
                 held = tiles[i]
                 if held is None or abs(at - target) < abs(held[0] - target):
-                    tiles[i] = (at, frame.to_image(width=tile[0], height=tile[1]))
+                    tiles[i] = (at, Image.fromarray(rgb(frame, *tile)))
     except (av.error.FFmpegError, ValueError, OSError) as exc:
         _damaged(reading, cut_short, f"its {stream.codec_context.name} frames cannot be"
                  f" decoded after {last:.1f} s ({_why(exc)})")
