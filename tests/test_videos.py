@@ -185,5 +185,5 @@ def test_a_video_in_an_evidence_package_bit_for_bit(
                  "--yes")
     assert run.exit_code == 0, run.stderr
     [packed] = (tmp_path / "court" / "data" / "originals").iterdir()
-    assert packed.name.startswith(sha)
+    assert packed.name == f"{sha}.mov"
     assert packed.read_bytes() == (made / "IMG_0001.MOV").read_bytes()
