@@ -8,12 +8,22 @@ frame hashes differ along the video as a real scene's do.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+
+from caesar.demo.render import (
+    CANVAS_H,
+    CANVAS_W,
+    View,
+    clamp_view,
+    compose_subject,
+    render_view,
+)
 
 CODECS = {".mp4": "libx264", ".mov": "libx264", ".m4v": "libx264", ".mkv": "libx264",
           ".webm": "libvpx-vp9"}
@@ -42,6 +52,19 @@ def moving_frames(seconds: float, fps: int, width: int, height: int, seed: int =
         assert scene is not None
         shift = index % fps  # a slow drift within the second
         yield np.clip(np.roll(scene, shift, axis=1), 0, 255).astype(np.uint8)
+
+
+def scene_frames(rng: random.Random, seconds: float, fps: int, size: tuple[int, int]
+                 ) -> Iterator[np.ndarray]:
+    """The generator's own abstract scene (`compose_subject`), the camera panning across it and
+    closing in, as a phone held by a walking person films: frames of `size` pixels."""
+    scene = compose_subject(rng, category="scene")
+    count = round(seconds * fps)
+    for index in range(count):
+        t = index / max(1, count - 1)
+        view = clamp_view(View(CANVAS_W * (0.4 + 0.2 * t), CANVAS_H * 0.5, 1.1 + 0.6 * t,
+                               4.0 * t))
+        yield np.asarray(render_view(scene, view, size).convert("RGB"))
 
 
 def write_video(path: Path, frames: Iterable[np.ndarray], *, fps: int = 10,
