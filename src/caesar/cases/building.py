@@ -29,9 +29,9 @@ from caesar.cases.grouping import (
     learn_pauses,
 )
 from caesar.cases.numbers import strong_values
-from caesar.cases.videos import VideoFacts, find_video_copies
 from caesar.cases.priors import learn_priors, store_priors
 from caesar.cases.records import capture_time, chunks, fill_dates, new_case, now
+from caesar.cases.videos import VideoFacts, find_video_copies
 from caesar.cases.viewing import observed, queue
 from caesar.cases.views import BuildReport
 from caesar.cases.vocabulary import NOT_A_CASE, READER_VERSION

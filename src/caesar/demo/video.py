@@ -83,6 +83,8 @@ def write_video(path: Path, frames: Iterable[np.ndarray], *, fps: int = 10,
         for key, value in (tags or {}).items():
             container.metadata[key] = value
         stream = container.add_stream(codec or CODECS[path.suffix.lower()], rate=fps)
+        if not isinstance(stream, av.VideoStream):
+            raise ValueError(f"{codec} is not a video codec")
         stream.pix_fmt = "yuv420p"
         if bit_rate:
             stream.bit_rate = bit_rate

@@ -85,4 +85,5 @@ def _words(hashes: Sequence[FrameHash]) -> np.ndarray:
 
 
 def _distances(pool: np.ndarray, h: FrameHash) -> np.ndarray:
-    return np.bitwise_count(pool ^ _words([h])).sum(axis=1)
+    distances: np.ndarray = np.bitwise_count(pool ^ _words([h])).sum(axis=1)
+    return distances
