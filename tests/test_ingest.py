@@ -21,7 +21,7 @@ from caesar.core import Archive
 from caesar.vault.keys import KdfCost
 
 INGEST_KEYS = {"transfers", "files_seen", "stored", "duplicates", "flagged", "skipped",
-               "problems"}
+               "problems", "secured_at", "analysed", "not_analysed"}
 
 
 @pytest.fixture
@@ -59,6 +59,9 @@ def test_every_entry_has_one_outcome(caesar: Caesar, drive: Path) -> None:
     report = run.json()
     assert set(report) == INGEST_KEYS
     assert report["files_seen"] == 14
+    # Said when the drive may be unplugged, with what did not come in.
+    assert f"{len(report['skipped'])} entries were skipped" in run.stderr
+    assert "The drive may be unplugged now." in run.stderr
     assert report["files_seen"] == report["stored"] + report["duplicates"] + len(
         report["skipped"])
     assert report["duplicates"] == 1  # the copy of IMG_0001

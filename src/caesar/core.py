@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from caesar.exports.service import ExportService
     from caesar.forensics.service import ExaminationService
     from caesar.identify.service import IdentifyService
+    from caesar.intake.analysis import Analysis, AnalysisReport
     from caesar.intake.report import IngestReport
     from caesar.intake.service import IngestRequest
     from caesar.ledger.views import LedgerReport, TimestampView
@@ -340,8 +341,26 @@ class Archive:
 
         intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
                         archive=self.path, store_url=self.settings.store_url,
-                        settings=self.settings.intake, ledger=self.ledger)
+                        settings=self.settings.intake, ledger=self.ledger,
+                        analysis=self._analysis())
         return intake.ingest(request, progress)
+
+    def analyse(self, *, actor: str, compute: Compute | None = None,
+                progress: ProgressCallback | None = None) -> AnalysisReport:
+        """Analyse every original secured but not analysed yet (`ingest --analyse later`, or
+        an ingest cut short), where `compute` says (this machine's processes when None)."""
+        from caesar.compute import Compute
+
+        return self._analysis().analyse(
+            actor=actor, compute=compute or Compute(workers=self.settings.intake.workers),
+            progress=progress)
+
+    def _analysis(self) -> Analysis:
+        from caesar.intake.analysis import Analysis
+
+        return Analysis(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
+                        archive=self.path, store_url=self.settings.store_url,
+                        settings=self.settings.intake)
 
     @property
     def preservation(self) -> Preservation:

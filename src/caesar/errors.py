@@ -65,5 +65,10 @@ class NotFound(CaesarError):
     """A photo, transfer or other record that was asked for does not exist."""
 
 
+class NotAnalysedYet(CaesarError):
+    """Work that needs what analysis reads (EXIF, PDQ, thumbnails) met originals that are
+    secured but not analysed yet."""
+
+
 class SourceError(CaesarError):
     """A SOURCE given to `ingest` cannot be read at all."""

@@ -30,10 +30,6 @@ class IntakeSettings(BaseModel):
     analyse_limit_mb: int = Field(
         default=256, ge=1, description="files larger than this are stored but not decoded"
     )
-    video_limit_mb: int = Field(
-        default=4096, ge=1, description="videos larger than this get their metadata read but"
-        " no frames decoded (no thumbnail strip or frame hashes); frames are decoded one at a"
-        " time, so this bounds reading time, not memory")
     commit_every: int = Field(default=256, ge=1, description="outcomes recorded per"
                               " transaction (a transaction also ends every 2 seconds)")
 

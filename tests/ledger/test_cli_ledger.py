@@ -89,7 +89,8 @@ def test_entries_are_canonical_and_typed(caesar: Caesar, ingested: dict[str, byt
     types = [e["entry"]["type"] for e in entries]
     assert types[:6] == ["archive.created", "key.created", "key.created", "key.created",
                          "user.created", "transfer.received"]  # the account that ingests
-    assert types[-1] == "transfer.completed"
+    # The files are secured and the transfer completed; then analysis logs what it found.
+    assert types[-2:] == ["transfer.completed", "original.flagged"]
     assert types.count("original.stored") == 6
     assert types.count("original.duplicate") == 1
     assert types.count("original.flagged") == 1
@@ -102,9 +103,12 @@ def test_entries_are_canonical_and_typed(caesar: Caesar, ingested: dict[str, byt
     assert received["details"]["kind"] == "folder"
     assert received["details"]["operator"] not in (received["actor"], OPERATOR)
     assert entries[5]["subject"] == "transfer:1" and entries[5]["subject_sha256"] is None
-    completed = entries[-1]["entry"]["details"]
+    completed = entries[-2]["entry"]["details"]
+    # What securing found: the content's flag comes from analysis (and is in the transfer's
+    # counts once analysed).
     assert completed == {"files_seen": 7, "stored": 6, "duplicates": 1, "skipped": 0,
-                         "flagged": 1}
+                         "flagged": 0}
+    assert caesar.json("transfers", "show", "1")["counts"]["flagged"] == 1
     assert [e["index"] for e in caesar.json("ledger", "entries", "--from", "2", "--to", "4")
             ] == [2, 3, 4]
 

@@ -78,3 +78,34 @@ def test_a_viewer_never_reads_findings(site: Site) -> None:
     assert viewer.get(f"/cases/{case.id}/examination").status_code == 403
     assert viewer.get(f"/photos/{case.photos[0]}/examination").status_code == 403
     assert "/examination" not in viewer.get(f"/cases/{case.id}").text
+
+
+def test_a_pasted_region_is_shown_on_its_map_in_english_and_arabic(site: Site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A block of another photo of the same camera pasted off the 8-pixel grid, saved finely:
+    # its own compression grid marks it, and the page heads the map by that evidence.
+    import hashlib
+    import random
+
+    archive = site.archive
+    case = archive.case_index.all()[0]
+    host = archive.vault.read_bytes("original", case.photos[0])
+    donor = archive.vault.read_bytes("original", archive.case_index.all()[1].photos[0])
+    copy, _ = doctoring.pasted_region(host, donor, doctoring.EditorSave("ijg", 98),
+                                      random.Random(4), (200, 240))
+    (tmp_path / "pasted").mkdir()
+    (tmp_path / "pasted" / "pasted.jpg").write_bytes(copy)
+    archive.ingest(IngestRequest(sources=[str(tmp_path / "pasted")], actor="owner"))
+    sha = hashlib.sha256(copy).hexdigest()
+    archive.examination.examine(Choice(sha256s=(sha,)), "owner")
+    analyst = site.as_role(Role.analyst)
+    page = analyst.get(f"/photos/{sha}/examination")
+    assert "Where the photo carries a compression grid of its own" in page.text, page.text
+    assert "■" in page.text  # the marked cells of the map
+    token = site.csrf(analyst)
+    analyst.post("/account", data={"language": "ar", "csrf_token": token})
+    try:
+        arabic = analyst.get(f"/photos/{sha}/examination")
+        assert "حيث تحمل الصورة شبكة ضغط خاصة بها" in arabic.text
+        assert "أُلصقت هناك" in arabic.text
+    finally:
+        analyst.post("/account", data={"language": "en", "csrf_token": site.csrf(analyst)})

@@ -45,6 +45,7 @@ from caesar.catalog.cases import (
 )
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Photo, Sighting, VideoHash
+from caesar.catalog.queries import not_analysed
 from caesar.intake.vpdq import FrameHash
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
@@ -103,8 +104,9 @@ class CaseBuilder:
                 report = BuildReport(
                     analysed=analysed, unreadable=unreadable, photos=len(facts),
                     copies=len(copies), cases=len(cases), created=created, changed=changed,
-                    ungrouped=len(facts) - len(photo_copies) - in_case, needs_review=needs_review,
-                    out_of_cases=dict(sorted(reasons.items())))
+                    ungrouped=len(facts) - len(photo_copies) - in_case,
+                    needs_review=needs_review, out_of_cases=dict(sorted(reasons.items())),
+                    not_analysed=not_analysed(session))
                 self._ledger.append_signed(session, [Event(
                     type="cases.built", time=now(), actor=actor,
                     details={"analysed": analysed, "cases": report.cases, "created": created,
@@ -120,7 +122,8 @@ class CaseBuilder:
 
     def _analyse_new(self, reread: bool, progress: ProgressCallback | None) -> tuple[int, int]:
         with self._catalog.reader() as session:
-            query = select(Photo.sha256).where(Photo.media_type.like("image/%"))
+            query = select(Photo.sha256).where(Photo.media_type.like("image/%"),
+                                               Photo.analysed_at.is_not(None))
             if not reread:
                 query = query.where(Photo.sha256.not_in(
                     select(PhotoAnalysis.sha256).where(PhotoAnalysis.reader == READER_VERSION)))
@@ -231,7 +234,8 @@ def _facts(session: Session) -> list[PhotoFacts]:
     for photo in session.execute(select(
             Photo.sha256, Photo.camera_serial, Photo.camera_make, Photo.camera_model,
             Photo.captured_at, Photo.pdq, Photo.pdq_quality)
-            .where(Photo.media_type.like("image/%"))):
+            # An original not analysed yet has no camera, time or PDQ hash to group it by.
+            .where(Photo.media_type.like("image/%"), Photo.analysed_at.is_not(None))):
         camera = photo.camera_serial or (" ".join(filter(None, (
             photo.camera_make, photo.camera_model))) or None)
         path = first_path.get(photo.sha256)

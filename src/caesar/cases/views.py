@@ -105,6 +105,9 @@ class BuildReport(BaseModel):
     ungrouped: int  # originals in no case, each for a reason
     needs_review: int  # cases with a number the software is unsure of and no analyst reading
     out_of_cases: dict[str, int] = {}  # reason code (caesar.cases.grouping.REASONS) -> photos
+    # Originals secured but not analysed yet: left out of this build (`caesar analyse`, then
+    # build again).
+    not_analysed: int = 0
 
 
 class Disagreement(BaseModel):

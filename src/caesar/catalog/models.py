@@ -104,6 +104,9 @@ class Photo(Base):
     thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
     first_transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"))
     stored_at: Mapped[datetime]
+    # When EXIF, PDQ, dimensions, flags of the content and the thumbnail were read: None while
+    # the original is secured but not analysed yet (`ingest --analyse later`, or a crash).
+    analysed_at: Mapped[datetime | None] = mapped_column(index=True)
 
     sightings: Mapped[list[Sighting]] = relationship(
         back_populates="photo", order_by="Sighting.id"

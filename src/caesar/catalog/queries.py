@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo, Sighting, Skipped, Transfer
-from caesar.errors import NotFound
+from caesar.errors import NotAnalysedYet, NotFound
 
 
 class Camera(BaseModel):
@@ -42,8 +42,11 @@ class PhotoView(BaseModel):
     problems: list[str]
     sightings: list[SightingView]
     exif: dict[str, Any] | None = None
+    # False while the original is secured but not analysed yet: its dimensions, camera, PDQ,
+    # content flags and thumbnail are still unknown (`caesar analyse`).
+    analysed: bool = True
     duration: float | None = None  # a video's length in seconds, as its container declares
-    has_thumbnail: bool = False  # a thumbnail (a video's keyframe strip) was made at intake
+    has_thumbnail: bool = False  # a thumbnail (a video's keyframe strip) was made in analysis
 
 
 class TransferView(BaseModel):
@@ -78,6 +81,7 @@ class Counts(BaseModel):
     bytes: int
     flagged: int  # originals with at least one flag
     transfers: int
+    not_analysed: int = 0  # originals secured but not analysed yet (counted in `originals`)
 
 
 class PhotoPage(BaseModel):
@@ -110,7 +114,7 @@ def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
         captured_at=photo.captured_at, pdq=photo.pdq, pdq_quality=photo.pdq_quality,
         flags=kinds, problems=problems,
         sightings=[SightingView(transfer=s.transfer_id, path=s.path) for s in photo.sightings],
-        exif=photo.exif if with_exif else None,
+        exif=photo.exif if with_exif else None, analysed=photo.analysed_at is not None,
         duration=(photo.exif or {}).get("Video", {}).get("duration"),
         has_thumbnail=photo.has_thumbnail,
     )
@@ -135,6 +139,23 @@ def _tag_files(session: Session, transfer_id: int | None = None) -> dict[int, li
     for transfer, path in session.execute(query.order_by(Sighting.path)):
         found.setdefault(transfer, []).append(path)
     return found
+
+
+def not_analysed(session: Session) -> int:
+    """How many originals are secured but not analysed yet."""
+    return session.scalar(select(func.count()).where(Photo.analysed_at.is_(None))) or 0
+
+
+def refuse_not_analysed(session: Session, sha256s: Sequence[str], work: str) -> None:
+    """Refuse `work` on originals of which some are not analysed yet, naming them."""
+    waiting = sorted(session.scalars(select(Photo.sha256).where(
+        Photo.sha256.in_(sha256s), Photo.analysed_at.is_(None))))
+    if waiting:
+        shown = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more"
+                                          if len(waiting) > 5 else "")
+        raise NotAnalysedYet(
+            f"{len(waiting)} of the originals for {work} are not analysed yet: {shown}.",
+            hint="Run `caesar analyse`, then try again. Nothing was changed.")
 
 
 _PHOTOS = select(Photo).options(selectinload(Photo.sightings), selectinload(Photo.flags))
@@ -169,8 +190,9 @@ class Queries:
                 select(func.count(), func.coalesce(func.sum(Photo.size), 0))).one()
             flagged = session.scalar(select(func.count(Flag.sha256.distinct())))
             transfers = session.scalar(select(func.count()).select_from(Transfer))
+            waiting = not_analysed(session)
         return Counts(originals=originals, bytes=size, flagged=flagged or 0,
-                      transfers=transfers or 0)
+                      transfers=transfers or 0, not_analysed=waiting)
 
     def transfer_files(self, transfer_id: int) -> list[TransferFile]:
         """The files of a transfer that were flagged or skipped, by path."""

@@ -36,6 +36,7 @@ P = Permission
 COMMANDS: Final[dict[str, Permission | str]] = {
     "init": NOBODY, "seal": NOBODY, "serve": NOBODY, "demo generate": NOBODY,
     "ingest": P.transfers_ingest, "verify": P.originals_verify, "match": P.matches_read,
+    "analyse": P.transfers_ingest,  # intake's second stage: who may ingest may finish it
     "examine": P.originals_verify,
     # Keeping the archive alive: the passphrase is the authority for its keys; replicas,
     # repair and restore handle only encrypted objects, as verify does.

@@ -34,7 +34,9 @@ def build(ctx: typer.Context, reread: Annotated[bool, typer.Option(
     Photos taken seconds apart by one camera, in one folder, carrying the same numbers, become
     one case; re-encoded copies are linked to their original. Run it after each ingest: new
     photos join existing cases or form new ones. Photos an analyst placed (merge, split, move)
-    and the photos of reviewed cases are never moved.
+    and the photos of reviewed cases are never moved. Originals secured but not analysed yet
+    (`ingest --analyse later`) are left out and counted ("not_analysed" in JSON): run `caesar
+    analyse`, then build again.
     """
     with (archive_for(ctx) as (archive, actor),
           progress_bar("reading numbers") as progress):
@@ -48,6 +50,9 @@ def build(ctx: typer.Context, reread: Annotated[bool, typer.Option(
               f" ({report.unreadable} not readable as images).")
     if report.needs_review:
         err.print(f"{report.needs_review} cases have a number to check: `caesar cases queue`.")
+    if report.not_analysed:
+        err.print(f"{report.not_analysed} originals are not analysed yet and were left out:"
+                  " run `caesar analyse`, then build again.")
 
 
 @app.command("list")

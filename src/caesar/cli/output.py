@@ -10,7 +10,7 @@ off, so ``[/]`` or ``:skull:`` in a name is printed as written. The JSON keeps t
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -132,22 +132,35 @@ class _Rate(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[ProgressCallback]:
-    """A progress bar on stderr, driven through the services' progress callback."""
+def progress_bar(description: str, *, stages: dict[str, str] | None = None,
+                 told: Callable[[str, int, int], str | None] | None = None
+                 ) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr, driven through the services' progress callback.
+
+    Each `start` begins a bar named `description`; after an event named in `stages`, bars are
+    named as it says there (a command with stages: securing, then analysing). Any event other
+    than `start` and `advance` is also given to `told`, and the line it returns, if any, is
+    printed above the bars.
+    """
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
         console=err, transient=False,
     )
-    state: dict[str, Any] = {"task": None, "bytes": 0}
+    state: dict[str, Any] = {"task": None, "bytes": 0, "name": description}
 
     def callback(event: str, files: int, nbytes: int) -> None:
         if event == "start":
             state["bytes"] = 0
-            state["task"] = progress.add_task(description, total=files, bytes=0)
-        elif state["task"] is not None:
-            state["bytes"] += nbytes
-            progress.update(state["task"], advance=files, bytes=state["bytes"])
+            state["task"] = progress.add_task(state["name"], total=files, bytes=0)
+        elif event == "advance":
+            if state["task"] is not None:
+                state["bytes"] += nbytes
+                progress.update(state["task"], advance=files, bytes=state["bytes"])
+        else:
+            state["name"] = (stages or {}).get(event, state["name"])
+            if told is not None and (line := told(event, files, nbytes)):
+                progress.console.print(line)
 
     with progress:
         yield callback

@@ -16,10 +16,17 @@ app = typer.Typer(help="The originals the archive holds.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
+_WAITING = "not analysed yet"
+
+
 @app.command("list")
 def list_(ctx: typer.Context, limit: LimitOption = None, offset: OffsetOption = 0,
           json_: JsonOption = False) -> None:
-    """List every original, in order of arrival: SHA-256, type, size, camera, flags."""
+    """List every original, in order of arrival: SHA-256, type, size, camera, flags.
+
+    An original secured but not analysed yet (`ingest --analyse later`) shows "not analysed
+    yet" among its flags, and "analysed": false in JSON; `caesar analyse` finishes it.
+    """
     with archive_for(ctx) as (archive, _):
         photos = archive.queries.photos(offset, limit)
     if json_:
@@ -29,9 +36,12 @@ def list_(ctx: typer.Context, limit: LimitOption = None, offset: OffsetOption = 
     for p in photos:
         camera = " ".join(filter(None, [p.camera.make, p.camera.model])) or "-"
         table.add_row(p.sha256[:16] + "…", p.media_type, f"{p.size:,}", camera,
-                      p.captured_at or "-", ", ".join(p.flags) or "-")
+                      p.captured_at or "-",
+                      ", ".join([*p.flags, *([] if p.analysed else [_WAITING])]) or "-")
     out.print(table)
-    out.print(f"{len(photos)} originals")
+    waiting = sum(not p.analysed for p in photos)
+    out.print(f"{len(photos)} originals" + (f", {waiting} not analysed yet (run `caesar"
+                                            " analyse`)" if waiting else ""))
 
 
 @app.command()

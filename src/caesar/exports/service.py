@@ -29,7 +29,7 @@ from caesar.catalog.custody import CustodyCheckpoint, CustodyCommitment, Custody
 from caesar.catalog.database import Catalog
 from caesar.catalog.exports import ExhibitItem, ExportRecord
 from caesar.catalog.models import Sighting, Transfer
-from caesar.catalog.queries import PhotoView, Queries
+from caesar.catalog.queries import PhotoView, Queries, refuse_not_analysed
 from caesar.errors import NotFound
 from caesar.exports import data as data_export
 from caesar.exports import evidence, folder, marks, plan_words, selection, stats
@@ -117,6 +117,8 @@ class ExportService:
         """What an evidence package of `chosen` will hold."""
         with self._catalog.reader() as session:
             found = selection.resolve(session, chosen, copies=True)
+            # Each original's metadata file holds what analysis read: it waits for it.
+            refuse_not_analysed(session, found.originals, "an evidence package")
             transfers = session.scalars(select(Transfer.id).where(Transfer.id.in_(
                 select(Sighting.transfer_id).where(
                     Sighting.sha256.in_(found.originals))))).all()
@@ -287,6 +289,7 @@ class ExportService:
         """What an exhibition set of `chosen` will hold, and what it leaves out."""
         with self._catalog.reader() as session:
             found = selection.resolve(session, chosen, copies=False)
+            refuse_not_analysed(session, found.originals, "an exhibition set")
             closed = selection.restricted(session, found.originals)
             broken = selection.undecodable(session, found.originals) - closed
         kept = tuple(s for s in found.originals if s not in closed and s not in broken)

@@ -11,11 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
+
 from caesar.forensics import checks
 from caesar.forensics.facts import OriginalFacts
 from caesar.forensics.findings import N_, Examination, Finding, finding, strongest
+from caesar.forensics.pasted import CELL_Z, PastedMap, pasted_map
 from caesar.forensics.profile import CameraProfile, OutOfOrder, Shot, out_of_order
-from caesar.forensics.recompression import CELL, grid_offset, lattice_map, luminance
+from caesar.forensics.recompression import (
+    CELL,
+    LatticeMap,
+    grid_offset,
+    lattice_map,
+    luminance,
+)
 
 MAP_MAX_SIDE = 4096  # pixels of the luminance analysed for the map (12 MP fits)
 
@@ -75,7 +85,8 @@ def _not_jpeg(subject: Subject) -> Examination:
 def _recompression(subject: Subject, profile: CameraProfile | None,
                    read: Callable[[str], bytes], not_examined: list[str]) -> list[Finding]:
     """Where the tables are not the camera's: is the camera's compression still in the
-    pixels, everywhere, at the aligned grid?"""
+    pixels, everywhere, at the aligned grid? Does a region carry it on a grid of its own (a
+    block pasted from another photo), or lack it where the rest keeps it?"""
     facts = subject.facts
     if profile is None or not profile.learned or facts.tables is None:
         not_examined.append("recompression: no camera fingerprint to compare the tables with")
@@ -93,13 +104,18 @@ def _recompression(subject: Subject, profile: CameraProfile | None,
         not_examined.append(f"recompression: the image cannot be decoded ({exc})")
         return []
     mapped = lattice_map(y, q1, q2)
-    if mapped is None:
+    offset = grid_offset(y, q1, q2)
+    moved = offset[0] if offset and offset[0] != (0, 0) and offset[1] < 0.6 * offset[2] \
+        else None
+    pasted = pasted_map(y, q1, q2, moved)
+    if mapped is None and pasted is None:
         not_examined.append("recompression: the second compression was coarser than the"
                             " camera's at every frequency looked at, so no trace of the"
-                            " camera's compression can survive to be mapped")
+                            " camera's compression can survive to be mapped, and no place of"
+                            " a pasted region is named")
         return []
     found = []
-    if mapped.has_lattice:
+    if mapped is not None and mapped.has_lattice:
         found.append(finding(
             "recompression.double", "inconsistent",
             N_("The pixels still carry the camera's own compression under a second one: the"
@@ -107,34 +123,79 @@ def _recompression(subject: Subject, profile: CameraProfile | None,
             f"median distance to the camera's quantization lattice {mapped.median:.3f}"
             f" (0 = on it, 0.25 = none) over {mapped.frequencies} frequencies",
             details={"median": mapped.median}))
-        if mapped.departing:
-            found.append(_region_finding(mapped.departing, mapped.cells))
-        offset = grid_offset(y, q1, q2)
-        if offset and offset[0] != (0, 0) and offset[1] < 0.6 * offset[2]:
-            found.append(_grid_finding(offset))
-    else:
-        offset = grid_offset(y, q1, q2)
-        if offset and offset[0] != (0, 0) and offset[1] < 0.6 * offset[2]:
-            found.append(_grid_finding(offset))
-        else:
-            not_examined.append("recompression.map: the camera's compression is not found at"
-                                " any grid offset (saved too coarsely, or resized)")
+    if moved is not None and offset is not None:
+        found.append(_grid_finding(offset))
+    elif mapped is not None and not mapped.has_lattice:
+        not_examined.append("recompression.map: the camera's compression is not found at"
+                            " any grid offset (saved too coarsely, or resized)")
+    if pasted is not None and pasted.cells and pasted.offset is not None:
+        found.append(_pasted_finding(pasted, mapped))
+    elif mapped is not None and mapped.has_lattice and _compact(mapped.departing):
+        found.append(_region_finding(mapped.departing, mapped.cells))
+    elif pasted is None:
+        not_examined.append("recompression.region: the second compression was too coarse for"
+                            " the camera's compression to survive on a shifted grid, so a"
+                            " region pasted from another photo cannot be placed; none is named")
     return found
+
+
+def _compact(cells: list[tuple[int, int]]) -> bool:
+    """Do the cells form one patch (touching, corners too)? Cells that lost the camera's
+    lattice in several places are more often flat patches than one pasted region."""
+    if not cells:
+        return False
+    rows, cols = max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1
+    mask = np.zeros((rows, cols), np.uint8)
+    for r, c in cells:
+        mask[r, c] = 1
+    # OpenCV labels the patches (it is a dependency already; no scipy here).
+    patches, _ = cv2.connectedComponents(mask, connectivity=8)
+    return patches - 1 == 1
+
+
+def _box(cells: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    return (min(cols) * CELL, min(rows) * CELL, (max(cols) + 1) * CELL, (max(rows) + 1) * CELL)
 
 
 def _region_finding(departing: list[tuple[int, int]], cells: list[list[float | None]]
                     ) -> Finding:
-    rows = [r for r, _ in departing]
-    cols = [c for _, c in departing]
-    box = (min(cols) * CELL, min(rows) * CELL, (max(cols) + 1) * CELL, (max(rows) + 1) * CELL)
+    box = _box(departing)
     return finding(
         "recompression.region", "inconsistent",
         N_("In {count} cells of 64 pixels the camera's compression is missing while the rest"
            " of the photo keeps it: a region was pasted or painted there (around x {x}, y"
            " {y})."),
         f"cells (row, column) without the lattice: {departing}; box {box}",
-        details={"cells": departing, "map": cells, "cell": CELL, "box": box},
+        details={"cells": departing, "map": cells, "cell": CELL, "box": box,
+                 "evidence": "aligned"},
         count=len(departing), x=box[0], y=box[1])
+
+
+def _pasted_finding(pasted: PastedMap, mapped: LatticeMap | None) -> Finding:
+    """A region whose blocks carry the camera's compression on a grid of their own; cells
+    next to it that lost the aligned lattice, where the rest of the photo keeps it, join it."""
+    assert pasted.offset is not None
+    cells = set(pasted.cells)
+    if mapped is not None and mapped.has_lattice:
+        cells |= {(r, c) for r, c in mapped.departing
+                  if any(abs(r - r2) <= 1 and abs(c - c2) <= 1 for r2, c2 in pasted.cells)}
+    ordered = sorted(cells)
+    box = _box(ordered)
+    dx, dy = pasted.offset
+    return finding(
+        "recompression.region", "inconsistent",
+        N_("In {count} cells of 64 pixels the photo carries a JPEG compression on a grid"
+           " shifted by {dx} and {dy} pixels from the rest: a region was cut from another"
+           " photo and pasted there (around x {x}, y {y})."),
+        f"cells (row, column) that fit the camera's quantization lattice on the grid at"
+        f" offset ({dx}, {dy}): {ordered}; box {box}; evidence per cell, in standard errors"
+        f" above the cell's own median over the 64 offsets (a cell counts from"
+        f" {CELL_Z}), over {pasted.frequencies} frequencies",
+        details={"cells": ordered, "map": pasted.scores, "cell": CELL, "box": box,
+                 "evidence": "shifted", "grid": [dx, dy]},
+        count=len(ordered), dx=dx, dy=dy, x=box[0], y=box[1])
 
 
 def _grid_finding(offset: tuple[tuple[int, int], float, float]) -> Finding:

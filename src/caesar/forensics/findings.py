@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-METHOD_VERSION: Final = "examine-2"
+METHOD_VERSION: Final = "examine-3"
 """Named in every finding; results of another version are recomputed."""
 
 Strength = Literal["consistent", "unusual", "inconsistent"]

@@ -23,6 +23,7 @@ import io
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,7 @@ UNFIT = 0.17  # a cell's mean distance to the lattice above which it departs fro
 _FIT = 0.12  # the image's median below which the lattice is there at all
 
 Floats = NDArray[np.float64]
+Reals = NDArray[np.floating[Any]]  # double, or single where speed matters (`pasted.py`)
 
 
 def _dct_matrix() -> Floats:
@@ -46,7 +48,7 @@ def _dct_matrix() -> Floats:
     return matrix
 
 
-_C = _dct_matrix()
+DCT_MATRIX = _dct_matrix()  # orthonormal 8-point DCT-II: row u is frequency u
 
 
 def luminance(data: bytes, max_side: int | None = None) -> Floats:
@@ -72,7 +74,7 @@ def block_dct(y: Floats, dx: int = 0, dy: int = 0) -> Floats:
     w = (y.shape[1] - dx) // 8 * 8
     blocks = (y[dy:dy + h, dx:dx + w] - 128.0).reshape(h // 8, 8, w // 8, 8).swapaxes(1, 2)
     # A batched matrix product: ten times faster than the same sum through np.einsum.
-    result: Floats = _C @ blocks @ _C.T
+    result: Floats = DCT_MATRIX @ blocks @ DCT_MATRIX.T
     return result
 
 
@@ -85,12 +87,12 @@ def lattice_frequencies(q1: tuple[int, ...], q2: tuple[int, ...]) -> list[int]:
     return chosen
 
 
-def lattice_distance(coefficients: Floats, q1: tuple[int, ...], positions: list[int]
-                     ) -> tuple[Floats, Floats]:
+def lattice_distance(coefficients: Reals, q1: tuple[int, ...], positions: list[int]
+                     ) -> tuple[Reals, Reals]:
     """Per block: the summed distance of informative coefficients to Q1's lattice (in steps,
     0..0.5) and how many there were."""
-    flat = coefficients.reshape(*coefficients.shape[:2], 64)[..., positions]
-    steps = np.asarray([q1[p] for p in positions], dtype=np.float64)
+    flat = coefficients.reshape(*coefficients.shape[:2], -1)[..., positions]
+    steps = np.asarray([q1[p] for p in positions], dtype=flat.dtype)
     ratio = flat / steps
     distance = np.abs(ratio - np.rint(ratio))
     informative = np.abs(ratio) >= 0.75  # zeros sit on every lattice: they say nothing
@@ -128,16 +130,21 @@ def lattice_map(y: Floats, q1: tuple[int, ...], q2: tuple[int, ...]) -> LatticeM
     mean = np.where(judged, t / np.maximum(n, 1), np.nan)
     values = mean[judged]
     median = float(np.median(values)) if values.size else None
-    unfit = judged & (mean > UNFIT)
-    # A pasted region covers several cells; a lone cell is more often a flat patch whose
-    # few coefficients scatter by chance (measured on the tuned part of the evaluation set).
-    padded = np.pad(unfit, 1)
-    neighbours = sum(padded[1 + i:padded.shape[0] - 1 + i, 1 + j:padded.shape[1] - 1 + j]
-                     for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0))
-    departing = [(int(r), int(c)) for r, c in zip(*np.nonzero(unfit & (neighbours > 0)),
-                                                 strict=True)]
+    departing = neighboured(judged & (mean > UNFIT))
     cells = [[None if math.isnan(v) else round(float(v), 3) for v in row] for row in mean]
     return LatticeMap(cells, median, departing, len(positions))
+
+
+def neighboured(marked: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """(row, col) of the marked cells that have a marked neighbour. A pasted region covers
+    several cells; a lone cell is more often a flat patch whose few coefficients scatter by
+    chance (measured on the tuned part of the evaluation set)."""
+    padded = np.pad(marked, 1)
+    h, w = marked.shape
+    neighbours = sum(padded[1 + i:h + 1 + i, 1 + j:w + 1 + j].astype(np.int64)
+                     for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0))
+    return [(int(r), int(c)) for r, c in zip(*np.nonzero(marked & (neighbours > 0)),
+                                             strict=True)]
 
 
 def grid_offset(y: Floats, q1: tuple[int, ...], q2: tuple[int, ...]

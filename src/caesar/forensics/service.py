@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from caesar.catalog.database import Catalog
 from caesar.catalog.examination import ExaminationFacts, ExaminationRecord
 from caesar.catalog.models import Photo, Sighting, Transfer
+from caesar.catalog.queries import refuse_not_analysed
 from caesar.errors import NotFound, UsageError
 from caesar.forensics.compare import (
     PAIR_DISTANCE,
@@ -120,6 +121,9 @@ class ExaminationService:
                 ) -> list[Examination]:
         """Examine the chosen originals against the whole collection; store and log it."""
         with self._ledger.writing():  # the facts gathered, the findings and their entries
+            with self._catalog.reader() as session:
+                # Near-identical pairs are found by the PDQ hash that analysis reads.
+                refuse_not_analysed(session, self._chosen(session, choice), "an examination")
             self._gather(progress)
             with self._catalog.reader() as session:
                 chosen = self._chosen(session, choice)

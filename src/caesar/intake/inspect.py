@@ -76,6 +76,10 @@ class Inspection:
     frames: list[FrameHash] | None = None  # a video's frame hashes (vPDQ)
 
 
+NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
+"""The flag of content that no known type matches."""
+
+
 def _sniff(head: bytes) -> tuple[str, bytes | None] | None:
     for signature, media_type, trailer in _SIGNATURES:
         if head.startswith(signature):
@@ -127,12 +131,11 @@ def _box_ends_early(f: BinaryIO, size: int) -> bool:
     return at > size
 
 
-def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True,
-                 decode_video: bool = True) -> Inspection:
+def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True
+                 ) -> Inspection:
     """Inspect an open file of `size` bytes. Never raises for what the content holds.
 
-    `decode` says an image is small enough to decode; `decode_video` the same of a video's
-    frames (decoded one at a time, so a video's bound is its reading time, not memory).
+    `decode` says an image (or a video's frames) may be decoded.
     """
     result = Inspection()
     if size == 0:
@@ -172,7 +175,7 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
             f.seek(0)
             result.media_type = media_type_of(f.read(SNIFF_BYTES))
             if reads_as_video(result.media_type):
-                _video_into(f, size, result, thumbnail_px=thumbnail_px, decode=decode_video)
+                _video_into(f, size, result, thumbnail_px=thumbnail_px, decode=decode)
             result.flags += _not_an_image(result.media_type)
         else:
             result.flags.append(_damage(sniffed[0], truncated, "its header cannot be read"))
@@ -214,7 +217,7 @@ def _not_an_image(media_type: str) -> list[FlagNote]:
     :func:`misnamed`, since the name belongs to the copy, not to the content.)
     """
     if media_type == OCTET_STREAM:
-        return [FlagNote("not_image", "not an image: no known image format recognised")]
+        return [NOT_IMAGE]
     if decoded_by_pillow(media_type):
         return [_damage(media_type, False, "its header cannot be read")]
     return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -45,6 +47,12 @@ class IngestReport(BaseModel):
     flagged: list[FlaggedEntry] = []
     skipped: list[SkippedReport] = []
     problems: list[SourceProblem] = []
+    # When every file was secured (durable, catalogued, logged): the drive may be unplugged.
+    secured_at: datetime | None = None
+    # Originals this command analysed, and those in the archive still waiting for analysis
+    # (`ingest --analyse later`, or a run cut short: `caesar analyse` finishes them).
+    analysed: int = 0
+    not_analysed: int = 0
 
     @property
     def needs_attention(self) -> bool:

@@ -1,5 +1,5 @@
-"""`ingest`: find each source's hand-overs, run the pipeline in worker processes, record every
-outcome.
+"""`ingest`: find each source's hand-overs, secure every file in worker processes, record every
+outcome, say that the drive may be unplugged, then analyse what came in (`analysis.py`).
 
 Crash safety: an object is written under a temporary name and renamed into place before the
 catalogue row that refers to it is committed; rows are committed in small batches. A crash
@@ -23,8 +23,11 @@ from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer, VideoHash
+from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
+from caesar.catalog.queries import not_analysed
+from caesar.compute import Compute
 from caesar.errors import SourceError
+from caesar.intake.analysis import Analysis, AnalysisReport
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
 from caesar.intake.inspect import FlagNote, misnamed
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
@@ -59,6 +62,9 @@ ROW_POINT = faults.declare(
 COMMIT_POINT = faults.declare(
     "intake.transaction", "a batch of intake's rows and custody-log entries is written in an"
     " open transaction, about to be committed")
+SECURED_POINT = faults.declare(
+    "intake.secured", "every file of the command is secured (durable, catalogued, logged, the"
+    " log signed) and the drive may be unplugged; analysis has not begun")
 
 _worker: Context | None = None
 
@@ -89,6 +95,9 @@ class IngestRequest:
     actor: str
     operator: str | None = None
     label: str | None = None
+    # Analyse in this command (where `compute` says), or leave it to `caesar analyse`.
+    analyse: bool = True
+    compute: Compute | None = None
 
 
 def now() -> datetime:
@@ -100,7 +109,9 @@ class Intake:
     """Brings sources into the archive."""
 
     def __init__(self, *, catalog: Catalog, vault: ObjectVault, keys: Keys, archive: Path,
-                 store_url: str, settings: IntakeSettings, ledger: CustodyLog) -> None:
+                 store_url: str, settings: IntakeSettings, ledger: CustodyLog,
+                 analysis: Analysis) -> None:
+        self._analysis = analysis
         self._catalog = catalog
         self._ledger = ledger
         self._vault = vault
@@ -111,7 +122,9 @@ class Intake:
 
     def ingest(self, request: IngestRequest, progress: ProgressCallback | None = None
                ) -> IngestReport:
-        """Ingest every source of `request` (under the archive's write lock)."""
+        """Ingest every source of `request` (under the archive's write lock): secure every
+        file, report `secured` (the drive may be unplugged), then analyse unless the request
+        says later."""
         for source in request.sources:
             if not os.path.lexists(source):
                 raise SourceError(
@@ -154,6 +167,19 @@ class Intake:
                         recorder.close_transfer(transfer_id, handover)
             with self._catalog.session() as session:
                 self._ledger.checkpoint(session)
+            report.secured_at = now()
+            if progress:
+                if report.skipped:  # not secured: whoever unplugs the drive must know
+                    progress("not_secured", len(report.skipped), 0)
+                progress("secured", report.stored + report.duplicates, 0)
+            faults.point(SECURED_POINT)
+            if request.analyse:
+                analysed = self._analysis.analyse_held(
+                    actor=request.actor, compute=request.compute or Compute(workers=workers),
+                    progress=progress)
+                recorder.add_findings(analysed)
+            with self._catalog.reader() as session:
+                report.not_analysed = not_analysed(session)
             return report
 
 
@@ -239,6 +265,11 @@ class _Recorder:
         self._pending = 0
         self._last_commit = time.monotonic()
         self._counts: dict[str, int] = {}
+        # Where each file of this run came in (its transfer and path), in walk order, and the
+        # order of each flagged entry: analysis's findings are put back in that order.
+        self._order: dict[tuple[int, str], int] = {}
+        self._flag_order: list[tuple[int, int]] = []
+        self._sources: dict[int, str] = {}
 
     def open_transfer(self, handover: Handover, request: IngestRequest) -> int:
         with self._catalog.session() as session:
@@ -268,6 +299,7 @@ class _Recorder:
                 subject=Subject.record("transfer", transfer_id), details=details,
                 people=people)])
         self._report.transfers.append(transfer_id)
+        self._sources[transfer_id] = handover.source
         self._counts = dict.fromkeys(
             ("files_seen", "stored", "duplicates", "skipped", "flagged", "bytes"), 0
         )
@@ -301,6 +333,7 @@ class _Recorder:
             self._count("skipped")
         else:
             sha = item.original.sha256
+            self._order[transfer_id, entry.path] = seq = len(self._order)
             self._count("bytes", item.size)
             tag_file = handover.is_tag_file(entry.path)
             if item.known or sha in self._met:
@@ -308,7 +341,7 @@ class _Recorder:
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
                 faults.point(ROW_POINT)
-                notes = self._store_new(session, transfer_id, item, flag=not tag_file)
+                notes = self._store_new(session, transfer_id, item)
                 outcome = "stored"
             # What is wrong with this copy (not with the content) is flagged on this sighting.
             copy_notes = handover.notes_for(entry.path, sha)
@@ -332,6 +365,7 @@ class _Recorder:
                 self._report.flagged.append(FlaggedEntry(
                     source=source, path=entry.path, sha256=sha, kind=note.kind,
                     problem=note.problem))
+                self._flag_order.append((seq, 1))
                 self._count("flagged")
         self._report.files_seen += 1
         self._pending += 1
@@ -340,9 +374,9 @@ class _Recorder:
             self._commit()
 
     def _media_type(self, session: Session, item: Item, sha: str) -> str:
-        if item.inspection is not None:
-            return item.inspection.media_type
-        return session.get_one(Photo, sha).media_type  # known before: never inspected again
+        if item.media_type is not None:
+            return item.media_type
+        return session.get_one(Photo, sha).media_type  # known before: never sniffed again
 
     def _stored_flags(self, session: Session, sha: str) -> list[FlagNote]:
         # Flags of the content: not those of one copy (a bad checksum, a misleading name;
@@ -356,30 +390,31 @@ class _Recorder:
         self._met[sha] = notes
         return notes
 
-    def _store_new(self, session: Session, transfer_id: int, item: Item, *, flag: bool
-                   ) -> list[FlagNote]:
-        original, inspection = item.original, item.inspection
-        if original is None or inspection is None:
+    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+        """The row of a new original, secured and not analysed yet: what its content shows
+        (and its flags) comes from analysis, on every sighting it has by then."""
+        original = item.original
+        if original is None or item.media_type is None:
             raise RuntimeError("an item reached recording without its original")
         session.add(Photo(
-            sha256=original.sha256, size=original.size, media_type=inspection.media_type,
-            width=inspection.width, height=inspection.height,
-            camera_make=inspection.camera_make, camera_model=inspection.camera_model,
-            camera_serial=inspection.camera_serial, captured_at=inspection.captured_at,
-            exif=inspection.exif, pdq=inspection.pdq, pdq_quality=inspection.pdq_quality,
-            has_thumbnail=item.thumbnail is not None,
-            thumbnail_sha256=item.thumbnail.sha256 if item.thumbnail else None,
-            first_transfer_id=transfer_id,
-            stored_at=now(),
+            sha256=original.sha256, size=original.size, media_type=item.media_type,
+            first_transfer_id=transfer_id, stored_at=now(), analysed_at=None,
         ))
-        if inspection.frames:
-            session.add(VideoHash(sha256=original.sha256, frames=[
-                [h.second, h.pdq, h.quality] for h in inspection.frames]))
-        for note in inspection.flags if flag else []:
-            session.add(Flag(sha256=original.sha256, transfer_id=transfer_id, path=item.path,
-                             kind=note.kind, problem=note.problem))
-        self._met[original.sha256] = list(inspection.flags)
-        return inspection.flags
+        self._met[original.sha256] = []
+        return []
+
+    def add_findings(self, analysed: AnalysisReport) -> None:
+        """Put analysis's flags on this run's sightings into the report, each in walk order
+        before what was flagged on the same copy when it was secured (as one pass did)."""
+        self._report.analysed = analysed.analysed
+        found = [(self._order[f.transfer, f.path], f) for f in analysed.flagged
+                 if (f.transfer, f.path) in self._order]
+        entries = [*zip(self._flag_order, self._report.flagged, strict=True),
+                   *(((seq, 0), FlaggedEntry(source=self._sources[f.transfer], path=f.path,
+                                            sha256=f.sha256, kind=f.kind, problem=f.problem))
+                     for seq, f in found)]
+        entries.sort(key=lambda pair: pair[0])
+        self._report.flagged = [entry for _, entry in entries]
 
     def _commit(self) -> None:
         if self._session is not None:

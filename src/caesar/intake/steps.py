@@ -1,8 +1,11 @@
-"""The intake pipeline's steps, each small and behind one protocol.
+"""The steps that secure a file, each small and behind one protocol.
 
 A worker process runs :data:`WORKER_STEPS` on each file in order; a step may end the item's
-journey early (a duplicate needs no thumbnail). Recording in the catalogue happens in the main
-process (see `service.py`), because one writer keeps the database simple and safe.
+journey early (a duplicate needs nothing more). They do only what custody needs, at the speed
+of reading the drive: hash, encrypt, make durable, and name the media type from the first
+bytes. Decoding, EXIF, PDQ and thumbnails come after, from the vault (`analysis.py`), once the
+drive may be unplugged. Recording in the catalogue happens in the main process (see
+`service.py`), because one writer keeps the database simple and safe.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from caesar.intake.inspect import Inspection, inspect_file
+from caesar.intake.inspect import EMPTY, sniff_media_type
 from caesar.media import OCTET_STREAM, SNIFF_BYTES, media_type_of
 from caesar.settings import IntakeSettings
 from caesar.sources import open_entry
@@ -30,8 +33,7 @@ class Item:
     size: int = 0
     original: Sealed | None = None
     known: bool = False
-    inspection: Inspection | None = None
-    thumbnail: Sealed | None = None
+    media_type: str | None = None
     skipped: str | None = None
     done: bool = field(default=False, repr=False)
 
@@ -78,35 +80,30 @@ class Dedupe:
             item.known, item.done = True, True
 
 
-class Inspect:
-    """Media type, dimensions, EXIF/XMP (a video's container metadata), PDQ hashes, flags."""
+class Sniff:
+    """The media type the first bytes show (signatures, then libmagic): what the catalogue
+    says of a new original until analysis reads it whole."""
 
-    name = "inspect"
-
-    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
-        mb = 1024 * 1024
-        item.inspection = inspect_file(
-            file, item.size, thumbnail_px=ctx.settings.thumbnail_px,
-            decode=item.size <= ctx.settings.analyse_limit_mb * mb,
-            decode_video=item.size <= ctx.settings.video_limit_mb * mb)
-
-
-class SealThumbnail:
-    """Encrypt the thumbnail the inspection made, if any."""
-
-    name = "thumbnail"
+    name = "sniff"
 
     def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
-        if item.inspection is not None and item.inspection.thumbnail is not None:
-            item.thumbnail = ctx.vault.seal_bytes(item.inspection.thumbnail)
-            item.inspection.thumbnail = None  # the plaintext goes no further
+        file.seek(0)
+        item.media_type = media_type_of_head(file.read(SNIFF_BYTES), item.size)
+
+
+def media_type_of_head(head: bytes, size: int) -> str:
+    """A file's media type from its first bytes (at least :data:`SNIFF_BYTES` where it has
+    them), as analysis would name it for content it cannot decode."""
+    if size == 0:
+        return EMPTY
+    return sniff_media_type(head[:16]) or media_type_of(head)
 
 
 class Commit:
     """Make the sealed objects durable under their names, here in the worker.
 
     Committing (fsync, rename, fsync of the folder) is mostly waiting for the disk; doing it
-    in every worker overlaps that wait with the other workers' hashing and decoding. The
+    in every worker overlaps that wait with the other workers' reading and hashing. The
     catalogue row that refers to an object is written later by the main process, so an object
     is always durable before anything points to it; a crash in between leaves an object that
     the next run adopts. Two workers committing the same content is harmless: the name is the
@@ -118,12 +115,9 @@ class Commit:
     def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
         if item.original is not None:
             ctx.vault.commit("original", item.original)
-        if item.thumbnail is not None:
-            ctx.vault.commit("thumbnail", item.thumbnail)
 
 
-WORKER_STEPS: tuple[Step, ...] = (
-    SealOriginal(), Dedupe(), Inspect(), SealThumbnail(), Commit())
+WORKER_STEPS: tuple[Step, ...] = (SealOriginal(), Dedupe(), Sniff(), Commit())
 
 
 def process(path: str, location: str, ctx: Context) -> Item:
@@ -162,8 +156,8 @@ def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item
     """Preserve a file too large to hold in memory that can only be read once, in order.
 
     Such a file (over :data:`IN_MEMORY_LIMIT`, inside a sealed bundle) is hashed, encrypted
-    and committed as it streams by; with no second read there is no image analysis, only the
-    media type its first bytes show (libmagic's reading of what the buffer holds).
+    and committed as it streams by, with the media type its first bytes show (libmagic's
+    reading of what the buffer holds); analysis reads it back from the vault like any other.
     """
     item = Item(path, "", size=size)
     # What the buffer already holds (a few KiB): enough for libmagic to type most content.
@@ -173,7 +167,7 @@ def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item
         step.run(item, stream, ctx)
         if item.done:
             return item
-    item.inspection = Inspection(media_type=media_type_of(head) if head else OCTET_STREAM)
+    item.media_type = media_type_of_head(head, size) if head else OCTET_STREAM
     Commit().run(item, stream, ctx)
     return item
 

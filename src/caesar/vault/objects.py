@@ -12,7 +12,7 @@ import hmac
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, Protocol
 
 from caesar.errors import CorruptObject, MissingObject
 from caesar.vault.envelope import Encryptor, decrypt
@@ -37,6 +37,30 @@ class Sealed:
 Status = Literal["ok", "damaged", "missing"]
 
 
+class ObjectKeys(Protocol):
+    """The two keys an object vault uses: :class:`Keys`, or :class:`VaultKeys` alone."""
+
+    @property
+    def object_names(self) -> bytes: ...
+
+    @property
+    def object_encryption(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class VaultKeys:
+    """Only the object keys (no catalogue, field or signing key): what a worker that reads
+    originals and writes derived objects elsewhere is given (docs/deploy.md)."""
+
+    object_names: bytes
+    object_encryption: bytes
+
+    @classmethod
+    def of(cls, keys: ObjectKeys) -> VaultKeys:
+        """The object keys of an archive's keys."""
+        return cls(keys.object_names, keys.object_encryption)
+
+
 def check_sealed(store: ObjectStore, key: bytes, name: str, sha256: str) -> Status:
     """Decrypt the object `name` with the object key `key` and re-hash it: is it intact (its
     content hashes to `sha256`), damaged or missing? Needs no other key, so that a worker
@@ -56,7 +80,7 @@ def check_sealed(store: ObjectStore, key: bytes, name: str, sha256: str) -> Stat
 class ObjectVault:
     """Seals content into a store and opens it again."""
 
-    def __init__(self, store: ObjectStore, keys: Keys) -> None:
+    def __init__(self, store: ObjectStore, keys: ObjectKeys) -> None:
         self.store = store
         self._name_key = keys.object_names
         self._enc_key = keys.object_encryption

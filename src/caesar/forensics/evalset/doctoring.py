@@ -129,15 +129,16 @@ def resized(data: bytes, editor: EditorSave, factor: float) -> bytes:
     return editor.save(image.resize(size, Image.Resampling.LANCZOS), exif_of(data))
 
 
-def thumbnail_left(data: bytes, editor: EditorSave, rng: random.Random) -> bytes:
+def thumbnail_left(data: bytes, editor: EditorSave, rng: random.Random
+                   ) -> tuple[bytes, tuple[int, int, int, int]]:
     """A region painted over (a mark hidden), saved with the EXIF, thumbnail and all, of
-    before the edit."""
+    before the edit; returns the file and the painted region (x, y, width, height)."""
     image = decode(data)
     w, h = image.width // 3, image.height // 3
     x, y = rng.randrange(image.width - w), rng.randrange(image.height - h)
     colour = tuple(int(v) for v in np.asarray(image).reshape(-1, 3).mean(axis=0))
     image.paste(Image.new("RGB", (w, h), colour), (x, y))
-    return editor.save(image, exif_of(data))
+    return editor.save(image, exif_of(data)), (x, y, w, h)
 
 
 def shift_dates(exif: bytes, when: datetime, shift: timedelta) -> bytes:

@@ -44,7 +44,8 @@ class EvalPhoto:
     data: bytes = field(repr=False)
     taken: datetime | None = None
     of: str | None = None  # the original a doctored copy was made from
-    region: tuple[int, int, int, int] | None = None  # x, y, width, height
+    # x, y, width, height: where a region was pasted, or painted over (thumbnail_left)
+    region: tuple[int, int, int, int] | None = None
     tool: str = "camera"
 
 
@@ -169,7 +170,7 @@ def _doctor(kind: str, run: _Run, original: EvalPhoto, held: bool, rng: random.R
     elif kind == "resized":
         data = d.resized(data, editor, rng.uniform(0.5, 0.7) if held else 0.8)
     elif kind == "thumbnail_left":
-        data = d.thumbnail_left(data, editor, rng)
+        data, region = d.thumbnail_left(data, editor, rng)
     else:
         data, tool = _metadata_edit(kind, run, original, held, rng, runs)
     stem = original.name.rsplit("/", 1)[1]
