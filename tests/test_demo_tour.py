@@ -39,6 +39,13 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
     assert len(heic) >= 4 and all(p.flags == [] and p.camera.serial and p.captured_at and p.pdq
                                   for p in heic)
     assert {p.sha256 for p in heic} <= in_cases
+    # One short video a phone filmed: read (length, device, a strip of frames), in no case
+    [video] = [p for p in photos if p.media_type == "video/mp4"]
+    assert video.flags == [] and video.duration == pytest.approx(3.0, abs=0.1)
+    assert video.camera.make == "Apple" and video.captured_at and video.has_thumbnail
+    assert video.sha256 not in in_cases and "(1 of them video)" in run.stdout
+    listed = caesar("photos", "list")
+    assert "video/mp4" in listed.stdout
     # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where,
     # and what tattoos say.
     assert any(m.detail for m in marks) and any(m.detail is None for m in marks)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import os
-import struct
 import subprocess
+import tempfile
 import wave
 import zipfile
 from pathlib import Path
@@ -16,6 +16,7 @@ import pytest
 from conftest import Caesar
 from pypdf import PdfWriter
 
+from caesar.demo.video import moving_frames, write_video
 from caesar.intake.inspect import inspect_file
 
 
@@ -61,14 +62,14 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(payload)) + kind + payload
+def _video(suffix: str) -> bytes:
+    """A second of a tiny drawn video (PyAV), as a phone's camera writes MP4 and MOV."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = write_video(Path(scratch) / f"clip{suffix}", moving_frames(1, 10, 64, 48))
+        return path.read_bytes()
 
 
-# An ISO base media file's header as a phone's camera writes it (ISO/IEC 14496-12 §4.3): the
-# video itself is not decoded here, only typed.
-MP4 = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41") + _box(b"mdat", bytes(64))
-MOV = _box(b"ftyp", b"qt  \x00\x00\x02\x00qt  ") + _box(b"wide", b"") + _box(b"mdat", bytes(64))
+MP4, MOV = _video(".mp4"), _video(".mov")
 
 # name -> (content, media type libmagic gives, flagged?)
 FILES: dict[str, tuple[bytes, str, str | None]] = {

@@ -43,6 +43,9 @@ class CaseSettings(BaseModel):
                                " copy may differ from its original by (HMA recommends 31)")
     copy_quality: int = Field(default=50, ge=0, le=100, description="PDQ quality both hashes"
                               " need for a copy to be linked (HMA recommends 50)")
+    video_match_percent: float = Field(default=80.0, gt=0, le=100, description="share of each"
+                                       " video's frame hashes found in the other for a"
+                                       " re-encoded copy of a video to be linked (vPDQ: 80)")
     sequence_gap_seconds: float = Field(default=40.0, gt=0, description="a longer pause"
                                         " between two photos of one camera starts a new body,"
                                         " where the camera's own pause cannot be learned")

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import av
 import numpy as np
 import pdqhash
 import pytest
@@ -28,7 +29,7 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
     # Small photos and generous shares, so that every kind of file appears in a fast test.
     truth = generate_collection(out, cases=14, seed=7, megapixels=0.3, drives=2,
                                 published_share=0.15, repeat_share=0.5, skin_share=0.3,
-                                arabic_share=0.5)
+                                arabic_share=0.5, videos=1)
     return out, truth
 
 
@@ -190,6 +191,19 @@ def test_exif_reads_back_with_pillow(collection: tuple[Path, Truth]) -> None:
         assert f.taken_at is not None
         assert sub[0x9003] == f.taken_at.strftime("%Y:%m:%d %H:%M:%S")
         assert sub[0x9011] == f.taken_at.strftime("%z")[:3] + ":" + f.taken_at.strftime("%z")[3:]
+
+
+def test_a_short_video_of_a_scene(collection: tuple[Path, Truth]) -> None:
+    out, truth = collection
+    [video] = [f for f in truth.files if f.role == "video"]
+    assert video.drive == truth.drives[0] and video.path.endswith(".mp4")
+    assert video not in list(truth.originals())  # a video is no photo of a case
+    with av.open(str(out / video.location)) as container:
+        assert container.metadata["com.apple.quicktime.creationdate"] == (
+            video.taken_at.strftime("%Y-%m-%dT%H:%M:%S%z") if video.taken_at else None)
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == 30 and frames[0].shape == (240, 320, 3)  # 3 s at 10 a second
+    assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 5  # it moves
 
 
 def test_damaged_files(collection: tuple[Path, Truth]) -> None:

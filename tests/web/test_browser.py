@@ -6,7 +6,9 @@ one browser context per person: a family liaison files a report in Arabic and se
 ranked first; one reviewer shortlists it (and is refused when they try to confirm it), a
 second confirms it; the liaison begins a disclosure session and the family is shown the
 description, then the blurred photo (each showing logged); an investigator asks for an
-evidence package, the administrator approves it, the investigator downloads it. Screenshots
+evidence package, the administrator approves it, the investigator downloads it. A video's page
+shows its frames blurred, and plays the video once revealed, with no way offered to save it.
+Screenshots
 of the pages in both languages go to test-artifacts/screenshots/.
 """
 
@@ -24,7 +26,9 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from caesar.access.roles import Role
+from caesar.demo.video import moving_frames, write_video
 from caesar.identify.reports import parse_assignments
+from caesar.intake.service import IngestRequest
 
 from .conftest import NAMES, SECOND_REVIEWER, Site, password
 
@@ -399,3 +403,38 @@ def test_an_override_in_a_report_stays_in_its_field(page: Page, site: Site) -> N
     assert {f["field"] for f in found} == {"SPAN"}
     served = page.request.get(f"/api/reports/{report.id}").json()
     assert (served["name"], served["arrest_place"]) == (name, place)
+
+
+def test_a_video_is_shown_blurred_then_played_when_revealed(
+        page: Page, site: Site, tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "phone" / "VID_0001.webm", moving_frames(2, 10, 64, 48))
+    site.archive.ingest(IngestRequest(sources=[str(clip.parent)], actor="owner",
+                                      operator="documenter", label="phone"))
+    [sha] = [p.sha256 for p in site.archive.queries.photos(0, None)
+             if p.media_type == "video/webm"]
+    before = _views(site)
+    page.goto(f"/photos/{sha}")
+    strip = page.locator(".photo img.strip")
+    assert "view=blurred" in (strip.get_attribute("src") or "")
+    assert strip.evaluate("img => img.complete && img.naturalWidth > 3 * img.naturalHeight")
+    assert page.locator("video").count() == 0  # nothing plays before the reveal
+    page.get_by_role("link", name="Reveal this video").click()
+    page.wait_for_load_state("networkidle")
+    assert "view=original" in (page.locator(".photo img.strip").get_attribute("src") or "")
+    player = page.locator(".photo video")
+    player.evaluate("v => new Promise(done => v.readyState >= 1 || v.error ? done(null) : ("
+                    "v.addEventListener('loadedmetadata', () => done(null)),"
+                    " v.addEventListener('error', () => done(null))))")
+    assert player.evaluate("v => v.error && v.error.message") is None
+    assert player.evaluate("v => [v.videoWidth, v.videoHeight]") == [64, 48]
+    assert player.evaluate("v => Math.round(v.duration)") == 2
+    assert "nodownload" in (player.get_attribute("controlslist") or "")
+    assert page.locator("a[download], a[href$='/video']").count() == 0  # nothing to save
+    assert not page.csp_violations  # type: ignore[attr-defined]
+    new = _views(site)[len(before):]
+    assert (sha, "blurred") in new and (sha, "original") in new  # the strip, then the reveal
+    assert [e.entry["details"].get("shown") for e in site.archive.ledger.entries()
+            if e.entry["type"] == "photo.viewed"][-3:] == ["strip", "strip", "video"]
+    viewer = site.as_role(Role.viewer)  # a role that sees no photos is refused the video
+    assert viewer.get(f"/photos/{sha}/video").status_code == 403
+    assert viewer.get(f"/photos/{sha}/image").status_code == 403

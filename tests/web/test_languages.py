@@ -44,7 +44,8 @@ def _pages(site: Site) -> list[str]:
     return [re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
             for method, path, _ in routes(site.app)
             if method == "GET" and not path.startswith(("/api/", "/static/"))
-            and not path.endswith(("/image", "/region", "/download")) and path != "/login"]
+            and not path.endswith(("/image", "/region", "/download", "/video"))
+            and path != "/login"]
 
 
 def test_every_page_in_arabic_is_right_to_left(site: Site) -> None:

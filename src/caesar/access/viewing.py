@@ -5,12 +5,17 @@ another default); whichever way, the image is decoded from the decrypted origina
 re-encoded without any metadata at a display size, and never written to disk. Every image
 shown is a custody-log entry naming who saw which original, when, and how (``rendition``),
 appended before the image is handed over.
+
+A video is shown the same way through its keyframe strip (the thumbnail intake made: a few
+frames side by side), blurred and grayscale until revealed; the video itself is streamed,
+decrypted chunk by chunk, only to a person who revealed it, and that is logged too.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -21,6 +26,7 @@ import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker proce
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo
 from caesar.errors import CaesarError, NotFound
+from caesar.intake.video import reads_as_video
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.vault.objects import ObjectVault
@@ -41,6 +47,15 @@ class NotShowable(CaesarError):
     """An original that cannot be shown as an image (not an image, damaged, too large)."""
 
 
+@dataclass(frozen=True)
+class VideoStream:
+    """A video original being handed over: its media type, size and decrypted chunks."""
+
+    media_type: str
+    size: int
+    chunks: Iterator[bytes]
+
+
 class PhotoViewer:
     """Renders originals for people and logs every view."""
 
@@ -57,37 +72,57 @@ class PhotoViewer:
         The write lock is held around the log entry only: decoding takes far longer, and
         needs no lock.
         """
-        sha = self._showable(sha256)
-        image = render(self._vault.read_bytes("original", sha), rendition)
-        self._log_view(sha, rendition, actor)
+        sha, strip = self._showable(sha256)
+        source = self._vault.read_bytes("thumbnail", strip) if strip else \
+            self._vault.read_bytes("original", sha)
+        image = render(source, rendition)
+        self._log_view(sha, rendition, actor, **({"shown": "strip"} if strip else {}))
         return image
+
+    def stream_video(self, sha256: str, actor: str) -> VideoStream:
+        """A video original, decrypted as it is sent, after its view is logged."""
+        sha = sha256.lower()
+        with self._catalog.reader() as session:
+            photo = session.get(Photo, sha)
+            if photo is None:
+                raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
+        if not reads_as_video(photo.media_type):
+            raise NotShowable("This original is not a video.",
+                              hint="Its details say what it is.")
+        self._log_view(sha, "original", actor, shown="video")
+        return VideoStream(photo.media_type, photo.size, self._vault.read("original", sha))
 
     def show_region(self, sha256: str, box: tuple[int, int, int, int], actor: str) -> bytes:
         """A JPEG of one region of the original (a number as the reader found it, `box` in
         the original's pixels), grayscale and sharp enough to read, after its view is logged."""
-        sha = self._showable(sha256)
+        sha, strip = self._showable(sha256)
+        if strip:
+            raise NotShowable("A video has no regions to show.", hint="Reveal the video.")
         image = region(self._vault.read_bytes("original", sha), box)
         self._log_view(sha, "number", actor)
         return image
 
-    def _showable(self, sha256: str) -> str:
-        """The original's SHA-256, once it is known to be an image that may be decoded."""
+    def _showable(self, sha256: str) -> tuple[str, str | None]:
+        """The original's SHA-256, once it is known to be an image that may be decoded, and
+        for a video the SHA-256 of its keyframe strip (which is shown instead)."""
         sha = sha256.lower()
         with self._catalog.reader() as session:
             photo = session.get(Photo, sha)
             if photo is None:
                 raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
             flags = set(session.scalars(select(Flag.kind).where(Flag.sha256 == sha)))
+        if reads_as_video(photo.media_type) and photo.thumbnail_sha256:
+            return sha, photo.thumbnail_sha256
         if not photo.media_type.startswith("image/") or flags & _NEVER_DECODED:
             raise NotShowable("This original cannot be shown as an image.",
                               hint="Its details list what is wrong with it.")
-        return sha
+        return sha, None
 
-    def _log_view(self, sha: str, rendition: str, actor: str) -> None:
+    def _log_view(self, sha: str, rendition: str, actor: str, **shown: str) -> None:
         with self._ledger.writing(), self._catalog.session() as session:
             self._ledger.append_signed(session, [Event(
                 type="photo.viewed", time=self._clock(), actor=actor,
-                subject=Subject.original(sha), details={"rendition": rendition})])
+                subject=Subject.original(sha), details={"rendition": rendition, **shown})])
 
 
 def region(data: bytes, box: tuple[int, int, int, int], width: int = REGION_WIDTH) -> bytes:

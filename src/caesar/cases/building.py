@@ -31,6 +31,7 @@ from caesar.cases.grouping import (
 from caesar.cases.numbers import strong_values
 from caesar.cases.priors import learn_priors, store_priors
 from caesar.cases.records import capture_time, chunks, fill_dates, new_case, now
+from caesar.cases.videos import VideoFacts, find_video_copies
 from caesar.cases.viewing import observed, queue
 from caesar.cases.views import BuildReport
 from caesar.cases.vocabulary import NOT_A_CASE, READER_VERSION
@@ -43,8 +44,9 @@ from caesar.catalog.cases import (
     PhotoCopy,
 )
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Photo, Sighting
+from caesar.catalog.models import Photo, Sighting, VideoHash
 from caesar.catalog.queries import not_analysed
+from caesar.intake.vpdq import FrameHash
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.progress import ProgressCallback
@@ -76,7 +78,10 @@ class CaseBuilder:
                 facts = _facts(session)
                 pinned, reviewed, current = _placements(session)
                 rules = self._rules()
-                copies = find_copies(facts, rules)
+                photo_copies = find_copies(facts, rules)
+                copies = photo_copies + find_video_copies(
+                    _video_facts(session), distance=rules.copy_distance,
+                    quality=rules.copy_quality, percent=self._settings.video_match_percent)
                 copy_of = {c.sha256: c for c in copies}
                 _store_copies(session, copies)
                 outside = _categorised_out(session)
@@ -99,8 +104,8 @@ class CaseBuilder:
                 report = BuildReport(
                     analysed=analysed, unreadable=unreadable, photos=len(facts),
                     copies=len(copies), cases=len(cases), created=created, changed=changed,
-                    ungrouped=len(facts) - len(copies) - in_case, needs_review=needs_review,
-                    out_of_cases=dict(sorted(reasons.items())),
+                    ungrouped=len(facts) - len(photo_copies) - in_case,
+                    needs_review=needs_review, out_of_cases=dict(sorted(reasons.items())),
                     not_analysed=not_analysed(session))
                 self._ledger.append_signed(session, [Event(
                     type="cases.built", time=now(), actor=actor,
@@ -242,6 +247,18 @@ def _facts(session: Session) -> list[PhotoFacts]:
             card_found=bool(analyses.get(photo.sha256)), values=values,
             writing=bool(values)))
     return facts
+
+
+def _video_facts(session: Session) -> list[VideoFacts]:
+    return [VideoFacts(
+        sha256=row.sha256, camera_original=bool(row.captured_at and (
+            row.camera_make or row.camera_model)),
+        pixels=(row.width or 0) * (row.height or 0), size=row.size,
+        frames=tuple(FrameHash(second, pdq, quality) for second, pdq, quality in row.frames))
+        for row in session.execute(select(
+            Photo.sha256, Photo.captured_at, Photo.camera_make, Photo.camera_model,
+            Photo.width, Photo.height, Photo.size, VideoHash.frames).join(
+            VideoHash, VideoHash.sha256 == Photo.sha256))]
 
 
 def _categorised_out(session: Session) -> set[str]:

@@ -114,6 +114,15 @@ class Photo(Base):
     flags: Mapped[list[Flag]] = relationship(order_by="Flag.id")
 
 
+class VideoHash(Base):
+    """A video's frame hashes (Meta's vPDQ: PDQ of a frame a second, still scenes collapsed)."""
+
+    __tablename__ = "video_hashes"
+    sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), primary_key=True)
+    # [[second, PDQ hex, quality], ...] in order of showing
+    frames: Mapped[list[Any]]
+
+
 class Sighting(Base):
     """One arrival of an original: which transfer, at which relative path."""
 

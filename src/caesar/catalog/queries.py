@@ -45,6 +45,8 @@ class PhotoView(BaseModel):
     # False while the original is secured but not analysed yet: its dimensions, camera, PDQ,
     # content flags and thumbnail are still unknown (`caesar analyse`).
     analysed: bool = True
+    duration: float | None = None  # a video's length in seconds, as its container declares
+    has_thumbnail: bool = False  # a thumbnail (a video's keyframe strip) was made in analysis
 
 
 class TransferView(BaseModel):
@@ -113,6 +115,8 @@ def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
         flags=kinds, problems=problems,
         sightings=[SightingView(transfer=s.transfer_id, path=s.path) for s in photo.sightings],
         exif=photo.exif if with_exif else None, analysed=photo.analysed_at is not None,
+        duration=(photo.exif or {}).get("Video", {}).get("duration"),
+        has_thumbnail=photo.has_thumbnail,
     )
 
 

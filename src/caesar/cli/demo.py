@@ -97,8 +97,9 @@ def _summary(r: TourResult) -> None:
     lines = [
         "",
         f"The demo archive is at {r.archive}.",
-        f"  A synthetic collection of {r.cases} cases: {r.files_generated} files on"
-        f" {len(r.transfers)} drives, and {r.reports_generated} families' reports.",
+        f"  A synthetic collection of {r.cases} cases: {r.files_generated} files"
+        f" ({r.videos} of them video) on {len(r.transfers)} drives, and"
+        f" {r.reports_generated} families' reports.",
         f"  {len(r.transfers)} transfers received: {r.originals} originals stored, encrypted;"
         f" {r.duplicates} files were copies already held (kept once, every sighting recorded).",
         f"  Preserved but flagged: {flagged}. Skipped: {r.skipped}.",

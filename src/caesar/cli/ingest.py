@@ -56,8 +56,12 @@ def ingest(
     Every regular file is preserved bit for bit, once, however often it arrives; damaged files
     are kept and flagged. Each original's media type comes from its content. Still images
     (JPEG, PNG, GIF, TIFF, BMP, WebP, and the phones' HEIC/HEIF and AVIF) are read for their
-    camera, serial, capture time, size and perceptual hash; text, PDF, office documents, audio
-    and video are kept with their media type and no flag; content of no known type, and a file
+    camera, serial, capture time, size and perceptual hash. Videos (MP4, MOV, MKV, WebM,
+    through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
+    and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
+    that re-encoded copies are linked, and a video cut short or undecodable is flagged
+    truncated or corrupt. Text, PDF, office documents and audio are kept with their media type
+    and no flag; content of no known type, and a file
     named as an image that is not one, are flagged not_image. A bag's own tag files are kept,
     listed on its transfer (tag_files) and never flagged. Symlinks are never followed. Each
     SOURCE becomes one transfer (one holding sealed bundles: one per bundle, and one for its

@@ -42,6 +42,7 @@ from caesar.demo.truth import (
     ReportTruth,
     Truth,
 )
+from caesar.demo.video import scene_frames, write_video
 from caesar.demo.vocab import DAMAGES, NUMBER_KINDS, NumberKind
 from caesar.errors import UsageError
 
@@ -82,6 +83,9 @@ class CollectionSpec:
     # Cases (the first ones, by id) whose photos are saved as HEIC, as today's phones save
     # them (same pixels and EXIF, another container): every stage must take them like JPEGs.
     heic_cases: int = 0
+    # Short videos a phone filmed of a scene (frames the generator draws, encoded as H.264
+    # MP4 with a phone's QuickTime tags), on the first drive.
+    videos: int = 0
 
     def check(self) -> None:
         """Raise :class:`UsageError` when a value cannot make a collection."""
@@ -100,9 +104,10 @@ class CollectionSpec:
                                                      for s in shares):
             raise UsageError("shares must lie between 0 and 1 (non_case_share below 1)",
                              hint="e.g. non_case_share=0.2, report_share=0.3")
-        if self.outsider_reports < 0 or self.damaged_per_drive < 0 or self.heic_cases < 0:
-            raise UsageError("outsider_reports, damaged_per_drive and heic_cases must not be"
-                             " negative")
+        if min(self.outsider_reports, self.damaged_per_drive, self.heic_cases,
+               self.videos) < 0:
+            raise UsageError("outsider_reports, damaged_per_drive, heic_cases and videos must"
+                             " not be negative")
 
     def as_json(self) -> dict[str, Any]:
         """The spec as JSON values (dates as ISO strings)."""
@@ -142,6 +147,7 @@ def generate_from_spec(out: Path, spec: CollectionSpec, *, progress: Progress | 
     records = list(_render_all(out, spec.seed, size, plan, progress, workers,
                                heic_cases=spec.heic_cases))
     records += _damaged(out, spec, size, plan)
+    records += _videos(out, spec, plan)
     files = sorted((FileTruth(**r) for r in records), key=lambda f: (f.drive, f.path))
     truth, reports = _truth(spec, size, plan, files)
     (out / TRUTH_FILE).write_text(truth.dump_json(), encoding="utf-8")
@@ -258,6 +264,25 @@ def _damaged(out: Path, spec: CollectionSpec, size: tuple[int, int],
                 "damage": kind, "camera": camera.id if kind == "truncated" else None,
                 "taken_at": aware(when) if kind == "truncated" else None,
             })
+    return records
+
+
+def _videos(out: Path, spec: CollectionSpec, plan: Plan) -> list[dict[str, Any]]:
+    """``spec.videos`` short videos of scenes, 3 s of 320×240 at 10 frames a second each."""
+    rng = random.Random(f"{spec.seed}:videos")
+    records = []
+    for i in range(spec.videos):
+        when = datetime(2013, 8, 2, 10, 15) + timedelta(minutes=7 * i)
+        name = f"phone/VID_{when:%Y%m%d_%H%M%S}.mp4"
+        path = out / plan.drives[0] / name
+        write_video(path, scene_frames(rng, 3, 10, (320, 240)), tags={
+            "com.apple.quicktime.make": "Apple", "com.apple.quicktime.model": "iPhone 5",
+            "com.apple.quicktime.creationdate": f"{aware(when):%Y-%m-%dT%H:%M:%S%z}"})
+        data = path.read_bytes()
+        records.append({
+            "drive": plan.drives[0], "path": name, "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data), "case": None, "role": "video", "category": None,
+            "taken_at": aware(when), "width": 320, "height": 240})
     return records
 
 

@@ -54,6 +54,7 @@ class TourResult:
     passphrase: str | None  # set when the tour made one up (and must print it)
     cases: int = 0
     files_generated: int = 0
+    videos: int = 0  # of the files generated, short videos
     reports_generated: int = 0
     transfers: list[int] = field(default_factory=list)
     originals: int = 0
@@ -110,9 +111,10 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
             # generate` writes such collections, `--held-out` ones it was never built around).
             truth = generate_collection(collection, cases=cases, seed=seed,
                                         megapixels=megapixels, progress=from_counts(bar),
-                                        varied_share=0.0, heic_cases=2)
+                                        varied_share=0.0, heic_cases=2, videos=1)
         result.cases = len(truth.cases)
         result.files_generated = len(truth.files)
+        result.videos = sum(1 for f in truth.files if f.role == "video")
         result.reports_generated = len(truth.reports)
         collection_reports = read_reports(collection / REPORTS_JSON)
         planted = doctored.plant(collection, truth, seed)

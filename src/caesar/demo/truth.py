@@ -359,9 +359,10 @@ class Truth(_Model):
         return [f for f in self.files if f.case == case_id]
 
     def originals(self) -> Iterator[FileTruth]:
-        """First sightings of intact photos (no repeats, published copies or damaged files)."""
+        """First sightings of intact photos (no repeats, published copies, damaged files or
+        videos)."""
         for f in self.files:
-            if f.copy_of is None and f.damage is None:
+            if f.copy_of is None and f.damage is None and f.role != "video":
                 yield f
 
     def dump_json(self) -> str:

@@ -41,9 +41,9 @@ from caesar.cases.vocabulary import (
     mirror_location as mirror_location,
 )
 
-Role = Literal["card", "face", "body", "detail", "published_copy", "other", "damaged"]
+Role = Literal["card", "face", "body", "detail", "published_copy", "other", "damaged", "video"]
 ROLES: Final[tuple[Role, ...]] = (
-    "card", "face", "body", "detail", "published_copy", "other", "damaged",
+    "card", "face", "body", "detail", "published_copy", "other", "damaged", "video",
 )
 
 Category = Literal["detention_death", "other_death", "scene"]

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Sighting, Transfer
+from caesar.catalog.models import Flag, Photo, Sighting, Transfer, VideoHash
 from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import CorruptObject, MissingObject
@@ -214,6 +214,9 @@ class _Writer:
             photo.pdq, photo.pdq_quality = inspection.pdq, inspection.pdq_quality
             photo.has_thumbnail = result.thumbnail_sha256 is not None
             photo.thumbnail_sha256 = result.thumbnail_sha256
+            if inspection.frames:  # a video's frame hashes (vPDQ); `--reread` replaces them
+                session.merge(VideoHash(sha256=result.sha256, frames=[
+                    [h.second, h.pdq, h.quality] for h in inspection.frames]))
             notes = inspection.flags
         elif photo.media_type == OCTET_STREAM:  # too large to decode, and of no known type
             notes = [NOT_IMAGE]

@@ -18,6 +18,8 @@ import numpy as np
 import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from caesar.intake.video import read_video, reads_as_video
+from caesar.intake.vpdq import FrameHash
 from caesar.media import (
     OCTET_STREAM,
     SNIFF_BYTES,
@@ -71,6 +73,7 @@ class Inspection:
     pdq_quality: int | None = None
     thumbnail: bytes | None = None
     flags: list[FlagNote] = field(default_factory=list)
+    frames: list[FrameHash] | None = None  # a video's frame hashes (vPDQ)
 
 
 NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
@@ -130,7 +133,10 @@ def _box_ends_early(f: BinaryIO, size: int) -> bool:
 
 def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True
                  ) -> Inspection:
-    """Inspect an open file of `size` bytes. Never raises for what the content holds."""
+    """Inspect an open file of `size` bytes. Never raises for what the content holds.
+
+    `decode` says an image (or a video's frames) may be decoded.
+    """
     result = Inspection()
     if size == 0:
         result.media_type = EMPTY
@@ -168,6 +174,8 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
         if sniffed is None:
             f.seek(0)
             result.media_type = media_type_of(f.read(SNIFF_BYTES))
+            if reads_as_video(result.media_type):
+                _video_into(f, size, result, thumbnail_px=thumbnail_px, decode=decode)
             result.flags += _not_an_image(result.media_type)
         else:
             result.flags.append(_damage(sniffed[0], truncated, "its header cannot be read"))
@@ -186,6 +194,19 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
     preview.save(out, "JPEG", quality=80)
     result.thumbnail = out.getvalue()
     return result
+
+
+def _video_into(f: BinaryIO, size: int, result: Inspection, *, thumbnail_px: int,
+                decode: bool) -> None:
+    cut_short = f.seek(4) == 4 and f.read(4) == b"ftyp" and _box_ends_early(f, size)
+    video = read_video(f, thumbnail_px=thumbnail_px, decode=decode, cut_short=cut_short)
+    result.exif = video.metadata
+    result.width, result.height = video.width, video.height
+    result.camera_make, result.camera_model = video.make, video.model
+    result.captured_at = video.captured_at
+    result.thumbnail, result.frames = video.strip, video.frames
+    if video.kind is not None and video.problem is not None:
+        result.flags.append(FlagNote(video.kind, video.problem))
 
 
 def _not_an_image(media_type: str) -> list[FlagNote]:

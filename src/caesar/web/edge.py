@@ -13,9 +13,10 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP: Final = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
-              " frame-ancestors 'none'; base-uri 'none'")
-"""No script at all, no inline style, nothing from another origin: the pages need none."""
+CSP: Final = ("default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self';"
+              " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+"""No script at all, no inline style, nothing from another origin: the pages need none (a
+revealed video plays from the archive itself)."""
 
 HEADERS: Final[tuple[tuple[bytes, bytes], ...]] = tuple(
     (name.encode(), value.encode()) for name, value in (

@@ -2,7 +2,10 @@
 
 An image is only ever sent by `/photos/{sha256}/image`, decrypted and re-encoded in memory by
 `archive.access.viewer`, which logs the view; pages show it grayscale and blurred unless the
-person reveals it (one photo at a time) or chose another default.
+person reveals it (one photo at a time) or chose another default. A video is shown by its
+keyframe strip the same way; once revealed, the page plays the video itself, streamed by
+`/photos/{sha256}/video` and logged. No page offers a video (or an image) for download:
+originals leave the archive only in evidence packages, which their own permission governs.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from caesar.access.roles import Permission
 from caesar.access.viewing import RENDITIONS, Rendition
+from caesar.intake.video import reads_as_video
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
 from caesar.web.params import PageNumber, Sha256, Web, Who
@@ -40,10 +44,12 @@ def photo_page(request: Request, web: Web, who: Who, sha256: Sha256,
                reveal: Annotated[bool, Query()] = False) -> Response:
     """One original: camera, time, sightings, flags, EXIF, and the image behind a warning."""
     photo = web.archive.queries.photo(sha256)
+    video = reads_as_video(photo.media_type)
     return web.pages.render(request, "photo.html", title=web.pages.text(request, "Photo"),
                             photo=photo, case_id=web.archive.case_index.case_of(photo.sha256),
-                            view="original" if reveal else who.photo_view,
-                            showable=photo.media_type.startswith("image/"),
+                            view="original" if reveal else who.photo_view, video=video,
+                            showable=photo.media_type.startswith("image/") or (
+                                video and photo.has_thumbnail),
                             examination=web.archive.examination.stored(
                                 [photo.sha256]).get(photo.sha256))
 
@@ -57,6 +63,20 @@ def photo_image(web: Web, who: Who, sha256: Sha256,
     data = web.archive.access.viewer.show(sha256, view, who.name)
     return Response(data, media_type="image/jpeg",
                     headers={"content-disposition": "inline"})
+
+
+@router.get("/photos/{sha256}/video")
+@requires(Permission.photos_view)
+def photo_video(web: Web, who: Who, sha256: Sha256) -> Response:
+    """A video original, decrypted as it is sent, to play in the page; the view is logged.
+
+    Sent whole (no byte ranges): a player plays it as it arrives. `inline` and the page's
+    player (no download button) are as far as a page can go; nothing links to it for saving.
+    """
+    video = web.archive.access.viewer.stream_video(sha256, who.name)
+    return StreamingResponse(video.chunks, media_type=video.media_type, headers={
+        "content-disposition": "inline", "content-length": str(video.size),
+        "cache-control": "no-store"})
 
 
 @router.get("/photos/{sha256}/region")
