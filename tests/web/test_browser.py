@@ -433,8 +433,11 @@ def test_a_video_is_shown_blurred_then_played_when_revealed(
     assert not page.csp_violations  # type: ignore[attr-defined]
     new = _views(site)[len(before):]
     assert (sha, "blurred") in new and (sha, "original") in new  # the strip, then the reveal
-    assert [e.entry["details"].get("shown") for e in site.archive.ledger.entries()
-            if e.entry["type"] == "photo.viewed"][-3:] == ["strip", "strip", "video"]
+    shown = [e.entry["details"].get("shown") for e in site.archive.ledger.entries()
+             if e.entry["type"] == "photo.viewed"][-3:]
+    # The blurred strip first; after the reveal the browser asks for the sharp strip and the
+    # video at once, in either order.
+    assert shown[0] == "strip" and sorted(shown[1:]) == ["strip", "video"]
     viewer = site.as_role(Role.viewer)  # a role that sees no photos is refused the video
     assert viewer.get(f"/photos/{sha}/video").status_code == 403
     assert viewer.get(f"/photos/{sha}/image").status_code == 403
