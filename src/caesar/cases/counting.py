@@ -47,9 +47,11 @@ def counted_values(cases: Sequence[Sequence[Sequence[Observed]]],
     than the case's forensic number, hardly ever.
     """
     values = [v for v in (_clear(photos, branches) for photos in cases) if v]
+    half = len(values) // 2
+    if half <= 2 * NEIGHBOURS:
+        return frozenset()  # too few cases with a number read to tell a climb from chance
     links: list[Counter[str]] = [Counter() for _ in values]
     near = far = 0
-    half = len(values) // 2
     for i, mine in enumerate(values):
         for distance in range(1, NEIGHBOURS + 1):
             if i + distance < len(values):
@@ -61,7 +63,7 @@ def counted_values(cases: Sequence[Sequence[Sequence[Observed]]],
                 # The same test half the collection away, where only chance climbs.
                 far += bool(_climbs(mine, values[(i + half + distance) % len(values)],
                                     distance))
-    if half <= 2 * NEIGHBOURS or near < MIN_CLIMBS or near < EXCESS * max(far, 1):
+    if near < MIN_CLIMBS or near < EXCESS * max(far, 1):
         return frozenset()
     counted = set()
     for found in links:

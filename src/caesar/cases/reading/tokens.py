@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -202,7 +202,7 @@ def _split(run: list[_Glyph]) -> list[tuple[list[_Glyph], float]]:
     while i > 0:
         before, j = came[(state, i)]
         if state == "mark":
-            parts.append([_Glyph(run[j].index, run[j].glyph, None, run[j].atypical)])
+            parts.append([replace(run[j], scores=None)])
         else:
             parts.append(run[j:i])
         state, i = before, j
