@@ -18,6 +18,7 @@ import numpy as np
 import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from caesar.intake.document import DocumentLimits, PageText, read_document, reads_as_document
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -74,6 +75,7 @@ class Inspection:
     thumbnail: bytes | None = None
     flags: list[FlagNote] = field(default_factory=list)
     frames: list[FrameHash] | None = None  # a video's frame hashes (vPDQ)
+    texts: list[PageText] | None = None  # a document's text, page by page
 
 
 NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
@@ -131,11 +133,12 @@ def _box_ends_early(f: BinaryIO, size: int) -> bool:
     return at > size
 
 
-def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True
-                 ) -> Inspection:
+def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True,
+                 documents: DocumentLimits | None = None) -> Inspection:
     """Inspect an open file of `size` bytes. Never raises for what the content holds.
 
-    `decode` says an image (or a video's frames) may be decoded.
+    `decode` says an image (or a video's frames, a document's pages) may be decoded;
+    `documents` says how far a document is read (the defaults when None).
     """
     result = Inspection()
     if size == 0:
@@ -176,6 +179,9 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
             result.media_type = media_type_of(f.read(SNIFF_BYTES))
             if reads_as_video(result.media_type):
                 _video_into(f, size, result, thumbnail_px=thumbnail_px, decode=decode)
+            elif reads_as_document(result.media_type):
+                _document_into(f, result, thumbnail_px=thumbnail_px, decode=decode,
+                               limits=documents or DocumentLimits())
             result.flags += _not_an_image(result.media_type)
         else:
             result.flags.append(_damage(sniffed[0], truncated, "its header cannot be read"))
@@ -207,6 +213,17 @@ def _video_into(f: BinaryIO, size: int, result: Inspection, *, thumbnail_px: int
     result.thumbnail, result.frames = video.strip, video.frames
     if video.kind is not None and video.problem is not None:
         result.flags.append(FlagNote(video.kind, video.problem))
+
+
+def _document_into(f: BinaryIO, result: Inspection, *, thumbnail_px: int, decode: bool,
+                   limits: DocumentLimits) -> None:
+    f.seek(0)
+    document = read_document(f.read(), thumbnail_px=thumbnail_px, decode=decode,
+                             limits=limits)
+    result.exif, result.thumbnail = document.metadata, document.thumbnail
+    result.texts = document.texts
+    if document.kind is not None and document.problem is not None:
+        result.flags.append(FlagNote(document.kind, document.problem))
 
 
 def _not_an_image(media_type: str) -> list[FlagNote]:
