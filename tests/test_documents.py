@@ -245,3 +245,17 @@ def test_verify_and_an_evidence_package_hold_documents_like_photos(
     assert run.exit_code == 0, run.stderr
     assert (out / "data" / "originals" / f"{sha}.pdf").read_bytes() == \
         (papers / "scan.pdf").read_bytes()
+
+
+def test_making_a_pdf_leaves_truncated_images_flagged(tmp_path: Path) -> None:
+    """WeasyPrint, which sets the papers and the evidence report, switches on Pillow's
+    tolerance of truncated images for its whole process when imported; the archive turns it
+    off again, or a truncated original analysed afterwards would go unflagged."""
+    from caesar.intake.inspect import inspect_file
+
+    release_paper(PAPER)  # imports WeasyPrint in this process
+    image = io.BytesIO()
+    Image.effect_noise((256, 256), 60).convert("RGB").save(image, "JPEG", quality=90)
+    cut = image.getvalue()[:len(image.getvalue()) // 2]
+    found = inspect_file(io.BytesIO(cut), len(cut), thumbnail_px=64)
+    assert [f.kind for f in found.flags] == ["truncated"]

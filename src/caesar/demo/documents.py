@@ -1,20 +1,22 @@
 """Synthetic documents: release papers in Arabic and English, typed or scanned (never real).
 
-A typed paper is a PDF with a text layer, set by WeasyPrint (Pango shapes the Arabic); a
-scanned one is the same paper rendered to a grayscale image by PDFium and saved by Pillow as a
-PDF of that image alone, as a scanner writes it: no text layer, so only OCR can read it. The
-names come from the generator's lists of names, the numbers and dates are made up.
+A typed paper is a PDF with a text layer, set by WeasyPrint as the evidence report is
+(:func:`caesar.exports.report.render_pdf`; Pango shapes the Arabic); a scanned one is the
+same paper rendered to a grayscale image by PDFium and saved by Pillow as a PDF of that image
+alone, as a scanner writes it: no text layer, so only OCR can read it. The names come from the
+generator's lists of names, the numbers and dates are made up.
 """
 
 from __future__ import annotations
 
 import html
 import io
-import logging
 from dataclasses import dataclass
 from datetime import date
 
 import pypdfium2 as pdfium
+
+from caesar.exports.report import render_pdf
 
 # Amiri (Debian's fonts-hosny-amiri) maps its lam-alef ligature back to the two letters in the
 # PDF's text layer; with several other Arabic fonts PDFium reads "الاسم" as "االسم".
@@ -38,10 +40,6 @@ def release_paper(paper: Paper, *, page_mm: tuple[int, int] = (148, 105)) -> byt
 
     `page_mm` is the page's size (A6 landscape by default: small pages read fast by OCR).
     """
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    from weasyprint import HTML  # loads Pango: only when a paper is made
-
     e = html.escape
     width, height = page_mm
     page = f"""<html><head><style>
@@ -56,8 +54,7 @@ body {{ font-family: '{_FONT}', serif; font-size: 11pt; }}
 Detainee number: {e(paper.detainee_number)}<br>Branch: {e(paper.branch)}<br>
 Released on: {paper.released_on.isoformat()}</p>
 </body></html>"""
-    pdf: bytes = HTML(string=page).write_pdf()
-    return pdf
+    return render_pdf(page)
 
 
 def scanned(pdf: bytes, dpi: int = SCAN_DPI) -> bytes:
