@@ -67,8 +67,8 @@ def ingest(
     `caesar documents`), sealed in the catalogue; a PDF that is password_protected,
     truncated, corrupt, or too large to read safely (decompression_bomb) is flagged so. Text,
     office documents and audio are kept with their media type and no flag; content of no
-    known type, and a file named as an image that is not one, are flagged not_image. A bag's own tag files are kept,
-    listed on its transfer (tag_files) and never flagged. Symlinks are never followed. Each
+    known type, and a file named as an image that is not one, are flagged not_image. A bag's
+    own tag files are kept, listed on its transfer (tag_files) and never flagged. Symlinks are never followed. Each
     SOURCE becomes one transfer (one holding sealed bundles: one per bundle, and one for its
     other files). Sealed bundles are opened with the archive's key and checked against their
     manifest before anything comes in; one that cannot be opened is kept as it is (flagged
