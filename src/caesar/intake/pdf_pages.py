@@ -30,6 +30,7 @@ OCR_MAX_PX: Final = 4000
 """A page rendered for OCR is never larger than this on its long side (a poster-sized page
 would otherwise make an image of hundreds of megapixels)."""
 _OCR_LANGUAGES: Final = "ara+eng"
+_META_CHARS: Final = 1000  # of a metadata value kept (a title, a producer), at most
 _META_KEYS: Final = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer",
                      "CreationDate", "ModDate")
 
@@ -64,7 +65,7 @@ def _texts(pdf: pdfium.PdfDocument, request: dict[str, Any]) -> tuple[list[dict[
     try:
         for number in range(min(len(pdf), request["text_pages"])):
             page = pdf[number]
-            text = page.get_textpage().get_text_range().replace("\r\n", "\n").strip()
+            text = _clean(page.get_textpage().get_text_range()).replace("\r\n", "\n").strip()
             if text:
                 texts.append({"page": number + 1, "source": "layer", "text": text})
                 continue
@@ -76,7 +77,7 @@ def _texts(pdf: pdfium.PdfDocument, request: dict[str, Any]) -> tuple[list[dict[
 
                 engine = PyTessBaseAPI(path=request["tessdata"], lang=_OCR_LANGUAGES)
             engine.SetImage(_for_ocr(page))
-            read_text = engine.GetUTF8Text().strip()
+            read_text = _clean(engine.GetUTF8Text()).strip()
             ocr_left -= 1
             texts.append({"page": number + 1, "source": "ocr", "text": read_text,
                           "confidence": int(engine.MeanTextConf())})
@@ -107,9 +108,15 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def _metadata(pdf: pdfium.PdfDocument) -> dict[str, Any]:
-    found = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items()
-             if key in _META_KEYS}
+    found = {key: _clean(value)[:_META_CHARS] for key, value
+             in pdf.get_metadata_dict(skip_empty=True).items() if key in _META_KEYS}
     return {"version": pdf.get_version(), **found}
+
+
+def _clean(text: str) -> str:
+    """`text` with what UTF-8 cannot hold (lone UTF-16 surrogates of a broken text layer)
+    replaced, so that it can be sealed and printed."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _b64(data: bytes) -> str:
