@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -127,9 +128,12 @@ def _fenced(request: dict[str, Any], data: bytes, limits: DocumentLimits) -> dic
     it sets on itself before reading the PDF: a `preexec_fn` is unsafe in the web server's
     threads)."""
     request = {**request, "memory_mb": limits.memory_mb, "cpu_seconds": limits.cpu_seconds}
+    # One OpenMP thread for Tesseract: intake's workers (one a core) are the parallelism, and
+    # its threads fighting over busy cores made OCR 2.6 times slower (bench/documents.py).
     done = subprocess.run([sys.executable, "-m", "caesar.intake.pdf_pages"],
                           input=json.dumps(request).encode() + b"\n" + data,
-                          capture_output=True, check=False)
+                          capture_output=True, check=False,
+                          env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     if done.returncode == 0:
         try:
             answer: dict[str, Any] = json.loads(done.stdout)
