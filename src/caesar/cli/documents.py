@@ -37,8 +37,10 @@ def list_(ctx: typer.Context, limit: LimitOption = None, offset: OffsetOption = 
         return
     table = Table("sha256", "pages", "text", "not read", "size", "flags")
     for d in documents:
+        unread = ("not analysed yet" if not d.analysed else "not read (see flags)" if d.flags
+                  else "not read (over analyse_limit_mb)")
         table.add_row(d.sha256[:16] + "…", str(d.pages or "-"),
-                      _SOURCES.get(d.text_source or "", "not analysed yet"),
+                      _SOURCES.get(d.text_source or "", unread),
                       str(d.pages_not_read or "-"), f"{d.size:,}", ", ".join(d.flags) or "-")
     out.print(table)
     out.print(f"{len(documents)} documents")
