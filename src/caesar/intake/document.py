@@ -87,7 +87,7 @@ def read_document(data: bytes, *, thumbnail_px: int, decode: bool,
                       "max_pages": limits.max_pages, "tessdata": TESSDATA}, data, limits)
     reading = DocumentReading()
     if "problem" in answer:
-        reading.kind, reading.problem = _flag(data, answer)
+        reading.kind, reading.problem = _flag(data, answer, limits)
         return reading
     reading.pages = answer["pages"]
     texts = [PageText(t["page"], t["source"], t["text"], t.get("confidence"))
@@ -144,18 +144,26 @@ def _fenced(request: dict[str, Any], data: bytes, limits: DocumentLimits) -> dic
             "stderr": done.stderr.decode("utf-8", "replace")[-400:]}
 
 
-def _flag(data: bytes, answer: dict[str, Any]) -> tuple[str, str]:
+def _flag(data: bytes, answer: dict[str, Any], limits: DocumentLimits) -> tuple[str, str]:
     """The flag kind and words for a PDF that could not be read."""
     said = answer["problem"]
     if said is None:  # the fenced process ended without an answer
         code, stderr = answer["returncode"], answer["stderr"]
-        if code == -signal.SIGXCPU or code == -signal.SIGKILL:
+        if code == -signal.SIGXCPU:
             return ("decompression_bomb", "reading this PDF took more processor time than"
-                    " the safe limit; never decoded further")
-        if "MemoryError" in stderr or "bad_alloc" in stderr or code < 0:
+                    f" the safe limit of {limits.cpu_seconds} s; never decoded further")
+        if "MemoryError" in stderr or "bad_alloc" in stderr:
             return ("decompression_bomb", "reading this PDF needed more memory than the safe"
-                    " limit (streams that inflate far beyond the file's size); never decoded"
-                    " further")
+                    f" limit of {limits.memory_mb} MB (streams that inflate far beyond the"
+                    " file's size); never decoded further")
+        if code < 0:
+            # PDFium aborts, silently, when an allocation fails under the limit; a crash on
+            # damage it does not survive looks the same from here.
+            return ("decompression_bomb", f"reading this PDF ended abnormally (signal {-code})"
+                    f" within the safe limits of {limits.memory_mb} MB of memory and"
+                    f" {limits.cpu_seconds} s of processor time: its streams inflate past"
+                    " them, or it is damaged in a way the reader does not survive; never"
+                    " decoded further")
         return "corrupt", f"PDF data cannot be read (the reader stopped with status {code})"
     if "password" in said.lower():
         return ("password_protected", "PDF is protected by a password: its pages cannot be"
