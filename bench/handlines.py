@@ -11,8 +11,11 @@ each hand and script:
   exact       the line read by the reader's own path (ink mask, `cut_line`, `tokens`) gives
               exactly the number(s) written
   cut right   the line was cut into exactly as many glyphs as it has characters
+  exact       (the second) of the lines cut right, the share read exactly
   glyph       given a right cut, the share of digits the classifier reads right (within the
               line's script)
+  lost        given a right cut, the share of digits read as a mark or "other" (all classes
+              open): a number broken in two
   alone       each character written alone by the same writer and read by the classifier
               (no cutting at all): the classifier's own accuracy on that hand
   joined      lines where a character's ink touches a neighbour's or overlaps its columns
@@ -70,7 +73,8 @@ def main() -> None:
     hands = [("seen", h) for h in SEEN.hands]
     if args.held_out:
         hands += [("held out", h) for h in HELD_OUT.hands]
-    print(f"{'hand':28}{'script':>8}{'exact':>8}{'cut right':>11}{'glyph':>8}{'alone':>8}"
+    print(f"{'hand':28}{'script':>8}{'exact':>8}{'cut right':>11}{'exact':>8}{'glyph':>8}"
+          f"{'lost':>7}{'alone':>8}"
           f"{'joined':>8}{'fewer':>8}")
     for variety, hand in hands:
         for script, digits in (("western", WESTERN), ("arabic", ARABIC_INDIC)):
@@ -119,7 +123,7 @@ def _measure(name: str, hand: Hand, script: str, digits: str, count: int) -> Non
     py = random.Random(f"{SEED}:{hand.name}:{script}")
     rng = np.random.default_rng(py.getrandbits(32))
     exact = cut_right = joined = fewer = 0
-    glyph_right = glyph_total = 0
+    glyph_right = glyph_total = lost = exact_cut = 0
     alone_right = alone_total = 0
     confusions: Counter[tuple[str, str]] = Counter()
     for _ in range(count):
@@ -139,12 +143,14 @@ def _measure(name: str, hand: Hand, script: str, digits: str, count: int) -> Non
             fewer += len(found) < len(text)
             if len(found) == len(text):
                 cut_right += 1
+                exact_cut += read == numbers
                 scores, _ = model().scores(found)
                 for glyph_scores, char in zip(scores, text, strict=True):
                     if char in DIGITS:
                         own = [CLASSES.index(c) for c in digits]
                         glyph_total += 1
                         glyph_right += CLASSES[own[int(np.argmax(glyph_scores[own]))]] == char
+                        lost += CLASSES[int(np.argmax(glyph_scores))] not in DIGITS
         for char in set(numbers[0]):
             alone, alone_height = _line(char, writer, height, py.getrandbits(32), rng)
             if not alone_height:
@@ -162,7 +168,8 @@ def _measure(name: str, hand: Hand, script: str, digits: str, count: int) -> Non
             if best != char:
                 confusions[(char, best)] += 1
     print(f"{name:28}{script:>8}{exact / count:8.0%}{cut_right / count:11.0%}"
-          f"{glyph_right / max(1, glyph_total):8.1%}{alone_right / max(1, alone_total):8.1%}"
+          f"{exact_cut / max(1, cut_right):8.0%}"
+          f"{glyph_right / max(1, glyph_total):8.1%}{lost / max(1, glyph_total):7.1%}{alone_right / max(1, alone_total):8.1%}"
           f"{joined / count:8.0%}{fewer / count:8.0%}")
     shown = ", ".join(f"{t}->{r} {n}" for (t, r), n in confusions.most_common(8))
     print(f"{'':28}confusions alone: {shown or '-'}")

@@ -9,7 +9,9 @@ the named lists below and nothing else:
   :data:`TRAINING_HANDS` (:data:`HELD_OUT_HANDS` are kept for measuring);
 - the real handwritten digits scikit-learn ships (``load_digits``: 1,797 Western digits by
   several dozen writers), the first :data:`SCANNED_FOR_TRAINING` of them only;
-- label letters (Latin and Arabic), specks, smudges and card edges as "other".
+- label letters (Latin and Arabic), specks, smudges and card edges as "other";
+- digits written between two others by the training hands, cut as reading cuts joined
+  writing, and joined pairs of them as "other" (:mod:`.neighbours`).
 
 Each drawing goes through :func:`.augment.degrade` and is cut by the reader's own code. The
 base model shipped as package data is made by::
@@ -50,6 +52,7 @@ from caesar.cases.reading.glyphs import (
 )
 from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
 from caesar.cases.reading.junk import junk
+from caesar.cases.reading.neighbours import neighbours
 from caesar.cases.reading.printed import draws, installed_fonts, scanned, typeset
 from caesar.cases.reading.strokes import LETTER_HANDS
 from caesar.errors import CaesarError
@@ -112,6 +115,7 @@ ATYPICAL_QUANTILE = 0.99
 SCALE = 4.0
 PRINTED_DIGIT_DRAWS, PRINTED_MARK_DRAWS = 6, 4  # per font and character
 HAND_DIGIT_DRAWS, HAND_MARK_DRAWS, HAND_LETTER_DRAWS = 90, 100, 12  # per hand and character
+NEIGHBOUR_DRAWS = 30  # per hand and digit: the digit between two others, cut (.neighbours)
 JUNK_DRAWS, SCANNED_DRAWS = 1500, 3  # in all; per scanned digit
 
 
@@ -202,6 +206,8 @@ def training_set(seed: int = SEED, scale: float = 1.0) -> tuple[list[Glyph], np.
         handwritten(hands, DIGITS, n(HAND_DIGIT_DRAWS), rng),
         handwritten(hands, SEPARATORS, n(HAND_MARK_DRAWS), rng),
         handwritten(hands, letters, n(HAND_LETTER_DRAWS), rng),
+        *(neighbours(hands, digits, digits + "/-.،", n(NEIGHBOUR_DRAWS), rng,
+                     height=lambda: _height(rng)) for digits in (WESTERN, ARABIC_INDIC)),
         scanned_digits(range(min(SCANNED_FOR_TRAINING, n(SCANNED_FOR_TRAINING))),
                        n(SCANNED_DRAWS), rng),
         _arabic_labels(fonts, rng, n(PRINTED_MARK_DRAWS)),
