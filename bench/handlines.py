@@ -84,11 +84,13 @@ def main() -> None:
 def _paper(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ink (255 full) on paper as a grey photo would show it."""
     paper, colour = rng.uniform(200, 245), rng.uniform(10, 80)
-    grey = paper - ink.astype(float) / 255 * (paper - colour)
-    grey = cv2.GaussianBlur(grey, (0, 0), rng.uniform(0.4, 1.0))
-    grey = np.clip(grey + rng.normal(0, rng.uniform(2, 8), grey.shape), 0, 255).astype(np.uint8)
+    drawn = cv2.GaussianBlur(paper - ink.astype(float) / 255 * (paper - colour), (0, 0),
+                             rng.uniform(0.4, 1.0))
+    grey = np.clip(drawn + rng.normal(0, rng.uniform(2, 8), drawn.shape), 0,
+                   255).astype(np.uint8)
     ok, data = cv2.imencode(".jpg", grey, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 92))])
-    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if ok else grey
+    decoded = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if ok else None
+    return grey if decoded is None else np.asarray(decoded)
 
 
 def _line(text: str, writer: Writer, height: float, seed: int,
@@ -169,7 +171,8 @@ def _measure(name: str, hand: Hand, script: str, digits: str, count: int) -> Non
                 confusions[(char, best)] += 1
     print(f"{name:28}{script:>8}{exact / count:8.0%}{cut_right / count:11.0%}"
           f"{exact_cut / max(1, cut_right):8.0%}"
-          f"{glyph_right / max(1, glyph_total):8.1%}{lost / max(1, glyph_total):7.1%}{alone_right / max(1, alone_total):8.1%}"
+          f"{glyph_right / max(1, glyph_total):8.1%}{lost / max(1, glyph_total):7.1%}"
+          f"{alone_right / max(1, alone_total):8.1%}"
           f"{joined / count:8.0%}{fewer / count:8.0%}")
     shown = ", ".join(f"{t}->{r} {n}" for (t, r), n in confusions.most_common(8))
     print(f"{'':28}confusions alone: {shown or '-'}")

@@ -16,6 +16,7 @@ writer (one slant, one pen) with gaps from a touch to a little space:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
@@ -70,14 +71,15 @@ def _ink(drawing: Drawing) -> np.ndarray:
     """How much ink each pixel holds, 0 to 1, whatever the paper's and the pen's shade."""
     image = drawing.image.astype(np.float32)
     paper, darkest = float(np.median(image)), float(image.min())
-    return np.clip((paper - image) / max(1.0, paper - darkest), 0.0, 1.0)
+    ink: np.ndarray = np.clip((paper - image) / max(1.0, paper - darkest), 0.0, 1.0)
+    return ink
 
 
 def cut_between(mask: np.ndarray, spans: Sequence[tuple[int, int]]) -> list[int]:
     """Where a cutting at thin columns would part each pair of neighbours: the column with
     the least ink between the middles of the two."""
     cuts = [0]
-    for (a0, a1), (b0, b1) in zip(spans, spans[1:], strict=False):
+    for (a0, a1), (b0, b1) in itertools.pairwise(spans):
         lo, hi = (a0 + a1) // 2 + 1, (b0 + b1) // 2
         if hi <= lo:
             cuts.append(max(lo, cuts[-1] + 1))

@@ -14,14 +14,20 @@ the named lists below and nothing else:
   writing, and joined pairs of them as "other" (:mod:`.neighbours`).
 
 Each drawing goes through :func:`.augment.degrade` and is cut by the reader's own code. The
-base model shipped as package data is made by::
+base model shipped as package data was made in two steps, each reproducible from its seed::
 
     pip install -e '.[train]'   # PyTorch, for training only
-    python -m caesar.cases.reading.training --out src/caesar/cases/reading/digits.npz
+    # 1. from scratch (commit de7056e, calibrated in d7beb6b), before digits between
+    #    neighbours were drawn: half an hour on two cores
+    python -m caesar.cases.reading.training --out digits-1.npz
+    # 2. fine-tuned from it on the material as it is now, digits between neighbours
+    #    included: two passes at scale 1.5, about twenty minutes on a busy machine
+    python -m caesar.cases.reading.training --start digits-1.npz --scale 1.5 --epochs 2 \
+        --out src/caesar/cases/reading/digits.npz
 
-(drawing the material takes a few minutes on one core, fitting the network about half an
-hour on two; see :mod:`.fitting`). :func:`retrain` adds an archive's confirmed glyphs to it
-without PyTorch.
+(drawing the material takes a few minutes on one core; see :mod:`.fitting`). Training from
+scratch on today's material (step 1 alone) makes a model of the same kind. :func:`retrain`
+adds an archive's confirmed glyphs to it without PyTorch.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from threadpoolctl import threadpool_limits
 
 from caesar.cases.reading.augment import cut, degrade
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.fitting import EPOCHS, fit
+from caesar.cases.reading.fitting import EPOCHS, Fitted, fit
 from caesar.cases.reading.glyphs import (
     ARABIC_INDIC,
     CLASSES,
@@ -48,6 +54,7 @@ from caesar.cases.reading.glyphs import (
     WESTERN,
     GlyphModel,
     as_glyph,
+    load,
     pictures_and_shapes,
 )
 from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
@@ -115,7 +122,7 @@ ATYPICAL_QUANTILE = 0.99
 SCALE = 4.0
 PRINTED_DIGIT_DRAWS, PRINTED_MARK_DRAWS = 6, 4  # per font and character
 HAND_DIGIT_DRAWS, HAND_MARK_DRAWS, HAND_LETTER_DRAWS = 90, 100, 12  # per hand and character
-NEIGHBOUR_DRAWS = 30  # per hand and digit: the digit between two others, cut (.neighbours)
+NEIGHBOUR_DRAWS = 60  # per hand and digit: the digit between two others, cut (.neighbours)
 JUNK_DRAWS, SCANNED_DRAWS = 1500, 3  # in all; per scanned digit
 
 
@@ -240,11 +247,12 @@ def _junk(count: int, rng: np.random.Generator) -> Iterator[tuple[Glyph, str]]:
         yield from glyphs_of(write_shape(shape, hand, _height(rng), rng, pen), OTHER, rng)
 
 
-def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS) -> GlyphModel:
-    """The classifier, trained from scratch on :func:`training_set` (needs PyTorch: see
-    :mod:`.fitting`). Progress goes to standard output, with the accuracy on a validation
-    set drawn afresh from the same training material (another seed), never held-out
-    material."""
+def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS,
+          start: GlyphModel | None = None) -> GlyphModel:
+    """The classifier, trained from scratch on :func:`training_set`, or fine-tuned from
+    `start` (needs PyTorch: see :mod:`.fitting`). Progress goes to standard output, with the
+    accuracy on a validation set drawn afresh from the same training material (another
+    seed), never held-out material."""
     glyphs, labels = training_set(seed, scale)
     missing = set(range(len(CLASSES))) - set(labels.tolist())
     if missing:
@@ -253,22 +261,29 @@ def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS) -> Glyp
             + " from", hint="install the fonts setup.sh installs, or train at a larger scale")
     check, check_labels = training_set(seed + 1, scale / 4)
     return fitted_model(glyphs, labels, seed=seed, epochs=epochs,
-                        validation=(check, check_labels))
+                        validation=(check, check_labels), start=start)
 
 
 def fitted_model(glyphs: Sequence[Glyph], labels: np.ndarray, *, seed: int = SEED,
                  epochs: int = EPOCHS,
-                 validation: tuple[Sequence[Glyph], np.ndarray] | None = None) -> GlyphModel:
-    """The network fitted to labelled `glyphs` (see :func:`.fitting.fit`), as a model."""
+                 validation: tuple[Sequence[Glyph], np.ndarray] | None = None,
+                 start: GlyphModel | None = None) -> GlyphModel:
+    """The network fitted to labelled `glyphs` (see :func:`.fitting.fit`), or fine-tuned from
+    `start`'s, as a model."""
     pictures, shapes = pictures_and_shapes(glyphs)
-    mean = shapes.mean(axis=0).astype(np.float32)
-    spread = np.where(shapes.std(axis=0) > 0, shapes.std(axis=0), 1.0).astype(np.float32)
+    if start is None:
+        mean = shapes.mean(axis=0).astype(np.float32)
+        spread = np.where(shapes.std(axis=0) > 0, shapes.std(axis=0), 1.0).astype(np.float32)
+    else:  # the head was fitted to shapes standardised so
+        mean, spread = start.mean, start.scale
     checked = None
     if validation is not None:
         check_pictures, check_shapes = pictures_and_shapes(validation[0])
         checked = (check_pictures, (check_shapes - mean) / spread, validation[1])
     net = fit(pictures, (shapes - mean) / spread, labels, _balanced(labels), len(CLASSES),
-              seed=seed, epochs=epochs, validation=checked)
+              seed=seed, epochs=epochs, validation=checked,
+              initial=None if start is None else Fitted(start.kernels, start.kernel_biases,
+                                                      start.weights, start.biases))
     rng = np.random.default_rng(seed)
     keep = np.concatenate([rng.permutation(np.flatnonzero(labels == k))[:REFERENCE_PER_CLASS]
                            for k in range(len(CLASSES))])
@@ -399,8 +414,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="size of the training set against the base draws below "
                              "(smaller for trying things out)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--start", type=Path,
+                        help="a model to fine-tune (its network, at a tenth of the learning "
+                             "rate) instead of training from scratch")
     args = parser.parse_args(argv)
-    trained = train(args.seed, args.scale, epochs=args.epochs)
+    trained = train(args.seed, args.scale, epochs=args.epochs,
+                    start=load(args.start) if args.start else None)
     args.out.write_bytes(trained.to_bytes())
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, "
           f"{len(trained.reference_classes):,} reference glyphs)")
