@@ -27,7 +27,7 @@ HIDDEN = 128  # the head's hidden layer
 EPOCHS = 3  # the shipped model: three passes over SCALE 4 (half an hour on a shared machine)
 BATCH = 256
 LEARNING_RATE = 3e-3  # the peak of the one-cycle schedule, from scratch
-FINE_TUNING = 10  # fine-tuning a fitted network peaks at this many times less
+FINE_TUNING = 3  # fine-tuning a fitted network peaks at this many times less
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def fit(pictures: np.ndarray, shapes: np.ndarray, labels: np.ndarray, weights: n
     labels, when given) is printed after each epoch.
 
     From `initial` (a fitted network of the same layers), it is fine-tuned instead: at a
-    tenth of the learning rate, its batch normalisation kept as folded (a fine-tuning's
+    third of the learning rate, its batch normalisation kept as folded (a fine-tuning's
     batches would otherwise move what the layers were fitted to)."""
     torch = _torch()
     torch.manual_seed(seed)

@@ -10,8 +10,8 @@ their cuts. So the classifier also learns from runs of three characters written 
 writer (one slant, one pen) with gaps from a touch to a little space:
 
 - the middle character as a cut at thin columns would leave it: labelled as itself;
-- two neighbours left joined, as a cutting that missed a cut would give them: labelled
-  "other", so that a joined pair never reads better than its two digits.
+- the two characters on one side left joined, as a cutting that missed a cut would give
+  them: labelled "other", so that a joined pair never reads better than its two digits.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from caesar.cases.reading.glyphs import OTHER
 from caesar.cases.reading.hands import Drawing, Hand, write
 
 GAP = (-0.08, 0.14)  # space between neighbours, in digit heights (negative: they overlap)
-PAIR_SHARE = 0.5  # draws that also give a joined pair as "other"
+PAIR_SHARE = 1.0  # draws that also give a joined pair as "other"
 
 
 def written_run(chars: str, hand: Hand, height: int,

@@ -415,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                              "(smaller for trying things out)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--start", type=Path,
-                        help="a model to fine-tune (its network, at a tenth of the learning "
+                        help="a model to fine-tune (its network, at a third of the learning "
                              "rate) instead of training from scratch")
     args = parser.parse_args(argv)
     trained = train(args.seed, args.scale, epochs=args.epochs,
