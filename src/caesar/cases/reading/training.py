@@ -14,20 +14,17 @@ the named lists below and nothing else:
   writing, and joined pairs of them as "other" (:mod:`.neighbours`).
 
 Each drawing goes through :func:`.augment.degrade` and is cut by the reader's own code. The
-base model shipped as package data was made in two steps, each reproducible from its seed::
+base model shipped as package data is made by::
 
     pip install -e '.[train]'   # PyTorch, for training only
-    # 1. from scratch (commit de7056e, calibrated in d7beb6b), before digits between
-    #    neighbours were drawn: half an hour on two cores
-    python -m caesar.cases.reading.training --out digits-1.npz
-    # 2. fine-tuned from it on the material as it is now, digits between neighbours
-    #    included: two passes at scale 1.5, about twenty minutes on a busy machine
-    python -m caesar.cases.reading.training --start digits-1.npz --scale 1.5 --epochs 2 \
-        --out src/caesar/cases/reading/digits.npz
+    python -m caesar.cases.reading.training --out src/caesar/cases/reading/digits.npz
 
-(drawing the material takes a few minutes on one core; see :mod:`.fitting`). Training from
-scratch on today's material (step 1 alone) makes a model of the same kind. :func:`retrain`
-adds an archive's confirmed glyphs to it without PyTorch.
+(drawing the material takes a few minutes on one core, fitting the network about half an
+hour on two; see :mod:`.fitting`), or fine-tuned from a model already fitted with
+``--start MODEL`` (fewer passes at a smaller scale). The model shipped now was fitted
+(commit d7beb6b) before the digits between neighbours were drawn; a fine-tuning with them
+is measured in docs/performance.md. :func:`retrain` adds an archive's confirmed glyphs to
+it without PyTorch.
 """
 
 from __future__ import annotations
