@@ -153,7 +153,7 @@ def _measure(name: str, hand: Hand, script: str, digits: str, count: int) -> Non
                         glyph_total += 1
                         glyph_right += CLASSES[own[int(np.argmax(glyph_scores[own]))]] == char
                         lost += CLASSES[int(np.argmax(glyph_scores))] not in DIGITS
-        for char in set(numbers[0]):
+        for char in sorted(set(numbers[0])):  # sorted: the same draws in every run
             alone, alone_height = _line(char, writer, height, py.getrandbits(32), rng)
             if not alone_height:
                 continue
