@@ -18,6 +18,7 @@ import numpy as np
 import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from caesar import camera_raw
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -154,6 +155,10 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
             warnings.simplefilter("ignore")  # Pillow warns on odd EXIF; we keep what it reads
             image = Image.open(f)
             result.media_type = Image.MIME.get(image.format or "", result.media_type)
+            if image.format == camera_raw.FORMAT:  # DNG; libmagic names makers' raw types
+                f.seek(0)
+                result.media_type = (image.get_format_mimetype()
+                                     or media_type_of(f.read(SNIFF_BYTES)))
             if image.format == "HEIF":  # libmagic tells HEIC (HEVC) from other HEIF brands
                 f.seek(0)
                 result.media_type = media_type_of(f.read(SNIFF_BYTES))
