@@ -57,8 +57,9 @@ def ingest(
     are kept and flagged. Each original's media type comes from its content. Still images
     (JPEG, PNG, GIF, TIFF, BMP, WebP, the phones' HEIC/HEIF and AVIF, and cameras' raw DNG,
     CR2, NEF and others through LibRaw) are read for their camera, serial, capture time, size
-    and perceptual hash. Videos (MP4, MOV, MKV, WebM,
-    through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
+    and perceptual hash, and their content credentials (C2PA: signer, app, declared edits)
+    are read and validated; credentials that fail are flagged c2pa_invalid. Videos (MP4, MOV,
+    MKV, WebM, through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
     and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
     that re-encoded copies are linked, and a video cut short or undecodable is flagged
     truncated or corrupt. Text, PDF, office documents and audio are kept with their media type

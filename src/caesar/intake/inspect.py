@@ -20,6 +20,7 @@ import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from caesar import camera_raw
+from caesar.intake.credentials import UnreadableCredentials, read_credentials
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -140,8 +141,33 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
                  ) -> Inspection:
     """Inspect an open file of `size` bytes. Never raises for what the content holds.
 
-    `decode` says an image (or a video's frames) may be decoded.
+    `decode` says an image (or a video's frames) may be decoded, and its content credentials
+    (C2PA) read.
     """
+    result = _inspect(f, size, thumbnail_px=thumbnail_px, decode=decode)
+    if decode and size:
+        _credentials_into(f, result)
+    return result
+
+
+def _credentials_into(f: BinaryIO, result: Inspection) -> None:
+    try:
+        found = read_credentials(f, result.media_type)
+    except UnreadableCredentials as exc:
+        result.exif["C2PA"] = {"state": "unreadable", "problems": [str(exc)]}
+        result.flags.append(FlagNote(
+            "c2pa_invalid", f"its content credentials (C2PA) cannot be read ({exc})"))
+        return
+    if found is None:
+        return
+    result.exif["C2PA"] = found.as_json()
+    if found.state == "invalid":
+        result.flags.append(FlagNote(
+            "c2pa_invalid", "its content credentials (C2PA) fail validation: "
+            + "; ".join(found.problems or ["the manifest says it is invalid"])))
+
+
+def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool) -> Inspection:
     result = Inspection()
     if size == 0:
         result.media_type = EMPTY
