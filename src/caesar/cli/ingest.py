@@ -59,8 +59,8 @@ def ingest(
     CR2, NEF and others through LibRaw) are read for their camera, serial, capture time, size
     and perceptual hash, and their content credentials (C2PA: signer, app, declared edits)
     are read and validated; credentials that fail are flagged c2pa_invalid. Videos (MP4, MOV,
-    MKV, WebM, through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
-    and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
+    MKV, WebM, through FFmpeg) are read for their length, codecs, size, frame rate, device,
+    capture time and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
     that re-encoded copies are linked, and a video cut short or undecodable is flagged
     truncated or corrupt. Text, PDF, office documents and audio are kept with their media type
     and no flag; content of no known type, and a file
