@@ -4,6 +4,7 @@ parsed, is a flag. Files are signed here by the C2PA reference library (tests/c2
 
 from __future__ import annotations
 
+import hashlib
 import io
 import multiprocessing
 from pathlib import Path
@@ -85,3 +86,23 @@ def test_a_worker_forked_after_its_parent_read_credentials_reads_them_too(
     with multiprocessing.get_context("fork").Pool(1) as pool:
         # Reading takes milliseconds; the bound only turns a hang into a failure.
         assert pool.apply_async(_credentials_state, (signed,)).get(timeout=120) == "valid"
+
+
+def test_the_examination_weighs_the_credentials(caesar: Caesar, signed: bytes,
+                                                tmp_path: Path) -> None:
+    changed = bytearray(signed)
+    changed[-200] ^= 0xFF
+    (tmp_path / "phone").mkdir()
+    (tmp_path / "phone" / "IMG_0003.jpg").write_bytes(signed)
+    (tmp_path / "phone" / "IMG_0004.jpg").write_bytes(bytes(changed))
+    caesar("ingest", str(tmp_path / "phone"))
+    examined = {r["sha256"]: r for r in caesar.json("examine", "--all")}
+    found = {sha: [f for f in r["findings"] if f["signal"] == "provenance.credentials"]
+             for sha, r in examined.items()}
+    [held] = found[hashlib.sha256(signed).hexdigest()]
+    assert held["strength"] == "consistent"
+    assert SIGNER in held["evidence"] and "c2pa.cropped" in held["evidence"]
+    [broken] = found[hashlib.sha256(bytes(changed)).hexdigest()]
+    assert broken["strength"] == "inconsistent"
+    assert "assertion.dataHash.mismatch" in broken["evidence"]
+    assert examined[hashlib.sha256(bytes(changed)).hexdigest()]["strongest"] == "inconsistent"
