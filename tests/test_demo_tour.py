@@ -43,7 +43,13 @@ def test_demo_builds_and_explains_an_archive(tmp_path: Path) -> None:
     [video] = [p for p in photos if p.media_type == "video/mp4"]
     assert video.flags == [] and video.duration == pytest.approx(3.0, abs=0.1)
     assert video.camera.make == "Apple" and video.captured_at and video.has_thumbnail
-    assert video.sha256 not in in_cases and "(1 of them video)" in run.stdout
+    assert video.sha256 not in in_cases and "(1 of them video," in run.stdout
+    # Two release papers, one typed and one scanned: first page rendered, text taken from its
+    # layer or read by OCR, in no case
+    papers = [p for p in photos if p.media_type == "application/pdf"]
+    assert sorted(p.text_source or "" for p in papers) == ["layer", "ocr"]
+    assert all(p.flags == [] and p.has_thumbnail and p.sha256 not in in_cases for p in papers)
+    assert "2 release papers" in run.stdout
     listed = caesar("photos", "list")
     assert "video/mp4" in listed.stdout
     # The demo analyst records what marks show (a tattoo's motif, which tooth), not only where,
@@ -88,6 +94,9 @@ def test_demo_exports_a_case_beside_the_archive(tmp_path: Path) -> None:
     bag = bagit.Bag(str(exports / "evidence"))
     bag.validate()  # every original against the archive's SHA-256
     assert (exports / "evidence" / "verification-report.pdf").stat().st_size > 0
+    papers = bagit.Bag(str(exports / "evidence-documents"))
+    papers.validate()
+    assert len([p for p in papers.payload_files() if p.endswith(".pdf")]) == 2
     mapping = (exports / "exhibit" / "mapping.json").read_text("utf-8")
     assert "exhibit_id" in mapping
     # A second demo replaces its own exports; the archive folder holds none of them.

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from caesar.exports.requests import ExportRequests
     from caesar.exports.service import ExportService
     from caesar.forensics.service import ExaminationService
+    from caesar.identify.documents import DocumentTexts
     from caesar.identify.service import IdentifyService
     from caesar.intake.analysis import Analysis, AnalysisReport
     from caesar.intake.report import IngestReport
@@ -289,6 +290,15 @@ class Archive:
         return CaseService(catalog=self.catalog, ledger=self.ledger, keys=self.keys,
                            archive=self.path, store_url=self.settings.store_url,
                            settings=self.settings.cases)
+
+    @cached_property
+    def documents(self) -> DocumentTexts:
+        """Documents' text (PDFs: their own text layer, or OCR), read and searched; logged."""
+        from caesar.identify.documents import DocumentTexts
+        from caesar.vault.fields import FieldCipher
+
+        return DocumentTexts(self.catalog, self.ledger, FieldCipher(self.keys),
+                             lambda: datetime.now(UTC))
 
     @cached_property
     def identify(self) -> IdentifyService:

@@ -14,6 +14,7 @@ signatures written here would only ever partly repeat, and it is kept up to date
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Final
 
 import magic
@@ -27,6 +28,11 @@ camera_raw.register()
 
 OCTET_STREAM: Final = "application/octet-stream"
 """The media type of content that no known type matches."""
+# Debian's tesseract-ocr-eng and -ara data; tesserocr's own default path may not exist here.
+_TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata/", "/usr/share/tesseract-ocr/4.00/tessdata/")
+TESSDATA: Final = next((p for p in _TESSDATA if Path(p, "eng.traineddata").is_file()),
+                       _TESSDATA[0])
+"""Where Tesseract's language models are (numbers on cards, documents without a text layer)."""
 SNIFF_BYTES: Final = 1024 * 1024
 """How much of a file libmagic is shown: enough for a ZIP-based office document's directory
 of parts and for telling text from binary, and bounded for a file of any size."""

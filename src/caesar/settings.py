@@ -32,6 +32,18 @@ class IntakeSettings(BaseModel):
     )
     commit_every: int = Field(default=256, ge=1, description="outcomes recorded per"
                               " transaction (a transaction also ends every 2 seconds)")
+    document_text_pages: int = Field(default=500, ge=1, description="pages of a PDF whose"
+                                     " text is taken (its own text layer, or OCR)")
+    document_ocr_pages: int = Field(default=20, ge=0, description="pages without a text layer"
+                                    " (scans) read by OCR in one PDF; the rest are counted"
+                                    " as not read")
+    document_max_pages: int = Field(default=10_000, ge=1, description="a PDF with more pages"
+                                    " is flagged decompression_bomb and never decoded")
+    document_memory_mb: int = Field(default=1024, ge=128, description="memory the process"
+                                    " reading one PDF may use; beyond it the PDF is flagged"
+                                    " decompression_bomb")
+    document_cpu_seconds: int = Field(default=300, ge=1, description="processor time reading"
+                                      " one PDF may take; beyond it the PDF is flagged")
 
 
 class CaseSettings(BaseModel):

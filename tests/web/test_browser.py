@@ -441,3 +441,36 @@ def test_a_video_is_shown_blurred_then_played_when_revealed(
     viewer = site.as_role(Role.viewer)  # a role that sees no photos is refused the video
     assert viewer.get(f"/photos/{sha}/video").status_code == 403
     assert viewer.get(f"/photos/{sha}/image").status_code == 403
+
+
+def test_a_scanned_paper_is_shown_blurred_then_revealed_and_its_read_text_on_request(
+        page: Page, site: Site, tmp_path: Path) -> None:
+    from datetime import date
+
+    from caesar.demo.documents import Paper, release_paper, scanned
+
+    paper = Paper(name_ar="حسين علي المصري", name_en="Hussein Ali al-Masri",
+                  detainee_number="19372", branch="251", released_on=date(2012, 9, 30))
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(scanned(release_paper(paper)))
+    site.archive.ingest(IngestRequest(sources=[str(folder)], actor="owner",
+                                      operator="documenter", label="papers"))
+    [sha] = [p.sha256 for p in site.archive.queries.photos(0, None, media_type="application/pdf")]
+    page.goto(f"/photos/{sha}")
+    shown = page.locator(".photo.document img")
+    assert "view=blurred" in (shown.get_attribute("src") or "")
+    assert shown.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert paper.name_en not in page.content()  # the text waits until it is asked for
+    page.get_by_role("link", name="Reveal this page").click()
+    page.wait_for_load_state("networkidle")
+    revealed = page.locator(".photo.document img")
+    assert "view=original" in (revealed.get_attribute("src") or "")
+    assert revealed.evaluate("img => img.complete && img.naturalWidth > 1000")
+    page.get_by_role("link", name="Show the text (recorded in the custody log)").click()
+    page.wait_for_load_state("networkidle")
+    assert "Hussein Ali al-Masri" in page.locator("pre.document-text").inner_text()
+    assert not page.csp_violations  # type: ignore[attr-defined]
+    reads = [e.subject_sha256 for e in site.archive.ledger.entries()
+             if e.entry["type"] == "document.read"]
+    assert reads[-1] == sha

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     transfers_read = "archive:transfers:read"
     photos_read = "archive:photos:read"  # metadata: cameras, EXIF, sightings, flags
     photos_view = "archive:photos:view"  # the images themselves; every view is logged
+    documents_read = "archive:documents:read"  # documents' text (it names people); logged
     cases_read = "archive:cases:read"
     cases_edit = "archive:cases:edit"  # fields and the numbers as decided
     cases_regroup = "archive:cases:regroup"  # merge and split
@@ -79,7 +80,7 @@ _EVERYONE: Final = frozenset({Permission.dashboard_read, Permission.stats_read,
                               Permission.cases_read, Permission.custody_read,
                               Permission.account_read, Permission.account_edit})
 _SEE_PHOTOS: Final = frozenset({Permission.photos_read, Permission.photos_view,
-                                Permission.photos_hashes})
+                                Permission.photos_hashes, Permission.documents_read})
 # Who did what: people who work on the record itself (not viewers, not investigators, whose
 # packages name staff by pseudonym).
 _STAFF: Final = frozenset({Permission.staff_read})

@@ -6,6 +6,10 @@ re-encoded without any metadata at a display size, and never written to disk. Ev
 shown is a custody-log entry naming who saw which original, when, and how (``rendition``),
 appended before the image is handed over.
 
+A document (PDF) is shown by its first page: the thumbnail intake rendered, blurred and
+grayscale until revealed; revealed, the page is rendered again at display size from the
+decrypted PDF, in PDFium's fenced process (:mod:`caesar.intake.document`).
+
 A video is shown the same way through its keyframe strip (the thumbnail intake made: a few
 frames side by side), blurred and grayscale until revealed; the video itself is streamed,
 decrypted chunk by chunk, only to a person who revealed it, and that is logged too.
@@ -26,6 +30,7 @@ import caesar.media  # noqa: F401  (Pillow learns HEIC here too, in worker proce
 from caesar.catalog.database import Catalog
 from caesar.catalog.models import Flag, Photo
 from caesar.errors import CaesarError, NotFound
+from caesar.intake.document import DocumentLimits, reads_as_document, render_first_page
 from caesar.intake.video import reads_as_video
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
@@ -73,10 +78,18 @@ class PhotoViewer:
         needs no lock.
         """
         sha, strip = self._showable(sha256)
-        source = self._vault.read_bytes("thumbnail", strip) if strip else \
-            self._vault.read_bytes("original", sha)
+        shown = {}
+        if strip and strip[1] and rendition == "original":  # a document's page, revealed
+            source = render_first_page(self._vault.read_bytes("original", sha), MAX_SIDE,
+                                       DocumentLimits())
+            shown = {"shown": "page"}
+        elif strip:
+            source = self._vault.read_bytes("thumbnail", strip[0])
+            shown = {"shown": "page" if strip[1] else "strip"}
+        else:
+            source = self._vault.read_bytes("original", sha)
         image = render(source, rendition)
-        self._log_view(sha, rendition, actor, **({"shown": "strip"} if strip else {}))
+        self._log_view(sha, rendition, actor, **shown)
         return image
 
     def stream_video(self, sha256: str, actor: str) -> VideoStream:
@@ -97,14 +110,15 @@ class PhotoViewer:
         the original's pixels), grayscale and sharp enough to read, after its view is logged."""
         sha, strip = self._showable(sha256)
         if strip:
-            raise NotShowable("A video has no regions to show.", hint="Reveal the video.")
+            raise NotShowable("Only a photo has regions to show.", hint="Reveal it whole.")
         image = region(self._vault.read_bytes("original", sha), box)
         self._log_view(sha, "number", actor)
         return image
 
-    def _showable(self, sha256: str) -> tuple[str, str | None]:
+    def _showable(self, sha256: str) -> tuple[str, tuple[str, bool] | None]:
         """The original's SHA-256, once it is known to be an image that may be decoded, and
-        for a video the SHA-256 of its keyframe strip (which is shown instead)."""
+        for a video or a document the SHA-256 of its thumbnail (the keyframe strip or the
+        first page, which is shown instead) and whether it is a document's."""
         sha = sha256.lower()
         with self._catalog.reader() as session:
             photo = session.get(Photo, sha)
@@ -112,7 +126,9 @@ class PhotoViewer:
                 raise NotFound(f"No original with SHA-256 {sha256} in this archive.")
             flags = set(session.scalars(select(Flag.kind).where(Flag.sha256 == sha)))
         if reads_as_video(photo.media_type) and photo.thumbnail_sha256:
-            return sha, photo.thumbnail_sha256
+            return sha, (photo.thumbnail_sha256, False)
+        if reads_as_document(photo.media_type) and photo.thumbnail_sha256 and not flags:
+            return sha, (photo.thumbnail_sha256, True)
         if not photo.media_type.startswith("image/") or flags & _NEVER_DECODED:
             raise NotShowable("This original cannot be shown as an image.",
                               hint="Its details list what is wrong with it.")

@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -121,6 +130,18 @@ class VideoHash(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), primary_key=True)
     # [[second, PDQ hex, quality], ...] in order of showing
     frames: Mapped[list[Any]]
+
+
+class DocumentPage(Base):
+    """One page's text of a document (a PDF): its own text layer or what OCR read, sealed
+    field by field (`caesar.vault.fields`), since papers name detainees and their families."""
+
+    __tablename__ = "document_pages"
+    sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), primary_key=True)
+    page: Mapped[int] = mapped_column(primary_key=True)  # from 1
+    source: Mapped[str] = mapped_column(String(8))  # layer, ocr
+    confidence: Mapped[int | None]  # OCR's mean word confidence, 0-100
+    text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Sighting(Base):

@@ -47,6 +47,11 @@ class PhotoView(BaseModel):
     analysed: bool = True
     duration: float | None = None  # a video's length in seconds, as its container declares
     has_thumbnail: bool = False  # a thumbnail (a video's keyframe strip) was made in analysis
+    # A document (PDF): its pages, where its text came from (layer, ocr, layer+ocr, none)
+    # and how many pages with no text layer were left unread beyond the OCR limit.
+    pages: int | None = None
+    text_source: str | None = None
+    pages_not_read: int | None = None
 
 
 class TransferView(BaseModel):
@@ -104,6 +109,7 @@ class TransferFile(BaseModel):
 
 
 def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
+    document = (photo.exif or {}).get("Document", {})
     kinds = list(dict.fromkeys(f.kind for f in photo.flags))
     problems = list(dict.fromkeys(f"{f.kind}: {f.problem}" for f in photo.flags))
     return PhotoView(
@@ -116,7 +122,8 @@ def _photo_view(photo: Photo, *, with_exif: bool) -> PhotoView:
         sightings=[SightingView(transfer=s.transfer_id, path=s.path) for s in photo.sightings],
         exif=photo.exif if with_exif else None, analysed=photo.analysed_at is not None,
         duration=(photo.exif or {}).get("Video", {}).get("duration"),
-        has_thumbnail=photo.has_thumbnail,
+        has_thumbnail=photo.has_thumbnail, pages=document.get("pages"),
+        text_source=document.get("text"), pages_not_read=document.get("not_read"),
     )
 
 
@@ -167,11 +174,14 @@ class Queries:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
 
-    def photos(self, offset: int = 0, limit: int | None = None) -> list[PhotoView]:
-        """Every original (or `limit` of them from `offset`), in order of arrival."""
+    def photos(self, offset: int = 0, limit: int | None = None, *,
+               media_type: str | None = None) -> list[PhotoView]:
+        """Every original (or `limit` of them from `offset`), in order of arrival; only those
+        of `media_type` when it is given."""
+        query = _PHOTOS if media_type is None else _PHOTOS.where(Photo.media_type == media_type)
         with self._catalog.reader() as session:
             rows = session.scalars(
-                _PHOTOS.order_by(Photo.stored_at, Photo.sha256).offset(offset).limit(limit)
+                query.order_by(Photo.stored_at, Photo.sha256).offset(offset).limit(limit)
             ).all()
             return [_photo_view(p, with_exif=False) for p in rows]
 

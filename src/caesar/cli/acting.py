@@ -46,6 +46,8 @@ COMMANDS: Final[dict[str, Permission | str]] = {
     "replica set-path": P.originals_verify, "replicate": P.originals_verify,
     "repair": P.originals_verify,
     "photos list": P.photos_read, "photos show": P.photos_read, "photos mark": P.photos_mark,
+    "documents list": P.photos_read, "documents text": P.documents_read,
+    "documents search": P.documents_read,
     "transfers list": P.transfers_read, "transfers show": P.transfers_read,
     "cases build": P.cases_build, "cases list": P.cases_read, "cases show": P.cases_read,
     "cases edit": P.cases_edit, "cases merge": P.cases_regroup, "cases split": P.cases_regroup,

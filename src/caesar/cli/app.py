@@ -17,6 +17,7 @@ from caesar.cli import (
     cases,
     demo,
     disclosure,
+    documents,
     examine,
     export,
     ingest,
@@ -165,6 +166,7 @@ archive.register(app)
 ingest.register(app)
 app.command()(seal.seal)
 app.add_typer(photos.app, name="photos")
+app.add_typer(documents.app, name="documents")
 app.add_typer(transfers.app, name="transfers")
 app.add_typer(cases.app, name="cases")
 app.add_typer(missing.app, name="missing")

@@ -98,7 +98,8 @@ def _summary(r: TourResult) -> None:
         "",
         f"The demo archive is at {r.archive}.",
         f"  A synthetic collection of {r.cases} cases: {r.files_generated} files"
-        f" ({r.videos} of them video) on {len(r.transfers)} drives, and"
+        f" ({r.videos} of them video, {len(r.documents)} release papers as PDFs, typed and"
+        f" scanned) on {len(r.transfers)} drives, and"
         f" {r.reports_generated} families' reports.",
         f"  {len(r.transfers)} transfers received: {r.originals} originals stored, encrypted;"
         f" {r.duplicates} files were copies already held (kept once, every sighting recorded).",
@@ -121,7 +122,9 @@ def _summary(r: TourResult) -> None:
         lines.append(f"  Exports of case {case} in {where}: an evidence package for a court"
                      f" (evidence/, {files} files: a BagIt bag with the originals, custody"
                      " proofs and verification-report.pdf) and an exhibition set (exhibit/:"
-                     " metadata stripped, faces blurred, captions in Arabic and English).")
+                     " metadata stripped, faces blurred, captions in Arabic and English)"
+                     + (", and the release papers' evidence package (evidence-documents/)."
+                        if r.documents else "."))
     if r.passphrase:
         lines.append(f"  Its passphrase (made up for this demo): {r.passphrase}")
     env = "" if not r.passphrase else f"CAESAR_PASSPHRASE='{r.passphrase}' "
@@ -129,7 +132,8 @@ def _summary(r: TourResult) -> None:
     command = _command()
     lines += ["", "Try:"] + [f"  {env}{command} --archive {r.archive} {c}" for c in (
         "cases list", "cases queue", "photos list", "transfers list", "verify",
-        "missing list", "missing duplicates", f"match --report {report}",
+        "missing list", "missing duplicates", "documents list", "documents search 'release'",
+        f"match --report {report}",
         f"--as {DEMO_REVIEWERS[0]} review shortlist {report} {case}",
         f"--as {DEMO_REVIEWERS[1]} review confirm {report} {case}",
         f"--as {DEMO_LIAISON} disclosure start {report} {case} --present 'the mother'"

@@ -62,16 +62,22 @@ def ingest(
     through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
     and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
     that re-encoded copies are linked, and a video cut short or undecodable is flagged truncated
-    or corrupt. Text, PDF, office documents and audio are kept with their media type and no
-    flag; content of no known type, and a file named as an image that is not one, are flagged
-    not_image. A bag's own tag files are kept, listed on its transfer (tag_files) and never
-    flagged. Symlinks are never followed. Each SOURCE becomes one transfer (one holding sealed
-    bundles: one per bundle, and one for its other files). Sealed bundles are opened with the
-    archive's key and checked against their manifest before anything comes in; one that cannot
-    be opened is kept as it is (flagged bundle_damaged) and the command exits 1. A bag is
-    validated: files that do not match its manifests are flagged checksum_mismatch, and an
-    invalid bag is still preserved, with every reason reported (exit 1). If a run is
-    interrupted, run the same command again: it finishes the job.
+    or corrupt. PDFs (records, certificates, release papers) are read by PDFium in a process of
+    their own, capped in memory and processor time: their first page is their thumbnail, and
+    each page's text is taken from the PDF's own text layer or, for a scan, read by OCR
+    (Tesseract, Arabic and English; at most document_ocr_pages pages a PDF, see `caesar
+    documents`), sealed in the catalogue; a PDF that is password_protected, truncated, corrupt,
+    or too large to read safely (decompression_bomb) is flagged so. Text, office documents and
+    audio are kept with their media type and no flag; content of no known type, and a file named
+    as an image that is not one, are flagged not_image. A bag's own tag files are kept, listed
+    on its transfer (tag_files) and never flagged. Symlinks are never followed. Each SOURCE
+    becomes one transfer (one holding sealed bundles: one per bundle, and one for its other
+    files). Sealed bundles are opened with the archive's key and checked against their manifest
+    before anything comes in; one that cannot be opened is kept as it is (flagged
+    bundle_damaged) and the command exits 1. A bag is validated: files that do not match its
+    manifests are flagged checksum_mismatch, and an invalid bag is still preserved, with every
+    reason reported (exit 1). If a run is interrupted, run the same command again: it finishes
+    the job.
 
     Custody first, analysis second: every file is first secured (hashed, encrypted, durable,
     catalogued and logged) as fast as the drive is read, and a line says when the drive may

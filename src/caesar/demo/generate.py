@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from caesar.demo.cards import available_fonts
+from caesar.demo.documents import Paper, release_paper, scanned
 from caesar.demo.drive import SmallDrive, make_drive
+from caesar.demo.names import FAMILY_NAMES, MALE_NAMES
 from caesar.demo.numbering import plain_truth, writing_truth
 from caesar.demo.photos import Job, aware, choose_view, render_subject, write_file
 from caesar.demo.plan import CasePlan, Plan, plan_collection
@@ -43,7 +45,7 @@ from caesar.demo.truth import (
     Truth,
 )
 from caesar.demo.video import scene_frames, write_video
-from caesar.demo.vocab import DAMAGES, NUMBER_KINDS, NumberKind
+from caesar.demo.vocab import BRANCHES, DAMAGES, NUMBER_KINDS, NumberKind
 from caesar.errors import UsageError
 
 __all__ = ["CollectionSpec", "SmallDrive", "cases_and_reports", "generate_collection",
@@ -86,6 +88,9 @@ class CollectionSpec:
     # Short videos a phone filmed of a scene (frames the generator draws, encoded as H.264
     # MP4 with a phone's QuickTime tags), on the first drive.
     videos: int = 0
+    # Release papers in Arabic and English (synthetic names and numbers), as PDFs on the last
+    # drive: typed ones with a text layer and, every second one, a scan with none.
+    documents: int = 0
 
     def check(self) -> None:
         """Raise :class:`UsageError` when a value cannot make a collection."""
@@ -105,9 +110,9 @@ class CollectionSpec:
             raise UsageError("shares must lie between 0 and 1 (non_case_share below 1)",
                              hint="e.g. non_case_share=0.2, report_share=0.3")
         if min(self.outsider_reports, self.damaged_per_drive, self.heic_cases,
-               self.videos) < 0:
-            raise UsageError("outsider_reports, damaged_per_drive, heic_cases and videos must"
-                             " not be negative")
+               self.videos, self.documents) < 0:
+            raise UsageError("outsider_reports, damaged_per_drive, heic_cases, videos and"
+                             " documents must not be negative")
 
     def as_json(self) -> dict[str, Any]:
         """The spec as JSON values (dates as ISO strings)."""
@@ -148,6 +153,7 @@ def generate_from_spec(out: Path, spec: CollectionSpec, *, progress: Progress | 
                                heic_cases=spec.heic_cases))
     records += _damaged(out, spec, size, plan)
     records += _videos(out, spec, plan)
+    records += _documents(out, spec, plan)
     files = sorted((FileTruth(**r) for r in records), key=lambda f: (f.drive, f.path))
     truth, reports = _truth(spec, size, plan, files)
     (out / TRUTH_FILE).write_text(truth.dump_json(), encoding="utf-8")
@@ -283,6 +289,31 @@ def _videos(out: Path, spec: CollectionSpec, plan: Plan) -> list[dict[str, Any]]
             "drive": plan.drives[0], "path": name, "sha256": hashlib.sha256(data).hexdigest(),
             "size": len(data), "case": None, "role": "video", "category": None,
             "taken_at": aware(when), "width": 320, "height": 240})
+    return records
+
+
+def _documents(out: Path, spec: CollectionSpec, plan: Plan) -> list[dict[str, Any]]:
+    """``spec.documents`` release papers, typed (a text layer) or, every second one, scanned."""
+    rng = random.Random(f"{spec.seed}:documents")
+    records = []
+    for i in range(spec.documents):
+        given, family = rng.choice(MALE_NAMES), rng.choice(FAMILY_NAMES)
+        paper = Paper(name_ar=f"{given.ar} {family.ar}",
+                      name_en=f"{given.latin[0]} {family.latin[0]}",
+                      detainee_number=str(rng.randrange(10_000, 100_000)),
+                      branch=rng.choice(BRANCHES),
+                      released_on=spec.start + timedelta(days=rng.randrange(365)))
+        data = release_paper(paper)
+        name = f"papers/release_{i + 1:03d}.pdf"
+        if i % 2:
+            data, name = scanned(data), f"papers/scan_{i + 1:03d}.pdf"
+        path = out / plan.drives[-1] / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        records.append({
+            "drive": plan.drives[-1], "path": name, "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data), "case": None, "role": "document", "category": None,
+            "name": paper.name_en})
     return records
 
 

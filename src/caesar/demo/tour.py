@@ -55,6 +55,7 @@ class TourResult:
     cases: int = 0
     files_generated: int = 0
     videos: int = 0  # of the files generated, short videos
+    documents: list[str] = field(default_factory=list)  # release papers (PDFs): SHA-256s
     reports_generated: int = 0
     transfers: list[int] = field(default_factory=list)
     originals: int = 0
@@ -111,10 +112,12 @@ def run_tour(archive: Archive, result: TourResult, *, cases: int, seed: int,
             # generate` writes such collections, `--held-out` ones it was never built around).
             truth = generate_collection(collection, cases=cases, seed=seed,
                                         megapixels=megapixels, progress=from_counts(bar),
-                                        varied_share=0.0, heic_cases=2, videos=1)
+                                        varied_share=0.0, heic_cases=2, videos=1,
+                                        documents=2)
         result.cases = len(truth.cases)
         result.files_generated = len(truth.files)
         result.videos = sum(1 for f in truth.files if f.role == "video")
+        result.documents = [f.sha256 for f in truth.files if f.role == "document"]
         result.reports_generated = len(truth.reports)
         collection_reports = read_reports(collection / REPORTS_JSON)
         planted = doctored.plant(collection, truth, seed)
@@ -181,6 +184,11 @@ def _export_examples(archive: Archive, result: TourResult, say: Say) -> None:
     shown = ExhibitOptions(watermark="Caesar Archive demo")
     exports.exhibit(exports.plan_exhibit(chosen, shown), where / "exhibit", DEMO_INVESTIGATOR,
                     shown)
+    if result.documents:
+        say("Exporting the release papers (PDFs) as an evidence package of their own...")
+        papers = Selection(photos=tuple(result.documents))
+        exports.evidence(exports.plan_evidence(papers, evidence), where / "evidence-documents",
+                         DEMO_INVESTIGATOR, evidence)
     result.exported = (case, where, made.files)
 
 

@@ -151,6 +151,7 @@ class FileTruth(_Model):
     skin: tuple[SkinTruth, ...] = ()
     damage: Damage | None = None
     regions: tuple[RegionTruth, ...] = ()  # everything carrying written numbers in this photo
+    name: str | None = None  # a document's: the person it names (Latin spelling)
 
     @property
     def location(self) -> str:
@@ -359,10 +360,10 @@ class Truth(_Model):
         return [f for f in self.files if f.case == case_id]
 
     def originals(self) -> Iterator[FileTruth]:
-        """First sightings of intact photos (no repeats, published copies, damaged files or
-        videos)."""
+        """First sightings of intact photos (no repeats, published copies, damaged files,
+        videos or documents)."""
         for f in self.files:
-            if f.copy_of is None and f.damage is None and f.role != "video":
+            if f.copy_of is None and f.damage is None and f.role not in ("video", "document"):
                 yield f
 
     def dump_json(self) -> str:

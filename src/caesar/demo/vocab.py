@@ -41,9 +41,10 @@ from caesar.cases.vocabulary import (
     mirror_location as mirror_location,
 )
 
-Role = Literal["card", "face", "body", "detail", "published_copy", "other", "damaged", "video"]
+Role = Literal["card", "face", "body", "detail", "published_copy", "other", "damaged", "video",
+               "document"]
 ROLES: Final[tuple[Role, ...]] = (
-    "card", "face", "body", "detail", "published_copy", "other", "damaged", "video",
+    "card", "face", "body", "detail", "published_copy", "other", "damaged", "video", "document",
 )
 
 Category = Literal["detention_death", "other_death", "scene"]

@@ -41,7 +41,7 @@ MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
                 "image/heic": ".heic", "image/heif": ".heif", "image/avif": ".avif",
                 "image/x-adobe-dng": ".dng",
                 "video/mp4": ".mp4", "video/quicktime": ".mov", "video/x-matroska": ".mkv",
-                "video/webm": ".webm"}
+                "video/webm": ".webm", "application/pdf": ".pdf"}
 # bag-info fields and transfer details that name a person or a device.
 PERSONAL_INFO = frozenset({"Contact-Name", "Contact-Phone", "Contact-Email"})
 DEVICE_INFO = frozenset({"device_label"})

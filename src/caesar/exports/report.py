@@ -101,7 +101,12 @@ def render_html(report: EvidenceReport) -> str:
 def load_pdf_renderer() -> None:
     """Import WeasyPrint ahead of :func:`render_pdf` (it loads Pango: a good half second)."""
     import weasyprint  # noqa: F401
+    from PIL import ImageFile
 
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES, for every image of the process, when
+    # it is imported: then a truncated original would decode without a word and never be
+    # flagged by an analysis in this process or its workers.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     # WeasyPrint logs every CSS property it does not know at WARNING; none of ours matter.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

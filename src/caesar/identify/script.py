@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from typing import Final
 
 # Tashkeel (fathatan..sukun, maddah, hamza above/below), superscript alef, Quranic annotation
 # signs, and tatweel (ـ): none of them distinguishes one name from another.
@@ -31,7 +32,8 @@ _ARABIC_FOLD = str.maketrans({
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5]")
 TRANSLITERATION_MARKS = "\u02bb\u02bc\u02be\u02bf'`\u2018\u2019\u00b4"
 """The marks Latin spellings write for ع and hamza (ʿ ʾ ' `), inside a word: Wa'el, Sa`id."""
-_LATIN_MARKS = re.compile(f"[{re.escape(TRANSLITERATION_MARKS)}]")
+TRANSLITERATION: Final = re.compile(f"[{re.escape(TRANSLITERATION_MARKS)}]")
+"""Any one of :data:`TRANSLITERATION_MARKS`."""
 
 
 def is_arabic(text: str) -> bool:
@@ -61,7 +63,7 @@ def normalise_latin(text: str, keep: Collection[str] = ()) -> str:
             continue
         decomposed = unicodedata.normalize("NFKD", letter)
         out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return " ".join(_LATIN_MARKS.sub("", "".join(out)).split())
+    return " ".join(TRANSLITERATION.sub("", "".join(out)).split())
 
 
 def normalise(text: str) -> str:

@@ -23,21 +23,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Sighting, Transfer, VideoHash
+from caesar.catalog.models import DocumentPage, Flag, Photo, Sighting, Transfer, VideoHash
 from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import CorruptObject, MissingObject
+from caesar.intake.document import DocumentLimits, PageText, page_context
 from caesar.intake.inspect import NOT_IMAGE, FlagNote, Inspection, inspect_file
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.media import OCTET_STREAM
 from caesar.progress import ProgressCallback
 from caesar.settings import IntakeSettings
+from caesar.vault.fields import MAX_VALUE, FieldCipher
 from caesar.vault.keys import Keys
 from caesar.vault.objects import ObjectVault, VaultKeys
 from caesar.vault.urls import open_store
@@ -63,22 +65,34 @@ class Analysed:
 
 
 def analyse_batch(store_url: str, archive: Path, keys: VaultKeys, thumbnail_px: int,
-                  limit_bytes: int, batch: list[tuple[str, int]]) -> list[Analysed]:
+                  limit_bytes: int, documents: DocumentLimits, batch: list[tuple[str, int]]
+                  ) -> list[Analysed]:
     """Analyse a run of originals (SHA-256, size) of the store at `store_url` with the object
     keys alone, writing their thumbnails there; runs in a local process or on a Dask worker."""
     vault = ObjectVault(open_store(store_url, archive), keys)
-    return [_analyse(vault, sha, size, thumbnail_px, limit_bytes) for sha, size in batch]
+    return [_analyse(vault, sha, size, thumbnail_px, limit_bytes, documents)
+            for sha, size in batch]
 
 
-def _analyse(vault: ObjectVault, sha: str, size: int, thumbnail_px: int, limit_bytes: int
-             ) -> Analysed:
+def document_limits(settings: IntakeSettings) -> DocumentLimits:
+    """How far documents are read, from the archive's intake settings."""
+    return DocumentLimits(text_pages=settings.document_text_pages,
+                          ocr_pages=settings.document_ocr_pages,
+                          max_pages=settings.document_max_pages,
+                          memory_mb=settings.document_memory_mb,
+                          cpu_seconds=settings.document_cpu_seconds)
+
+
+def _analyse(vault: ObjectVault, sha: str, size: int, thumbnail_px: int, limit_bytes: int,
+             documents: DocumentLimits) -> Analysed:
     if size > limit_bytes:  # decoding it would hold too much plaintext in memory
         return Analysed(sha)
     try:
         data = vault.read_bytes("original", sha)
     except (MissingObject, CorruptObject, OSError) as exc:
         return Analysed(sha, problem=f"the original cannot be read from the store: {exc}")
-    inspection = inspect_file(io.BytesIO(data), len(data), thumbnail_px=thumbnail_px)
+    inspection = inspect_file(io.BytesIO(data), len(data), thumbnail_px=thumbnail_px,
+                              documents=documents)
     del data
     thumbnail = None
     if inspection.thumbnail is not None:
@@ -151,11 +165,12 @@ class Analysis:
         where, keys = self._archive.absolute(), VaultKeys.of(self._keys)
         limit = self._settings.analyse_limit_mb * 1024 * 1024
         tasks = [(self._store_url, where, keys, self._settings.thumbnail_px, limit,
+                  document_limits(self._settings),
                   todo[i:i + _BATCH]) for i in range(0, len(todo), _BATCH)]
         sizes = dict(todo)
         results = (result for batch in compute.map(analyse_batch, tasks) for result in batch)
-        _Writer(self._catalog, self._ledger, actor, self._settings.commit_every,
-                report).write(results, sizes, progress)
+        _Writer(self._catalog, self._ledger, FieldCipher(self._keys), actor,
+                self._settings.commit_every, report).write(results, sizes, progress)
         with self._catalog.session() as session:
             report.remaining = not_analysed(session)
             self._ledger.checkpoint(session)
@@ -166,10 +181,11 @@ class _Writer:
     """Records analysis results in batches: each photo's row, its flags on every sighting,
     and their custody-log entries, in one transaction."""
 
-    def __init__(self, catalog: Catalog, ledger: CustodyLog, actor: str, commit_every: int,
-                 report: AnalysisReport) -> None:
+    def __init__(self, catalog: Catalog, ledger: CustodyLog, cipher: FieldCipher, actor: str,
+                 commit_every: int, report: AnalysisReport) -> None:
         self._catalog = catalog
         self._ledger = ledger
+        self._cipher = cipher
         self._actor = actor
         self._commit_every = commit_every
         self._report = report
@@ -217,6 +233,8 @@ class _Writer:
             if inspection.frames:  # a video's frame hashes (vPDQ); `--reread` replaces them
                 session.merge(VideoHash(sha256=result.sha256, frames=[
                     [h.second, h.pdq, h.quality] for h in inspection.frames]))
+            if inspection.texts is not None:
+                self._store_texts(session, result.sha256, inspection.texts)
             notes = inspection.flags
         elif photo.media_type == OCTET_STREAM:  # too large to decode, and of no known type
             notes = [NOT_IMAGE]
@@ -224,6 +242,16 @@ class _Writer:
         self._report.analysed += 1
         if notes:
             self._flag(session, result.sha256, notes)
+
+    def _store_texts(self, session: Session, sha: str, texts: list[PageText]) -> None:
+        """A document's pages' text, sealed (it names people); a second reading replaces it."""
+        session.execute(delete(DocumentPage).where(DocumentPage.sha256 == sha))
+        for t in texts:
+            # A page holds a few kilobytes of text; a sealed field holds at most MAX_VALUE.
+            text = t.text.encode()[:MAX_VALUE].decode("utf-8", "ignore")
+            session.add(DocumentPage(
+                sha256=sha, page=t.page, source=t.source, confidence=t.confidence,
+                text_sealed=self._cipher.seal(text, page_context(sha, t.page))))
 
     def _flag(self, session: Session, sha: str, notes: list[FlagNote]) -> None:
         # What the content shows is flagged on every sighting of it, as intake did when it

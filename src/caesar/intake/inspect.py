@@ -21,6 +21,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from caesar import camera_raw
 from caesar.intake.credentials import UnreadableCredentials, read_credentials
+from caesar.intake.document import DocumentLimits, PageText, read_document, reads_as_document
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -80,6 +81,7 @@ class Inspection:
     thumbnail: bytes | None = None
     flags: list[FlagNote] = field(default_factory=list)
     frames: list[FrameHash] | None = None  # a video's frame hashes (vPDQ)
+    texts: list[PageText] | None = None  # a document's text, page by page
 
 
 NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
@@ -137,14 +139,16 @@ def _box_ends_early(f: BinaryIO, size: int) -> bool:
     return at > size
 
 
-def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True
-                 ) -> Inspection:
+def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = True,
+                 documents: DocumentLimits | None = None) -> Inspection:
     """Inspect an open file of `size` bytes. Never raises for what the content holds.
 
-    `decode` says an image (or a video's frames) may be decoded, and its content credentials
-    (C2PA) read.
+    `decode` says an image (or a video's frames, a document's pages) may be decoded, and
+    its content credentials (C2PA) read; `documents` says how far a document is read (the
+    defaults when None).
     """
-    result = _inspect(f, size, thumbnail_px=thumbnail_px, decode=decode)
+    result = _inspect(f, size, thumbnail_px=thumbnail_px, decode=decode,
+                      documents=documents or DocumentLimits())
     if decode and size:
         _credentials_into(f, result)
     return result
@@ -167,7 +171,8 @@ def _credentials_into(f: BinaryIO, result: Inspection) -> None:
             + "; ".join(found.problems or ["the manifest says it is invalid"])))
 
 
-def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool) -> Inspection:
+def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool,
+             documents: DocumentLimits) -> Inspection:
     result = Inspection()
     if size == 0:
         result.media_type = EMPTY
@@ -211,6 +216,9 @@ def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool) -> Insp
             result.media_type = media_type_of(f.read(SNIFF_BYTES))
             if reads_as_video(result.media_type):
                 _video_into(f, size, result, thumbnail_px=thumbnail_px, decode=decode)
+            elif reads_as_document(result.media_type):
+                _document_into(f, result, thumbnail_px=thumbnail_px, decode=decode,
+                               limits=documents)
             result.flags += _not_an_image(result.media_type)
         else:
             result.flags.append(_damage(sniffed[0], truncated, "its header cannot be read"))
@@ -242,6 +250,17 @@ def _video_into(f: BinaryIO, size: int, result: Inspection, *, thumbnail_px: int
     result.thumbnail, result.frames = video.strip, video.frames
     if video.kind is not None and video.problem is not None:
         result.flags.append(FlagNote(video.kind, video.problem))
+
+
+def _document_into(f: BinaryIO, result: Inspection, *, thumbnail_px: int, decode: bool,
+                   limits: DocumentLimits) -> None:
+    f.seek(0)
+    document = read_document(f.read(), thumbnail_px=thumbnail_px, decode=decode,
+                             limits=limits)
+    result.exif, result.thumbnail = document.metadata, document.thumbnail
+    result.texts = document.texts
+    if document.kind is not None and document.problem is not None:
+        result.flags.append(FlagNote(document.kind, document.problem))
 
 
 def _not_an_image(media_type: str) -> list[FlagNote]:

@@ -126,6 +126,8 @@ EVENT_TYPES: dict[str, str] = {
     "user.reset": "An account got a new password (and second factor); subject: it.",
     "photo.viewed": ("A person was shown a photo; subject: it; details: the rendition "
                      "(blurred, grayscale, original, or number: the region of one number)."),
+    "document.read": ("A person was shown a document's text; subject: it; details: how"
+                      " (text: the whole of it, search: a passage found by a search)."),
     "user.unthrottled": "An administrator let an account sign in again at once.",
     "access.denied": ("A signed-in person was refused; details: the permission missing, where "
                       "(a route or a command) and how many times in that minute."),

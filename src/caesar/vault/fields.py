@@ -23,7 +23,7 @@ from caesar.errors import REPAIR_CATALOGUE, CorruptObject
 from caesar.vault.keys import Keys
 
 _VERSION = b"\x01"
-_NONCE = 12
+NONCE = 12  # bytes of a sealed value's nonce, after its version byte
 _BLOCK = 32
 _LENGTH = struct.Struct(">H")
 MAX_VALUE = 60_000  # bytes of UTF-8: a name, an address, a note; never a file
@@ -42,15 +42,15 @@ class FieldCipher:
             raise ValueError(f"a personal field holds at most {MAX_VALUE} bytes")
         body = _LENGTH.pack(len(data)) + data
         body += bytes(-len(body) % _BLOCK)
-        nonce = secrets.token_bytes(_NONCE)
+        nonce = secrets.token_bytes(NONCE)
         return _VERSION + nonce + self._aead.encrypt(nonce, body, _aad(context))
 
     def open(self, sealed: bytes, context: str) -> str:
         """The text sealed by :meth:`seal` under the same ``context``."""
-        if len(sealed) < 1 + _NONCE + 16 or sealed[:1] != _VERSION:
+        if len(sealed) < 1 + NONCE + 16 or sealed[:1] != _VERSION:
             raise CorruptObject(f"an encrypted field ({_what(context)}) is not in a known "
                                 "format", hint=REPAIR_CATALOGUE)
-        nonce, ciphertext = sealed[1:1 + _NONCE], sealed[1 + _NONCE:]
+        nonce, ciphertext = sealed[1:1 + NONCE], sealed[1 + NONCE:]
         try:
             body = self._aead.decrypt(nonce, ciphertext, _aad(context))
         except InvalidTag:

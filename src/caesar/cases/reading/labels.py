@@ -22,7 +22,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 from tesserocr import PSM, RIL, PyTessBaseAPI, iterate_level
 
-from caesar.cases.reading.tesseract import TESSDATA
+from caesar.media import TESSDATA
 
 Named = Literal["detainee", "branch", "forensic"]
 

@@ -12,9 +12,8 @@ import numpy as np
 from PIL import Image
 from tesserocr import PSM, PyTessBaseAPI
 
-# Debian's tesseract-ocr-eng data; tesserocr's own default path may not exist on this system.
-_TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata/", "/usr/share/tesseract-ocr/4.00/tessdata/")
-TESSDATA = next((p for p in _TESSDATA if Path(p, "eng.traineddata").is_file()), _TESSDATA[0])
+from caesar.media import TESSDATA
+
 METHOD = "tesseract"
 
 

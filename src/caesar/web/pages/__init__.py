@@ -13,6 +13,7 @@ from caesar.web.pages import (
                               custody,
                               dashboard,
                               disclosures,
+                              documents,
                               examination,
                               exports,
                               matches,
@@ -26,6 +27,7 @@ from caesar.web.pages import (
 )
 
 AREAS = (dashboard, number_queue, cases, report_duplicates, reports, report_photos, matches,
-         disclosures, photos, examination, transfers, exports, custody, admin, account, static)
+         disclosures, photos, documents, examination, transfers, exports, custody, admin,
+         account, static)
 """In menu order; `number_queue` before `cases` and `report_duplicates` before `reports`,
 whose /cases/{id} and /reports/{id} would take /cases/queue and /reports/duplicates."""

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from caesar.access.roles import Permission
 from caesar.access.viewing import RENDITIONS, Rendition
+from caesar.intake.document import reads_as_document
 from caesar.intake.video import reads_as_video
 from caesar.web.gate import requires
 from caesar.web.i18n import N_
@@ -41,15 +42,23 @@ def photo_list(request: Request, web: Web, page: PageNumber = 1) -> Response:
 @router.get("/photos/{sha256}", response_class=HTMLResponse)
 @requires(Permission.photos_read)
 def photo_page(request: Request, web: Web, who: Who, sha256: Sha256,
-               reveal: Annotated[bool, Query()] = False) -> Response:
-    """One original: camera, time, sightings, flags, EXIF, and the image behind a warning."""
+               reveal: Annotated[bool, Query()] = False,
+               text: Annotated[bool, Query(description="Show a document's text (logged;"
+                                           " for roles that may read documents).")] = False
+               ) -> Response:
+    """One original: camera, time, sightings, flags, EXIF, and the image behind a warning;
+    a document's first page likewise, and its text when asked for."""
     photo = web.archive.queries.photo(sha256)
     video = reads_as_video(photo.media_type)
+    document = reads_as_document(photo.media_type)
+    shown_text = web.archive.documents.text(photo.sha256, who.name) if (
+        text and document and who.may(Permission.documents_read)) else None
     return web.pages.render(request, "photo.html", title=web.pages.text(request, "Photo"),
                             photo=photo, case_id=web.archive.case_index.case_of(photo.sha256),
                             view="original" if reveal else who.photo_view, video=video,
+                            document=document, text=shown_text,
                             showable=photo.media_type.startswith("image/") or (
-                                video and photo.has_thumbnail),
+                                (video or document) and photo.has_thumbnail),
                             examination=web.archive.examination.stored(
                                 [photo.sha256]).get(photo.sha256))
 
