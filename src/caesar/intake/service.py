@@ -1,10 +1,14 @@
 """`ingest`: find each source's hand-overs, secure every file in worker processes, record every
 outcome, say that the drive may be unplugged, then analyse what came in (`analysis.py`).
 
-Crash safety: an object is written under a temporary name and renamed into place before the
-catalogue row that refers to it is committed; rows are committed in small batches. A crash
-therefore leaves at worst an object without a row, which the next run adopts (and counts as
-stored), and a transfer still marked `running`, which the next run marks `interrupted`.
+Crash safety (docs/architecture.md, "Durability"): the workers write each new original's
+object under a pending name; a batch of outcomes at a time, the main process makes the batch's
+objects durable and renames them into place (`ObjectStore.commit_many`: one sync of the file
+system for the bytes, one for the names), and only then commits the batch's rows and
+custody-log entries in one transaction. A crash at any moment therefore leaves at worst
+pending objects (swept by the next run), objects without a row (adopted by the next run, which
+counts them as stored) and a transfer still marked `running` (marked `interrupted` by the next
+run); never a row or an entry that names an object the disk may not hold.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -27,10 +32,9 @@ from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Trans
 from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import SourceError
-from caesar.intake.analysis import Analysis, AnalysisReport
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
-from caesar.intake.inspect import FlagNote, misnamed
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
+from caesar.intake.signatures import FlagNote, misnamed
 from caesar.intake.steps import (
     IN_MEMORY_LIMIT,
     Context,
@@ -48,8 +52,11 @@ from caesar.seal.reader import Bundle
 from caesar.settings import IntakeSettings
 from caesar.sources import FileEntry, SkippedEntry
 from caesar.vault.keys import Keys
-from caesar.vault.objects import ObjectVault
+from caesar.vault.objects import ObjectVault, Sealed
 from caesar.vault.urls import open_store
+
+if TYPE_CHECKING:  # analysis loads the decoders (a second of start-up): only when it runs
+    from caesar.intake.analysis import Analysis, AnalysisReport
 
 _BATCH_SECONDS = 2.0
 # Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.
@@ -57,8 +64,8 @@ _BUNDLE_BYTES_IN_FLIGHT = 96 * 1024 * 1024
 
 
 ROW_POINT = faults.declare(
-    "intake.object_durable", "a new original's object is durable in the store (committed by a"
-    " worker) and its catalogue row is not written yet")
+    "intake.object_durable", "a batch's new originals are durable under their names in the"
+    " store and the batch's rows and custody-log entries are not committed yet")
 COMMIT_POINT = faults.declare(
     "intake.transaction", "a batch of intake's rows and custody-log entries is written in an"
     " open transaction, about to be committed")
@@ -110,7 +117,9 @@ class Intake:
 
     def __init__(self, *, catalog: Catalog, vault: ObjectVault, keys: Keys, archive: Path,
                  store_url: str, settings: IntakeSettings, ledger: CustodyLog,
-                 analysis: Analysis) -> None:
+                 analysis: Callable[[], Analysis]) -> None:
+        """`analysis` makes the second stage's service, called only when this command
+        analyses: its decoders are not loaded before the drive may be unplugged."""
         self._analysis = analysis
         self._catalog = catalog
         self._ledger = ledger
@@ -151,8 +160,8 @@ class Intake:
                 initializer=_init_worker,
                 initargs=(self._keys, self._store_url, self._archive, self._settings, known),
             ) as pool:
-                recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report,
-                                     self._settings.commit_every)
+                recorder = _Recorder(self._catalog, self._ledger, self._vault, request.actor,
+                                     known, report, self._settings.commit_every)
                 # Files too large to pass to a worker in memory are preserved here, as they stream.
                 local = Context(self._vault, self._settings, known)
                 for source in request.sources:
@@ -174,7 +183,7 @@ class Intake:
                 progress("secured", report.stored + report.duplicates, 0)
             faults.point(SECURED_POINT)
             if request.analyse:
-                analysed = self._analysis.analyse_held(
+                analysed = self._analysis().analyse_held(
                     actor=request.actor, compute=request.compute or Compute(workers=workers),
                     progress=progress)
                 recorder.add_findings(analysed)
@@ -247,12 +256,16 @@ def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEnt
 class _Recorder:
     """Writes outcomes to the catalogue in batches and keeps the report.
 
-    Each outcome's custody-log entries are appended in the same transaction as its rows.
+    Each outcome's custody-log entries are appended in the same transaction as its rows, and
+    the batch's new objects are made durable under their names before that transaction
+    commits.
     """
 
-    def __init__(self, catalog: Catalog, ledger: CustodyLog, actor: str,
+    def __init__(self, catalog: Catalog, ledger: CustodyLog, vault: ObjectVault, actor: str,
                  known: frozenset[str], report: IngestReport, commit_every: int) -> None:
         self._catalog = catalog
+        self._vault = vault
+        self._new: list[Sealed] = []  # this batch's new originals, still pending
         self._commit_every = commit_every
         self._ledger = ledger
         self._actor = actor
@@ -338,10 +351,12 @@ class _Recorder:
             tag_file = handover.is_tag_file(entry.path)
             if item.known or sha in self._met:
                 outcome = "duplicate"
+                if not item.known:  # a repeat within this run: its copy is not needed
+                    self._vault.discard(item.original)
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
-                faults.point(ROW_POINT)
                 notes = self._store_new(session, transfer_id, item)
+                self._new.append(item.original)
                 outcome = "stored"
             # What is wrong with this copy (not with the content) is flagged on this sighting.
             copy_notes = handover.notes_for(entry.path, sha)
@@ -418,13 +433,21 @@ class _Recorder:
 
     def _commit(self) -> None:
         if self._session is not None:
-            self._ledger.append(self._session, self._events)
-            self._events = []
-            faults.point(COMMIT_POINT)
-            self._session.commit()
+            self._write_batch(self._session)
             self._session.begin()
         self._pending = 0
         self._last_commit = time.monotonic()
+
+    def _write_batch(self, session: Session) -> None:
+        """Commit the batch: its objects durable under their names first, then its rows and
+        custody-log entries in one transaction (what a crash may leave: the module's doc)."""
+        self._vault.commit_many("original", self._new)
+        self._new = []
+        faults.point(ROW_POINT)
+        self._ledger.append(session, self._events)
+        self._events = []
+        faults.point(COMMIT_POINT)
+        session.commit()
 
     def close_transfer(self, transfer_id: int, handover: Handover) -> None:
         session = self._session
@@ -448,9 +471,6 @@ class _Recorder:
                 type="transfer.completed", time=finished, actor=self._actor,
                 subject=Subject.record("transfer", transfer_id),
                 details={k: v for k, v in self._counts.items() if k != "bytes"}))
-        self._ledger.append(session, self._events)
-        self._events = []
-        faults.point(COMMIT_POINT)
-        session.commit()
+        self._write_batch(session)
         session.close()
         self._session = None
