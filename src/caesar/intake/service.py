@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
+from caesar.catalog.models import Base, Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import SourceError
@@ -266,6 +266,9 @@ class _Recorder:
         self._catalog = catalog
         self._vault = vault
         self._new: list[Sealed] = []  # this batch's new originals, still pending
+        # This batch's rows, a list a table, in the order their foreign keys need.
+        self._rows: dict[type[Base], list[dict[str, object]]] = {
+            table: [] for table in (Photo, Sighting, Flag, Skipped)}
         self._commit_every = commit_every
         self._ledger = ledger
         self._actor = actor
@@ -340,7 +343,7 @@ class _Recorder:
             item.skipped if item else "not processed")
         if reason is not None or item is None or item.original is None:
             reason = reason or "not processed"
-            session.add(Skipped(transfer_id=transfer_id, path=entry.path, reason=reason))
+            self._add(Skipped, transfer_id=transfer_id, path=entry.path, reason=reason)
             self._report.skipped.append(SkippedReport(source=source, path=entry.path,
                                                       reason=reason))
             self._count("skipped")
@@ -355,7 +358,7 @@ class _Recorder:
                     self._vault.discard(item.original)
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
-                notes = self._store_new(session, transfer_id, item)
+                notes = self._store_new(transfer_id, item)
                 self._new.append(item.original)
                 outcome = "stored"
             # What is wrong with this copy (not with the content) is flagged on this sighting.
@@ -369,14 +372,14 @@ class _Recorder:
             self._report.stored += outcome == "stored"
             self._report.duplicates += outcome == "duplicate"
             self._count("stored" if outcome == "stored" else "duplicates")
-            session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
-                                 outcome=outcome, tag_file=tag_file))
+            self._add(Sighting, transfer_id=transfer_id, sha256=sha, path=entry.path,
+                      outcome=outcome, tag_file=tag_file)
             self._log(f"original.{outcome}", sha)
             for note in [*notes, *copy_notes]:
                 self._log("original.flagged", sha, kind=note.kind)
                 if outcome == "duplicate" or note in copy_notes:
-                    session.add(Flag(sha256=sha, transfer_id=transfer_id, path=entry.path,
-                                     kind=note.kind, problem=note.problem))
+                    self._add(Flag, sha256=sha, transfer_id=transfer_id, path=entry.path,
+                              kind=note.kind, problem=note.problem)
                 self._report.flagged.append(FlaggedEntry(
                     source=source, path=entry.path, sha256=sha, kind=note.kind,
                     problem=note.problem))
@@ -387,6 +390,9 @@ class _Recorder:
         if (self._pending >= self._commit_every
                 or time.monotonic() - self._last_commit > _BATCH_SECONDS):
             self._commit()
+
+    def _add(self, table: type[Base], **row: object) -> None:
+        self._rows[table].append(row)
 
     def _media_type(self, session: Session, item: Item, sha: str) -> str:
         if item.media_type is not None:
@@ -405,16 +411,15 @@ class _Recorder:
         self._met[sha] = notes
         return notes
 
-    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+    def _store_new(self, transfer_id: int, item: Item) -> list[FlagNote]:
         """The row of a new original, secured and not analysed yet: what its content shows
         (and its flags) comes from analysis, on every sighting it has by then."""
         original = item.original
         if original is None or item.media_type is None:
             raise RuntimeError("an item reached recording without its original")
-        session.add(Photo(
-            sha256=original.sha256, size=original.size, media_type=item.media_type,
-            first_transfer_id=transfer_id, stored_at=now(), analysed_at=None,
-        ))
+        self._add(Photo, sha256=original.sha256, size=original.size,
+                  media_type=item.media_type, first_transfer_id=transfer_id, stored_at=now(),
+                  analysed_at=None)
         self._met[original.sha256] = []
         return []
 
@@ -444,6 +449,10 @@ class _Recorder:
         self._vault.commit_many("original", self._new)
         self._new = []
         faults.point(ROW_POINT)
+        for table, rows in self._rows.items():
+            if rows:  # one statement a table, not the ORM's work for each object
+                session.execute(insert(table), rows)
+                rows.clear()
         self._ledger.append(session, self._events)
         self._events = []
         faults.point(COMMIT_POINT)
