@@ -39,6 +39,9 @@ def test_each_object_of_a_batch_lands_whole_under_its_name(tmp_path: Path) -> No
         with store.open(name) as f:
             assert f.read() == f"object {i}".encode()
         assert os.stat(store.root / name[:2] / name).st_mtime == NEUTRAL_TIME
+    # The store dates nothing: not the objects, nor the folders the batch changed.
+    for folder in (store.root, store.root / ".pending", *(store.root / n[:2] for n in NAMES)):
+        assert os.stat(folder).st_mtime == NEUTRAL_TIME, folder
     assert _pending(store) == []  # the refused copy's pending bytes are gone too
     assert store.commit_many([]) == []
 

@@ -187,15 +187,20 @@ class LocalStore:
         sync_file_system(self._pending)
         faults.point(SYNCED_POINT)
         placed = []
+        folders: set[Path] = set()  # their times are set once, after the batch's renames
         for pending, name in batch:
             tmp, final = self._pending / pending.token, self._path(name)
             if final.exists():  # complete: nothing is ever renamed here before it is durable
                 tmp.unlink()
                 placed.append(False)
-            else:
-                self._place(tmp, final)
-                placed.append(True)
-        self._neutral(self._pending)
+                continue
+            if final.parent not in folders and not final.parent.is_dir():
+                final.parent.mkdir(exist_ok=True)
+                folders.add(self.root)
+            os.replace(tmp, final)
+            folders.add(final.parent)
+            placed.append(True)
+        self._neutral(self._pending, *folders)
         sync_file_system(self._pending)
         return placed
 
