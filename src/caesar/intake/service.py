@@ -59,6 +59,10 @@ if TYPE_CHECKING:  # analysis loads the decoders (a second of start-up): only wh
     from caesar.intake.analysis import Analysis, AnalysisReport
 
 _BATCH_SECONDS = 2.0
+# Files a worker may run ahead of recording: enough to keep it busy while the main process
+# commits a batch (two syncs of the file system, a transaction), a few tenths of a second.
+# Each waits as a small result and a pending object, so memory stays flat.
+_FILES_AHEAD = 64
 # Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.
 _BUNDLE_BYTES_IN_FLIGHT = 96 * 1024 * 1024
 
@@ -207,7 +211,7 @@ def _outcomes(pool: ProcessPoolExecutor, handover: Handover, local: Context, wor
             return
         except BundleError as exc:
             handover.fail_bundle(exc, bundle.ref)
-    yield from _ordered(pool, handover.entries, window=workers * 8)
+    yield from _ordered(pool, handover.entries, window=workers * _FILES_AHEAD)
 
 
 def _members(pool: ProcessPoolExecutor, bundle: Bundle, local: Context, window: int
