@@ -10,7 +10,8 @@ then times, side by side on the same files, round by round:
   caesar   the whole of that `caesar ingest`, analysis included (decrypt from the vault, EXIF,
            PDQ, thumbnail, flags)
   before   with --before SRC: `caesar ingest` of the code in SRC (the `src` folder of an
-           earlier checkout, e.g. `git worktree add /tmp/before main~1`), side by side
+           earlier checkout, e.g. `git worktree add /tmp/before main~1`), side by side:
+           `secured` and `caesar` of that code, into an archive of its own
   floor    `sha256sum` of every file, then `cp -r` to the same disk, then `sync`
   script   `exiftool -json` over the folder, then imagehash's phash of every file
 The machine's load average is printed beside each round: on a shared machine it moves figures.
@@ -39,13 +40,15 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):
 """
 
 
-def ingest_timed(archive: Path, source: Path) -> tuple[float, float]:
-    """Seconds until `caesar ingest` says the drive may be unplugged, and until it ends."""
+def ingest_timed(archive: Path, source: Path, src: str | None = None) -> tuple[float, float]:
+    """Seconds until `caesar ingest` (of the code in `src`, if given) says the drive may be
+    unplugged, and until it ends."""
+    code = {**env(), "PYTHONPATH": src} if src else env()
     started = time.perf_counter()
     secured = None
     with subprocess.Popen([*CAESAR, "--archive", str(archive), "ingest", str(source), "--json"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          env=env()) as process:
+                          env=code) as process:
         assert process.stderr is not None
         for line in process.stderr:
             if SECURED in line and secured is None:
@@ -55,15 +58,11 @@ def ingest_timed(archive: Path, source: Path) -> tuple[float, float]:
     return secured, time.perf_counter() - started
 
 
-def ingest_before(src: str, archive: Path, source: Path) -> float:
-    """Seconds that `caesar ingest` of the code in `src` takes, into its own new archive."""
-    code = {**env(), "PYTHONPATH": src}
+def ingest_before(src: str, archive: Path, source: Path) -> tuple[float, float]:
+    """:func:`ingest_timed` of the code in `src`, into its own new archive."""
     subprocess.run([*CAESAR, "--archive", str(archive), "init", "--kdf-cost", "test"],
-                   env=code, check=True, capture_output=True)
-    started = time.perf_counter()
-    subprocess.run([*CAESAR, "--archive", str(archive), "ingest", str(source), "--json"],
-                   env=code, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+                   env={**env(), "PYTHONPATH": src}, check=True, capture_output=True)
+    return ingest_timed(archive, source, src)
 
 
 def main() -> None:
@@ -86,9 +85,10 @@ def main() -> None:
             load = os.getloadavg()[0]
             archive = new_archive(work / f"archive-{round_}")
             secured, caesar = ingest_timed(archive, source)
-            before = None
+            before = secured_before = None
             if args.before:
-                before = ingest_before(args.before, work / f"before-{round_}", source)
+                secured_before, before = ingest_before(args.before, work / f"before-{round_}",
+                                                       source)
                 shutil.rmtree(work / f"before-{round_}")
             copy = work / f"copy-{round_}"
             floor = timed(["sha256sum", *files]) + timed(["cp", "-r", str(source), str(copy)])
@@ -99,7 +99,8 @@ def main() -> None:
                     [sys.executable, "-c", SCRIPT, str(source)])
             print(f"round {round_} (load average {load:.1f})")
             print(f"  {'':9}{'seconds':>10}{'photos/s':>12}{'MB/s':>10}")
-            rows = [("secured", secured), ("caesar", caesar), ("before", before),
+            rows = [("secured", secured), ("caesar", caesar), ("secured<", secured_before),
+                    ("before", before),
                     ("floor", floor), ("script", script)]
             for name, seconds in rows:
                 if seconds:
@@ -107,9 +108,10 @@ def main() -> None:
                           f"{total / 1e6 / seconds:10.1f}")
             print(f"  secured / floor = {secured / floor:.2f}x  (target: within 1.5x)")
             print(f"  caesar / floor  = {caesar / floor:.2f}x  (target: within 3x)")
-            if before:
+            if before and secured_before:
                 print(f"  caesar / before = {caesar / before:.2f}x;"
-                      f" secured / before = {secured / before:.2f}x")
+                      f" secured / secured before = {secured / secured_before:.2f}x"
+                      f" (before: {secured_before / floor:.2f}x the floor)")
             if script:
                 print(f"  caesar / script = {caesar / script:.2f}x  (target: below 1x)")
             if args.megapixels == 2:

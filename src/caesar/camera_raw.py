@@ -22,9 +22,10 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from types import ModuleType
 from typing import Any, Final
 
-import numpy as np
 from PIL import Image, ImageFile
 
 
@@ -48,8 +49,13 @@ def _one_openmp_thread() -> Iterator[None]:
             os.environ["OMP_NUM_THREADS"] = before
 
 
-with _one_openmp_thread():
-    import rawpy
+@cache
+def _libraw() -> ModuleType:
+    """rawpy, loaded on one OpenMP thread, the first time a raw file is opened: a command
+    that never meets one (intake's first stage) never pays for loading LibRaw and NumPy."""
+    with _one_openmp_thread():
+        import rawpy
+    return rawpy
 
 FORMAT: Final = "RAW"
 DNG: Final = "image/x-adobe-dng"
@@ -114,6 +120,7 @@ class RawImageFile(ImageFile.ImageFile):
         if len(data) > MAX_BYTES:  # intake flags it as it flags a decompression bomb
             raise Image.DecompressionBombError(
                 f"a raw file over {MAX_BYTES // 2**20} MiB, more than is decoded in memory")
+        rawpy = _libraw()
         try:
             self._raw = rawpy.imread(io.BytesIO(data))
             sizes = self._raw.sizes
@@ -141,6 +148,7 @@ class RawImageFile(ImageFile.ImageFile):
 
     def load(self) -> Any:
         if self._im is None:
+            rawpy = _libraw()
             try:
                 rgb = self._raw.postprocess(half_size=self._half, use_camera_wb=True,
                                             output_bps=8)
@@ -151,7 +159,7 @@ class RawImageFile(ImageFile.ImageFile):
                 raise OSError(f"raw data cannot be decoded ({_said(exc)})") from exc
             finally:
                 self._raw.close()
-            picture = Image.fromarray(np.ascontiguousarray(rgb[:, :, :3]), "RGB")
+            picture = Image.fromarray(rgb[:, :, :3].copy(), "RGB")
             if picture.size != self._size:  # LibRaw's half size rounds odd sides down
                 picture = picture.resize(self._size)
             self.im = picture.im

@@ -352,7 +352,7 @@ class Archive:
         intake = Intake(catalog=self.catalog, vault=self.vault, keys=self.keys,
                         archive=self.path, store_url=self.settings.store_url,
                         settings=self.settings.intake, ledger=self.ledger,
-                        analysis=self._analysis())
+                        analysis=self._analysis)
         return intake.ingest(request, progress)
 
     def analyse(self, *, actor: str, compute: Compute | None = None,

@@ -125,3 +125,16 @@ def test_a_server_that_does_not_answer_is_named(
 def test_a_malformed_url_is_refused(url: str) -> None:
     with pytest.raises(CaesarError, match="S3 store URL"):
         parse_url(url)
+
+
+def test_a_batch_is_stored_and_a_taken_name_keeps_its_first_copy(store: S3Store) -> None:
+    names = [NAME, "cd" + NAME[2:], "ef" + NAME[2:]]
+    assert store.commit(_write(store, b"first"), NAME)  # type: ignore[arg-type]
+    batch = [(_write(store, f"object {i}".encode()), name) for i, name in enumerate(names)]
+    assert store.commit_many(batch) == [False, True, True]  # type: ignore[arg-type]
+    with store.open(NAME) as f:
+        assert f.read() == b"first"
+    for i, name in enumerate(names[1:], start=1):
+        with store.open(name) as f:
+            assert f.read() == f"object {i}".encode()
+    assert store.clean_pending() == 0

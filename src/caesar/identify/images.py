@@ -27,7 +27,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from caesar.access.viewing import render, strip_jpeg
 from caesar.identify.vocabulary import MAX_BYTES
 from caesar.identify.wording import Number, Phrase, phrase
-from caesar.intake.inspect import sniff_media_type
+from caesar.intake.signatures import sniff_media_type
 from caesar.media import media_type_of
 
 SHOWN_PX: Final = 1600

@@ -33,7 +33,8 @@ from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import CorruptObject, MissingObject
 from caesar.intake.document import DocumentLimits, PageText, page_context
-from caesar.intake.inspect import NOT_IMAGE, FlagNote, Inspection, inspect_file
+from caesar.intake.inspect import Inspection, inspect_file
+from caesar.intake.signatures import NOT_IMAGE, FlagNote
 from caesar.ledger.events import Event, Subject
 from caesar.ledger.log import CustodyLog
 from caesar.media import OCTET_STREAM

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from caesar.intake.bag import BagReading, is_bag, read_bag
-from caesar.intake.inspect import FlagNote
+from caesar.intake.signatures import FlagNote
 from caesar.seal.errors import BundleError, BundlePartMissing
 from caesar.seal.reader import Bundle, BundleRef, find_bundles, open_bundle
 from caesar.sources import Entry, FileEntry, SkippedEntry, walk_source

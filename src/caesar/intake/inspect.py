@@ -22,6 +22,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 from caesar import camera_raw
 from caesar.intake.credentials import UnreadableCredentials, read_credentials
 from caesar.intake.document import DocumentLimits, PageText, read_document, reads_as_document
+from caesar.intake.signatures import EMPTY, NOT_IMAGE, FlagNote, sniff
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -29,39 +30,15 @@ from caesar.media import (
     SNIFF_BYTES,
     decoded_by_pillow,
     media_type_of,
-    named_as_image,
 )
 
 PREVIEW_PX = 128
-EMPTY = "application/x-empty"  # what `file --mime-type` says of an empty file
 _MAX_EXIF_VALUE = 4096
 # XMP dates (ISO 8601): seconds are kept, fractions dropped, and the zone if there is one.
 _XMP_TIME = re.compile(r"(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?"
                        r"(?P<zone>Z|[+-]\d\d:\d\d)?")
 # EXIF 2.3 §4.6.5: an 8-byte character code leads UserComment-style values.
 _CHARSET_PREFIXES = ((b"ASCII\x00\x00\x00", "ascii"), (b"UNICODE\x00", "utf-16-be"))
-
-# Brands of the HEIF (HEIC, AVIF) files that phones write (ISO/IEC 23008-12 Annex B, AV1 AVIF).
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1",
-                          b"msf1", b"avif", b"avis"})
-# Signatures of the formats a camera or a phone writes, and how each one ends when whole.
-_SIGNATURES: tuple[tuple[bytes, str, bytes | None], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg", b"\xff\xd9"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", b"IEND\xaeB`\x82"),
-    (b"GIF87a", "image/gif", b";"),
-    (b"GIF89a", "image/gif", b";"),
-    (b"II*\x00", "image/tiff", None),
-    (b"MM\x00*", "image/tiff", None),
-    (b"BM", "image/bmp", None),
-)
-
-
-@dataclass(frozen=True)
-class FlagNote:
-    """One thing wrong with a preserved file: a docs/design.md flag kind and words for a person."""
-
-    kind: str
-    problem: str
 
 
 @dataclass
@@ -82,27 +59,6 @@ class Inspection:
     flags: list[FlagNote] = field(default_factory=list)
     frames: list[FrameHash] | None = None  # a video's frame hashes (vPDQ)
     texts: list[PageText] | None = None  # a document's text, page by page
-
-
-NOT_IMAGE = FlagNote("not_image", "not an image: no known image format recognised")
-"""The flag of content that no known type matches."""
-
-
-def _sniff(head: bytes) -> tuple[str, bytes | None] | None:
-    for signature, media_type, trailer in _SIGNATURES:
-        if head.startswith(signature):
-            return media_type, trailer
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", None
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return ("image/avif" if head[8:11] == b"avi" else "image/heic"), None
-    return None
-
-
-def sniff_media_type(head: bytes) -> str | None:
-    """The media type that a file's first 16 bytes show, if they show one."""
-    sniffed = _sniff(head)
-    return sniffed[0] if sniffed else None
 
 
 def _ends_early(f: BinaryIO, size: int, head: bytes, trailer: bytes | None) -> bool:
@@ -180,7 +136,7 @@ def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool,
         return result
     f.seek(0)
     head = f.read(16)
-    sniffed = _sniff(head)
+    sniffed = sniff(head)
     if sniffed:
         result.media_type = sniffed[0]
     truncated = sniffed is not None and _ends_early(f, size, head, sniffed[1])
@@ -275,15 +231,6 @@ def _not_an_image(media_type: str) -> list[FlagNote]:
     if decoded_by_pillow(media_type):
         return [_damage(media_type, False, "its header cannot be read")]
     return []
-
-
-def misnamed(path: str, media_type: str) -> FlagNote | None:
-    """The flag of a copy named as an image (`IMG_0001.HEIC`) whose content is no image."""
-    if media_type in (OCTET_STREAM, EMPTY) or media_type.startswith("image/"):
-        return None  # already flagged for its content (or an image, as named)
-    if not named_as_image(path):
-        return None
-    return FlagNote("not_image", f"named as an image, but its content is {media_type}")
 
 
 def _reduced(preview: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -1,10 +1,14 @@
 """`ingest`: find each source's hand-overs, secure every file in worker processes, record every
 outcome, say that the drive may be unplugged, then analyse what came in (`analysis.py`).
 
-Crash safety: an object is written under a temporary name and renamed into place before the
-catalogue row that refers to it is committed; rows are committed in small batches. A crash
-therefore leaves at worst an object without a row, which the next run adopts (and counts as
-stored), and a transfer still marked `running`, which the next run marks `interrupted`.
+Crash safety (docs/architecture.md, "Durability"): the workers write each new original's
+object under a pending name; a batch of outcomes at a time, the main process makes the batch's
+objects durable and renames them into place (`ObjectStore.commit_many`: one sync of the file
+system for the bytes, one for the names), and only then commits the batch's rows and
+custody-log entries in one transaction. A crash at any moment therefore leaves at worst
+pending objects (swept by the next run), objects without a row (adopted by the next run, which
+counts them as stored) and a transfer still marked `running` (marked `interrupted` by the next
+run); never a row or an entry that names an object the disk may not hold.
 """
 
 from __future__ import annotations
@@ -12,25 +16,25 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from caesar import faults
 from caesar.catalog.database import Catalog
-from caesar.catalog.models import Flag, Photo, Problem, Sighting, Skipped, Transfer
+from caesar.catalog.models import Base, Flag, Photo, Problem, Sighting, Skipped, Transfer
 from caesar.catalog.queries import not_analysed
 from caesar.compute import Compute
 from caesar.errors import SourceError
-from caesar.intake.analysis import Analysis, AnalysisReport
 from caesar.intake.handovers import COPY_FLAG_KINDS, Handover, not_sealed, plan
-from caesar.intake.inspect import FlagNote, misnamed
 from caesar.intake.report import FlaggedEntry, IngestReport, SkippedReport, SourceProblem
+from caesar.intake.signatures import FlagNote, misnamed
 from caesar.intake.steps import (
     IN_MEMORY_LIMIT,
     Context,
@@ -48,17 +52,24 @@ from caesar.seal.reader import Bundle
 from caesar.settings import IntakeSettings
 from caesar.sources import FileEntry, SkippedEntry
 from caesar.vault.keys import Keys
-from caesar.vault.objects import ObjectVault
+from caesar.vault.objects import ObjectVault, Sealed
 from caesar.vault.urls import open_store
 
+if TYPE_CHECKING:  # analysis loads the decoders (a second of start-up): only when it runs
+    from caesar.intake.analysis import Analysis, AnalysisReport
+
 _BATCH_SECONDS = 2.0
+# Files a worker may run ahead of recording: enough to keep it busy while the main process
+# commits a batch (two syncs of the file system, a transaction), a few tenths of a second.
+# Each waits as a small result and a pending object, so memory stays flat.
+_FILES_AHEAD = 64
 # Plaintext from a sealed bundle waiting for, or in, the workers: bounds intake's memory.
 _BUNDLE_BYTES_IN_FLIGHT = 96 * 1024 * 1024
 
 
 ROW_POINT = faults.declare(
-    "intake.object_durable", "a new original's object is durable in the store (committed by a"
-    " worker) and its catalogue row is not written yet")
+    "intake.object_durable", "a batch's new originals are durable under their names in the"
+    " store and the batch's rows and custody-log entries are not committed yet")
 COMMIT_POINT = faults.declare(
     "intake.transaction", "a batch of intake's rows and custody-log entries is written in an"
     " open transaction, about to be committed")
@@ -110,7 +121,9 @@ class Intake:
 
     def __init__(self, *, catalog: Catalog, vault: ObjectVault, keys: Keys, archive: Path,
                  store_url: str, settings: IntakeSettings, ledger: CustodyLog,
-                 analysis: Analysis) -> None:
+                 analysis: Callable[[], Analysis]) -> None:
+        """`analysis` makes the second stage's service, called only when this command
+        analyses: its decoders are not loaded before the drive may be unplugged."""
         self._analysis = analysis
         self._catalog = catalog
         self._ledger = ledger
@@ -151,8 +164,8 @@ class Intake:
                 initializer=_init_worker,
                 initargs=(self._keys, self._store_url, self._archive, self._settings, known),
             ) as pool:
-                recorder = _Recorder(self._catalog, self._ledger, request.actor, known, report,
-                                     self._settings.commit_every)
+                recorder = _Recorder(self._catalog, self._ledger, self._vault, request.actor,
+                                     known, report, self._settings.commit_every)
                 # Files too large to pass to a worker in memory are preserved here, as they stream.
                 local = Context(self._vault, self._settings, known)
                 for source in request.sources:
@@ -174,7 +187,7 @@ class Intake:
                 progress("secured", report.stored + report.duplicates, 0)
             faults.point(SECURED_POINT)
             if request.analyse:
-                analysed = self._analysis.analyse_held(
+                analysed = self._analysis().analyse_held(
                     actor=request.actor, compute=request.compute or Compute(workers=workers),
                     progress=progress)
                 recorder.add_findings(analysed)
@@ -198,7 +211,7 @@ def _outcomes(pool: ProcessPoolExecutor, handover: Handover, local: Context, wor
             return
         except BundleError as exc:
             handover.fail_bundle(exc, bundle.ref)
-    yield from _ordered(pool, handover.entries, window=workers * 8)
+    yield from _ordered(pool, handover.entries, window=workers * _FILES_AHEAD)
 
 
 def _members(pool: ProcessPoolExecutor, bundle: Bundle, local: Context, window: int
@@ -247,12 +260,19 @@ def _ordered(pool: ProcessPoolExecutor, entries: Iterable[FileEntry | SkippedEnt
 class _Recorder:
     """Writes outcomes to the catalogue in batches and keeps the report.
 
-    Each outcome's custody-log entries are appended in the same transaction as its rows.
+    Each outcome's custody-log entries are appended in the same transaction as its rows, and
+    the batch's new objects are made durable under their names before that transaction
+    commits.
     """
 
-    def __init__(self, catalog: Catalog, ledger: CustodyLog, actor: str,
+    def __init__(self, catalog: Catalog, ledger: CustodyLog, vault: ObjectVault, actor: str,
                  known: frozenset[str], report: IngestReport, commit_every: int) -> None:
         self._catalog = catalog
+        self._vault = vault
+        self._new: list[Sealed] = []  # this batch's new originals, still pending
+        # This batch's rows, a list a table, in the order their foreign keys need.
+        self._rows: dict[type[Base], list[dict[str, object]]] = {
+            table: [] for table in (Photo, Sighting, Flag, Skipped)}
         self._commit_every = commit_every
         self._ledger = ledger
         self._actor = actor
@@ -327,7 +347,7 @@ class _Recorder:
             item.skipped if item else "not processed")
         if reason is not None or item is None or item.original is None:
             reason = reason or "not processed"
-            session.add(Skipped(transfer_id=transfer_id, path=entry.path, reason=reason))
+            self._add(Skipped, transfer_id=transfer_id, path=entry.path, reason=reason)
             self._report.skipped.append(SkippedReport(source=source, path=entry.path,
                                                       reason=reason))
             self._count("skipped")
@@ -338,10 +358,12 @@ class _Recorder:
             tag_file = handover.is_tag_file(entry.path)
             if item.known or sha in self._met:
                 outcome = "duplicate"
+                if not item.known:  # a repeat within this run: its copy is not needed
+                    self._vault.discard(item.original)
                 notes = self._met.get(sha) or self._stored_flags(session, sha)
             else:
-                faults.point(ROW_POINT)
-                notes = self._store_new(session, transfer_id, item)
+                notes = self._store_new(transfer_id, item)
+                self._new.append(item.original)
                 outcome = "stored"
             # What is wrong with this copy (not with the content) is flagged on this sighting.
             copy_notes = handover.notes_for(entry.path, sha)
@@ -354,14 +376,14 @@ class _Recorder:
             self._report.stored += outcome == "stored"
             self._report.duplicates += outcome == "duplicate"
             self._count("stored" if outcome == "stored" else "duplicates")
-            session.add(Sighting(transfer_id=transfer_id, sha256=sha, path=entry.path,
-                                 outcome=outcome, tag_file=tag_file))
+            self._add(Sighting, transfer_id=transfer_id, sha256=sha, path=entry.path,
+                      outcome=outcome, tag_file=tag_file)
             self._log(f"original.{outcome}", sha)
             for note in [*notes, *copy_notes]:
                 self._log("original.flagged", sha, kind=note.kind)
                 if outcome == "duplicate" or note in copy_notes:
-                    session.add(Flag(sha256=sha, transfer_id=transfer_id, path=entry.path,
-                                     kind=note.kind, problem=note.problem))
+                    self._add(Flag, sha256=sha, transfer_id=transfer_id, path=entry.path,
+                              kind=note.kind, problem=note.problem)
                 self._report.flagged.append(FlaggedEntry(
                     source=source, path=entry.path, sha256=sha, kind=note.kind,
                     problem=note.problem))
@@ -372,6 +394,9 @@ class _Recorder:
         if (self._pending >= self._commit_every
                 or time.monotonic() - self._last_commit > _BATCH_SECONDS):
             self._commit()
+
+    def _add(self, table: type[Base], **row: object) -> None:
+        self._rows[table].append(row)
 
     def _media_type(self, session: Session, item: Item, sha: str) -> str:
         if item.media_type is not None:
@@ -390,16 +415,15 @@ class _Recorder:
         self._met[sha] = notes
         return notes
 
-    def _store_new(self, session: Session, transfer_id: int, item: Item) -> list[FlagNote]:
+    def _store_new(self, transfer_id: int, item: Item) -> list[FlagNote]:
         """The row of a new original, secured and not analysed yet: what its content shows
         (and its flags) comes from analysis, on every sighting it has by then."""
         original = item.original
         if original is None or item.media_type is None:
             raise RuntimeError("an item reached recording without its original")
-        session.add(Photo(
-            sha256=original.sha256, size=original.size, media_type=item.media_type,
-            first_transfer_id=transfer_id, stored_at=now(), analysed_at=None,
-        ))
+        self._add(Photo, sha256=original.sha256, size=original.size,
+                  media_type=item.media_type, first_transfer_id=transfer_id, stored_at=now(),
+                  analysed_at=None)
         self._met[original.sha256] = []
         return []
 
@@ -418,13 +442,25 @@ class _Recorder:
 
     def _commit(self) -> None:
         if self._session is not None:
-            self._ledger.append(self._session, self._events)
-            self._events = []
-            faults.point(COMMIT_POINT)
-            self._session.commit()
+            self._write_batch(self._session)
             self._session.begin()
         self._pending = 0
         self._last_commit = time.monotonic()
+
+    def _write_batch(self, session: Session) -> None:
+        """Commit the batch: its objects durable under their names first, then its rows and
+        custody-log entries in one transaction (what a crash may leave: the module's doc)."""
+        self._vault.commit_many("original", self._new)
+        self._new = []
+        faults.point(ROW_POINT)
+        for table, rows in self._rows.items():
+            if rows:  # one statement a table, not the ORM's work for each object
+                session.execute(insert(table), rows)
+                rows.clear()
+        self._ledger.append(session, self._events)
+        self._events = []
+        faults.point(COMMIT_POINT)
+        session.commit()
 
     def close_transfer(self, transfer_id: int, handover: Handover) -> None:
         session = self._session
@@ -448,9 +484,6 @@ class _Recorder:
                 type="transfer.completed", time=finished, actor=self._actor,
                 subject=Subject.record("transfer", transfer_id),
                 details={k: v for k, v in self._counts.items() if k != "bytes"}))
-        self._ledger.append(session, self._events)
-        self._events = []
-        faults.point(COMMIT_POINT)
-        session.commit()
+        self._write_batch(session)
         session.close()
         self._session = None

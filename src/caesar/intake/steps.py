@@ -2,10 +2,12 @@
 
 A worker process runs :data:`WORKER_STEPS` on each file in order; a step may end the item's
 journey early (a duplicate needs nothing more). They do only what custody needs, at the speed
-of reading the drive: hash, encrypt, make durable, and name the media type from the first
-bytes. Decoding, EXIF, PDQ and thumbnails come after, from the vault (`analysis.py`), once the
-drive may be unplugged. Recording in the catalogue happens in the main process (see
-`service.py`), because one writer keeps the database simple and safe.
+of reading the drive: hash, encrypt into a pending object, and name the media type from the
+first bytes. Decoding, EXIF, PDQ and thumbnails come after, from the vault (`analysis.py`),
+once the drive may be unplugged. Making the objects durable under their names and recording
+them happen in the main process, a batch at a time (see `service.py`): one sync of the file
+system for a batch of objects, then the batch's rows, because one writer keeps the database
+simple and safe.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from caesar.intake.inspect import EMPTY, sniff_media_type
+from caesar.intake.signatures import EMPTY, sniff_media_type
 from caesar.media import OCTET_STREAM, SNIFF_BYTES, media_type_of
 from caesar.settings import IntakeSettings
 from caesar.sources import open_entry
@@ -99,25 +101,7 @@ def media_type_of_head(head: bytes, size: int) -> str:
     return sniff_media_type(head[:16]) or media_type_of(head)
 
 
-class Commit:
-    """Make the sealed objects durable under their names, here in the worker.
-
-    Committing (fsync, rename, fsync of the folder) is mostly waiting for the disk; doing it
-    in every worker overlaps that wait with the other workers' reading and hashing. The
-    catalogue row that refers to an object is written later by the main process, so an object
-    is always durable before anything points to it; a crash in between leaves an object that
-    the next run adopts. Two workers committing the same content is harmless: the name is the
-    same and the second one is dropped.
-    """
-
-    name = "commit"
-
-    def run(self, item: Item, file: BinaryIO, ctx: Context) -> None:
-        if item.original is not None:
-            ctx.vault.commit("original", item.original)
-
-
-WORKER_STEPS: tuple[Step, ...] = (SealOriginal(), Dedupe(), Sniff(), Commit())
+WORKER_STEPS: tuple[Step, ...] = (SealOriginal(), Dedupe(), Sniff())
 
 
 def process(path: str, location: str, ctx: Context) -> Item:
@@ -155,9 +139,10 @@ def process_data(path: str, data: bytes, ctx: Context) -> Item:
 def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item:
     """Preserve a file too large to hold in memory that can only be read once, in order.
 
-    Such a file (over :data:`IN_MEMORY_LIMIT`, inside a sealed bundle) is hashed, encrypted
-    and committed as it streams by, with the media type its first bytes show (libmagic's
-    reading of what the buffer holds); analysis reads it back from the vault like any other.
+    Such a file (over :data:`IN_MEMORY_LIMIT`, inside a sealed bundle) is hashed and encrypted
+    into a pending object as it streams by, with the media type its first bytes show
+    (libmagic's reading of what the buffer holds); it is committed with its batch like any
+    other, and analysis reads it back from the vault.
     """
     item = Item(path, "", size=size)
     # What the buffer already holds (a few KiB): enough for libmagic to type most content.
@@ -168,7 +153,6 @@ def process_stream(path: str, stream: BinaryIO, size: int, ctx: Context) -> Item
         if item.done:
             return item
     item.media_type = media_type_of_head(head, size) if head else OCTET_STREAM
-    Commit().run(item, stream, ctx)
     return item
 
 

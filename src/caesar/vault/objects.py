@@ -128,6 +128,12 @@ class ObjectVault:
         """Store a sealed object under its name; False if the archive already had it."""
         return self.store.commit(sealed.pending, self.name(kind, sealed.sha256))
 
+    def commit_many(self, kind: Kind, batch: list[Sealed]) -> list[bool]:
+        """Store each sealed object of `batch` under its name, all durable when this returns
+        (see :meth:`ObjectStore.commit_many`); False for each the archive already had."""
+        return self.store.commit_many(
+            [(sealed.pending, self.name(kind, sealed.sha256)) for sealed in batch])
+
     def discard(self, sealed: Sealed) -> None:
         """Drop a sealed object that is not needed (a duplicate)."""
         self.store.discard(sealed.pending)

@@ -29,7 +29,8 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +50,7 @@ from caesar.vault.store import (
 )
 
 ENDPOINT_VARIABLE = "CAESAR_S3_ENDPOINT"
+_PARALLEL_PUTS = 8  # uploads of a batch in flight at once
 _URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])"
                   r"((?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)/?")  # no empty, `.` or `..` part
 
@@ -172,6 +174,12 @@ class S3Store:
         finally:
             spooled.unlink(missing_ok=True)
         return True
+
+    def commit_many(self, batch: Sequence[tuple[Pending, str]]) -> list[bool]:
+        # A PUT is durable once acknowledged, so there is nothing to batch: the requests
+        # overlap instead, each mostly waiting for the network (boto3 clients are thread-safe).
+        with ThreadPoolExecutor(max_workers=_PARALLEL_PUTS) as puts:
+            return list(puts.map(lambda job: self.commit(*job), batch))
 
     def discard(self, pending: Pending) -> None:
         (self._spool / pending.token).unlink(missing_ok=True)

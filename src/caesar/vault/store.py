@@ -21,7 +21,7 @@ import fcntl
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +43,9 @@ COMMIT_POINT = faults.declare(
     "store.commit", "a sealed object is written under its pending name and about to be made"
     " durable under its real name (eio, enospc: the disk fails or is full; the object is not"
     " stored)")
+SYNCED_POINT = faults.declare(
+    "store.batch_synced", "a batch of sealed objects is durable under its pending names (one"
+    " sync of the file system) and not yet renamed to the objects' real names")
 READ_POINT = faults.declare(
     "store.read", "a stored object is about to be opened for reading (verify, exports,"
     " viewing; eio: the disk cannot read it)")
@@ -66,6 +69,12 @@ class ObjectStore(Protocol):
 
     def commit(self, pending: Pending, name: str) -> bool:
         """Make `pending` visible as `name`; False (and the pending one dropped) if it exists."""
+
+    def commit_many(self, batch: Sequence[tuple[Pending, str]]) -> list[bool]:
+        """:meth:`commit` each pending object of `batch` under its name, all durable when this
+        returns; for each, False (and the pending one dropped) if the name existed. An object
+        is visible under its name only once complete, whatever moment a crash or a power cut
+        hits: some of the batch may be committed then, the rest still pending."""
 
     def discard(self, pending: Pending) -> None:
         """Drop a pending object that will not be committed."""
@@ -160,14 +169,44 @@ class LocalStore:
             return False
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        self._neutral(tmp)
         self._place(tmp, final)
         fsync_dir(final.parent)
         return True
 
+    def commit_many(self, batch: Sequence[tuple[Pending, str]]) -> list[bool]:
+        # Two syncs of the file system for the whole batch instead of two fsyncs per object
+        # (each of which waits for a journal commit of its own): the first makes every
+        # object's bytes durable under its pending name, so that a name only ever shows a
+        # complete object, even after a power cut; the second makes the renames durable.
+        for _ in batch:
+            faults.point(COMMIT_POINT)
+        if not batch:
+            return []
+        self._neutral(*(self._pending / pending.token for pending, _ in batch))
+        sync_file_system(self._pending)
+        faults.point(SYNCED_POINT)
+        placed = []
+        folders: set[Path] = set()  # their times are set once, after the batch's renames
+        for pending, name in batch:
+            tmp, final = self._pending / pending.token, self._path(name)
+            if final.exists():  # complete: nothing is ever renamed here before it is durable
+                tmp.unlink()
+                placed.append(False)
+                continue
+            if final.parent not in folders and not final.parent.is_dir():
+                final.parent.mkdir(exist_ok=True)
+                folders.add(self.root)
+            os.replace(tmp, final)
+            folders.add(final.parent)
+            placed.append(True)
+        self._neutral(self._pending, *folders)
+        sync_file_system(self._pending)
+        return placed
+
     def _place(self, tmp: Path, final: Path) -> None:
         fan_is_new = not final.parent.exists()
         final.parent.mkdir(exist_ok=True)
-        self._neutral(tmp)
         os.replace(tmp, final)
         self._neutral(final.parent, self._pending, *([self.root] if fan_is_new else []))
 
