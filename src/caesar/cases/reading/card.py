@@ -107,12 +107,17 @@ def _ink(grey: np.ndarray, height: float, strictness: float = 1.0) -> np.ndarray
     """Ink as a 0/1 mask: strokes darker than the ground right around them, whatever the
     ground (paper, tape or skin, evenly lit or not)."""
     size = max(9, int(height * 0.8)) | 1
-    hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT,
-                           cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
-    threshold, _ = cv2.threshold(hat, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    ground = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)  # the strokes filled in
+    # How much darker than its own ground each pixel is, as a share of that ground (Weber
+    # contrast), in grey levels as on white paper: one ink makes the same mark on paper and
+    # on darker skin or tape, and the contrast floor is the same for both.
+    contrast = np.clip((ground.astype(np.float32) - grey) * (255 / np.maximum(ground, 1.0)), 0,
+                  255).astype(np.uint8)
+    threshold, _ = cv2.threshold(contrast, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if threshold < _MIN_CONTRAST:
-        return np.zeros(hat.shape, np.uint8)  # nothing clearly darker than its ground
-    mask = (hat > threshold * strictness).astype(np.uint8)
+        return np.zeros(contrast.shape, np.uint8)  # nothing clearly darker than its ground
+    mask = (contrast > threshold * strictness).astype(np.uint8)
     # The crop is padded all round: ink reaching its border is what lies beyond the line
     # (a card's edge, a neighbouring line), and would make the line look taller than it is.
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
