@@ -135,6 +135,7 @@ def _likeliest(rgb: np.ndarray, line: TextLine
     if card is None:
         return None
     best: tuple[float, InkedLine, list[Glyph], list[Token], bool] | None = None
+    digits = 0  # in the reading kept so far
     for strictness in _STRICTNESS:
         inked = ink_line(card, strictness=strictness)
         found = cut_line(inked.mask) if inked is not None else []
@@ -142,8 +143,12 @@ def _likeliest(rgb: np.ndarray, line: TextLine
             continue
         line_tokens = tokens(found, inked.band[1] - inked.band[0])
         sure = _how_sure(line_tokens)
-        if best is None or sure > best[0]:
+        read = sum(len(t.digits) for t in line_tokens)
+        # Another threshold may part or join strokes, but a reading with fewer digits than
+        # the one kept lost some: the classifier is surer of what is left, not of the line.
+        if best is None or (sure > best[0] and read >= digits):
             best = (sure, inked, found, line_tokens, strictness != _STRICTNESS[0])
+            digits = max(digits, read)
         if sure >= _SURE:
             break
     return None if best is None else best[1:]
