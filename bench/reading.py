@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import workspace
 
 from caesar.cases.reading import read_photo
-from caesar.cases.reading.regions import TextLine, find_lines
 from caesar.cases.reading.card import cut_out, ink_line
+from caesar.cases.reading.regions import find_lines
 from caesar.demo.generate import generate_collection
 from caesar.demo.truth import TRUTH_FILE, LineTruth, RegionTruth, load_truth
 
