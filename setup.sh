@@ -76,7 +76,7 @@ case "$job" in
   demo) exec .venv/bin/caesar demo "$@" ;;
   test)
     log "ruff check"; .venv/bin/ruff check
-    log "mypy (strict)"; .venv/bin/mypy src
+    log "mypy (strict)"; .venv/bin/mypy src bench
     exec .venv/bin/python -m pytest "$@" ;;
   # Fresh random inputs each run; a failure prints the input and a @reproduce_failure line.
   fuzz) CAESAR_FUZZ=long exec .venv/bin/python -m pytest -m fuzz "$@" ;;

@@ -182,9 +182,9 @@ def _confirm(archive: Path, truth: Truth, count: int
         for case_id in order:
             body = _body_of(truth, photos[case_id])
             if body is None:  # no body: a person says what the photos show
-                shown = Counter(f.category for sha in photos[case_id]
-                                if (f := _file(truth, sha)) and f.category)
-                category = shown.most_common(1)[0][0] if shown else "scene"
+                what = Counter(f.category for sha in photos[case_id]
+                               if (f := _file(truth, sha)) and f.category)
+                category = what.most_common(1)[0][0] if what else "scene"
                 categorised += opened.cases.categorise(photos[case_id], category, actor)
                 continue
             legible = truth.numbers_of(body).legible_numbers

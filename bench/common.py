@@ -31,10 +31,12 @@ def photos_parser(doc: str | None) -> argparse.ArgumentParser:
 
 
 def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:
-    """At least `count` camera-like JPEGs from the synthetic generator, in day folders.
+    """Exactly `count` camera-like JPEGs from the synthetic generator, in day folders.
 
     One drive, no repeats, published copies or damaged files: every file is a new original,
-    so the figures are about throughput. Returns the photos' paths.
+    so the figures are about throughput. The generator makes whole cases, so the photos past
+    `count` are removed from the drive: every bench times exactly the N it says. Returns the
+    photos' paths.
     """
     generate_collection(folder, cases=max(1, count // 5), megapixels=megapixels, drives=1,
                         reports=False, repeat_share=0.0, published_share=0.0,
@@ -51,7 +53,9 @@ def make_photos(folder: Path, count: int, megapixels: float) -> list[Path]:
             path.rename(target)
             photos.append(target)
         shutil.rmtree(extra)
-    return photos
+    for surplus in photos[count:]:
+        surplus.unlink()
+    return photos[:count]
 
 
 def new_archive(folder: Path) -> Path:
@@ -65,11 +69,11 @@ def env() -> dict[str, str]:
     return {**os.environ, "CAESAR_PASSPHRASE": PASSPHRASE}
 
 
-def timed(command: list[str], **kwargs: object) -> float:
+def timed(command: list[str]) -> float:
     """Seconds that `command` takes (it must succeed)."""
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env(), **kwargs)
+                   env=env())
     return time.perf_counter() - started
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import subprocess
 import time
+from typing import Any
 
 from common import make_photos, photos_parser, workspace
 from PIL import Image
@@ -21,8 +22,9 @@ from PIL import Image
 import caesar.media  # noqa: F401  (HEIC for Pillow)
 from caesar.intake.inspect import inspect_file
 
-WRITERS = (("JPEG", ".jpg", {}), ("HEIF", ".heic", {"enc_params": {"preset": "ultrafast"}}),
-           ("AVIF", ".avif", {}), ("PNG", ".png", {}), ("WEBP", ".webp", {}))
+WRITERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("JPEG", ".jpg", {}), ("HEIF", ".heic", {"enc_params": {"preset": "ultrafast"}}),
+    ("AVIF", ".avif", {}), ("PNG", ".png", {}), ("WEBP", ".webp", {}))
 
 
 def main() -> None:
@@ -30,7 +32,7 @@ def main() -> None:
     parser.set_defaults(photos=6, megapixels=12.0)
     args = parser.parse_args()
     with workspace(args.keep) as work:
-        sources = make_photos(work / "generated", args.photos, args.megapixels)[: args.photos]
+        sources = make_photos(work / "generated", args.photos, args.megapixels)
         print(f"{len(sources)} photos of {args.megapixels:g} MP", flush=True)
         rows = []
         for writer, suffix, options in WRITERS:

@@ -76,9 +76,6 @@ def main() -> None:
     with workspace(args.keep) as work:
         started = time.perf_counter()
         photos = make_photos(work / "collection", args.photos, args.megapixels)
-        for extra in photos[args.photos:]:  # the generator makes whole cases: exactly N
-            extra.unlink()
-        photos = photos[:args.photos]
         source = work / "collection" / "drive-01"
         total = sum(p.stat().st_size for p in photos)
         n = len(photos)

@@ -117,7 +117,7 @@ def main() -> None:
                 shutil.rmtree(copy)
         more = work / "more"
         more.mkdir()
-        extra = make_photos(work / "extra", 10, args.megapixels)[:10]
+        extra = make_photos(work / "extra", 10, args.megapixels)
         for path in extra:
             shutil.copy(path, more / path.name)
         added = subprocess.run([*caesar, "ingest", str(more), "--json"], env=env(), check=True,

@@ -14,17 +14,24 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CAESAR, make_photos, new_archive, photos_parser, timed, workspace
+
+
+def _cluster(workers: int) -> Any:
+    """A local Dask cluster of `workers` single-threaded processes, on loopback."""
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=workers, threads_per_worker=1,  # type: ignore[no-untyped-call]
+                        processes=True, host="127.0.0.1", dashboard_address=None)
 
 
 def main() -> None:
     parser = photos_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    from distributed import LocalCluster
-
     with workspace(args.keep) as work:
         photos = make_photos(work / "collection", args.photos, args.megapixels)
         archive = new_archive(work / "archive")
@@ -33,9 +40,7 @@ def main() -> None:
         mb = sum(p.stat().st_size for p in photos) / 1e6
         print(f"{len(photos)} originals, {mb:,.0f} MB, {os.cpu_count()} cores")
         verify = [*CAESAR, "--archive", str(archive), "verify", "--json"]
-        clusters = {n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                    host="127.0.0.1", dashboard_address=None)
-                    for n in (1, 2)}
+        clusters = {n: _cluster(n) for n in (1, 2)}
         try:
             for round_ in range(1, args.rounds + 1):
                 load = os.getloadavg()[0]
