@@ -1,10 +1,10 @@
 """What intake's inspection costs per still-image format, beside JPEG and beside exiftool.
 
 The synthetic generator's camera JPEGs are written again as HEIC (pillow-heif, x265's fastest
-preset), AVIF, PNG and WebP with their EXIF; then each file goes through
-`caesar.intake.inspect.inspect_file` (media type, EXIF, the decode, PDQ and a thumbnail) in
-this process, and `exiftool -json` reads the same files (metadata only, one process for all:
-the script a person would write). Encoding is not timed.
+preset), AVIF, PNG, WebP and a camera's raw DNG (the generator's `encode_dng`) with their
+EXIF; then each file goes through `caesar.intake.inspect.inspect_file` (media type, EXIF, the
+decode, PDQ and a thumbnail) in this process, and `exiftool -json` reads the same files
+(metadata only, one process for all: the script a person would write). Encoding is not timed.
 
     .venv/bin/python bench/formats.py [--photos 6] [--megapixels 12]
 """
@@ -20,11 +20,12 @@ from common import make_photos, photos_parser, workspace
 from PIL import Image
 
 import caesar.media  # noqa: F401  (HEIC for Pillow)
+from caesar.demo.render import encode_dng
 from caesar.intake.inspect import inspect_file
 
 WRITERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("JPEG", ".jpg", {}), ("HEIF", ".heic", {"enc_params": {"preset": "ultrafast"}}),
-    ("AVIF", ".avif", {}), ("PNG", ".png", {}), ("WEBP", ".webp", {}))
+    ("AVIF", ".avif", {}), ("PNG", ".png", {}), ("WEBP", ".webp", {}), ("DNG", ".dng", {}))
 
 
 def main() -> None:
@@ -40,8 +41,12 @@ def main() -> None:
             folder.mkdir()
             for i, source in enumerate(sources):
                 with Image.open(source) as image:
-                    image.save(folder / f"{i:04d}{suffix}", writer, quality=90,
-                               exif=image.info.get("exif", b""), **options)
+                    exif = image.info.get("exif", b"")
+                    if writer == "DNG":
+                        (folder / f"{i:04d}{suffix}").write_bytes(encode_dng(image, exif=exif))
+                    else:
+                        image.save(folder / f"{i:04d}{suffix}", writer, quality=90, exif=exif,
+                                   **options)
             files = sorted(folder.iterdir())
             started = time.perf_counter()
             for path in files:
@@ -58,8 +63,8 @@ def main() -> None:
         print(f"{'format':<6} {'MB/file':>8} {'inspect ms/file':>16} {'exiftool ms/file':>17}")
         for writer, size, ours, theirs in rows:
             print(f"{writer:<6} {size:>8.2f} {ours * 1000:>16.0f} {theirs * 1000:>17.0f}")
-        print("inspect: media type, EXIF, the whole decode (JPEG: at 1/8 scale), PDQ and a"
-              " thumbnail; exiftool: metadata only")
+        print("inspect: media type, EXIF, the whole decode (JPEG: at 1/8 scale; DNG: LibRaw's"
+              " half size), PDQ and a thumbnail; exiftool: metadata only")
 
 
 if __name__ == "__main__":

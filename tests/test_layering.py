@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog", "vault"),
     # base
     ("settings", "progress", "files", "sources", "names", "locking", "compute", "media"),
+    ("camera_raw",),
     ("faults",),
     ("errors",),
 )

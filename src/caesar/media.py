@@ -1,7 +1,8 @@
 """What a file's content is: its media type, and the still-image formats the archive decodes.
 
-Importing this module teaches Pillow the formats of today's phones: HEIC/HEIF through
-`pillow-heif` (libheif); AVIF, PNG, TIFF, WebP and JPEG Pillow reads itself. Every module that
+Importing this module teaches Pillow the formats of today's phones and cameras: HEIC/HEIF
+through `pillow-heif` (libheif); DNG and other cameras' raw files through LibRaw
+(:mod:`caesar.camera_raw`); AVIF, PNG, TIFF, WebP and JPEG Pillow reads itself. Every module that
 opens an original or a family's photo imports it (directly or through what it imports), so a
 HEIC opens everywhere a JPEG does: intake, thumbnails, reading numbers, exports.
 
@@ -19,7 +20,10 @@ import magic
 import pillow_heif
 from PIL import Image
 
+from caesar import camera_raw
+
 pillow_heif.register_heif_opener()
+camera_raw.register()
 
 OCTET_STREAM: Final = "application/octet-stream"
 """The media type of content that no known type matches."""
@@ -52,7 +56,8 @@ def decoded_by_pillow(media_type: str) -> bool:
     """Whether an image of `media_type` is one Pillow (with the plugins above) decodes."""
     Image.init()  # Pillow loads its format plugins (and so their media types) lazily
     return media_type.startswith("image/") and (
-        media_type in Image.MIME.values() or media_type in _HEIF_TYPES)
+        media_type in Image.MIME.values() or media_type in _HEIF_TYPES
+        or media_type == camera_raw.DNG)
 
 
 _HEIF_TYPES: Final = frozenset({"image/heic", "image/heif", "image/heic-sequence",

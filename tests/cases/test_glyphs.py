@@ -24,6 +24,7 @@ from caesar.cases.reading.glyphs import (
     shipped,
 )
 from caesar.cases.reading.hands import HANDS, Hand
+from caesar.cases.reading.neighbours import neighbours
 from caesar.cases.reading.printed import installed_fonts
 from caesar.cases.reading.training import (
     HELD_OUT_FONTS,
@@ -228,7 +229,9 @@ def test_the_training_material_is_drawn_the_same_from_the_same_seed() -> None:
         fonts = [p for p in training_fonts() if p.name in ("DejaVuSans.ttf", "KacstPen.ttf")]
         return [*printed(fonts, DIGITS + SEPARATORS, 1, rng),
                 *handwritten([HANDS[TRAINING_HANDS[0]]], DIGITS + SEPARATORS, 1, rng),
-                *scanned_digits(range(10), 1, rng)]
+                *scanned_digits(range(10), 1, rng),
+                *neighbours([HANDS[TRAINING_HANDS[1]]], WESTERN, WESTERN, 1, rng,
+                            height=lambda: 30)]
 
     first, again = draw(), draw()
     assert {label for _, label in first} >= set(DIGITS)
@@ -285,6 +288,27 @@ def test_the_fitted_network_reads_the_same_as_numpy_runs_it() -> None:
     hidden = np.maximum(np.hstack([trunk(pictures, arrays.kernels, arrays.kernel_biases),
                                    shapes]) @ arrays.weights[0] + arrays.biases[0], 0.0)
     assert np.allclose(hidden @ arrays.weights[1] + arrays.biases[1], expected, atol=1e-4)
+
+
+def test_a_fitted_network_can_be_fine_tuned_from_where_it_stands() -> None:
+    """Fine-tuning (`training --start MODEL`) starts from the model's own network: loaded
+    into PyTorch and folded back, it is the same arrays."""
+    torch = pytest.importorskip("torch")
+    from caesar.cases.reading import fitting
+
+    base = shipped()
+    net = fitting._network(torch, len(base.mean), len(CLASSES))
+    fitting._load(torch, net, fitting.Fitted(base.kernels, base.kernel_biases, base.weights,
+                                             base.biases))
+    again = fitting._arrays(torch, net)
+    for mine, theirs in zip((*again.kernels, *again.kernel_biases, *again.weights,
+                             *again.biases),
+                            (*base.kernels, *base.kernel_biases, *base.weights, *base.biases),
+                            strict=True):
+        assert np.allclose(mine, theirs, atol=1e-6)
+    other = fitting._network(torch, len(base.mean) + 1, len(CLASSES))
+    with pytest.raises(RuntimeError):  # a network of other shapes does not take it
+        fitting._load(torch, other, again)
 
 
 def test_retraining_refuses_what_the_reader_does_not_read() -> None:

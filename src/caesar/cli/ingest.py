@@ -54,23 +54,24 @@ def ingest(
     """Bring folders, drives, files, sealed bundles or BagIt bags into the archive.
 
     Every regular file is preserved bit for bit, once, however often it arrives; damaged files
-    are kept and flagged. Each original's media type comes from its content. Still images
-    (JPEG, PNG, GIF, TIFF, BMP, WebP, and the phones' HEIC/HEIF and AVIF) are read for their
-    camera, serial, capture time, size and perceptual hash. Videos (MP4, MOV, MKV, WebM,
+    are kept and flagged. Each original's media type comes from its content. Still images (JPEG,
+    PNG, GIF, TIFF, BMP, WebP, the phones' HEIC/HEIF and AVIF, and cameras' raw DNG, CR2, NEF
+    and others through LibRaw) are read for their camera, serial, capture time, size and
+    perceptual hash, and their content credentials (C2PA: signer, app, declared edits) are read
+    and validated; credentials that fail are flagged c2pa_invalid. Videos (MP4, MOV, MKV, WebM,
     through FFmpeg) are read for their length, codecs, size, frame rate, device, capture time
     and place; a strip of four frames is their thumbnail, a frame a second is hashed (vPDQ) so
-    that re-encoded copies are linked, and a video cut short or undecodable is flagged
-    truncated or corrupt. Text, PDF, office documents and audio are kept with their media type
-    and no flag; content of no known type, and a file
-    named as an image that is not one, are flagged not_image. A bag's own tag files are kept,
-    listed on its transfer (tag_files) and never flagged. Symlinks are never followed. Each
-    SOURCE becomes one transfer (one holding sealed bundles: one per bundle, and one for its
-    other files). Sealed bundles are opened with the archive's key and checked against their
-    manifest before anything comes in; one that cannot be opened is kept as it is (flagged
-    bundle_damaged) and the command exits 1. A bag is validated: files that do not match its
-    manifests are flagged checksum_mismatch, and an invalid bag is still preserved, with every
-    reason reported (exit 1). If a run is interrupted, run the same command again: it finishes
-    the job.
+    that re-encoded copies are linked, and a video cut short or undecodable is flagged truncated
+    or corrupt. Text, PDF, office documents and audio are kept with their media type and no
+    flag; content of no known type, and a file named as an image that is not one, are flagged
+    not_image. A bag's own tag files are kept, listed on its transfer (tag_files) and never
+    flagged. Symlinks are never followed. Each SOURCE becomes one transfer (one holding sealed
+    bundles: one per bundle, and one for its other files). Sealed bundles are opened with the
+    archive's key and checked against their manifest before anything comes in; one that cannot
+    be opened is kept as it is (flagged bundle_damaged) and the command exits 1. A bag is
+    validated: files that do not match its manifests are flagged checksum_mismatch, and an
+    invalid bag is still preserved, with every reason reported (exit 1). If a run is
+    interrupted, run the same command again: it finishes the job.
 
     Custody first, analysis second: every file is first secured (hashed, encrypted, durable,
     catalogued and logged) as fast as the drive is read, and a line says when the drive may

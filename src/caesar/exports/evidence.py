@@ -39,6 +39,7 @@ from caesar.names import json_text
 MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
                 "image/tiff": ".tif", "image/bmp": ".bmp", "image/webp": ".webp",
                 "image/heic": ".heic", "image/heif": ".heif", "image/avif": ".avif",
+                "image/x-adobe-dng": ".dng",
                 "video/mp4": ".mp4", "video/quicktime": ".mov", "video/x-matroska": ".mkv",
                 "video/webm": ".webm"}
 # bag-info fields and transfer details that name a person or a device.

@@ -148,6 +148,32 @@ def _layout(facts: OriginalFacts, profile: CameraProfile) -> list[Finding]:
     return found
 
 
+def credentials_findings(facts: OriginalFacts) -> list[Finding]:
+    """What the file's content credentials (C2PA) say, when it carries them: a signed account
+    of its making that still matches its bytes, or one that no longer does."""
+    credentials = facts.credentials
+    if not credentials:
+        return []
+    problems = "; ".join(credentials.get("problems") or [])
+    if credentials.get("state") == "valid":
+        return [finding(
+            "provenance.credentials", "consistent",
+            N_("Its content credentials hold: signed by {signer}, made with {generator},"
+               " declaring {actions}."),
+            f"C2PA manifest: signer {credentials.get('signer')!r} ({credentials.get('algorithm')},"
+            f" signed at {credentials.get('signed_at')}); generator"
+            f" {credentials.get('generator')!r}; actions {credentials.get('actions')}; source"
+            f" type {credentials.get('source')}; {credentials.get('manifests')} manifest(s);"
+            " the signature and the content hashes validate; no trust list is kept",
+            signer=credentials.get("signer") or "?", generator=credentials.get("generator") or "?",
+            actions=", ".join(credentials.get("actions") or []) or "no edits")]
+    return [finding(
+        "provenance.credentials", "inconsistent",
+        N_("Its content credentials no longer hold: {problems}."),
+        f"C2PA manifest ({credentials.get('state')}): {problems}; signer"
+        f" {credentials.get('signer')!r}", problems=problems or credentials.get("state"))]
+
+
 def editing_findings(facts: OriginalFacts) -> list[Finding]:
     """Software, XMP history and dates that tell of a program having touched the file."""
     found = []

@@ -61,6 +61,7 @@ def examine_one(subject: Subject, profile: CameraProfile | None, disorder: list[
                              facts.exif_problem))
     found += checks.camera_findings(facts, profile)
     found += checks.editing_findings(facts)
+    found += checks.credentials_findings(facts)
     found += checks.thumbnail_findings(facts)
     found += checks.sequence_findings(subject.shot, disorder)
     if not facts.thumbnail:

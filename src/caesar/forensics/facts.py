@@ -25,8 +25,9 @@ from caesar.forensics.tables import (
     standard_huffman,
     table_signature,
 )
+from caesar.intake.credentials import UnreadableCredentials, read_credentials
 
-FACTS_VERSION = "facts-1"
+FACTS_VERSION = "facts-2"  # facts-2: content credentials (C2PA)
 _THUMB_SIDE = 32  # both images reduced to this many pixels across to be compared
 
 
@@ -73,6 +74,7 @@ class OriginalFacts(BaseModel):
     thumbnail_aspect: float | None = None  # thumbnail's width/height over the image's
     xmp_tools: list[str] = Field(default_factory=list)
     xmp_traces: list[str] = Field(default_factory=list)
+    credentials: dict[str, Any] | None = None  # C2PA, as intake keeps it (credentials.py)
 
     @property
     def camera_key(self) -> str | None:
@@ -110,10 +112,19 @@ def gather(data: bytes) -> OriginalFacts:
         "standard_huffman": standard_huffman(structure),
         **_metadata(meta),
     }
+    facts["credentials"] = _credentials(data)
     if meta.thumbnail is not None:
         facts["thumbnail"] = True
         facts.update(_thumbnail_against(data, meta.thumbnail, structure))
     return OriginalFacts(**facts)
+
+
+def _credentials(data: bytes) -> dict[str, Any] | None:
+    try:
+        found = read_credentials(io.BytesIO(data), "image/jpeg")
+    except UnreadableCredentials as exc:
+        return {"state": "unreadable", "problems": [str(exc)]}
+    return found.as_json() if found else None
 
 
 def _metadata(meta: MetadataFacts) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-METHOD_VERSION: Final = "examine-3"
+METHOD_VERSION: Final = "examine-4"
 """Named in every finding; results of another version are recomputed."""
 
 Strength = Literal["consistent", "unusual", "inconsistent"]

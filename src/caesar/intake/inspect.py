@@ -10,6 +10,7 @@ decoding costs a third less than at 1/4 scale (bench/ingest.py).
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -18,6 +19,8 @@ import numpy as np
 import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from caesar import camera_raw
+from caesar.intake.credentials import UnreadableCredentials, read_credentials
 from caesar.intake.video import read_video, reads_as_video
 from caesar.intake.vpdq import FrameHash
 from caesar.media import (
@@ -31,6 +34,9 @@ from caesar.media import (
 PREVIEW_PX = 128
 EMPTY = "application/x-empty"  # what `file --mime-type` says of an empty file
 _MAX_EXIF_VALUE = 4096
+# XMP dates (ISO 8601): seconds are kept, fractions dropped, and the zone if there is one.
+_XMP_TIME = re.compile(r"(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?"
+                       r"(?P<zone>Z|[+-]\d\d:\d\d)?")
 # EXIF 2.3 §4.6.5: an 8-byte character code leads UserComment-style values.
 _CHARSET_PREFIXES = ((b"ASCII\x00\x00\x00", "ascii"), (b"UNICODE\x00", "utf-16-be"))
 
@@ -135,8 +141,33 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
                  ) -> Inspection:
     """Inspect an open file of `size` bytes. Never raises for what the content holds.
 
-    `decode` says an image (or a video's frames) may be decoded.
+    `decode` says an image (or a video's frames) may be decoded, and its content credentials
+    (C2PA) read.
     """
+    result = _inspect(f, size, thumbnail_px=thumbnail_px, decode=decode)
+    if decode and size:
+        _credentials_into(f, result)
+    return result
+
+
+def _credentials_into(f: BinaryIO, result: Inspection) -> None:
+    try:
+        found = read_credentials(f, result.media_type)
+    except UnreadableCredentials as exc:
+        result.exif["C2PA"] = {"state": "unreadable", "problems": [str(exc)]}
+        result.flags.append(FlagNote(
+            "c2pa_invalid", f"its content credentials (C2PA) cannot be read ({exc})"))
+        return
+    if found is None:
+        return
+    result.exif["C2PA"] = found.as_json()
+    if found.state == "invalid":
+        result.flags.append(FlagNote(
+            "c2pa_invalid", "its content credentials (C2PA) fail validation: "
+            + "; ".join(found.problems or ["the manifest says it is invalid"])))
+
+
+def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool) -> Inspection:
     result = Inspection()
     if size == 0:
         result.media_type = EMPTY
@@ -154,6 +185,10 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
             warnings.simplefilter("ignore")  # Pillow warns on odd EXIF; we keep what it reads
             image = Image.open(f)
             result.media_type = Image.MIME.get(image.format or "", result.media_type)
+            if image.format == camera_raw.FORMAT:  # DNG; libmagic names makers' raw types
+                f.seek(0)
+                result.media_type = (image.get_format_mimetype()
+                                     or media_type_of(f.read(SNIFF_BYTES)))
             if image.format == "HEIF":  # libmagic tells HEIC (HEVC) from other HEIF brands
                 f.seek(0)
                 result.media_type = media_type_of(f.read(SNIFF_BYTES))
@@ -270,8 +305,8 @@ def _jsonable(value: Any) -> Any:
         if text.isascii() and text.decode("ascii").isprintable():
             return text.decode("ascii")
         return value.hex()
-    if isinstance(value, str):
-        return value.rstrip("\x00").strip()
+    if isinstance(value, str):  # EXIF 2.3 §4.6.2: an ASCII value ends at its first NUL
+        return value.split("\x00", 1)[0].strip()
     if isinstance(value, (tuple, list)):
         return [_jsonable(v) for v in value]
     if isinstance(value, (int, bool)) or value is None:
@@ -319,10 +354,43 @@ def _exif_into(image: Image.Image, result: Inspection) -> None:
     result.camera_make = text(exif.get(ExifTags.Base.Make))
     result.camera_model = text(exif.get(ExifTags.Base.Model))
     result.camera_serial = text(exif_ifd.get(ExifTags.Base.BodySerialNumber))
-    taken = text(exif_ifd.get(ExifTags.Base.DateTimeOriginal)) or text(
-        exif.get(ExifTags.Base.DateTime)
-    )
-    if taken and len(taken) >= 19:
+    taken = text(exif_ifd.get(ExifTags.Base.DateTimeOriginal))
+    # An editor may keep the capture time only in XMP (exif:DateTimeOriginal, ISO 8601 with
+    # its zone); the TIFF DateTime is when the file was last changed, the last resort.
+    xmp_taken = None if taken else _xmp_taken(image)
+    taken = taken or text(exif.get(ExifTags.Base.DateTime))
+    if xmp_taken:
+        result.captured_at = xmp_taken
+    elif taken and len(taken) >= 19:
         iso = taken[:10].replace(":", "-") + "T" + taken[11:19]
         offset = text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal))
         result.captured_at = iso + (offset or "")
+
+
+def _xmp_taken(image: Image.Image) -> str | None:
+    """The capture time an image's XMP gives (exif:DateTimeOriginal), as EXIF's is kept:
+    seconds, with the zone as an offset when it has one."""
+    if "xmp" not in image.info:
+        return None
+    try:  # Pillow parses XMP with defusedxml: it is outside input
+        found = _find(image.getxmp(), "DateTimeOriginal")
+    except Exception:  # damaged or hostile XMP: no time from it, and the EXIF is still kept
+        return None
+    match = _XMP_TIME.fullmatch(found.strip()) if isinstance(found, str) else None
+    if match is None:
+        return None
+    zone = match["zone"] or ""
+    return match["time"] + ("+00:00" if zone == "Z" else zone)
+
+
+def _find(tree: Any, key: str) -> Any:
+    """The first value under `key` anywhere in Pillow's nested XMP dictionaries."""
+    if isinstance(tree, dict):
+        if key in tree:
+            return tree[key]
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        for item in tree:
+            if (found := _find(item, key)) is not None:
+                return found
+    return None

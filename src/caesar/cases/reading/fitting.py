@@ -26,6 +26,8 @@ CHANNELS = (8, 16, 32)  # filters of each convolutional layer
 HIDDEN = 128  # the head's hidden layer
 EPOCHS = 3  # the shipped model: three passes over SCALE 4 (half an hour on a shared machine)
 BATCH = 256
+LEARNING_RATE = 3e-3  # the peak of the one-cycle schedule, from scratch
+FINE_TUNING = 3  # fine-tuning a fitted network peaks at this many times less
 
 
 @dataclass(frozen=True)
@@ -50,23 +52,36 @@ def _torch() -> Any:
 
 def fit(pictures: np.ndarray, shapes: np.ndarray, labels: np.ndarray, weights: np.ndarray,
         classes: int, *, seed: int, epochs: int = EPOCHS,
-        validation: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Fitted:
+        validation: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        initial: Fitted | None = None) -> Fitted:
     """The network fitted to uint8 `pictures`, standardised `shapes` and class `labels`, each
     glyph weighing `weights`; progress (and accuracy on `validation`, pictures, shapes and
-    labels, when given) is printed after each epoch."""
+    labels, when given) is printed after each epoch.
+
+    From `initial` (a fitted network of the same layers), it is fine-tuned instead: at a
+    third of the learning rate, its batch normalisation kept as folded (a fine-tuning's
+    batches would otherwise move what the layers were fitted to)."""
     torch = _torch()
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     net = _network(torch, shapes.shape[1], classes)
+    rate = LEARNING_RATE
+    if initial is not None:
+        _load(torch, net, initial)
+        rate = LEARNING_RATE / FINE_TUNING
     x = torch.from_numpy(pictures)
     s = torch.from_numpy(shapes.astype(np.float32))
     y = torch.from_numpy(labels.astype(np.int64))
     w = torch.from_numpy(weights.astype(np.float32))
     steps = epochs * ((len(y) + BATCH - 1) // BATCH)
-    optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
+    optimiser = torch.optim.AdamW(net.parameters(), lr=rate, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=rate, total_steps=steps)
     for epoch in range(epochs):
         net.train()
+        if initial is not None:
+            for layer in net.trunk:
+                if isinstance(layer, torch.nn.BatchNorm2d):
+                    layer.eval()
         order = torch.randperm(len(y), generator=generator)
         total = 0.0
         for start in range(0, len(y), BATCH):
@@ -167,6 +182,31 @@ def _accuracy(torch: Any, net: Any, pictures: np.ndarray, shapes: np.ndarray,
         logits = net(torch.from_numpy(pictures).float().div(255).unsqueeze(1),
                      torch.from_numpy(shapes.astype(np.float32)))
     return float((logits.argmax(1).numpy() == labels).mean())
+
+
+def _load(torch: Any, net: Any, start: Fitted) -> None:
+    """`net`'s parameters set to `start`'s: the inverse of :func:`_arrays`, each batch
+    normalisation made the identity plus the folded bias."""
+    modules = list(net.trunk)
+    convs = list(zip(modules[0::4], modules[1::4], strict=True))
+    dense = [m for m in net.head if isinstance(m, torch.nn.Linear)]
+    if len(convs) != len(start.kernels) or len(dense) != len(start.weights):
+        raise CaesarError("the network to start from has other layers than this one",
+                          hint="start from a model trained by this version, or train from "
+                               "scratch (without --start)")
+    with torch.no_grad():
+        for (conv, norm), kernel, bias in zip(convs, start.kernels, start.kernel_biases,
+                                              strict=True):
+            out, into = conv.weight.shape[:2]
+            conv.weight.copy_(torch.from_numpy(kernel).reshape(3, 3, into, out)
+                              .permute(3, 2, 0, 1))
+            norm.weight.fill_(1.0)
+            norm.bias.copy_(torch.from_numpy(bias))
+            norm.running_mean.zero_()
+            norm.running_var.fill_(1.0 - norm.eps)
+        for layer, weight, bias in zip(dense, start.weights, start.biases, strict=True):
+            layer.weight.copy_(torch.from_numpy(weight).T)
+            layer.bias.copy_(torch.from_numpy(bias))
 
 
 def _arrays(torch: Any, net: Any) -> Fitted:

@@ -9,7 +9,9 @@ the named lists below and nothing else:
   :data:`TRAINING_HANDS` (:data:`HELD_OUT_HANDS` are kept for measuring);
 - the real handwritten digits scikit-learn ships (``load_digits``: 1,797 Western digits by
   several dozen writers), the first :data:`SCANNED_FOR_TRAINING` of them only;
-- label letters (Latin and Arabic), specks, smudges and card edges as "other".
+- label letters (Latin and Arabic), specks, smudges and card edges as "other";
+- digits written between two others by the training hands, cut as reading cuts joined
+  writing, and joined pairs of them as "other" (:mod:`.neighbours`).
 
 Each drawing goes through :func:`.augment.degrade` and is cut by the reader's own code. The
 base model shipped as package data is made by::
@@ -18,8 +20,11 @@ base model shipped as package data is made by::
     python -m caesar.cases.reading.training --out src/caesar/cases/reading/digits.npz
 
 (drawing the material takes a few minutes on one core, fitting the network about half an
-hour on two; see :mod:`.fitting`). :func:`retrain` adds an archive's confirmed glyphs to it
-without PyTorch.
+hour on two; see :mod:`.fitting`), or fine-tuned from a model already fitted with
+``--start MODEL`` (fewer passes at a smaller scale). The model shipped now was fitted
+(commit d7beb6b) before the digits between neighbours were drawn; a fine-tuning with them
+is measured in docs/performance.md. :func:`retrain` adds an archive's confirmed glyphs to
+it without PyTorch.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from threadpoolctl import threadpool_limits
 
 from caesar.cases.reading.augment import cut, degrade
 from caesar.cases.reading.card import Glyph
-from caesar.cases.reading.fitting import EPOCHS, fit
+from caesar.cases.reading.fitting import EPOCHS, Fitted, fit
 from caesar.cases.reading.glyphs import (
     ARABIC_INDIC,
     CLASSES,
@@ -46,10 +51,12 @@ from caesar.cases.reading.glyphs import (
     WESTERN,
     GlyphModel,
     as_glyph,
+    load,
     pictures_and_shapes,
 )
 from caesar.cases.reading.hands import HANDS, Drawing, Hand, write, write_shape
 from caesar.cases.reading.junk import junk
+from caesar.cases.reading.neighbours import neighbours
 from caesar.cases.reading.printed import draws, installed_fonts, scanned, typeset
 from caesar.cases.reading.strokes import LETTER_HANDS
 from caesar.errors import CaesarError
@@ -112,6 +119,7 @@ ATYPICAL_QUANTILE = 0.99
 SCALE = 4.0
 PRINTED_DIGIT_DRAWS, PRINTED_MARK_DRAWS = 6, 4  # per font and character
 HAND_DIGIT_DRAWS, HAND_MARK_DRAWS, HAND_LETTER_DRAWS = 90, 100, 12  # per hand and character
+NEIGHBOUR_DRAWS = 60  # per hand and digit: the digit between two others, cut (.neighbours)
 JUNK_DRAWS, SCANNED_DRAWS = 1500, 3  # in all; per scanned digit
 
 
@@ -202,6 +210,8 @@ def training_set(seed: int = SEED, scale: float = 1.0) -> tuple[list[Glyph], np.
         handwritten(hands, DIGITS, n(HAND_DIGIT_DRAWS), rng),
         handwritten(hands, SEPARATORS, n(HAND_MARK_DRAWS), rng),
         handwritten(hands, letters, n(HAND_LETTER_DRAWS), rng),
+        *(neighbours(hands, digits, digits + "/-.،", n(NEIGHBOUR_DRAWS), rng,
+                     height=lambda: _height(rng)) for digits in (WESTERN, ARABIC_INDIC)),
         scanned_digits(range(min(SCANNED_FOR_TRAINING, n(SCANNED_FOR_TRAINING))),
                        n(SCANNED_DRAWS), rng),
         _arabic_labels(fonts, rng, n(PRINTED_MARK_DRAWS)),
@@ -234,11 +244,12 @@ def _junk(count: int, rng: np.random.Generator) -> Iterator[tuple[Glyph, str]]:
         yield from glyphs_of(write_shape(shape, hand, _height(rng), rng, pen), OTHER, rng)
 
 
-def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS) -> GlyphModel:
-    """The classifier, trained from scratch on :func:`training_set` (needs PyTorch: see
-    :mod:`.fitting`). Progress goes to standard output, with the accuracy on a validation
-    set drawn afresh from the same training material (another seed), never held-out
-    material."""
+def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS,
+          start: GlyphModel | None = None) -> GlyphModel:
+    """The classifier, trained from scratch on :func:`training_set`, or fine-tuned from
+    `start` (needs PyTorch: see :mod:`.fitting`). Progress goes to standard output, with the
+    accuracy on a validation set drawn afresh from the same training material (another
+    seed), never held-out material."""
     glyphs, labels = training_set(seed, scale)
     missing = set(range(len(CLASSES))) - set(labels.tolist())
     if missing:
@@ -247,22 +258,29 @@ def train(seed: int = SEED, scale: float = 1.0, *, epochs: int = EPOCHS) -> Glyp
             + " from", hint="install the fonts setup.sh installs, or train at a larger scale")
     check, check_labels = training_set(seed + 1, scale / 4)
     return fitted_model(glyphs, labels, seed=seed, epochs=epochs,
-                        validation=(check, check_labels))
+                        validation=(check, check_labels), start=start)
 
 
 def fitted_model(glyphs: Sequence[Glyph], labels: np.ndarray, *, seed: int = SEED,
                  epochs: int = EPOCHS,
-                 validation: tuple[Sequence[Glyph], np.ndarray] | None = None) -> GlyphModel:
-    """The network fitted to labelled `glyphs` (see :func:`.fitting.fit`), as a model."""
+                 validation: tuple[Sequence[Glyph], np.ndarray] | None = None,
+                 start: GlyphModel | None = None) -> GlyphModel:
+    """The network fitted to labelled `glyphs` (see :func:`.fitting.fit`), or fine-tuned from
+    `start`'s, as a model."""
     pictures, shapes = pictures_and_shapes(glyphs)
-    mean = shapes.mean(axis=0).astype(np.float32)
-    spread = np.where(shapes.std(axis=0) > 0, shapes.std(axis=0), 1.0).astype(np.float32)
+    if start is None:
+        mean = shapes.mean(axis=0).astype(np.float32)
+        spread = np.where(shapes.std(axis=0) > 0, shapes.std(axis=0), 1.0).astype(np.float32)
+    else:  # the head was fitted to shapes standardised so
+        mean, spread = start.mean, start.scale
     checked = None
     if validation is not None:
         check_pictures, check_shapes = pictures_and_shapes(validation[0])
         checked = (check_pictures, (check_shapes - mean) / spread, validation[1])
     net = fit(pictures, (shapes - mean) / spread, labels, _balanced(labels), len(CLASSES),
-              seed=seed, epochs=epochs, validation=checked)
+              seed=seed, epochs=epochs, validation=checked,
+              initial=None if start is None else Fitted(start.kernels, start.kernel_biases,
+                                                      start.weights, start.biases))
     rng = np.random.default_rng(seed)
     keep = np.concatenate([rng.permutation(np.flatnonzero(labels == k))[:REFERENCE_PER_CLASS]
                            for k in range(len(CLASSES))])
@@ -393,8 +411,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="size of the training set against the base draws below "
                              "(smaller for trying things out)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--start", type=Path,
+                        help="a model to fine-tune (its network, at a third of the learning "
+                             "rate) instead of training from scratch")
     args = parser.parse_args(argv)
-    trained = train(args.seed, args.scale, epochs=args.epochs)
+    trained = train(args.seed, args.scale, epochs=args.epochs,
+                    start=load(args.start) if args.start else None)
     args.out.write_bytes(trained.to_bytes())
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, "
           f"{len(trained.reference_classes):,} reference glyphs)")
