@@ -19,12 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import cv2
 import numpy as np
 from PIL import Image
 
 from caesar.cases.reading import labels, tesseract
-from caesar.cases.reading.card import Glyph, Place, straighten, text_lines
+from caesar.cases.reading.card import Glyph, InkedLine, cut_out, ink_line
 from caesar.cases.reading.glyphs import CLASSES, GlyphModel, install, model
 from caesar.cases.reading.regions import TextLine, find_lines
 from caesar.cases.reading.segments import cut_line
@@ -34,8 +33,12 @@ _DISAGREE = 0.6  # confidence of a number the two readers read differently
 _IMPLAUSIBLE = 0.4  # confidence of a number too short or too long to be one of the three
 _MIN_DIGITS, _MAX_DIGITS = 2, LONGEST
 _MAX_PIXELS = 40_000_000  # a larger image is read at reduced size
-_MIN_CONTRAST = 18  # grey levels between ink and its ground, at the least
 _MAX_LINES = 24  # a photo with more "lines" than this is a texture, read only its likeliest
+# A line's ink is taken at Otsu's threshold, then, while its reading is unsure, at a lower one
+# (faint or broken strokes made whole) and a higher one (blurred digits parted). Chosen on the
+# seen generator: each of the three reads lines the others miss.
+_STRICTNESS = (1.0, 0.6, 1.5)
+_SURE = 0.8  # a line read this surely is not read again (caesar.cases.numbers.REVIEW_BELOW)
 
 
 @dataclass(frozen=True)
@@ -87,22 +90,11 @@ def read_photo(image: Image.Image) -> PhotoReading:
 
 
 def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberReading]:
-    pad_across, pad_along = line.height * 0.45, line.height * 1.0
-    place = Place(line.centre, (line.length + 2 * pad_along, line.height + 2 * pad_across),
-                  line.angle)
-    cut = straighten(rgb, place)
-    if cut is None:
+    read = _likeliest(rgb, line)
+    if read is None:
         return []
-    grey = cut.image
-    mask = _ink(grey, cut.image.shape[0] / (line.height + 2 * pad_across) * line.height)
-    band = _band(mask)
-    if band is None:
-        return []
-    top, bottom = band
-    found = cut_line(mask[top:bottom])
-    if not found or len(found) > 40:
-        return []
-    line_tokens = tokens(found, bottom - top)
+    inked, found, line_tokens, second_look = read
+    cut, grey, (top, bottom) = inked.card, inked.card.image, inked.band
     word_of: dict[int, labels.Word] = {}
     if _may_hold_words(line_tokens):
         margin = (bottom - top) // 3
@@ -121,7 +113,8 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
         glyphs = [found[i] for i in token.glyphs]
         x0 = glyphs[0].x
         x1 = glyphs[-1].x + glyphs[-1].image.shape[1]
-        reading = _confidence(token, grey[top:bottom, max(0, x0 - 2):x1 + 2])
+        reading = _confidence(token, grey[top:bottom, max(0, x0 - 2):x1 + 2],
+                              second_look=second_look)
         if reading is None:
             continue
         digits, confidence, method = reading
@@ -131,6 +124,45 @@ def _read_line(rgb: np.ndarray, line: TextLine, *, order: int) -> list[NumberRea
                                       line.material, box, line.row, order + len(readings),
                                       labelled or index in named, named.get(index)))
     return readings
+
+
+def _likeliest(rgb: np.ndarray, line: TextLine
+               ) -> tuple[InkedLine, list[Glyph], list[Token], bool] | None:
+    """The line's ink, glyphs and tokens at the threshold whose reading the classifier is
+    surest of (see :data:`_STRICTNESS`), and whether that is another threshold than Otsu's;
+    None where no threshold leaves glyphs to read."""
+    card = cut_out(rgb, line)
+    if card is None:
+        return None
+    best: tuple[float, InkedLine, list[Glyph], list[Token], bool] | None = None
+    digits = 0  # in the reading kept so far
+    for strictness in _STRICTNESS:
+        inked = ink_line(card, strictness=strictness)
+        found = cut_line(inked.mask) if inked is not None else []
+        if inked is None or not found or len(found) > 40:
+            continue
+        line_tokens = tokens(found, inked.band[1] - inked.band[0])
+        sure = _how_sure(line_tokens)
+        read = sum(len(t.digits) for t in line_tokens)
+        # Another threshold may part or join strokes, but a reading with fewer digits than
+        # the one kept lost some: the classifier is surer of what is left, not of the line.
+        if best is None or (sure > best[0] and read >= digits):
+            best = (sure, inked, found, line_tokens, strictness != _STRICTNESS[0])
+            digits = max(digits, read)
+        if sure >= _SURE:
+            break
+    return None if best is None else best[1:]
+
+
+def _how_sure(line: list[Token]) -> float:
+    """How sure the classifier is of a line's numbers, on average: each as sure as its least
+    sure digit, a number too short or too long to be one of the three, or one unlike anything
+    the classifier learned, at most :data:`_IMPLAUSIBLE`."""
+    numbers = [t for t in line if t.kind == "number"]
+    if not numbers:
+        return 0.0
+    return sum(t.margin if _MIN_DIGITS <= len(t.digits) <= _MAX_DIGITS and not t.atypical
+               else min(t.margin, _IMPLAUSIBLE) for t in numbers) / len(numbers)
 
 
 def _may_hold_words(line: list[Token]) -> bool:
@@ -161,40 +193,14 @@ def _labels(line: list[Token], word_of: dict[int, labels.Word]) -> dict[int, lab
     return named
 
 
-def _ink(grey: np.ndarray, height: float) -> np.ndarray:
-    """Ink as a 0/1 mask: strokes darker than the ground right around them, whatever the
-    ground (paper, tape or skin, evenly lit or not)."""
-    size = max(9, int(height * 0.8)) | 1
-    hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT,
-                           cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
-    threshold, mask = cv2.threshold(hat, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if threshold < _MIN_CONTRAST:
-        return np.zeros_like(mask)  # nothing clearly darker than its ground
-    # The crop is padded all round: ink reaching its border is what lies beyond the line
-    # (a card's edge, a neighbouring line), and would make the line look taller than it is.
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    h, w = mask.shape
-    x, y, bw, bh = (stats[:, i] for i in range(4))
-    edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
-    edge[0] = False
-    return np.where(edge[labels], 0, mask).astype(np.uint8)
-
-
-def _band(mask: np.ndarray) -> tuple[int, int] | None:
-    """The row range of the line the crop was made for: the band of ink nearest its middle
-    (a neighbouring line may reach into the crop)."""
-    bands = text_lines(mask)
-    if not bands:
-        return None
-    middle = mask.shape[0] / 2
-    return min(bands, key=lambda b: abs((b[0] + b[1]) / 2 - middle))
-
-
-def _confidence(token: Token, grey: np.ndarray) -> tuple[str, float, str] | None:
-    """The number's digits, how sure the readers are, and which read it; None for noise."""
+def _confidence(token: Token, grey: np.ndarray, *, second_look: bool = False
+                ) -> tuple[str, float, str] | None:
+    """The number's digits, how sure the readers are, and which read it; None for noise.
+    A number read at another threshold than Otsu's (`second_look`) is the best of several
+    tries, which specks can win as well: the classifier's word alone does not make it sure."""
     digits = token.digits
     confidence = float(np.clip(token.margin, 0.0, 1.0)) * 0.5 + 0.45
-    if token.atypical:
+    if token.atypical or second_look:
         confidence = min(confidence, _DISAGREE)
     method = "glyph"
     if token.script == "western" and grey.size:

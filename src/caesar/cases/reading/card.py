@@ -13,7 +13,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from caesar.cases.reading.regions import TextLine
+
 _READ_HEIGHT = 96  # a line is read at least this many pixels high
+_MIN_CONTRAST = 18  # grey levels between ink and its ground, at the least
+_PAD_ACROSS, _PAD_ALONG = 0.45, 1.0  # a line is cut out with this much room, in its heights
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,67 @@ def straighten(rgb: np.ndarray, place: Place, *, read_height: int = _READ_HEIGHT
     back = np.vstack([cv2.invertAffineTransform(turn), [0, 0, 1]])
     to_photo = (np.array([[1, 0, nx0], [0, 1, ny0], [0, 0, 1]]) @ back @ to_upright)[:2]
     return Card(crop, place.angle, to_photo)
+
+
+@dataclass(frozen=True)
+class InkedLine:
+    """A line of writing cut out upright, with its ink as a 0/1 mask of its own band."""
+
+    card: Card  # the padded, upright cut; its image is grey
+    band: tuple[int, int]  # the rows of the card that hold the line's glyphs
+    mask: np.ndarray  # 0/1 ink of those rows
+
+
+def cut_out(rgb: np.ndarray, line: TextLine) -> Card | None:
+    """The line cut out of the photo upright and padded all round (its ink may reach beyond
+    the box it was found in), enlarged for reading if small."""
+    size = (line.length + 2 * _PAD_ALONG * line.height, line.height * (1 + 2 * _PAD_ACROSS))
+    return straighten(rgb, Place(line.centre, size, line.angle))
+
+
+def ink_line(card: Card, *, strictness: float = 1.0) -> InkedLine | None:
+    """The ink of a line cut out by :func:`cut_out`; None where no ink stands out from its
+    ground. `strictness` scales the threshold Otsu's method finds between ink and ground."""
+    mask = _ink(card.image, card.image.shape[0] / (1 + 2 * _PAD_ACROSS), strictness)
+    band = _band(mask)
+    if band is None:
+        return None
+    return InkedLine(card, band, mask[band[0]:band[1]])
+
+
+def _ink(grey: np.ndarray, height: float, strictness: float = 1.0) -> np.ndarray:
+    """Ink as a 0/1 mask: strokes darker than the ground right around them, whatever the
+    ground (paper, tape or skin, evenly lit or not)."""
+    size = max(9, int(height * 0.8)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    ground = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)  # the strokes filled in
+    # How much darker than its own ground each pixel is, as a share of that ground (Weber
+    # contrast), in grey levels as on white paper: one ink makes the same mark on paper and
+    # on darker skin or tape, and the contrast floor is the same for both.
+    contrast = np.clip((ground.astype(np.float32) - grey) * (255 / np.maximum(ground, 1.0)), 0,
+                  255).astype(np.uint8)
+    threshold, _ = cv2.threshold(contrast, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if threshold < _MIN_CONTRAST:
+        return np.zeros(contrast.shape, np.uint8)  # nothing clearly darker than its ground
+    mask = (contrast > threshold * strictness).astype(np.uint8)
+    # The crop is padded all round: ink reaching its border is what lies beyond the line
+    # (a card's edge, a neighbouring line), and would make the line look taller than it is.
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = mask.shape
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    edge[0] = False
+    return np.where(edge[labels], 0, mask).astype(np.uint8)
+
+
+def _band(mask: np.ndarray) -> tuple[int, int] | None:
+    """The row range of the line the crop was made for: the band of ink nearest its middle
+    (a neighbouring line may reach into the crop)."""
+    bands = text_lines(mask)
+    if not bands:
+        return None
+    middle = mask.shape[0] / 2
+    return min(bands, key=lambda b: abs((b[0] + b[1]) / 2 - middle))
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
