@@ -10,10 +10,12 @@ failed are kept as ``@example`` cases or files under ``tests/assets/fuzz/``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 ASSETS = Path(__file__).parent / "assets" / "fuzz"
 LONG = os.environ.get("CAESAR_FUZZ") == "long"
@@ -35,3 +37,15 @@ mark = pytest.mark.fuzz
 def found(name: str) -> bytes:
     """An input fuzzing once found, kept as a regression case."""
     return (ASSETS / name).read_bytes()
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: Callable[[], tuple[bytes, ...]]) -> bytes:
+    """One of the files `seeds` makes (made only when a target first draws), with up to eight
+    short runs of its bytes replaced, then cut short: damage as drives and transfers make it."""
+    data = bytearray(draw(st.sampled_from(seeds())))
+    for _ in range(draw(st.integers(0, 8))):
+        at = draw(st.integers(0, len(data) - 1))
+        data[at:at + draw(st.integers(0, 8))] = draw(st.binary(max_size=8))
+    cut = draw(st.integers(1, len(data)))
+    return bytes(data[:cut])

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from functools import cache
 
-from fuzzing import fuzz, mark
+from fuzzing import fuzz, mark, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,18 +31,8 @@ def _seeds() -> tuple[bytes, ...]:
     return typed, scanned(typed, dpi=72)
 
 
-@st.composite
-def _mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(_seeds())))
-    for _ in range(draw(st.integers(0, 8))):
-        at = draw(st.integers(0, len(data) - 1))
-        data[at:at + draw(st.integers(0, 8))] = draw(st.binary(max_size=8))
-    cut = draw(st.integers(1, len(data)))
-    return bytes(data[:cut])
-
-
 @fuzz
-@given(_mutated())
+@given(mutated(_seeds))
 def test_mutated_pdfs_are_read_or_flagged_once_without_raising(data: bytes) -> None:
     result = inspect_file(io.BytesIO(data), len(data), thumbnail_px=64)
     json.dumps(result.exif, allow_nan=False)
