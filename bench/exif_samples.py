@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -49,7 +50,7 @@ def _theirs(tags: dict[str, Any]) -> dict[str, str | None]:
     captured = None
     if taken and len(taken) >= 19:
         captured = taken[:10].replace(":", "-") + "T" + taken[11:19]
-        zone = taken[19:].split(".")[-1] if "." in taken[19:] else taken[19:]  # XMP's own
+        zone = re.sub(r"^\.\d+", "", taken[19:])  # XMP's own zone, after any fraction
         zone = "+00:00" if zone == "Z" else zone
         captured += zone or _text(tags.get("OffsetTimeOriginal")) or ""
     return {"make": _text(tags.get("Make")), "model": _text(tags.get("Model")),

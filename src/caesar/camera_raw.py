@@ -57,6 +57,7 @@ def _libraw() -> ModuleType:
         import rawpy
     return rawpy
 
+
 FORMAT: Final = "RAW"
 DNG: Final = "image/x-adobe-dng"
 _DNG_VERSION: Final = 50706  # DNG 1.6 §6: the tag that makes a TIFF a DNG

@@ -25,7 +25,7 @@ from caesar.forensics.tables import (
     standard_huffman,
     table_signature,
 )
-from caesar.intake.credentials import UnreadableCredentials, read_credentials
+from caesar.intake.credentials import credentials_of
 
 FACTS_VERSION = "facts-2"  # facts-2: content credentials (C2PA)
 _THUMB_SIDE = 32  # both images reduced to this many pixels across to be compared
@@ -112,19 +112,11 @@ def gather(data: bytes) -> OriginalFacts:
         "standard_huffman": standard_huffman(structure),
         **_metadata(meta),
     }
-    facts["credentials"] = _credentials(data)
+    facts["credentials"] = credentials_of(io.BytesIO(data), "image/jpeg")
     if meta.thumbnail is not None:
         facts["thumbnail"] = True
         facts.update(_thumbnail_against(data, meta.thumbnail, structure))
     return OriginalFacts(**facts)
-
-
-def _credentials(data: bytes) -> dict[str, Any] | None:
-    try:
-        found = read_credentials(io.BytesIO(data), "image/jpeg")
-    except UnreadableCredentials as exc:
-        return {"state": "unreadable", "problems": [str(exc)]}
-    return found.as_json() if found else None
 
 
 def _metadata(meta: MetadataFacts) -> dict[str, Any]:

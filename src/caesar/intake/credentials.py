@@ -15,7 +15,6 @@ tells anyone that the archive holds it.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, BinaryIO, Final
@@ -47,10 +46,6 @@ class Credentials:
         return asdict(self)
 
 
-class UnreadableCredentials(Exception):
-    """A file carries a manifest store that cannot be parsed."""
-
-
 def might_carry(f: BinaryIO) -> bool:
     """Whether a file holds the mark every C2PA manifest store carries (a cheap scan, so
     that files without one never reach the parser)."""
@@ -63,25 +58,23 @@ def might_carry(f: BinaryIO) -> bool:
     return False
 
 
-def read_credentials(f: BinaryIO, media_type: str) -> Credentials | None:
-    """The credentials in `f` (of `media_type`), None when it has none.
-
-    Raises :class:`UnreadableCredentials` for a manifest store that cannot be parsed.
-    """
+def credentials_of(f: BinaryIO, media_type: str) -> dict[str, Any] | None:
+    """The credentials in `f` (of `media_type`) as they are kept with an original's metadata
+    (:meth:`Credentials.as_json`), None when it has none; a manifest store that cannot be
+    parsed is ``{"state": "unreadable", "problems": [what the parser said]}``."""
     if media_type not in c2pa.Reader.get_supported_mime_types() or not might_carry(f):
         return None
     f.seek(0)
-    stream = io.BytesIO(f.read())
     try:
         with c2pa.Context(c2pa.Settings.from_dict(_SETTINGS)) as context:
-            reader = c2pa.Reader.try_create(media_type, stream, context=context)
+            reader = c2pa.Reader.try_create(media_type, f, context=context)
             if reader is None:
                 return None
             with reader:
                 store = json.loads(reader.json())
     except c2pa.C2paError as exc:
-        raise UnreadableCredentials(str(exc)) from exc
-    return _credentials(store)
+        return {"state": "unreadable", "problems": [str(exc)]}
+    return _credentials(store).as_json()
 
 
 def _credentials(store: dict[str, Any]) -> Credentials:

@@ -20,7 +20,7 @@ import pdqhash
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from caesar import camera_raw
-from caesar.intake.credentials import UnreadableCredentials, read_credentials
+from caesar.intake.credentials import credentials_of
 from caesar.intake.document import DocumentLimits, PageText, read_document, reads_as_document
 from caesar.intake.signatures import EMPTY, NOT_IMAGE, FlagNote, sniff
 from caesar.intake.video import read_video, reads_as_video
@@ -111,20 +111,18 @@ def inspect_file(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool = Tr
 
 
 def _credentials_into(f: BinaryIO, result: Inspection) -> None:
-    try:
-        found = read_credentials(f, result.media_type)
-    except UnreadableCredentials as exc:
-        result.exif["C2PA"] = {"state": "unreadable", "problems": [str(exc)]}
-        result.flags.append(FlagNote(
-            "c2pa_invalid", f"its content credentials (C2PA) cannot be read ({exc})"))
-        return
+    found = credentials_of(f, result.media_type)
     if found is None:
         return
-    result.exif["C2PA"] = found.as_json()
-    if found.state == "invalid":
+    result.exif["C2PA"] = found
+    if found["state"] == "unreadable":
+        result.flags.append(FlagNote(
+            "c2pa_invalid",
+            f"its content credentials (C2PA) cannot be read ({found['problems'][0]})"))
+    elif found["state"] == "invalid":
         result.flags.append(FlagNote(
             "c2pa_invalid", "its content credentials (C2PA) fail validation: "
-            + "; ".join(found.problems or ["the manifest says it is invalid"])))
+            + "; ".join(found["problems"] or ["the manifest says it is invalid"])))
 
 
 def _inspect(f: BinaryIO, size: int, *, thumbnail_px: int, decode: bool,
